@@ -1,0 +1,30 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ErrorBody } from '../schemas/errors';
+import { AppError } from '../infra/errors';
+
+/**
+ * One error shape for every route: `{ error: { code, message, details } }` with a stable code.
+ * 5xx bodies never carry internals; the log has them.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    let status = 500;
+    let body: ErrorBody = { error: { code: 'INTERNAL', message: 'internal error' } };
+    if (err instanceof AppError) {
+      status = err.statusCode;
+      body = { error: { code: err.code, message: status >= 500 ? 'a dependency is unavailable' : err.message, details: status >= 500 ? undefined : err.details } };
+    } else if (err.validation) {
+      status = 400;
+      body = { error: { code: 'QUERY_INVALID', message: err.message, details: err.validation } };
+    } else if (typeof err.statusCode === 'number' && err.statusCode < 500) {
+      status = err.statusCode;
+      body = { error: { code: 'QUERY_INVALID', message: err.message } };
+    }
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.warn({ code: body.error.code, status }, 'request refused');
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody);
+  });
+}

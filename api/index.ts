@@ -1,0 +1,3 @@
+export { buildApp } from './build-app';
+export type { AppDeps } from './build-app';
+export type { ReadinessCheck } from './routes/health.routes';

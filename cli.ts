@@ -1,0 +1,100 @@
+import { Command } from 'commander';
+import { AppError } from './infra/errors';
+import { loadConfig } from './infra/config/load-config';
+import { createLogger, type Logger } from './infra/logger';
+import { runMigrate, startAll, startApi, startProcessing, type Running } from './main';
+import type { Config } from './schemas/config';
+
+/** Exit codes: 1 runtime failure, 2 not built yet, 78 configuration error (EX_CONFIG). */
+const EXIT_FAILURE = 1;
+const EXIT_NOT_BUILT = 2;
+const EXIT_CONFIG = 78;
+
+function fail(err: unknown, logger?: Logger): never {
+  if (err instanceof AppError && err.code === 'CONFIG_INVALID') {
+    process.stderr.write(`yrd-air: ${err.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  if (err instanceof AppError) process.stderr.write(`yrd-air: ${err.code}: ${err.message}\n`);
+  else process.stderr.write(`yrd-air: ${(err as Error)?.stack ?? String(err)}\n`);
+  logger?.flush();
+  process.exit(EXIT_FAILURE);
+}
+
+function setup(): { config: Config; logger: Logger } {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    fail(err);
+  }
+  return { config, logger: createLogger({ level: config.logLevel }) };
+}
+
+/** Runs a long-lived role until SIGINT/SIGTERM, then stops it in order. */
+async function serve(start: (config: Config, logger: Logger) => Promise<Running>, banner: (r: Running) => string | undefined): Promise<void> {
+  const { config, logger } = setup();
+  let running: Running;
+  try {
+    running = await start(config, logger);
+  } catch (err) {
+    fail(err, logger);
+  }
+  const line = banner(running);
+  if (line) process.stdout.write(`${line}\n`);
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  running.done.catch(async (err) => {
+    logger.error({ err }, 'a role stopped on an error');
+    await running.stop();
+    process.exit(EXIT_FAILURE);
+  });
+}
+
+function notBuilt(what: string, issue: number): () => never {
+  return () => {
+    process.stderr.write(`yrd-air: \`${what}\` is not built yet (tracked in issue ${issue}).\n`);
+    process.exit(EXIT_NOT_BUILT);
+  };
+}
+
+const program = new Command('yrd-air')
+  .description('PM2.5 and ozone data pipeline for the Yangtze River Delta')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('ingest, processing and the API in one process (embedded store unless CLICKHOUSE_URL is set)')
+  .action(() => serve(startAll, (r) => `yrd-air is running: API at ${r.url?.replace('0.0.0.0', 'localhost')} (Ctrl-C to stop)`));
+program.command('process').description('the stream processor alone (needs KAFKA_BROKERS)').action(() => serve(startProcessing, () => undefined));
+program.command('api').description('the HTTP API alone').action(() => serve(startApi, (r) => `yrd-air API at ${r.url?.replace('0.0.0.0', 'localhost')}`));
+program.command('ingest').description('pull feeds into the bus (its own process; needs only the bus)').action(notBuilt('ingest', 3));
+program
+  .command('migrate')
+  .description('apply pending store migrations')
+  .action(async () => {
+    const { config, logger } = setup();
+    try {
+      const applied = await runMigrate(config, logger);
+      process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'store is up to date\n');
+    } catch (err) {
+      fail(err, logger);
+    }
+  });
+program.command('backfill').argument('<files...>').description('load national archive CSV files').action(notBuilt('backfill', 3));
+program.command('simulate').description("serve the four centres' feeds locally").action(notBuilt('simulate', 3));
+const stations = program.command('stations').description('the station registry');
+stations.command('import').argument('<csv>').description('import a version of the station list').action(notBuilt('stations import', 3));
+const keys = program.command('keys').description('centre push keys');
+keys.command('issue').argument('<centre>').description('issue a new push key (printed as the last line)').action(notBuilt('keys issue', 7));
+keys.command('revoke').argument('<centre>').description("revoke a centre's push keys").action(notBuilt('keys revoke', 7));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,1 @@
+export type { ReadingSink } from './reading-sink';

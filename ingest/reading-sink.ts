@@ -1,0 +1,11 @@
+import type { Reading } from '../schemas/reading';
+
+/**
+ * Where ingest hands readings over (STYLE.md rule 1). `publish` resolves only when the readings
+ * are durable: acknowledged by all in-sync Kafka replicas, or — on the in-process bus of the
+ * embedded mode — stored (DESIGN.md invariant 1).
+ */
+export interface ReadingSink {
+  publish(readings: readonly Reading[]): Promise<void>;
+  close(): Promise<void>;
+}

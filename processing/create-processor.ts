@@ -1,0 +1,90 @@
+import type { DeadLetter } from '../schemas/dead-letter';
+import type { Reading } from '../schemas/reading';
+import type { Logger } from '../infra/logger';
+import { decodeMessage } from './decode';
+import { checkReading } from './qc/qc.rules';
+import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
+import type { ReadingStore, Revision } from './reading-store';
+import { changedArrivals, scopeOf } from './revisions';
+
+const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
+
+export interface ProcessorDeps {
+  source: ReadingSource;
+  store: ReadingStore;
+  deadLetters: DeadLetterSink;
+  logger: Logger;
+}
+
+export interface BatchResult {
+  messages: number;
+  readings: number;
+  stored: number;
+  unchanged: number;
+  deadLettered: number;
+}
+
+export interface Processor {
+  /** Resolves when stopped; rejects when the source stops on a non-retriable error. */
+  run(): Promise<void>;
+  stop(): Promise<void>;
+  /** Handles one batch; exposed for the source adapter and for tests. */
+  handleBatch(batch: SourceBatch): Promise<BatchResult>;
+}
+
+/**
+ * The stream processor: decode, quality-control, drop arrivals that change nothing, store, and
+ * dead-letter what cannot be used — then let the source commit. Any store or bus failure throws,
+ * so the batch is retried and never committed half-done (DESIGN.md invariant 1).
+ */
+export function createProcessor(deps: ProcessorDeps): Processor {
+  const log = deps.logger.child({ module: 'processing' });
+
+  async function handleBatch(batch: SourceBatch): Promise<BatchResult> {
+    const readings: Reading[] = [];
+    const letters: DeadLetter[] = [];
+    const failedAt = new Date().toISOString();
+    for (const message of batch.messages) {
+      const outcome = decodeMessage(message);
+      if (outcome.kind === 'ok') {
+        readings.push(...outcome.value);
+        continue;
+      }
+      letters.push({
+        code: outcome.code,
+        reason: outcome.reason,
+        key: message.key,
+        value: message.value.slice(0, MAX_DEAD_LETTER_VALUE_CHARS),
+        origin: { topic: batch.topic, partition: batch.partition, offset: message.offset },
+        failedAt,
+      });
+    }
+    let stored = 0;
+    if (readings.length > 0) {
+      const revisions: Revision[] = readings.map((r) => ({ ...r, ...checkReading(r) }));
+      const latest = await deps.store.latestRevisions(scopeOf(revisions));
+      const fresh = changedArrivals(revisions, latest);
+      if (fresh.length > 0) await deps.store.insertRevisions(fresh);
+      stored = fresh.length;
+    }
+    if (letters.length > 0) {
+      await deps.deadLetters.publish(letters);
+      log.warn({ partition: batch.partition, count: letters.length, first: letters[0]?.reason }, 'messages dead-lettered');
+    }
+    const result = {
+      messages: batch.messages.length,
+      readings: readings.length,
+      stored,
+      unchanged: readings.length - stored,
+      deadLettered: letters.length,
+    };
+    log.debug({ partition: batch.partition, ...result }, 'batch processed');
+    return result;
+  }
+
+  return {
+    handleBatch,
+    run: () => deps.source.run(async (batch) => void (await handleBatch(batch))),
+    stop: () => deps.source.stop(),
+  };
+}

@@ -1,0 +1,4 @@
+export { createProcessor } from './create-processor';
+export type { Processor, ProcessorDeps, BatchResult } from './create-processor';
+export type { BusMessage, DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
+export type { ReadingStore, Revision, RevisionContent, RevisionScope, RejectRow } from './reading-store';

@@ -1,0 +1,52 @@
+import type { Pollutant } from '../schemas/pollutant';
+import type { Reading, ReadingStatus } from '../schemas/reading';
+
+/** A reading as stored: the arrival plus what quality control concluded. */
+export interface Revision extends Reading {
+  qcFlags: string[];
+  /** Usable in statistics: value present, valid at the source, no invalidating QC flag. */
+  valid: boolean;
+}
+
+/** The part of a revision that decides whether a new arrival changes anything. */
+export interface RevisionContent {
+  station: string;
+  pollutant: Pollutant;
+  /** Hour-ending instant, epoch milliseconds. */
+  timeMs: number;
+  status: ReadingStatus;
+  value: number | null;
+  sourceFlag: string;
+  sourceValid: boolean;
+  missingReason: string;
+}
+
+export interface RevisionScope {
+  stations: string[];
+  pollutants: Pollutant[];
+  fromMs: number;
+  toMs: number;
+}
+
+export interface RejectRow {
+  receivedAt: string;
+  centre: string;
+  sourceKind: 'feed' | 'push' | 'backfill' | 'bus';
+  sourceId: string;
+  recordIndex: number;
+  station: string;
+  pollutant: string;
+  time: string | null;
+  code: string;
+  field: string;
+  reason: string;
+  record: string;
+}
+
+/** The processor's view of the store (STYLE.md rule 1). */
+export interface ReadingStore {
+  /** The latest revision of each (identity, status) within the scope (a superset filter). */
+  latestRevisions(scope: RevisionScope): Promise<RevisionContent[]>;
+  insertRevisions(rows: readonly Revision[]): Promise<void>;
+  insertRejects(rows: readonly RejectRow[]): Promise<void>;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Blank equals unset: `PORT=` behaves like no PORT at all. */
+const opt = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const brokerList = z
+  .string()
+  .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+  .pipe(
+    z
+      .array(z.string().regex(/^[A-Za-z0-9._-]+:\d{1,5}$/, 'expected host:port'))
+      .min(1, 'expected a comma-separated list of host:port'),
+  );
+
+/**
+ * The environment of the public contract (DESIGN.md "Configuration"). One `.describe()` per
+ * variable: meaning, unit, default. Only infra/config/load-config.ts reads process.env.
+ */
+export const zEnv = z
+  .object({
+    DATA_DIR: opt(z.string()).describe('Folder of the embedded ClickHouse store and local state. Default ./data'),
+    CLICKHOUSE_URL: opt(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. http://localhost:8123' }))
+      .describe('ClickHouse server URL; unset = embedded engine (chDB) in DATA_DIR'),
+    CLICKHOUSE_USER: opt(z.string()).describe('ClickHouse user (server mode only). Default default'),
+    CLICKHOUSE_PASSWORD: opt(z.string()).describe('ClickHouse password (server mode only)'),
+    CLICKHOUSE_DATABASE: opt(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a database name of letters, digits and _'),
+    ).describe('Database holding the yrd-air tables. Default yrd_air'),
+    KAFKA_BROKERS: opt(brokerList).describe('Comma-separated host:port list; unset = in-process bus'),
+    KAFKA_CLIENT_ID: opt(z.string()).describe('Kafka client id. Default yrd-air'),
+    KAFKA_TOPIC_PREFIX: opt(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, ., _ or -'))
+      .describe('Prefix of the Kafka topic names. Default yrd-air'),
+    PORT: opt(
+      z.coerce
+        .number({ error: 'expected an integer from 0 to 65535' })
+        .int('expected an integer from 0 to 65535')
+        .min(0, 'expected an integer from 0 to 65535')
+        .max(65535, 'expected an integer from 0 to 65535'),
+    ).describe('HTTP port of the API. Default 8080'),
+    HOST: opt(z.string()).describe('Interface the API listens on. Default 0.0.0.0'),
+    FEEDS_FILE: opt(z.string()).describe('JSON file of feed definitions. Default: the bundled simulator feeds'),
+    CENTRE_KEYS_FILE: opt(z.string()).describe('JSON file of hashed centre push keys. Default DATA_DIR/centre-keys.json'),
+    LOG_LEVEL: opt(z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }))
+      .describe('Log level. Default info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.CLICKHOUSE_URL === undefined) {
+      for (const key of ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'] as const) {
+        if (env[key] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'only meaningful with CLICKHOUSE_URL set' });
+        }
+      }
+    }
+  })
+  .transform((env) => ({
+    dataDir: env.DATA_DIR ?? './data',
+    clickhouse: {
+      url: env.CLICKHOUSE_URL,
+      username: env.CLICKHOUSE_USER ?? 'default',
+      password: env.CLICKHOUSE_PASSWORD ?? '',
+      database: env.CLICKHOUSE_DATABASE ?? 'yrd_air',
+    },
+    kafka: {
+      brokers: env.KAFKA_BROKERS,
+      clientId: env.KAFKA_CLIENT_ID ?? 'yrd-air',
+      topicPrefix: env.KAFKA_TOPIC_PREFIX ?? 'yrd-air',
+    },
+    http: { port: env.PORT ?? 8080, host: env.HOST ?? '0.0.0.0' },
+    feedsFile: env.FEEDS_FILE,
+    centreKeysFile: env.CENTRE_KEYS_FILE,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  }));
+
+export type Env = z.input<typeof zEnv>;
+export type Config = z.output<typeof zEnv>;
+
+/** Variables whose values must never be printed, even in an error message. */
+export const SECRET_ENV_VARS: readonly string[] = ['CLICKHOUSE_PASSWORD', 'CLICKHOUSE_URL'];

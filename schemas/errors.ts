@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * Every stable error code yrd-air emits, in HTTP bodies, reject rows and dead-letter messages.
+ * Each has a row in docs/errors.md (a test checks both directions).
+ */
+export const zErrorCode = z.enum([
+  'CONFIG_INVALID',
+  'FEED_HTTP_FAILED',
+  'FEED_PARSE_FAILED',
+  'READING_INVALID',
+  'READING_UNKNOWN_STATION',
+  'READING_STATION_NOT_OWNED',
+  'MESSAGE_MALFORMED',
+  'QUERY_INVALID',
+  'QUERY_INVALID_RANGE',
+  'AUTH_KEY_INVALID',
+  'NOT_FOUND',
+  'STORE_UNAVAILABLE',
+  'STORE_LOCKED',
+  'BUS_UNAVAILABLE',
+  'NOT_IMPLEMENTED',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof zErrorCode>;
+
+/** The one error body of the HTTP API: `{ error: { code, message, details } }`. */
+export const zErrorBody = z.object({
+  error: z.object({
+    code: zErrorCode,
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof zErrorBody>;

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/**
+ * Quality-control flags added by processing. They never change a value (DESIGN.md invariant 3);
+ * an invalidating flag keeps the value out of statistics.
+ */
+export const zQcFlag = z.enum([
+  'missing',
+  'source_invalid',
+  'negative',
+]);
+export type QcFlag = z.infer<typeof zQcFlag>;
+
+/** Flags that exclude a value from statistics. */
+export const INVALIDATING_QC_FLAGS: ReadonlySet<QcFlag> = new Set<QcFlag>(['missing', 'source_invalid', 'negative']);

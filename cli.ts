@@ -12,7 +12,8 @@ const EXIT_CONFIG = 78;
 
 function fail(err: unknown, logger?: Logger): never {
   if (err instanceof AppError && err.code === 'CONFIG_INVALID') {
-    process.stderr.write(`yrd-air: ${err.message}\n`);
+    // One line per problem, each naming the variable (values are never echoed).
+    for (const line of err.message.split('\n')) process.stderr.write(`yrd-air: invalid configuration: ${line}\n`);
     process.exit(EXIT_CONFIG);
   }
   if (err instanceof AppError) process.stderr.write(`yrd-air: ${err.code}: ${err.message}\n`);

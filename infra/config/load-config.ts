@@ -12,5 +12,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = zEnv.safeParse(picked);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
-  throw new AppError('CONFIG_INVALID', `invalid configuration:\n${problems.join('\n')}`, { problems });
+  throw new AppError('CONFIG_INVALID', problems.join('\n'), { problems });
 }

@@ -1,44 +1,17 @@
 // A real Apache Kafka (KRaft) cluster as local JVM child processes, for tests and
 // development on machines without Docker. Jars come from Maven Central via pom.xml.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { resolveKafkaClasspath } from './classpath.js';
 
-export const REPO_ROOT: string = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const DEFAULT_POM = join(REPO_ROOT, 'infra/kafka-broker/pom.xml');
+export { resolveKafkaClasspath, type ClasspathOptions } from './classpath.js';
+
 const HOST = '127.0.0.1';
-
-export interface ClasspathOptions { pomPath?: string; cacheDir?: string }
-
-/** Resolves (and downloads into ~/.m2 if needed) the broker classpath; cached per pom hash. */
-export async function resolveKafkaClasspath(opts: ClasspathOptions = {}): Promise<string> {
-  const pom = resolve(opts.pomPath ?? DEFAULT_POM);
-  const cacheDir = opts.cacheDir ?? join(REPO_ROOT, '.cache/kafka');
-  const hash = createHash('sha256').update(readFileSync(pom)).digest('hex').slice(0, 16);
-  const cacheFile = join(cacheDir, `classpath-${hash}.txt`);
-  // The cache is only valid while the jars are still in ~/.m2 (CI caches may drop them).
-  if (existsSync(cacheFile)) {
-    const cp = readFileSync(cacheFile, 'utf8').trim();
-    if (cp && cp.split(':').every((jar) => existsSync(jar))) return cp;
-  }
-  mkdirSync(cacheDir, { recursive: true });
-  const tmp = `${cacheFile}.${process.pid}.tmp`; // rename keeps concurrent callers from reading half a file
-  const args = ['-B', '-q', '-Dstyle.color=never', '-f', pom, 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`];
-  await new Promise<void>((done, fail) => {
-    execFile('mvn', args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) return done();
-      const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-30).join('\n');
-      fail(new Error(`mvn ${args.join(' ')} failed (${err.message.split('\n')[0]}).\nLast Maven output:\n${tail}`));
-    });
-  });
-  renameSync(tmp, cacheFile);
-  return readFileSync(cacheFile, 'utf8').trim();
-}
 
 export interface LocalKafkaOptions {
   /** 1 = single combined broker+controller; 3 = three-node KRaft quorum (RF 3, min ISR 2). */
@@ -53,6 +26,9 @@ export interface LocalKafkaOptions {
   stopTimeoutMs?: number;
   /** Extra server.properties entries applied to every node. */
   properties?: Record<string, string | number | boolean>;
+  /** Extra JVM flags for the broker processes. */
+  jvmArgs?: string[];
+  /** Skip Maven (e.g. a classpath resolved earlier). */
   classpath?: string;
 }
 
@@ -69,11 +45,15 @@ export interface LocalKafka {
   startBroker(i: number): Promise<void>;
 }
 
-interface Node { id: number; dir: string; logDir: string; port: number; controllerPort: number; proc?: ChildProcess | undefined; startError?: Error }
+interface Node {
+  id: number; dir: string; logDir: string; port: number; controllerPort: number;
+  proc?: ChildProcess | undefined; startError?: Error | undefined;
+}
 
 const STORAGE_TOOL = 'kafka.tools.StorageTool';
 const BROKER_MAIN = 'kafka.Kafka';
 const live = new Set<ChildProcess>();
+const tempRoots = new Set<string>();
 let exitHookInstalled = false;
 
 /**
@@ -84,7 +64,10 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  const killAll = (): void => { for (const p of live) p.kill('SIGKILL'); };
+  const killAll = (): void => {
+    for (const p of live) p.kill('SIGKILL');
+    for (const dir of tempRoots) rmSync(dir, { recursive: true, force: true });
+  };
   process.on('exit', killAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
@@ -108,9 +91,10 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Last log lines, minus the tab-indented config dump that would otherwise fill the tail. */
 function tail(file: string, lines = 40): string {
   if (!existsSync(file)) return `(no ${file})`;
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  return readFileSync(file, 'utf8').trimEnd().split('\n').filter((l) => !l.startsWith('\t')).slice(-lines).join('\n');
 }
 
 function serverProperties(node: Node, nodes: Node[], extra: LocalKafkaOptions['properties']): string {
@@ -138,6 +122,7 @@ function serverProperties(node: Node, nodes: Node[], extra: LocalKafkaOptions['p
     // take seconds to create on 2 cores when the first group appears).
     'group.initial.rebalance.delay.ms': 0,
     'offsets.topic.num.partitions': 5,
+    'transaction.state.log.num.partitions': 5,
     ...extra,
   };
   return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
@@ -163,11 +148,14 @@ function log4jConfig(logFile: string): string {
   ].join('\n') + '\n';
 }
 
-function javaArgs(classpath: string, node: Node, heap: string): string[] {
+function javaArgs(classpath: string, node: Node, heap: string, extra: string[] = []): string[] {
+  // Serial GC: heaps are tiny and G1's background threads only compete for our 2 cores.
+  const gc = extra.some((a) => /^-XX:\+Use\w+GC$/.test(a)) ? [] : ['-XX:+UseSerialGC'];
   return [
-    `-Xmx${heap}`, '-Xms64m', '-XX:+UseSerialGC', // tiny heaps; G1's threads only compete for 2 cores
+    `-Xmx${heap}`, '-Xms64m', ...gc,
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${join(node.dir, 'log4j2.properties')}`,
+    ...extra,
     '-cp', classpath,
   ];
 }
@@ -193,6 +181,7 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
   const classpath = opts.classpath ?? (await resolveKafkaClasspath());
   const ownsRoot = !opts.dataDir;
   const root = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), 'local-kafka-'));
+  if (ownsRoot) tempRoots.add(root);
   installExitHook();
 
   const nodes: Node[] = [];
@@ -214,7 +203,7 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
     const n = node(i);
     if (n.proc) return;
     const fd = openSync(stdoutLog(n), 'a');
-    const proc = spawn('java', [...javaArgs(classpath, n, heap), BROKER_MAIN, join(n.dir, 'server.properties')], { stdio: ['ignore', fd, fd] });
+    const proc = spawn('java', [...javaArgs(classpath, n, heap, opts.jvmArgs), BROKER_MAIN, join(n.dir, 'server.properties')], { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     n.proc = proc;
     n.startError = undefined;
@@ -226,7 +215,7 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
   };
   const stopBroker = async (i: number): Promise<void> => {
     const proc = node(i).proc;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((done) => proc.once('exit', () => done()));
     proc.kill('SIGTERM'); // Kafka's shutdown hook does a controlled shutdown and flushes logs
     const timer = setTimeout(() => proc.kill('SIGKILL'), stopTimeoutMs);
@@ -236,6 +225,7 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
   const stop = async (): Promise<void> => {
     await Promise.all(nodes.map((_, i) => stopBroker(i)));
     if (ownsRoot) rmSync(root, { recursive: true, force: true });
+    tempRoots.delete(root);
   };
 
   try {

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { connectStore } from '../../infra/clickhouse/client';
+import { loadConfig } from '../../infra/config/load-config';
+import { createKafka } from '../../infra/kafka/kafka-client';
+import { createKafkaReadingSink } from '../../infra/kafka/reading-sink.kafka';
+import { ensureTopics, topicsFor } from '../../infra/kafka/topics';
+import { runCli } from '../helpers/cli';
+import { countRows, currentReadings } from '../helpers/current';
+import { silentLogger } from '../helpers/logger';
+import { hourlyReadings } from '../helpers/readings';
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'yrd-air-e2e-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const DB = 'yrd_air_test';
+
+async function getStatus(url: string): Promise<number> {
+  return (await fetch(url)).status;
+}
+
+describe('yrd-air CLI', () => {
+  it('PORT=abc stops start-up with one line naming PORT and a non-zero exit', async () => {
+    const run = runCli(['start'], { PORT: 'abc', DATA_DIR: tempDir() });
+    const { code } = await run.exited;
+    expect(code).not.toBe(0);
+    expect(run.stderr().trim().split('\n')).toEqual(['yrd-air: invalid configuration: PORT: expected an integer from 0 to 65535']);
+  });
+
+  it('says clearly that a command is not built yet, and exits non-zero', async () => {
+    const run = runCli(['simulate'], { DATA_DIR: tempDir() });
+    expect((await run.exited).code).toBe(2);
+    expect(run.stderr()).toContain('`simulate` is not built yet');
+  });
+
+  it('start answers /healthz on the embedded defaults; a second process on the folder is told what to do', async () => {
+    const dataDir = tempDir();
+    const run = runCli(['start'], { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB });
+    try {
+      const [, url] = await run.waitForLine(/API at (http:\/\/\S+)/);
+      expect(await getStatus(`${url}/healthz`)).toBe(200);
+      expect(await getStatus(`${url}/readyz`)).toBe(200);
+
+      const migrate = runCli(['migrate'], { DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB });
+      expect((await migrate.exited).code).toBe(1);
+      expect(migrate.stderr()).toMatch(/STORE_LOCKED: the embedded store in .* is held by another yrd-air process/);
+    } finally {
+      run.proc.kill('SIGTERM');
+    }
+    expect((await run.exited).code).toBe(0);
+  });
+
+  it('keeps stored data when the process is killed and restarted (over a real broker)', async () => {
+    const dataDir = tempDir();
+    const prefix = `e2e-${randomUUID().slice(0, 8)}`;
+    const brokers = inject('kafkaBrokers');
+    const env = { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB, KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix };
+
+    const kafka = createKafka({ brokers, clientId: 'e2e' }, silentLogger());
+    const topics = topicsFor(prefix);
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, topics);
+    const sink = await createKafkaReadingSink(kafka, topics.raw.name);
+    const readings = hourlyReadings({
+      stations: ['1141A', '1151A', '1270A'],
+      pollutants: ['pm25', 'o3'],
+      startMs: Date.UTC(2025, 6, 1),
+      hours: 24,
+      valueOf: (_s, _p, h) => h,
+    });
+    await sink.publish(readings);
+    await sink.close();
+
+    const first = runCli(['start'], env);
+    await first.waitForLine(/API at /);
+    // Stored and committed: the group's committed offsets reach the end of every partition.
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const ends = await admin.fetchTopicOffsets(topics.raw.name);
+      const [committed] = await admin.fetchOffsets({ groupId: `${prefix}.processing`, topics: [topics.raw.name] });
+      const at = (p: number) => Math.max(0, Number(committed?.partitions.find((c) => c.partition === p)?.offset ?? -1));
+      if (ends.every((e) => at(e.partition) === Number(e.offset))) break;
+      if (Date.now() > until) throw new Error('the processor did not commit in time');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await admin.disconnect();
+    first.proc.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    const countAfterKill = async (): Promise<number> => {
+      const store = connectStore(loadConfig({ DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB }));
+      try {
+        expect(await currentReadings(store)).toHaveLength(readings.length);
+        return await countRows(store, 'reading_revisions');
+      } finally {
+        await store.close();
+      }
+    };
+    expect(await countAfterKill()).toBe(readings.length);
+
+    // Restart on the same folder (embedded bus this time), then stop it cleanly: data still there.
+    const second = runCli(['start'], { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB });
+    const [, url] = await second.waitForLine(/API at (http:\/\/\S+)/);
+    expect(await getStatus(`${url}/healthz`)).toBe(200);
+    second.proc.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+    expect(await countAfterKill()).toBe(readings.length);
+  });
+});

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInProcessBus } from '../../infra/bus/in-process-bus';
+import { createStoreDeadLetterSink } from '../../infra/clickhouse/dead-letters.clickhouse';
+import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
+import { createProcessor } from '../../processing';
+import { countRows, currentReadings } from '../helpers/current';
+import { silentLogger } from '../helpers/logger';
+import { hourlyReadings } from '../helpers/readings';
+import { openTestStore, type TestStore } from '../helpers/store';
+
+let store: TestStore;
+beforeAll(async () => {
+  store = await openTestStore();
+});
+afterAll(async () => store?.dispose());
+
+describe('first end-to-end path on the in-process bus (embedded mode)', () => {
+  it('stores every published reading once, and publish resolves only when they are stored', async () => {
+    const logger = silentLogger();
+    const bus = createInProcessBus({ logger, maxBatchMessages: 7 });
+    const readingStore = createClickHouseReadingStore(store);
+    const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+    const running = processor.run();
+
+    const stations = ['1141A', '1142A', '1151A', '1270A'];
+    const startMs = Date.UTC(2025, 2, 1, 0);
+    // Value encodes its identity, so a value at the wrong identity would show.
+    const valueOf = (s: string, p: string, h: number) => Number(s.slice(0, 4)) + (p === 'o3' ? 0.5 : 0) + h * 10_000;
+    const readings = hourlyReadings({ stations, pollutants: ['pm25', 'o3'], startMs, hours: 24, valueOf });
+
+    await bus.sink.publish(readings.slice(0, 100));
+    expect(await countRows(store, 'reading_revisions')).toBe(100); // durable when publish resolved
+    await bus.sink.publish(readings.slice(100));
+    await bus.sink.publish(readings); // a replay of everything changes nothing
+
+    const rows = await currentReadings(store);
+    expect(rows).toHaveLength(stations.length * 2 * 24);
+    for (const row of rows) {
+      const h = (row.t * 1000 - startMs) / 3_600_000;
+      expect(row.value).toBe(valueOf(row.station, row.pollutant, h));
+    }
+    expect(await countRows(store, 'reading_revisions')).toBe(readings.length);
+
+    await processor.stop();
+    await running;
+  });
+
+  it('turns a malformed message into a reject row with its reason, and stores the rest', async () => {
+    const logger = silentLogger();
+    const readingStore = createClickHouseReadingStore(store);
+    const processor = createProcessor({
+      source: { run: async () => {}, stop: async () => {} },
+      store: readingStore,
+      deadLetters: createStoreDeadLetterSink(readingStore),
+      logger,
+    });
+    const result = await processor.handleBatch({
+      topic: 'in-process.readings',
+      partition: 0,
+      messages: [
+        { key: 'X1', value: '{"v":1,"readings":[{"station":"X1"}]}', partition: 0, offset: '41' },
+        { key: 'X2', value: 'garbage', partition: 0, offset: '42' },
+      ],
+    });
+    expect(result).toMatchObject({ deadLettered: 2, stored: 0 });
+    const rs = await store.client.query({
+      query: `SELECT station, code, reason, record_index FROM \`${store.database}\`.rejects WHERE source_kind = 'bus' ORDER BY record_index`,
+      format: 'JSONEachRow',
+    });
+    const rejects = await rs.json<{ station: string; code: string; reason: string; record_index: string }>();
+    expect(rejects.map((r) => [r.station, r.code, Number(r.record_index)])).toEqual([
+      ['X1', 'MESSAGE_MALFORMED', 41],
+      ['X2', 'MESSAGE_MALFORMED', 42],
+    ]);
+    expect(rejects[0]?.reason).toContain('readings.0.pollutant');
+    expect(rejects[1]?.reason).toMatch(/^not JSON/);
+  });
+});

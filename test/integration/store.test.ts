@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../infra/clickhouse/migrate';
+import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
+import { createProcessor } from '../../processing';
+import type { Reading } from '../../schemas/reading';
+import { encodeReadings } from '../../infra/bus/reading-messages';
+import { countRows, currentReadings } from '../helpers/current';
+import { silentLogger } from '../helpers/logger';
+import { aReading } from '../helpers/readings';
+import { openTestStore, type TestStore } from '../helpers/store';
+
+let store: TestStore;
+beforeAll(async () => {
+  store = await openTestStore();
+});
+afterAll(async () => store?.dispose());
+
+/** Runs readings through the real processor into the real engine, as one bus batch. */
+let offset = 0;
+async function process(readings: Reading[]): Promise<void> {
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
+  await processor.handleBatch({
+    topic: 't',
+    partition: 0,
+    messages: encodeReadings(readings).map((m) => ({ ...m, partition: 0, offset: String(offset++) })),
+  });
+}
+
+const at = (station: string, pollutant = 'pm25') => currentReadings(store, { stations: [station], pollutants: [pollutant] });
+
+describe('migrations', () => {
+  it('apply once: a second run applies nothing and keeps the tables', async () => {
+    expect(await migrate(store, silentLogger())).toEqual([]);
+    const rs = await store.client.query({
+      query: 'SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name',
+      query_params: { db: store.database },
+      format: 'JSONEachRow',
+    });
+    const names = (await rs.json<{ name: string }>()).map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['reading_revisions', 'readings', 'rejects', 'schema_migrations', 'stations']));
+  });
+});
+
+describe('current value of an identity (DESIGN.md invariant 2)', () => {
+  it('the latest arrival wins among provisional revisions, and every revision is kept', async () => {
+    await process([aReading({ station: 'S1', value: 10, arrivedAt: '2025-03-01T02:00:00Z' })]);
+    await process([aReading({ station: 'S1', value: 12, arrivedAt: '2025-03-01T03:00:00Z' })]);
+    const rows = await at('S1');
+    expect(rows.map((r) => [r.value, r.status])).toEqual([[12, 'provisional']]);
+    const rs = await store.client.query({
+      query: `SELECT value FROM \`${store.database}\`.reading_revisions WHERE station = 'S1' ORDER BY arrived_at`,
+      format: 'JSONEachRow',
+    });
+    expect((await rs.json<{ value: number }>()).map((r) => r.value)).toEqual([10, 12]);
+  });
+
+  it('an audited revision beats a later provisional one', async () => {
+    await process([aReading({ station: 'S2', value: 50, status: 'audited', arrivedAt: '2025-04-05T00:00:00Z' })]);
+    await process([aReading({ station: 'S2', value: 70, status: 'provisional', arrivedAt: '2025-04-06T00:00:00Z' })]);
+    expect((await at('S2')).map((r) => [r.value, r.status])).toEqual([[50, 'audited']]);
+  });
+
+  it('an audited revision replaces an earlier provisional one', async () => {
+    await process([aReading({ station: 'S3', value: 70, arrivedAt: '2025-03-01T02:00:00Z' })]);
+    await process([aReading({ station: 'S3', value: 65, status: 'audited', arrivedAt: '2025-04-05T00:00:00Z' })]);
+    expect((await at('S3')).map((r) => [r.value, r.status])).toEqual([[65, 'audited']]);
+  });
+
+  it('re-arrival of an identical revision changes nothing, not even the history', async () => {
+    const first = aReading({ station: 'S4', value: 20, arrivedAt: '2025-03-01T02:00:00Z' });
+    await process([first]);
+    const before = await countRows(store, 'reading_revisions');
+    await process([{ ...first, arrivedAt: '2025-03-02T02:00:00Z' }]);
+    await process([first]); // an exact replay, as after a crash before the offset commit
+    expect(await countRows(store, 'reading_revisions')).toBe(before);
+    expect((await at('S4')).map((r) => r.value)).toEqual([20]);
+  });
+
+  it('keeps a missing value as null with its flags, out of statistics', async () => {
+    await process([aReading({ station: 'S5', value: null, missingReason: '—', sourceFlag: 'B', sourceValid: false })]);
+    const [row] = await at('S5');
+    expect(row).toMatchObject({ value: null, valid: false });
+    expect(row?.qc_flags.sort()).toEqual(['missing', 'source_invalid']);
+  });
+
+  it('keeps raw values: a negative value is stored as sent and flagged invalid', async () => {
+    await process([aReading({ station: 'S6', pollutant: 'so2', value: -3 })]);
+    expect((await at('S6', 'so2')).map((r) => [r.value, r.valid, r.qc_flags])).toEqual([[-3, false, ['negative']]]);
+  });
+});

@@ -44,7 +44,7 @@ async function stopAll(stoppers: Stopper[], logger: Logger): Promise<void> {
 }
 
 async function openStore(config: Config, logger: Logger): Promise<StoreConnection> {
-  const store = connectStore(config);
+  const store = await connectStore(config);
   await migrate(store, logger.child({ module: 'migrate' }));
   logger.info({ mode: store.mode, database: store.database, dataPath: store.dataPath }, 'store ready');
   return store;
@@ -153,7 +153,7 @@ export async function startApi(config: Config, logger: Logger): Promise<Running>
 
 /** `yrd-air migrate`: applies pending migrations and exits. */
 export async function runMigrate(config: Config, logger: Logger): Promise<number[]> {
-  const store = connectStore(config);
+  const store = await connectStore(config);
   try {
     return await migrate(store, logger.child({ module: 'migrate' }));
   } finally {

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../../schemas/config';
 import { DependencyError } from '../errors';
 
@@ -21,9 +20,11 @@ export interface StoreConnection {
  * One client for either engine (DESIGN.md "Two ways to run, one code path"): with
  * `clickhouse.url` unset the ClickHouse engine runs in-process through chDB with its data under
  * `dataDir/clickhouse`; otherwise a ClickHouse server. chDB ignores the client's `database`
- * option, so all SQL names its tables with the database explicitly (see tables.ts).
+ * option, so all SQL names its tables with the database explicitly (see tables.ts). chDB is
+ * imported only here and only when embedded: the engine costs ~200 MB on import, which a
+ * server-mode process or an ingest-only process must not pay.
  */
-export function connectStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreConnection {
+export async function connectStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): Promise<StoreConnection> {
   const { database } = cfg.clickhouse;
   if (cfg.clickhouse.url !== undefined) {
     const client = createClient({
@@ -36,6 +37,7 @@ export function connectStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): Store
   }
   const dataPath = resolve(cfg.dataDir, 'clickhouse');
   mkdirSync(dataPath, { recursive: true });
+  const { createChdbConnection } = await import('chdb/connection');
   let connection;
   try {
     connection = createChdbConnection({ path: dataPath });

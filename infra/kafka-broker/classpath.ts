@@ -28,8 +28,9 @@ export async function resolveKafkaClasspath(opts: ClasspathOptions = {}): Promis
   await new Promise<void>((done, fail) => {
     execFile('mvn', args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) return done();
-      const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-30).join('\n');
-      fail(new Error(`mvn ${args.join(' ')} failed (${err.message.split('\n')[0]}).\nLast Maven output:\n${tail}`));
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fail(new Error('`mvn` not found on PATH: install Maven (3.8+) and Java 17+'));
+      const lines = `${stdout}\n${stderr}`.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim() && l.trim() !== '[ERROR]');
+      fail(new Error(`Resolving Kafka jars failed: mvn ${args.join(' ')} exited ${err.code}.\nLast Maven output:\n${lines.slice(-25).join('\n')}`));
     });
   });
   renameSync(tmp, cacheFile);

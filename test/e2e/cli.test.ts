@@ -97,7 +97,7 @@ describe('yrd-air CLI', () => {
     expect((await first.exited).signal).toBe('SIGKILL');
 
     const countAfterKill = async (): Promise<number> => {
-      const store = connectStore(loadConfig({ DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB }));
+      const store = await connectStore(loadConfig({ DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB }));
       try {
         expect(await currentReadings(store)).toHaveLength(readings.length);
         return await countRows(store, 'reading_revisions');

@@ -17,7 +17,7 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
   // One process (tsx as a loader, not its CLI wrapper), so a signal reaches the process that holds the store.
   const proc = spawn(process.execPath, ['--import', 'tsx', 'cli.ts', ...args], {
     cwd: ROOT,
-    // eslint-disable-next-line no-process-env -- the child needs PATH and HOME to find node and tsx's cache
+    // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -22,7 +22,7 @@ export async function openTestStore(env: Record<string, string | undefined> = {}
   if (!config.clickhouse.database.includes('test')) {
     throw new Error(`refusing to run tests against database ${config.clickhouse.database}: its name lacks "test"`);
   }
-  const store = connectStore(config);
+  const store = await connectStore(config);
   await migrate(store, silentLogger());
   return {
     ...store,

@@ -1,0 +1,19 @@
+# yrd-air roles for the distributed shape (docker-compose.yml). TypeScript runs through tsx.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --ignore-scripts
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json cli.ts main.ts ./
+COPY schemas ./schemas
+COPY ingest ./ingest
+COPY processing ./processing
+COPY api ./api
+COPY infra ./infra
+USER node
+ENTRYPOINT ["node", "--import", "tsx", "cli.ts"]
+CMD ["start"]

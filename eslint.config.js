@@ -1,0 +1,61 @@
+// Lint rules that keep the module rooms of STYLE.md: drivers only in infra/, env only in the
+// config loader, no default exports, no `export *`.
+import tseslint from 'typescript-eslint';
+
+const DRIVERS = ['kafkajs', '@clickhouse/client', '@clickhouse/client-common', 'chdb', 'chdb/*'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', '.cache/**', 'coverage/**', 'bin/**', 'eslint.config.js'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'No `export *`: name what the module exports (STYLE.md rule 12).' },
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only (STYLE.md rule 12).' },
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Only infra/config/load-config.ts reads process.env (STYLE.md rule 5).',
+        },
+      ],
+    },
+  },
+  {
+    files: ['schemas/**/*.ts', 'ingest/**/*.ts', 'processing/**/*.ts', 'api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: DRIVERS.filter((d) => !d.includes('*')).map((name) => ({
+            name,
+            message: 'Drivers live in infra/ only; use the role port (STYLE.md rule 1).',
+          })),
+          patterns: [{ group: ['chdb/*'], message: 'Drivers live in infra/ only (STYLE.md rule 1).' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['schemas/**/*.ts'],
+    ignores: ['schemas/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$|\\./|\\.\\./).*', message: 'schemas/ imports only zod and other schemas (STYLE.md rule 3).' }] },
+      ],
+    },
+  },
+  {
+    // The loader is the one reader of the environment; the vitest global setup and the CLI test
+    // helper pass the environment to a broker and to child processes.
+    files: ['infra/config/load-config.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // vitest requires a default export from its config and global-setup files.
+    files: ['vitest.config.ts', 'test/helpers/kafka-global-setup.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

@@ -1,6 +1,6 @@
 // tsx infra/kafka-broker/cli.ts fetch              resolve (download) the broker jars only, for CI caches
 // tsx infra/kafka-broker/cli.ts start [--brokers N] run a local cluster in the foreground until SIGINT/SIGTERM
-import { resolveKafkaClasspath, startLocalKafka } from './local-broker.js';
+import { resolveKafkaClasspath, startLocalKafka } from './local-broker';
 
 const USAGE = 'usage: tsx infra/kafka-broker/cli.ts fetch | start [--brokers N] [--data-dir DIR]';
 

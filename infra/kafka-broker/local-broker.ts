@@ -7,9 +7,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { resolveKafkaClasspath } from './classpath.js';
+import { resolveKafkaClasspath } from './classpath';
 
-export { resolveKafkaClasspath, type ClasspathOptions } from './classpath.js';
+export { resolveKafkaClasspath, type ClasspathOptions } from './classpath';
 
 const HOST = '127.0.0.1';
 

@@ -1,4 +1,5 @@
 import type { Reading } from '../schemas/reading';
+import type { Reject } from '../schemas/reject';
 
 /**
  * Where ingest hands readings over (STYLE.md rule 1). `publish` resolves only when the readings
@@ -7,5 +8,7 @@ import type { Reading } from '../schemas/reading';
  */
 export interface ReadingSink {
   publish(readings: readonly Reading[]): Promise<void>;
+  /** Rejects travel on the bus too, to the rejects table; same durability as readings. */
+  publishRejects(rejects: readonly Reject[]): Promise<void>;
   close(): Promise<void>;
 }

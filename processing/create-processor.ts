@@ -1,5 +1,6 @@
 import type { DeadLetter } from '../schemas/dead-letter';
 import type { Reading } from '../schemas/reading';
+import type { Reject } from '../schemas/reject';
 import type { Logger } from '../infra/logger';
 import { decodeMessage } from './decode';
 import { checkReading } from './qc/qc.rules';
@@ -21,6 +22,7 @@ export interface BatchResult {
   readings: number;
   stored: number;
   unchanged: number;
+  rejects: number;
   deadLettered: number;
 }
 
@@ -42,12 +44,14 @@ export function createProcessor(deps: ProcessorDeps): Processor {
 
   async function handleBatch(batch: SourceBatch): Promise<BatchResult> {
     const readings: Reading[] = [];
+    const rejects: Reject[] = [];
     const letters: DeadLetter[] = [];
     const failedAt = new Date().toISOString();
     for (const message of batch.messages) {
       const outcome = decodeMessage(message);
       if (outcome.kind === 'ok') {
-        readings.push(...outcome.value);
+        readings.push(...outcome.value.readings);
+        rejects.push(...outcome.value.rejects);
         continue;
       }
       letters.push({
@@ -67,6 +71,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       if (fresh.length > 0) await deps.store.insertRevisions(fresh);
       stored = fresh.length;
     }
+    if (rejects.length > 0) await deps.store.insertRejects(rejects);
     if (letters.length > 0) {
       await deps.deadLetters.publish(letters);
       log.warn({ partition: batch.partition, count: letters.length, first: letters[0]?.reason }, 'messages dead-lettered');
@@ -76,6 +81,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       readings: readings.length,
       stored,
       unchanged: readings.length - stored,
+      rejects: rejects.length,
       deadLettered: letters.length,
     };
     log.debug({ partition: batch.partition, ...result }, 'batch processed');

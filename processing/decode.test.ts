@@ -7,7 +7,7 @@ const msg = (value: string, key: string | null = '1141A') => ({ key, value, part
 describe('decodeMessage', () => {
   it('returns the readings of a well-formed batch', () => {
     const r = aReading();
-    expect(decodeMessage(msg(JSON.stringify({ v: 1, readings: [r] })))).toEqual({ kind: 'ok', value: [r] });
+    expect(decodeMessage(msg(JSON.stringify({ v: 1, readings: [r] })))).toEqual({ kind: 'ok', value: { v: 1, readings: [r], rejects: [] } });
   });
 
   it('dead-letters text that is not JSON', () => {

@@ -1,5 +1,4 @@
-import { type Reading } from '../schemas/reading';
-import { zReadingBatch } from '../schemas/reading-batch';
+import { zReadingBatch, type ReadingBatch } from '../schemas/reading-batch';
 import { deadLetter, ok, type Outcome } from './outcomes';
 import type { BusMessage } from './reading-source';
 
@@ -9,7 +8,7 @@ const MAX_REASON_ISSUES = 5;
  * A bus message becomes its readings, or a dead letter naming the field and why. Ingest validated
  * these readings already; a message failing here was corrupted or written by something else.
  */
-export function decodeMessage(message: BusMessage): Outcome<Reading[]> {
+export function decodeMessage(message: BusMessage): Outcome<ReadingBatch> {
   let json: unknown;
   try {
     json = JSON.parse(message.value);
@@ -27,5 +26,5 @@ export function decodeMessage(message: BusMessage): Outcome<Reading[]> {
   if (foreign) {
     return deadLetter('MESSAGE_MALFORMED', `reading for station ${foreign.station} under message key ${message.key}`);
   }
-  return ok(parsed.data.readings);
+  return ok(parsed.data);
 }

@@ -1,5 +1,6 @@
 import type { Pollutant } from '../schemas/pollutant';
 import type { Reading, ReadingStatus } from '../schemas/reading';
+import type { Reject } from '../schemas/reject';
 
 /** A reading as stored: the arrival plus what quality control concluded. */
 export interface Revision extends Reading {
@@ -28,20 +29,8 @@ export interface RevisionScope {
   toMs: number;
 }
 
-export interface RejectRow {
-  receivedAt: string;
-  centre: string;
-  sourceKind: 'feed' | 'push' | 'backfill' | 'bus';
-  sourceId: string;
-  recordIndex: number;
-  station: string;
-  pollutant: string;
-  time: string | null;
-  code: string;
-  field: string;
-  reason: string;
-  record: string;
-}
+/** A reject as the store keeps it (schemas/reject.ts). */
+export type RejectRow = Reject;
 
 /** The processor's view of the store (STYLE.md rule 1). */
 export interface ReadingStore {

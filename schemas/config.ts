@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FeedDefinition } from './feeds/feed-definition';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -75,7 +76,8 @@ export const zEnv = z
   }));
 
 export type Env = z.input<typeof zEnv>;
-export type Config = z.output<typeof zEnv>;
+/** The parsed environment plus the feed definitions read from FEEDS_FILE (undefined = the demo simulator's feeds). */
+export type Config = z.output<typeof zEnv> & { feeds?: FeedDefinition[] };
 
 /** Variables whose values must never be printed, even in an error message. */
 export const SECRET_ENV_VARS: readonly string[] = ['CLICKHOUSE_PASSWORD', 'CLICKHOUSE_URL'];

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { zReading } from './reading';
+import { zReject } from './reject';
 
 /**
- * The envelope of readings on the bus (Kafka message value or in-process message). All readings
- * of one message share the message key, the station code, so a station's readings stay ordered
- * on one partition. `v` lets the format evolve without breaking consumers.
+ * The envelope on the bus (Kafka message value or in-process message). Readings of one message
+ * share the message key, their station code, so a station's readings stay ordered on one
+ * partition; a message of rejects is keyed by its source. `v` lets the format evolve.
  */
-export const zReadingBatch = z.object({
-  v: z.literal(1),
-  readings: z.array(zReading).min(1),
-});
-export type ReadingBatch = z.infer<typeof zReadingBatch>;
+export const zReadingBatch = z
+  .object({
+    v: z.literal(1),
+    readings: z.array(zReading).default([]),
+    rejects: z.array(zReject).default([]),
+  })
+  .refine((b) => b.readings.length + b.rejects.length > 0, 'an empty message');
+export type ReadingBatch = z.output<typeof zReadingBatch>;

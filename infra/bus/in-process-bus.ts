@@ -1,9 +1,10 @@
 import type { ReadingSink } from '../../ingest';
 import type { BusMessage, ReadingSource, SourceBatch } from '../../processing';
 import type { Reading } from '../../schemas/reading';
+import type { Reject } from '../../schemas/reject';
 import { DependencyError, isRetriable } from '../errors';
 import type { Logger } from '../logger';
-import { encodeReadings } from './reading-messages';
+import { encodeReadings, encodeRejects, type OutgoingMessage } from './reading-messages';
 
 const TOPIC = 'in-process.readings';
 const DEFAULT_MAX_BATCH_MESSAGES = 500;
@@ -54,19 +55,22 @@ export function createInProcessBus(opts: InProcessBusOptions): InProcessBus {
       if (ms !== undefined) setTimeout(wakeUp, ms);
     });
 
+  function enqueue(messages: OutgoingMessage[]): Promise<void> {
+    if (closed) return Promise.reject(new DependencyError('BUS_UNAVAILABLE', 'bus', 'the in-process bus is closed', false));
+    const waits = messages.map(
+      ({ key, value }) =>
+        new Promise<void>((resolve, reject) => {
+          const message = { key, value, partition: 0, offset: String(nextOffset++) };
+          queue.push({ message, settle: (err) => (err ? reject(err) : resolve()) });
+        }),
+    );
+    wakeUp();
+    return Promise.all(waits).then(() => undefined);
+  }
+
   const sink: ReadingSink = {
-    publish(readings: readonly Reading[]): Promise<void> {
-      if (closed) return Promise.reject(new DependencyError('BUS_UNAVAILABLE', 'bus', 'the in-process bus is closed', false));
-      const waits = encodeReadings(readings).map(
-        ({ key, value }) =>
-          new Promise<void>((resolve, reject) => {
-            const message = { key, value, partition: 0, offset: String(nextOffset++) };
-            queue.push({ message, settle: (err) => (err ? reject(err) : resolve()) });
-          }),
-      );
-      wakeUp();
-      return Promise.all(waits).then(() => undefined);
-    },
+    publish: (readings: readonly Reading[]) => enqueue(encodeReadings(readings)),
+    publishRejects: (rejects: readonly Reject[]) => enqueue(encodeRejects(rejects)),
     async close(): Promise<void> {
       closed = true;
     },

@@ -41,7 +41,7 @@ const toRejectRow = (r: RejectRow): Record<string, unknown> => ({
   record_index: r.recordIndex,
   station: r.station,
   pollutant: r.pollutant,
-  time: r.time === null ? null : chDateTime(Date.parse(r.time)),
+  time: chDateTime(r.time === null ? 0 : Date.parse(r.time)),
   code: r.code,
   field: r.field,
   reason: r.reason,

@@ -1,4 +1,6 @@
 import { type Config, zEnv } from '../../schemas/config';
+import type { FeedDefinition } from '../../schemas/feeds/feed-definition';
+import { loadFeedsFile } from './load-feeds';
 import { AppError } from '../errors';
 
 /**
@@ -10,7 +12,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const known = Object.keys(zEnv.def.in.shape);
   const picked = Object.fromEntries(known.map((k) => [k, env[k]]));
   const parsed = zEnv.safeParse(picked);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
-  throw new AppError('CONFIG_INVALID', problems.join('\n'), { problems });
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
+  let feeds: FeedDefinition[] | undefined;
+  if (parsed.success && parsed.data.feedsFile !== undefined) {
+    const loaded = loadFeedsFile(parsed.data.feedsFile, env);
+    problems.push(...loaded.problems);
+    feeds = loaded.feeds;
+  }
+  if (!parsed.success || problems.length > 0) throw new AppError('CONFIG_INVALID', problems.join('\n'), { problems });
+  return { ...parsed.data, feeds };
 }

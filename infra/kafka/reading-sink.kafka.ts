@@ -3,7 +3,8 @@ import type { ReadingSink } from '../../ingest';
 import type { DeadLetterSink } from '../../processing';
 import type { DeadLetter } from '../../schemas/dead-letter';
 import type { Reading } from '../../schemas/reading';
-import { encodeReadings } from '../bus/reading-messages';
+import type { Reject } from '../../schemas/reject';
+import { encodeReadings, encodeRejects, type OutgoingMessage } from '../bus/reading-messages';
 import { translateKafkaError } from './kafka-errors';
 
 /**
@@ -23,15 +24,17 @@ async function connectProducer(kafka: Kafka): Promise<Producer> {
 
 export async function createKafkaReadingSink(kafka: Kafka, topic: string): Promise<ReadingSink> {
   const producer = await connectProducer(kafka);
+  const send = async (messages: OutgoingMessage[], doing: string): Promise<void> => {
+    if (messages.length === 0) return;
+    try {
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+    } catch (err) {
+      throw translateKafkaError(err, doing);
+    }
+  };
   return {
-    async publish(readings: readonly Reading[]): Promise<void> {
-      if (readings.length === 0) return;
-      try {
-        await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: encodeReadings(readings) });
-      } catch (err) {
-        throw translateKafkaError(err, 'publishing readings');
-      }
-    },
+    publish: (readings: readonly Reading[]) => send(encodeReadings(readings), 'publishing readings'),
+    publishRejects: (rejects: readonly Reject[]) => send(encodeRejects(rejects), 'publishing rejects'),
     close: () => producer.disconnect(),
   };
 }

@@ -76,22 +76,26 @@ SELECT
     toUInt64(status) * 1000000000000000 + toUInt64(toUnixTimestamp64Milli(arrived_at)) AS version
 FROM {db}.reading_revisions;
 
--- What was refused, and why (DESIGN.md invariant 5); one row per record.
+-- What was refused, and why (DESIGN.md invariant 5); one row per refused record. A feed re-reads
+-- its look-back window on every pull, so the same refusal arrives again and again: it collapses
+-- to its first sighting (the version prefers the earliest received_at).
 CREATE TABLE IF NOT EXISTS {db}.rejects
 (
     received_at  DateTime64(3, 'UTC'),
     centre       LowCardinality(String) COMMENT 'centre accountable for the record (feed owner or pusher)',
     source_kind  Enum8('feed' = 1, 'push' = 2, 'backfill' = 3, 'bus' = 4),
     source_id    LowCardinality(String),
-    record_index Int64 COMMENT 'position in the page, push body or file; -1 when unknown',
+    record_index Int64 COMMENT 'position in the page, push body or file; -1 for a whole page or file',
     station      String,
     pollutant    String,
-    time         Nullable(DateTime('UTC')),
+    time         DateTime('UTC') COMMENT 'hour-ending instant; 1970-01-01 when unknown',
     code         LowCardinality(String),
     field        String,
     reason       String,
-    record       String COMMENT 'the raw record, truncated to 2000 characters'
+    record       String COMMENT 'the raw record, truncated to 2000 characters',
+    record_hash  UInt64 MATERIALIZED cityHash64(record),
+    first_seen   UInt64 MATERIALIZED 4102444800000 - toUnixTimestamp64Milli(received_at)
 )
-ENGINE = MergeTree
-PARTITION BY toYYYYMM(received_at)
-ORDER BY (centre, received_at);
+ENGINE = ReplacingMergeTree(first_seen)
+PARTITION BY toYYYYMM(time)
+ORDER BY (centre, source_id, code, station, pollutant, time, field, record_hash);

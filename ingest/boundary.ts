@@ -1,0 +1,86 @@
+import { CANONICAL_UNIT } from '../schemas/pollutant';
+import { zReading, type Reading } from '../schemas/reading';
+import type { Reject } from '../schemas/reject';
+import type { Province } from '../schemas/station';
+import type { RecordProblem } from './feed-adapter';
+import { ownsStation, type StationRegistry } from './stations/registry';
+
+const MAX_RECORD_CHARS = 2_000;
+
+export interface BoundaryContext {
+  registry: StationRegistry;
+  /** Whose stations this source may carry: a province, or every province for the coordinator. */
+  owner: Province | 'coordinator';
+  /** Centre accountable for the records, for the rejects table. */
+  centre: string;
+  sourceKind: Reject['sourceKind'];
+  sourceId: string;
+  receivedAt: string;
+}
+
+export interface Admitted {
+  accepted: Reading[];
+  /** Each refused record with its index, field and reason; `index` = position in the input. */
+  rejects: Reject[];
+}
+
+function reject(ctx: BoundaryContext, index: number, r: Partial<Reading>, code: Reject['code'], field: string, reason: string, record: unknown): Reject {
+  return {
+    receivedAt: ctx.receivedAt,
+    centre: ctx.centre,
+    sourceKind: ctx.sourceKind,
+    sourceId: ctx.sourceId,
+    recordIndex: index,
+    station: typeof r.station === 'string' ? r.station : '',
+    pollutant: typeof r.pollutant === 'string' ? r.pollutant : '',
+    time: typeof r.time === 'string' && !Number.isNaN(Date.parse(r.time)) ? new Date(Date.parse(r.time)).toISOString() : null,
+    code,
+    field,
+    reason,
+    record: (typeof record === 'string' ? record : JSON.stringify(record) ?? '').slice(0, MAX_RECORD_CHARS),
+  };
+}
+
+/** Problems an adapter met while decoding become rejects; a whole-page problem names the page. */
+export function problemsToRejects(problems: readonly RecordProblem[], ctx: BoundaryContext): Reject[] {
+  return problems.map((p) =>
+    reject(ctx, p.index, { station: p.station, pollutant: p.pollutant as Reading['pollutant'], time: p.time }, p.index < 0 ? 'FEED_PARSE_FAILED' : 'READING_INVALID', p.field, p.reason, p.record),
+  );
+}
+
+/**
+ * The one gate every reading passes, from every adapter and every push (STYLE.md rule 8): the
+ * reading schema, the canonical unit, a station known to the registry on that date, and a station
+ * the source's owner may report. Each refusal names the record, the field and why.
+ */
+export function admit(candidates: readonly unknown[], ctx: BoundaryContext): Admitted {
+  const out: Admitted = { accepted: [], rejects: [] };
+  candidates.forEach((candidate, index) => {
+    const raw = (candidate ?? {}) as Partial<Reading>;
+    const parsed = zReading.safeParse(candidate);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || '(record)';
+      out.rejects.push(reject(ctx, index, raw, 'READING_INVALID', field, issue?.message ?? 'invalid reading', candidate));
+      return;
+    }
+    const r = parsed.data;
+    if (r.unit !== CANONICAL_UNIT[r.pollutant]) {
+      out.rejects.push(reject(ctx, index, r, 'READING_INVALID', 'unit', `${r.pollutant} must be in ${CANONICAL_UNIT[r.pollutant]}, got ${r.unit}`, candidate));
+      return;
+    }
+    const station = ctx.registry.lookup(r.station, Date.parse(r.time));
+    if (!station) {
+      out.rejects.push(reject(ctx, index, r, 'READING_UNKNOWN_STATION', 'station', `station ${r.station} is not in the station registry`, candidate));
+      return;
+    }
+    if (!ownsStation(ctx.owner, station)) {
+      out.rejects.push(
+        reject(ctx, index, r, 'READING_STATION_NOT_OWNED', 'station', `station ${r.station} belongs to ${station.province}, not ${ctx.owner}`, candidate),
+      );
+      return;
+    }
+    out.accepted.push(r);
+  });
+  return out;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { zFeedFormat } from '../feeds/feed-definition';
+import { zProvince } from '../station';
+import { zInstant } from '../time';
+
+export const zPullSummary = z.object({
+  startedAt: zInstant,
+  finishedAt: zInstant,
+  pages: z.number().int(),
+  readings: z.number().int().describe('Readings decoded from the pages'),
+  accepted: z.number().int().describe('Readings handed to the bus (durably)'),
+  rejected: z.number().int().describe('Records refused, with reasons in /v1/rejects'),
+});
+export type PullSummary = z.infer<typeof zPullSummary>;
+
+/** One feed's health as `GET /v1/feeds` reports it. */
+export const zFeedStatus = z.object({
+  name: z.string(),
+  format: zFeedFormat,
+  province: zProvince,
+  enabled: z.boolean(),
+  schedule: z.string(),
+  running: z.boolean().describe('A pull is in progress'),
+  lastAttemptAt: zInstant.nullable(),
+  lastSuccessAt: zInstant.nullable(),
+  watermark: z.object({ time: zInstant.optional(), cursor: z.string().optional() }).nullable(),
+  lagMinutes: z
+    .number()
+    .nullable()
+    .describe('Minutes from the newest hour read (the watermark) to now; null for cursor feeds before the first hour'),
+  errorCount: z.number().int().describe('Failed pulls since the process started'),
+  consecutiveErrors: z.number().int(),
+  lastError: z.object({ at: zInstant, message: z.string() }).nullable(),
+  lastPull: zPullSummary.nullable(),
+});
+export type FeedStatus = z.infer<typeof zFeedStatus>;
+
+export const zFeedsResponse = z.object({ feeds: z.array(zFeedStatus) });
+export type FeedsResponse = z.infer<typeof zFeedsResponse>;

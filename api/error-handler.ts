@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody } from '../schemas/errors';
 import { AppError } from '../infra/errors';
 
@@ -13,9 +14,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError) {
       status = err.statusCode;
       body = { error: { code: err.code, message: status >= 500 ? 'a dependency is unavailable' : err.message, details: status >= 500 ? undefined : err.details } };
-    } else if (err.validation) {
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
       status = 400;
-      body = { error: { code: 'QUERY_INVALID', message: err.message, details: err.validation } };
+      const issues = err.validation.map((v) => ({ field: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)', message: v.message ?? 'invalid' }));
+      body = { error: { code: 'QUERY_INVALID', message: `invalid ${err.validationContext ?? 'request'}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, details: issues } };
     } else if (typeof err.statusCode === 'number' && err.statusCode < 500) {
       status = err.statusCode;
       body = { error: { code: 'QUERY_INVALID', message: err.message } };

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { zHealth, zReadiness } from '../../schemas/api/health';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -12,9 +13,9 @@ function withTimeout(check: ReadinessCheck): Promise<void> {
 }
 
 /** `/healthz`: the process is up. `/readyz`: the store and the bus answer (503 naming which does not). */
-export const healthRoutes: FastifyPluginAsync<{ readiness: Record<string, ReadinessCheck> }> = async (app, opts) => {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+export const healthRoutes: FastifyPluginAsyncZod<{ readiness: Record<string, ReadinessCheck> }> = async (app, opts) => {
+  app.get('/healthz', { schema: { tags: ['health'], response: { 200: zHealth } } }, async () => ({ status: 'ok' as const }));
+  app.get('/readyz', { schema: { tags: ['health'], response: { 200: zReadiness, 503: zReadiness } } }, async (_request, reply) => {
     const results = await Promise.all(
       Object.entries(opts.readiness).map(async ([name, check]) => {
         try {
@@ -25,8 +26,7 @@ export const healthRoutes: FastifyPluginAsync<{ readiness: Record<string, Readin
         }
       }),
     );
-    const checks = Object.fromEntries(results);
     const ready = results.every(([, s]) => s === 'ok');
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
   });
 };

@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { silentLogger } from '../test/helpers/logger';
+import { buildApp } from './build-app';
+
+let app: FastifyInstance | undefined;
+afterEach(async () => app?.close());
+
+describe('the HTTP app', () => {
+  it('answers /healthz and /readyz when every dependency answers', async () => {
+    app = await buildApp({ logger: silentLogger(), readiness: { store: async () => {}, bus: async () => {} } });
+    expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject('/readyz');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', bus: 'ok' } });
+  });
+
+  it('answers /readyz with 503 naming the failing dependency', async () => {
+    app = await buildApp({
+      logger: silentLogger(),
+      readiness: { store: async () => {}, bus: async () => Promise.reject(new Error('connection refused')) },
+    });
+    const res = await app.inject('/readyz');
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ status: 'not ready', checks: { store: 'ok', bus: 'failing: connection refused' } });
+  });
+
+  it('uses the one error shape for an unknown route', async () => {
+    app = await buildApp({ logger: silentLogger(), readiness: {} });
+    const res = await app.inject('/v1/nothing?x=1');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route GET /v1/nothing' } });
+  });
+
+  it('serves feed health and documents it in /openapi.json', async () => {
+    const status = {
+      name: 'shanghai-sh-json', format: 'sh-json' as const, province: 'shanghai' as const, enabled: true, schedule: '*/5 * * * *',
+      running: false, lastAttemptAt: null, lastSuccessAt: null, watermark: null, lagMinutes: null, errorCount: 0,
+      consecutiveErrors: 0, lastError: null, lastPull: null,
+    };
+    app = await buildApp({ logger: silentLogger(), readiness: {}, feeds: () => [status] });
+    expect((await app.inject('/v1/feeds')).json()).toEqual({ feeds: [status] });
+    const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/feeds']);
+    expect((await app.inject('/docs')).statusCode).toBeLessThan(400);
+  });
+});

@@ -42,20 +42,26 @@ function reject(ctx: BoundaryContext, index: number, r: Partial<Reading>, code: 
 }
 
 /** Problems an adapter met while decoding become rejects; a whole-page problem names the page. */
-export function problemsToRejects(problems: readonly RecordProblem[], ctx: BoundaryContext): Reject[] {
+export function problemsToRejects(
+  problems: readonly RecordProblem[],
+  ctx: BoundaryContext,
+  wholePageCode: Reject['code'] = 'FEED_PARSE_FAILED',
+): Reject[] {
   return problems.map((p) =>
-    reject(ctx, p.index, { station: p.station, pollutant: p.pollutant as Reading['pollutant'], time: p.time }, p.index < 0 ? 'FEED_PARSE_FAILED' : 'READING_INVALID', p.field, p.reason, p.record),
+    reject(ctx, p.index, { station: p.station, pollutant: p.pollutant as Reading['pollutant'], time: p.time }, p.index < 0 ? wholePageCode : 'READING_INVALID', p.field, p.reason, p.record),
   );
 }
 
 /**
  * The one gate every reading passes, from every adapter and every push (STYLE.md rule 8): the
  * reading schema, the canonical unit, a station known to the registry on that date, and a station
- * the source's owner may report. Each refusal names the record, the field and why.
+ * the source's owner may report. Each refusal names the record, the field and why; `indexes`
+ * gives each candidate's position in the original input when some were filtered out before.
  */
-export function admit(candidates: readonly unknown[], ctx: BoundaryContext): Admitted {
+export function admit(candidates: readonly unknown[], ctx: BoundaryContext, indexes?: readonly number[]): Admitted {
   const out: Admitted = { accepted: [], rejects: [] };
-  candidates.forEach((candidate, index) => {
+  candidates.forEach((candidate, i) => {
+    const index = indexes?.[i] ?? i;
     const raw = (candidate ?? {}) as Partial<Reading>;
     const parsed = zReading.safeParse(candidate);
     if (!parsed.success) {

@@ -1,0 +1,111 @@
+import { CANONICAL_UNIT } from '../schemas/pollutant';
+import { zPushedReading, type PushResult } from '../schemas/api/push';
+import type { Reading, ReadingStatus } from '../schemas/reading';
+import type { Reject } from '../schemas/reject';
+import type { Centre } from '../schemas/station';
+import { admit, problemsToRejects, type BoundaryContext } from './boundary';
+import type { FeedAdapter, RecordProblem } from './feed-adapter';
+import type { ReadingSink } from './reading-sink';
+import { collapseUnknownStations } from './reject-summary';
+import type { StationRegistry } from './stations/registry';
+
+export interface PushDeps {
+  sink: ReadingSink;
+  registry: () => StationRegistry;
+  /** Decodes archive CSV bodies (the cnemc-archive adapter). */
+  archive: FeedAdapter;
+  now?: () => Date;
+}
+
+export interface PushRequest {
+  centre: Centre;
+  body: unknown;
+  format: 'json' | 'archive-csv';
+  /** Status of archive CSV readings (JSON records carry their own). */
+  status?: ReadingStatus;
+}
+
+const VALID_FLAGS = new Set(['N']);
+
+/** A pushed record in the contract's shape becomes a reading, or the problem with it. */
+function fromPushed(record: unknown, index: number, centre: Centre, arrivedAt: string): Reading | RecordProblem {
+  const parsed = zPushedReading.safeParse(record);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const r = (record ?? {}) as Record<string, unknown>;
+    return {
+      index,
+      station: typeof r.station === 'string' ? r.station : undefined,
+      field: issue?.path.join('.') || '(record)',
+      reason: issue?.message ?? 'invalid record',
+      record: JSON.stringify(record) ?? '',
+    };
+  }
+  const p = parsed.data;
+  return {
+    station: p.station,
+    pollutant: p.pollutant,
+    time: p.time,
+    value: p.value,
+    unit: CANONICAL_UNIT[p.pollutant],
+    sourceFlag: p.flag,
+    sourceValid: p.flag === undefined || VALID_FLAGS.has(p.flag),
+    status: p.status ?? 'provisional',
+    source: { kind: 'push', id: centre },
+    arrivedAt,
+    ...(p.value === null ? { missingReason: 'null in push' } : {}),
+  };
+}
+
+function toRejection(r: Reject): PushResult['rejected'][number] {
+  return { index: r.recordIndex, station: r.station, code: r.code, field: r.field, reason: r.reason };
+}
+
+/**
+ * The ingest side of `POST /v1/readings` (issue 3 §6): decode, check every record at the
+ * boundary (a centre may push only its own province's stations; the coordinator any), publish
+ * what passes and wait until it is durable (DESIGN.md invariant 1), publish the rejects, and
+ * answer with the accepted count and each rejected record's index and reason.
+ */
+export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<PushResult> {
+  const now = deps.now ?? (() => new Date());
+  return async (req) => {
+    const arrivedAt = now().toISOString();
+    const ctx: BoundaryContext = {
+      registry: deps.registry(),
+      owner: req.centre,
+      centre: req.centre,
+      sourceKind: 'push',
+      sourceId: req.centre,
+      receivedAt: arrivedAt,
+    };
+    let candidates: Reading[] = [];
+    let indexes: number[] | undefined;
+    let decodeRejects: Reject[] = [];
+    if (req.format === 'archive-csv') {
+      const bytes = typeof req.body === 'string' ? Buffer.from(req.body) : (req.body as Uint8Array);
+      const mapped = deps.archive.toReadings({ label: 'push', body: bytes }, { sourceId: req.centre, sourceKind: 'push', arrivedAt, status: req.status });
+      candidates = mapped.readings;
+      decodeRejects = problemsToRejects(mapped.problems, ctx, 'READING_INVALID');
+    } else if (Array.isArray(req.body)) {
+      const problems: RecordProblem[] = [];
+      indexes = [];
+      req.body.forEach((record, i) => {
+        const out = fromPushed(record, i, req.centre, arrivedAt);
+        if ('reason' in out) problems.push(out);
+        else (candidates.push(out), indexes?.push(i));
+      });
+      decodeRejects = problemsToRejects(problems, ctx, 'READING_INVALID');
+    } else {
+      decodeRejects = problemsToRejects([{ index: -1, field: '(body)', reason: 'expected a JSON array of readings', record: '' }], ctx, 'READING_INVALID');
+    }
+    const { accepted, rejects } = admit(candidates, ctx, indexes);
+    // An archive file carries every national station: one reject per foreign station, not per cell.
+    const allRejects = [...decodeRejects, ...(req.format === 'archive-csv' ? collapseUnknownStations(rejects) : rejects)].sort(
+      (a, b) => a.recordIndex - b.recordIndex,
+    );
+    await deps.sink.publish(accepted);
+    await deps.sink.publishRejects(allRejects);
+    return { accepted: accepted.length, rejected: allRejects.map(toRejection) };
+  };
+}

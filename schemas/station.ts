@@ -30,7 +30,7 @@ export type Station = z.infer<typeof zStation>;
 /** One version of the station list, valid from a date (stations open, move and close). */
 export const zStationListVersion = z.object({
   version: z.string().min(1),
-  validFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  validFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD'),
   stations: z.array(zStation),
 });
 export type StationListVersion = z.infer<typeof zStationListVersion>;

@@ -22,12 +22,36 @@ async function connectProducer(kafka: Kafka): Promise<Producer> {
   return producer;
 }
 
+/**
+ * The broker refuses a record batch over `message.max.bytes` (1 MB by default), and kafkajs puts
+ * everything one `send` holds for a partition into one batch: so one `send` carries at most
+ * ~900 kB in all, whichever partitions its messages land on.
+ */
+const MAX_REQUEST_BYTES = 900_000;
+
+function* bySize(messages: OutgoingMessage[], maxBytes: number): Generator<OutgoingMessage[]> {
+  let group: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = m.key.length + Buffer.byteLength(m.value);
+    if (group.length > 0 && bytes + size > maxBytes) {
+      yield group;
+      group = [];
+      bytes = 0;
+    }
+    group.push(m);
+    bytes += size;
+  }
+  if (group.length > 0) yield group;
+}
+
 export async function createKafkaReadingSink(kafka: Kafka, topic: string): Promise<ReadingSink> {
   const producer = await connectProducer(kafka);
   const send = async (messages: OutgoingMessage[], doing: string): Promise<void> => {
-    if (messages.length === 0) return;
     try {
-      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+      for (const group of bySize(messages, MAX_REQUEST_BYTES)) {
+        await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: group });
+      }
     } catch (err) {
       throw translateKafkaError(err, doing);
     }

@@ -1,12 +1,22 @@
+import compress from '@fastify/compress';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { PushRequest } from '../ingest';
 import type { Logger } from '../infra/logger';
 import type { FeedStatus } from '../schemas/api/feeds';
+import type { PushResult } from '../schemas/api/push';
+import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
+import type { RejectQueries, StationQueries } from './ports';
 import { feedsRoutes } from './routes/feeds.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
+import { readingsPushRoutes } from './routes/readings-push.routes';
+import { rejectsRoutes } from './routes/rejects.routes';
+import { stationsRoutes } from './routes/stations.routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -14,22 +24,34 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   /** Feed health, where this process runs the pull scheduler. */
   feeds?: () => FeedStatus[];
+  /** Centre keys: needed by the push and rejects routes. */
+  verifier?: KeyVerifier;
+  /** The ingest side of pushes, where this process can publish to the bus. */
+  push?: (req: PushRequest) => Promise<PushResult>;
+  rejects?: RejectQueries;
+  stations?: StationQueries;
+  limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
 }
 
 /**
  * Builds the HTTP app; never listens (the composition root does). Every route validates and
  * documents itself from schemas/ through the zod type provider; /openapi.json is generated from
- * the same schemas (STYLE.md rule 4).
+ * the same schemas (STYLE.md rule 4). Routes whose ports are absent are not registered, so each
+ * role serves what it can answer.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger.child({ module: 'api' }) as FastifyBaseLogger });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  await app.register(cors, { origin: true, methods: ['GET', 'POST'] });
+  await app.register(compress, { global: true, threshold: 1024 });
+  await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'yrd-air', version: '0.1.0', description: 'PM2.5 and ozone data of the Yangtze River Delta' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A centre key from `yrd-air keys issue <centre>`' } } },
     },
     transform: jsonSchemaTransform,
   });
@@ -37,5 +59,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { readiness: deps.readiness });
   if (deps.feeds) await app.register(feedsRoutes, { feeds: deps.feeds });
+  if (deps.stations) await app.register(stationsRoutes, { stations: deps.stations });
+  if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
+  if (deps.verifier && deps.push) {
+    const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };
+    await app.register(readingsPushRoutes, { push: deps.push, verifier: deps.verifier, bodyLimitBytes: limits.pushBodyLimitBytes, ratePerMinute: limits.pushPerMinute });
+  }
   return app;
 }

@@ -1,7 +1,15 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { ErrorBody } from '../schemas/errors';
+import type { ErrorBody, ErrorCode } from '../schemas/errors';
 import { AppError } from '../infra/errors';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  401: 'AUTH_KEY_INVALID',
+  403: 'AUTH_FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'BODY_TOO_LARGE',
+  429: 'RATE_LIMITED',
+};
 
 /**
  * One error shape for every route: `{ error: { code, message, details } }` with a stable code.
@@ -20,7 +28,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       body = { error: { code: 'QUERY_INVALID', message: `invalid ${err.validationContext ?? 'request'}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, details: issues } };
     } else if (typeof err.statusCode === 'number' && err.statusCode < 500) {
       status = err.statusCode;
-      body = { error: { code: 'QUERY_INVALID', message: err.message } };
+      body = { error: { code: CODE_BY_STATUS[status] ?? 'QUERY_INVALID', message: err.message } };
     }
     if (status >= 500) request.log.error({ err }, 'request failed');
     else request.log.warn({ code: body.error.code, status }, 'request refused');

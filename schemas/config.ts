@@ -44,6 +44,10 @@ export const zEnv = z
     HOST: opt(z.string()).describe('Interface the API listens on. Default 0.0.0.0'),
     FEEDS_FILE: opt(z.string()).describe('JSON file of feed definitions. Default: the bundled simulator feeds'),
     CENTRE_KEYS_FILE: opt(z.string()).describe('JSON file of hashed centre push keys. Default DATA_DIR/centre-keys.json'),
+    PUSH_BODY_LIMIT_BYTES: opt(z.coerce.number({ error: 'expected a number of bytes' }).int().min(1024).max(1024 ** 3))
+      .describe('Largest accepted push body, bytes. Default 16 MiB'),
+    PUSH_RATE_PER_MINUTE: opt(z.coerce.number({ error: 'expected a number of requests' }).int().min(1).max(1_000_000))
+      .describe('Pushes allowed per centre key per minute. Default 120'),
     LOG_LEVEL: opt(z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }))
       .describe('Log level. Default info'),
   })
@@ -70,6 +74,7 @@ export const zEnv = z
       topicPrefix: env.KAFKA_TOPIC_PREFIX ?? 'yrd-air',
     },
     http: { port: env.PORT ?? 8080, host: env.HOST ?? '0.0.0.0' },
+    push: { bodyLimitBytes: env.PUSH_BODY_LIMIT_BYTES ?? 16 * 1024 * 1024, ratePerMinute: env.PUSH_RATE_PER_MINUTE ?? 120 },
     feedsFile: env.FEEDS_FILE,
     centreKeysFile: env.CENTRE_KEYS_FILE,
     logLevel: env.LOG_LEVEL ?? 'info',

@@ -1,0 +1,12 @@
+import type { Reject } from '../schemas/reject';
+import type { Province, StationListVersion } from '../schemas/station';
+
+/** What the API reads from the store (STYLE.md rule 1: named for the domain; ClickHouse behind it). */
+export interface RejectQueries {
+  list(filter: { centre?: string; code?: string; fromMs: number; toMs: number; limit: number }): Promise<Reject[]>;
+}
+
+export interface StationQueries {
+  /** The station list version in force at `atMs`, filtered. */
+  current(filter: { province?: Province; city?: string; atMs: number }): Promise<StationListVersion | undefined>;
+}

@@ -1,0 +1,27 @@
+import { isDateParam } from '../schemas/api/common';
+import { InputError } from '../infra/errors';
+
+const HOUR_MS = 3_600_000;
+const cstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
+
+export interface Range {
+  fromMs: number;
+  /** Exclusive. */
+  toMs: number;
+}
+
+/**
+ * Resolves `from`/`to` (DESIGN.md "Times"). Dates select whole natural days in CST, both
+ * included; instants are taken as given, `from` included and `to` excluded.
+ * `hourEnding`: the times compared are hour-ending labels, so natural day D is the hours ending
+ * D 01:00 … D+1 00:00 (labels 01–24); otherwise D is [D 00:00, D+1 00:00).
+ */
+export function resolveRange(from: string | undefined, to: string | undefined, dflt: Range, hourEnding: boolean): Range {
+  const shift = hourEnding ? HOUR_MS : 0;
+  const fromMs = from === undefined ? dflt.fromMs : isDateParam(from) ? cstMidnight(from) + shift : Date.parse(from);
+  const toMs = to === undefined ? dflt.toMs : isDateParam(to) ? cstMidnight(to) + 24 * HOUR_MS + shift : Date.parse(to);
+  if (!(fromMs < toMs)) {
+    throw new InputError('QUERY_INVALID_RANGE', `the range is empty: from ${from ?? 'default'} is not before to ${to ?? 'default'}`, { from, to });
+  }
+  return { fromMs, toMs };
+}

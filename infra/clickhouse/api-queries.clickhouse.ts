@@ -1,0 +1,49 @@
+import type { RejectQueries, StationQueries } from '../../api/ports';
+import type { Reject } from '../../schemas/reject';
+import type { Station, StationListVersion } from '../../schemas/station';
+import type { StoreConnection } from './client';
+import { listRejectsSql, stationsOfVersionSql, stationVersionsSql } from './queries/api.sql';
+import { translateStoreError } from './store-errors';
+import { chDateTime64, tablesOf } from './tables';
+
+export function createClickHouseRejectQueries(store: StoreConnection): RejectQueries {
+  const t = tablesOf(store.database);
+  return {
+    async list(f) {
+      try {
+        const rs = await store.client.query({
+          query: listRejectsSql(t),
+          query_params: { centre: f.centre ?? '', code: f.code ?? '', from: chDateTime64(f.fromMs), to: chDateTime64(f.toMs), limit: f.limit },
+          format: 'JSONEachRow',
+        });
+        const rows = await rs.json<Reject & { recordIndex: string | number }>();
+        return rows.map((r) => ({ ...r, recordIndex: Number(r.recordIndex) }));
+      } catch (err) {
+        throw translateStoreError(err, 'listing rejects');
+      }
+    },
+  };
+}
+
+const cstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
+
+export function createClickHouseStationQueries(store: StoreConnection): StationQueries {
+  const t = tablesOf(store.database);
+  return {
+    async current(f): Promise<StationListVersion | undefined> {
+      try {
+        const vs = await (await store.client.query({ query: stationVersionsSql(t), format: 'JSONEachRow' })).json<{ version: string; validFrom: string }>();
+        const inForce = vs.filter((v) => cstMidnight(v.validFrom) <= f.atMs).at(-1) ?? vs[0];
+        if (!inForce) return undefined;
+        const rs = await store.client.query({
+          query: stationsOfVersionSql(t),
+          query_params: { version: inForce.version, province: f.province ?? '', city: f.city ?? '' },
+          format: 'JSONEachRow',
+        });
+        return { ...inForce, stations: await rs.json<Station>() };
+      } catch (err) {
+        throw translateStoreError(err, 'listing stations');
+      }
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { Tables } from '../tables';
+
+export const stationVersionsSql = (t: Tables): string => `
+  SELECT list_version AS version, toString(valid_from) AS validFrom
+  FROM ${t.stations} FINAL
+  GROUP BY list_version, valid_from
+  ORDER BY valid_from`;
+
+export const stationsOfVersionSql = (t: Tables): string => `
+  SELECT code, name, city, county_city AS countyCity, province, lon, lat, control, stopped
+  FROM ${t.stations} FINAL
+  WHERE list_version = {version:String}
+    AND (empty({province:String}) OR province = {province:String})
+    AND (empty({city:String}) OR city = {city:String})
+  ORDER BY code`;
+
+export const listRejectsSql = (t: Tables): string => `
+  SELECT formatDateTime(received_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS receivedAt, centre, toString(source_kind) AS sourceKind,
+         source_id AS sourceId, record_index AS recordIndex, station, pollutant,
+         if(toUnixTimestamp(time) = 0, NULL, formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC')) AS time,
+         code, field, reason, record
+  FROM ${t.rejects} FINAL
+  WHERE (empty({centre:String}) OR centre = {centre:String})
+    AND (empty({code:String}) OR code = {code:String})
+    AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
+  ORDER BY received_at DESC, record_index
+  LIMIT {limit:UInt32}`;

@@ -92,8 +92,12 @@ export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<
       indexes = [];
       req.body.forEach((record, i) => {
         const out = fromPushed(record, i, req.centre, arrivedAt);
-        if ('reason' in out) problems.push(out);
-        else (candidates.push(out), indexes?.push(i));
+        if ('reason' in out) {
+          problems.push(out);
+        } else {
+          candidates.push(out);
+          indexes?.push(i);
+        }
       });
       decodeRejects = problemsToRejects(problems, ctx, 'READING_INVALID');
     } else {

@@ -1,8 +1,10 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { issueKey, revokeKeys } from './api/auth/centre-keys';
 import { AppError } from './infra/errors';
 import { loadConfig } from './infra/config/load-config';
 import { createLogger, type Logger } from './infra/logger';
-import { runMigrate, startAll, startApi, startProcessing, type Running } from './main';
+import { centreKeysFile, importStations, runMigrate, startAll, startApi, startProcessing, type Running } from './main';
+import { zCentre, type Centre } from './schemas/station';
 import type { Config } from './schemas/config';
 
 /** Exit codes: 1 runtime failure, 2 not built yet, 78 configuration error (EX_CONFIG). */
@@ -93,9 +95,44 @@ program
 program.command('backfill').argument('<files...>').description('load national archive CSV files').action(notBuilt('backfill', 3));
 program.command('simulate').description("serve the four centres' feeds locally").action(notBuilt('simulate', 3));
 const stations = program.command('stations').description('the station registry');
-stations.command('import').argument('<csv>').description('import a version of the station list').action(notBuilt('stations import', 3));
-const keys = program.command('keys').description('centre push keys');
-keys.command('issue').argument('<centre>').description('issue a new push key (printed as the last line)').action(notBuilt('keys issue', 7));
-keys.command('revoke').argument('<centre>').description("revoke a centre's push keys").action(notBuilt('keys revoke', 7));
+stations
+  .command('import')
+  .argument('<csv>', 'a station list: the project layout or the national list (UTF-8 or GB18030)')
+  .option('--version <name>', 'name of this list version (default: the file name)')
+  .option('--valid-from <date>', 'first day (CST) the list applies to, YYYY-MM-DD (default: today)')
+  .description('import a version of the station list')
+  .action(async (csv: string, opts: { version?: string; validFrom?: string }) => {
+    const { config, logger } = setup();
+    try {
+      const out = await importStations(config, logger, csv, opts);
+      process.stdout.write(`${out}\n`);
+    } catch (err) {
+      fail(err, logger);
+    }
+  });
+
+const parseCentre = (value: string): Centre => {
+  const parsed = zCentre.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`expected one of ${zCentre.options.join(', ')}`);
+  return parsed.data;
+};
+const keys = program.command('keys').description('centre push keys (stored hashed in CENTRE_KEYS_FILE)');
+keys
+  .command('issue')
+  .argument('<centre>', zCentre.options.join(' | '), parseCentre)
+  .description('issue a new push key (printed as the last line; shown once, stored only as a hash)')
+  .action((centre: Centre) => {
+    const { config } = setup();
+    const { id, key } = issueKey(centreKeysFile(config), centre);
+    process.stdout.write(`issued key ${id} for ${centre}; keep it secret, it is not stored:\n${key}\n`);
+  });
+keys
+  .command('revoke')
+  .argument('<centre>', zCentre.options.join(' | '), parseCentre)
+  .description("revoke all of a centre's push keys (a running instance notices at once)")
+  .action((centre: Centre) => {
+    const { config } = setup();
+    process.stdout.write(`revoked ${revokeKeys(centreKeysFile(config), centre)} key(s) of ${centre}\n`);
+  });
 
 await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api';
 import type { ReadingSink } from './ingest';
@@ -5,8 +6,11 @@ import { createInProcessBus } from './infra/bus/in-process-bus';
 import { connectStore, type StoreConnection } from './infra/clickhouse/client';
 import { createStoreDeadLetterSink } from './infra/clickhouse/dead-letters.clickhouse';
 import { migrate } from './infra/clickhouse/migrate';
+import { syncStations } from './infra/clickhouse/stations.clickhouse';
+import { importStationList } from './ingest/stations/import-station-list';
+import { loadVersions } from './ingest/stations/registry-files';
 import { createClickHouseReadingStore } from './infra/clickhouse/reading-store.clickhouse';
-import { InputError } from './infra/errors';
+import { AppError, InputError } from './infra/errors';
 import { createKafka } from './infra/kafka/kafka-client';
 import { createKafkaDeadLetterSink, createKafkaReadingSink } from './infra/kafka/reading-sink.kafka';
 import { createKafkaReadingSource } from './infra/kafka/reading-source.kafka';
@@ -159,4 +163,40 @@ export async function runMigrate(config: Config, logger: Logger): Promise<number
   } finally {
     await store.close();
   }
+}
+
+/** Where centre keys live: CENTRE_KEYS_FILE, else DATA_DIR/centre-keys.json. */
+export function centreKeysFile(config: Config): string {
+  return config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json');
+}
+
+/**
+ * `yrd-air stations import`: saves the list as a registry version (files, which ingest reads
+ * without the store), then mirrors the registry into the store's `stations` table when the store
+ * is free; if `yrd-air start` holds it, the running instance mirrors the list at its next start
+ * while its ingest uses the new list at once.
+ */
+export async function importStations(config: Config, logger: Logger, csv: string, opts: { version?: string; validFrom?: string }): Promise<string> {
+  const result = importStationList(config.dataDir, csv, opts);
+  if (result.problems.length > 0) {
+    throw new InputError('READING_INVALID', `station list ${csv} refused:\n${result.problems.map((p) => `line ${p.line}: ${p.reason}`).join('\n')}`);
+  }
+  const lines = [
+    `imported ${result.version.stations.length} stations as version ${result.version.version}, valid from ${result.version.validFrom}` +
+      (result.outsideRegion > 0 ? ` (${result.outsideRegion} stations outside the four provinces left out)` : ''),
+  ];
+  try {
+    const store = await connectStore(config);
+    try {
+      await migrate(store, logger.child({ module: 'migrate' }));
+      await syncStations(store, loadVersions(config.dataDir));
+      lines.push('the store\'s station table is up to date');
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'STORE_LOCKED')) throw err;
+    lines.push('the running instance holds the store: ingest uses the new list now, the station table follows at its next start');
+  }
+  return lines.join('\n');
 }

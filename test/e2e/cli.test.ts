@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import { ensureTopics, topicsFor } from '../../infra/kafka/topics';
 import { runCli } from '../helpers/cli';
 import { countRows, currentReadings } from '../helpers/current';
 import { silentLogger } from '../helpers/logger';
+import { sharedData } from '../helpers/shared-data';
 import { hourlyReadings } from '../helpers/readings';
 
 const dirs: string[] = [];
@@ -22,6 +24,7 @@ const tempDir = (): string => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const DB = 'yrd_air_test';
+const NATIONAL_LIST = sharedData('station_lists/national_2022_gb18030.csv');
 
 async function getStatus(url: string): Promise<number> {
   return (await fetch(url)).status;
@@ -35,10 +38,33 @@ describe('yrd-air CLI', () => {
     expect(run.stderr().trim().split('\n')).toEqual(['yrd-air: invalid configuration: PORT: expected an integer from 0 to 65535']);
   });
 
-  it('says clearly that a command is not built yet, and exits non-zero', async () => {
-    const run = runCli(['simulate'], { DATA_DIR: tempDir() });
-    expect((await run.exited).code).toBe(2);
-    expect(run.stderr()).toContain('`simulate` is not built yet');
+  it('issues a key as the last line, stores only its hash, and revokes it', async () => {
+    const dataDir = tempDir();
+    const issue = runCli(['keys', 'issue', 'zhejiang'], { DATA_DIR: dataDir });
+    expect((await issue.exited).code).toBe(0);
+    const key = issue.stdout().trim().split('\n').at(-1) ?? '';
+    expect(key).toMatch(/^yrd_zhejiang_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
+    const stored = readFileSync(join(dataDir, 'centre-keys.json'), 'utf8');
+    expect(stored).not.toContain(key.split('_').at(-1));
+    expect(stored).toContain(createHash('sha256').update(key).digest('hex'));
+    const revoke = runCli(['keys', 'revoke', 'zhejiang'], { DATA_DIR: dataDir });
+    expect((await revoke.exited).code).toBe(0);
+    expect(revoke.stdout()).toBe('revoked 1 key(s) of zhejiang\n');
+    const bad = runCli(['keys', 'issue', 'hubei'], { DATA_DIR: dataDir });
+    expect((await bad.exited).code).not.toBe(0);
+    expect(bad.stderr()).toContain('expected one of shanghai, jiangsu, zhejiang, anhui, coordinator');
+  });
+
+  it('imports a station list version from the national GB18030 list', async () => {
+    const dataDir = tempDir();
+    const run = runCli(['stations', 'import', NATIONAL_LIST, '--version', 'national-2022', '--valid-from', '2022-01-01'], {
+      DATA_DIR: dataDir,
+      CLICKHOUSE_DATABASE: DB,
+    });
+    expect((await run.exited).code).toBe(0);
+    // 20 + 139 + 76 + 95 = 330 stations of the four provinces in the national list's 2,026.
+    expect(run.stdout()).toContain('imported 330 stations as version national-2022, valid from 2022-01-01 (1696 stations outside the four provinces left out)');
+    expect(readdirSync(join(dataDir, 'stations')).sort()).toEqual(['national-2022.json', 'yrd-2022.json']);
   });
 
   it('start answers /healthz on the embedded defaults; a second process on the folder is told what to do', async () => {

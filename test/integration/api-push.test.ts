@@ -63,6 +63,10 @@ const push = (centre: string | undefined, body: string, headers: Record<string, 
   });
 const get = (path: string, centre?: string) => fetch(`${base}${path}`, { headers: centre ? { authorization: `Bearer ${keys[centre]}` } : {} });
 
+type RejectsBody = { rejects: { centre: string; station: string }[] };
+type ErrorJson = { error: { code: string; message: string } };
+const json = <T>(res: Response): Promise<T> => res.json() as Promise<T>;
+
 const reading = (station: string, value: number, time = '2025-03-01T10:00:00+08:00') => ({ station, pollutant: 'pm25', time, value });
 
 describe('push and rejects over real HTTP, into the real engine', () => {
@@ -96,16 +100,16 @@ describe('push and rejects over real HTTP, into the real engine', () => {
 
   it('shows a centre only its own rejects; another centre gets 403; the coordinator sees all', async () => {
     await push('jiangsu', JSON.stringify([reading('1141A', 3)])); // a Shanghai station: rejected, accountable to jiangsu
-    const own = await (await get('/v1/rejects', 'shanghai')).json();
-    expect(own.rejects.map((r: { centre: string; station: string }) => [r.centre, r.station]).sort()).toEqual([
+    const own = await json<RejectsBody>(await get('/v1/rejects', 'shanghai'));
+    expect(own.rejects.map((r) => [r.centre, r.station]).sort()).toEqual([
       ['shanghai', '1151A'],
       ['shanghai', '9999A'],
     ]);
     const forbidden = await get('/v1/rejects?centre=shanghai', 'jiangsu');
     expect(forbidden.status).toBe(403);
-    expect((await forbidden.json()).error.code).toBe('AUTH_FORBIDDEN');
-    const all = await (await get('/v1/rejects', 'coordinator')).json();
-    expect(new Set(all.rejects.map((r: { centre: string }) => r.centre))).toEqual(new Set(['shanghai', 'jiangsu']));
+    expect((await json<ErrorJson>(forbidden)).error.code).toBe('AUTH_FORBIDDEN');
+    const all = await json<RejectsBody>(await get('/v1/rejects', 'coordinator'));
+    expect(new Set(all.rejects.map((r) => r.centre))).toEqual(new Set(['shanghai', 'jiangsu']));
   });
 
   it('replays the first answer for a repeated Idempotency-Key, storing nothing twice', async () => {
@@ -122,7 +126,7 @@ describe('push and rejects over real HTTP, into the real engine', () => {
     const big = JSON.stringify(Array.from({ length: 100 }, (_, i) => reading('1141A', i)));
     const res = await push('coordinator', big);
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('BODY_TOO_LARGE');
+    expect((await json<ErrorJson>(res)).error.code).toBe('BODY_TOO_LARGE');
   });
 
   it('rate-limits per key with 429 and leaves other keys alone', async () => {
@@ -133,7 +137,7 @@ describe('push and rejects over real HTTP, into the real engine', () => {
   });
 
   it('lists the stations of a province from the registry mirror', async () => {
-    const body = await (await get('/v1/stations?province=shanghai')).json();
+    const body = await json<{ version: string; stations: unknown[] }>(await get('/v1/stations?province=shanghai'));
     expect(body.version).toBe('yrd-2022');
     expect(body.stations).toHaveLength(20);
     expect((await get('/v1/stations?province=hubei')).status).toBe(400);

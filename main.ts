@@ -75,6 +75,7 @@ async function openKafkaBus(config: Config, logger: Logger): Promise<Bus> {
   const source = createKafkaReadingSource(kafka, {
     topic: topics.raw.name,
     groupId: `${config.kafka.topicPrefix}.processing`,
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
     logger,
   });
   return {

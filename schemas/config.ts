@@ -34,6 +34,8 @@ export const zEnv = z
     KAFKA_CLIENT_ID: opt(z.string()).describe('Kafka client id. Default yrd-air'),
     KAFKA_TOPIC_PREFIX: opt(z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, ., _ or -'))
       .describe('Prefix of the Kafka topic names. Default yrd-air'),
+    KAFKA_SESSION_TIMEOUT_MS: opt(z.coerce.number({ error: 'expected milliseconds' }).int().min(6_000).max(300_000))
+      .describe('Consumer session timeout: how soon a dead processor\'s partitions move to another. Default 30000'),
     PORT: opt(
       z.coerce
         .number({ error: 'expected an integer from 0 to 65535' })
@@ -72,6 +74,7 @@ export const zEnv = z
       brokers: env.KAFKA_BROKERS,
       clientId: env.KAFKA_CLIENT_ID ?? 'yrd-air',
       topicPrefix: env.KAFKA_TOPIC_PREFIX ?? 'yrd-air',
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
     },
     http: { port: env.PORT ?? 8080, host: env.HOST ?? '0.0.0.0' },
     push: { bodyLimitBytes: env.PUSH_BODY_LIMIT_BYTES ?? 16 * 1024 * 1024, ratePerMinute: env.PUSH_RATE_PER_MINUTE ?? 120 },

@@ -18,6 +18,8 @@ import { ensureTopics, topicsFor } from './infra/kafka/topics';
 import type { Logger } from './infra/logger';
 import { createProcessor, type DeadLetterSink, type Processor, type ReadingSource } from './processing';
 import type { Config } from './schemas/config';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createProcessingMetrics } from './processing/metrics';
 
 /**
  * The composition root (STYLE.md rule 2): builds adapters, then roles, starts them in order and
@@ -91,9 +93,17 @@ async function openKafkaBus(config: Config, logger: Logger): Promise<Bus> {
   };
 }
 
+/** One metrics registry per process, with Node's default process metrics. */
+function createRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
 /** `yrd-air start`: ingest, processing and the API in one process (embedded by default). */
 export async function startAll(config: Config, logger: Logger): Promise<Running> {
   const stoppers: Stopper[] = [];
+  const metrics = createRegistry();
   try {
     const store = await openStore(config, logger);
     stoppers.push(() => store.close());
@@ -106,11 +116,18 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
       bus = { ...inProcess, deadLetters: createStoreDeadLetterSink(readingStore), ping: async () => {}, close: () => inProcess.sink.close() };
     }
     stoppers.push(() => bus.close());
-    const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: bus.deadLetters, logger });
+    const processor = createProcessor({
+      source: bus.source,
+      store: readingStore,
+      deadLetters: bus.deadLetters,
+      logger,
+      metrics: createProcessingMetrics(metrics),
+    });
     const done = processor.run();
     stoppers.push(() => processor.stop());
     const app = await buildApp({
       logger,
+      metrics,
       readiness: { store: async () => void (await store.client.ping()), bus: bus.ping },
     });
     stoppers.push(() => app.close());
@@ -122,18 +139,31 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
   }
 }
 
-/** `yrd-air process`: the stream processor alone, consuming Kafka into the store. */
+/**
+ * `yrd-air process`: the stream processor alone, consuming Kafka into the store. It serves
+ * /healthz, /readyz and /metrics on PORT for its supervisor.
+ */
 export async function startProcessing(config: Config, logger: Logger): Promise<Running> {
   const stoppers: Stopper[] = [];
+  const metrics = createRegistry();
   try {
     const store = await openStore(config, logger);
     stoppers.push(() => store.close());
     const bus = await openKafkaBus(config, logger);
     stoppers.push(() => bus.close());
-    const processor = createProcessor({ source: bus.source, store: createClickHouseReadingStore(store), deadLetters: bus.deadLetters, logger });
+    const processor = createProcessor({
+      source: bus.source,
+      store: createClickHouseReadingStore(store),
+      deadLetters: bus.deadLetters,
+      logger,
+      metrics: createProcessingMetrics(metrics),
+    });
     const done = processor.run();
     stoppers.push(() => processor.stop());
-    return { store, processor, done, stop: () => stopAll(stoppers, logger) };
+    const app = await buildApp({ logger, metrics, readiness: { store: async () => void (await store.client.ping()), bus: bus.ping } });
+    stoppers.push(() => app.close());
+    const url = await app.listen({ port: config.http.port, host: config.http.host });
+    return { url, app, store, processor, done, stop: () => stopAll(stoppers, logger) };
   } catch (err) {
     await stopAll(stoppers, logger);
     throw err;

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { silentLogger } from '../test/helpers/logger';
+import { Registry } from 'prom-client';
+import { createProcessingMetrics } from '../processing/metrics';
 import { buildApp } from './build-app';
 
 let app: FastifyInstance | undefined;
@@ -44,5 +46,18 @@ describe('the HTTP app', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/feeds']);
     expect((await app.inject('/docs')).statusCode).toBeLessThan(400);
+  });
+
+  it('serves Prometheus metrics: HTTP latency by route template, and what roles registered', async () => {
+    const registry = new Registry();
+    createProcessingMetrics(registry).readings.inc({ outcome: 'stored' }, 42);
+    app = await buildApp({ logger: silentLogger(), readiness: {}, metrics: registry });
+    await app.inject('/healthz');
+    await app.inject('/v1/nothing/here');
+    const res = await app.inject('/metrics');
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toContain('processing_readings_total{outcome="stored"} 42');
+    expect(res.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} 1/);
+    expect(res.body).not.toContain('/v1/nothing/here');
   });
 });

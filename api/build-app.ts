@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
 import type { PushRequest } from '../ingest';
 import type { Logger } from '../infra/logger';
 import type { FeedStatus } from '../schemas/api/feeds';
@@ -13,6 +14,7 @@ import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
 import type { RejectQueries, StationQueries } from './ports';
 import { feedsRoutes } from './routes/feeds.routes';
+import { installMetrics } from './routes/metrics.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
 import { readingsPushRoutes } from './routes/readings-push.routes';
 import { rejectsRoutes } from './routes/rejects.routes';
@@ -31,6 +33,8 @@ export interface AppDeps {
   rejects?: RejectQueries;
   stations?: StationQueries;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
+  /** The process's one metrics registry, served at /metrics. */
+  metrics?: Registry;
 }
 
 /**
@@ -44,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  if (deps.metrics) installMetrics(app, deps.metrics);
   await app.register(cors, { origin: true, methods: ['GET', 'POST'] });
   await app.register(compress, { global: true, threshold: 1024 });
   await app.register(rateLimit, { global: false });

@@ -4,6 +4,7 @@ import type { PushResult } from '../schemas/api/push';
 import type { FeedStatus } from '../schemas/api/feeds';
 import type { FeedDefinition, SourceFormat } from '../schemas/feeds/feed-definition';
 import type { FeedAdapter } from './feed-adapter';
+import type { IngestMetrics } from './metrics';
 import { createPushIngest, type PushRequest } from './push';
 import type { ReadingSink } from './reading-sink';
 import { createPullScheduler, type PullScheduler } from './scheduler';
@@ -19,6 +20,7 @@ export interface IngestDeps {
   dataDir: string;
   logger: Logger;
   now?: () => Date;
+  metrics?: IngestMetrics;
 }
 
 export interface Ingest {
@@ -41,8 +43,9 @@ export function createIngest(deps: IngestDeps): Ingest {
     watermarks: createFileWatermarkStore(join(deps.dataDir, 'ingest', 'watermarks.json')),
     logger: deps.logger,
     now: deps.now,
+    metrics: deps.metrics,
   });
-  const push = createPushIngest({ sink: deps.sink, registry, archive: deps.adapters['cnemc-archive'], now: deps.now });
+  const push = createPushIngest({ sink: deps.sink, registry, archive: deps.adapters['cnemc-archive'], now: deps.now, metrics: deps.metrics });
   return {
     start: () => scheduler.start(),
     stop: () => scheduler.stop(),

@@ -6,6 +6,7 @@ import type { Centre } from '../schemas/station';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';
 import type { FeedAdapter, RecordProblem } from './feed-adapter';
 import type { ReadingSink } from './reading-sink';
+import type { IngestMetrics } from './metrics';
 import { collapseUnknownStations } from './reject-summary';
 import type { StationRegistry } from './stations/registry';
 
@@ -15,6 +16,7 @@ export interface PushDeps {
   /** Decodes archive CSV bodies (the cnemc-archive adapter). */
   archive: FeedAdapter;
   now?: () => Date;
+  metrics?: IngestMetrics;
 }
 
 export interface PushRequest {
@@ -110,6 +112,8 @@ export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<
     );
     await deps.sink.publish(accepted);
     await deps.sink.publishRejects(allRejects);
+    deps.metrics?.readings.inc({ source_kind: 'push', province: req.centre }, accepted.length);
+    for (const r of allRejects) deps.metrics?.rejects.inc({ source_kind: 'push', code: r.code });
     return { accepted: accepted.length, rejected: allRejects.map(toRejection) };
   };
 }

@@ -4,6 +4,7 @@ import type { FeedStatus, PullSummary } from '../schemas/api/feeds';
 import type { FeedDefinition, SourceFormat } from '../schemas/feeds/feed-definition';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';
 import type { FeedAdapter, Watermark } from './feed-adapter';
+import type { IngestMetrics } from './metrics';
 import { createFeedFetch } from './feed-http';
 import type { ReadingSink } from './reading-sink';
 import type { StationRegistry } from './stations/registry';
@@ -18,6 +19,7 @@ export interface SchedulerDeps {
   logger: Logger;
   now?: () => Date;
   retryBaseMs?: number;
+  metrics?: IngestMetrics;
 }
 
 export interface PullScheduler {
@@ -74,6 +76,8 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
       await deps.sink.publish(accepted);
       await deps.sink.publishRejects(allRejects);
       if (page.watermark) await deps.watermarks.set(feed.name, page.watermark);
+      deps.metrics?.readings.inc({ source_kind: 'feed', province: feed.province }, accepted.length);
+      for (const r of allRejects) deps.metrics?.rejects.inc({ source_kind: 'feed', code: r.code });
       summary.pages++;
       summary.readings += mapped.readings.length;
       summary.accepted += accepted.length;
@@ -94,11 +98,13 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
         state.lastSuccessAt = summary.finishedAt;
         state.lastPull = summary;
         state.consecutiveErrors = 0;
+        deps.metrics?.pulls.inc({ feed: name, outcome: 'ok' });
         log.info({ feed: name, ...summary }, 'feed pulled');
         return summary;
       })
       .catch((err: Error) => {
         state.errorCount++;
+        deps.metrics?.pulls.inc({ feed: name, outcome: 'failed' });
         state.consecutiveErrors++;
         state.lastError = { at: now().toISOString(), message: err.message };
         log.warn({ feed: name, err }, 'feed pull failed');

@@ -6,6 +6,7 @@ import { decodeMessage } from './decode';
 import { checkReading } from './qc/qc.rules';
 import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
 import type { ReadingStore, Revision } from './reading-store';
+import type { ProcessingMetrics } from './metrics';
 import { changedArrivals, scopeOf } from './revisions';
 
 const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
@@ -15,6 +16,7 @@ export interface ProcessorDeps {
   store: ReadingStore;
   deadLetters: DeadLetterSink;
   logger: Logger;
+  metrics?: ProcessingMetrics;
 }
 
 export interface BatchResult {
@@ -43,6 +45,26 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const log = deps.logger.child({ module: 'processing' });
 
   async function handleBatch(batch: SourceBatch): Promise<BatchResult> {
+    const m = deps.metrics;
+    const endTimer = m?.batchDuration.startTimer();
+    try {
+      const result = await handle(batch);
+      m?.batches.inc({ outcome: 'stored' });
+      m?.batchMessages.observe(result.messages);
+      m?.readings.inc({ outcome: 'stored' }, result.stored);
+      m?.readings.inc({ outcome: 'unchanged' }, result.unchanged);
+      m?.readings.inc({ outcome: 'dead_lettered' }, result.deadLettered);
+      m?.readings.inc({ outcome: 'rejects_stored' }, result.rejects);
+      return result;
+    } catch (err) {
+      m?.batches.inc({ outcome: 'failed' });
+      throw err;
+    } finally {
+      endTimer?.();
+    }
+  }
+
+  async function handle(batch: SourceBatch): Promise<BatchResult> {
     const readings: Reading[] = [];
     const rejects: Reject[] = [];
     const letters: DeadLetter[] = [];

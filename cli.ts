@@ -3,13 +3,13 @@ import { issueKey, revokeKeys } from './api/auth/centre-keys';
 import { AppError } from './infra/errors';
 import { loadConfig } from './infra/config/load-config';
 import { createLogger, type Logger } from './infra/logger';
-import { centreKeysFile, importStations, runMigrate, startAll, startApi, startProcessing, type Running } from './main';
+import { centreKeysFile, describeBackfill, importStations, runBackfillCommand, runMigrate, runSimulate } from './commands';
+import { startAll, startApi, startIngest, startProcessing, type Running } from './main';
 import { zCentre, type Centre } from './schemas/station';
 import type { Config } from './schemas/config';
 
-/** Exit codes: 1 runtime failure, 2 not built yet, 78 configuration error (EX_CONFIG). */
+/** Exit codes: 1 runtime failure, 78 configuration error (EX_CONFIG). */
 const EXIT_FAILURE = 1;
-const EXIT_NOT_BUILT = 2;
 const EXIT_CONFIG = 78;
 
 function fail(err: unknown, logger?: Logger): never {
@@ -62,12 +62,6 @@ async function serve(start: (config: Config, logger: Logger) => Promise<Running>
   });
 }
 
-function notBuilt(what: string, issue: number): () => never {
-  return () => {
-    process.stderr.write(`yrd-air: \`${what}\` is not built yet (tracked in issue ${issue}).\n`);
-    process.exit(EXIT_NOT_BUILT);
-  };
-}
 
 const program = new Command('yrd-air')
   .description('PM2.5 and ozone data pipeline for the Yangtze River Delta')
@@ -79,7 +73,10 @@ program
   .action(() => serve(startAll, (r) => `yrd-air is running: API at ${r.url?.replace('0.0.0.0', 'localhost')} (Ctrl-C to stop)`));
 program.command('process').description('the stream processor alone (needs KAFKA_BROKERS)').action(() => serve(startProcessing, () => undefined));
 program.command('api').description('the HTTP API alone').action(() => serve(startApi, (r) => `yrd-air API at ${r.url?.replace('0.0.0.0', 'localhost')}`));
-program.command('ingest').description('pull feeds into the bus (its own process; needs only the bus)').action(notBuilt('ingest', 3));
+program
+  .command('ingest')
+  .description('pull the feeds of FEEDS_FILE into Kafka (its own process: needs KAFKA_BROKERS, never the store)')
+  .action(() => serve(startIngest, (r) => `yrd-air ingest is pulling ${r.ingest?.feeds().length ?? 0} feed(s); health at ${r.url?.replace('0.0.0.0', 'localhost')}`));
 program
   .command('migrate')
   .description('apply pending store migrations')
@@ -92,8 +89,41 @@ program
       fail(err, logger);
     }
   });
-program.command('backfill').argument('<files...>').description('load national archive CSV files').action(notBuilt('backfill', 3));
-program.command('simulate').description("serve the four centres' feeds locally").action(notBuilt('simulate', 3));
+program
+  .command('backfill')
+  .argument('<files...>', 'national archive CSV files (china_sites_YYYYMMDD.csv)')
+  .option('--audited', 'the files hold audited values (they supersede provisional ones)')
+  .option('--force', 'read again files an earlier backfill finished')
+  .description('load national archive CSV files (resumable; running it twice changes nothing)')
+  .action(async (files: string[], opts: { audited?: boolean; force?: boolean }) => {
+    const { config, logger } = setup();
+    try {
+      process.stdout.write(`${describeBackfill(await runBackfillCommand(config, logger, files, opts))}\n`);
+    } catch (err) {
+      fail(err, logger);
+    }
+  });
+program
+  .command('simulate')
+  .option('--seed <n>', 'generator seed', (v) => Number.parseInt(v, 10))
+  .option('--archive <dir>', 'instead of serving, write archive CSV files to this folder')
+  .option('--from <date>', 'first date of the archive files, YYYY-MM-DD')
+  .option('--to <date>', 'last date of the archive files, YYYY-MM-DD')
+  .description("serve the four centres' feeds locally (ports 8091–8094), or write archive files")
+  .action(async (opts: { seed?: number; archive?: string; from?: string; to?: string }) => {
+    const { config, logger } = setup();
+    try {
+      const out = await runSimulate(config, logger, opts);
+      process.stdout.write(`${out.message}\n`);
+      if (!out.stop) return;
+      const stop = out.stop;
+      const quit = (): void => void stop().then(() => process.exit(0));
+      process.on('SIGINT', quit);
+      process.on('SIGTERM', quit);
+    } catch (err) {
+      fail(err, logger);
+    }
+  });
 const stations = program.command('stations').description('the station registry');
 stations
   .command('import')

@@ -1,29 +1,34 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './api';
-import type { ReadingSink } from './ingest';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { buildApp, type AppDeps } from './api';
+import { createKeyVerifier } from './api/auth/centre-keys';
+import { createIngest, type Ingest, type ReadingSink } from './ingest';
+import { ADAPTERS } from './ingest/adapters';
+import { createIngestMetrics } from './ingest/metrics';
+import { loadVersions } from './ingest/stations/registry-files';
 import { createInProcessBus } from './infra/bus/in-process-bus';
+import { createClickHouseRejectQueries, createClickHouseStationQueries } from './infra/clickhouse/api-queries.clickhouse';
 import { connectStore, type StoreConnection } from './infra/clickhouse/client';
 import { createStoreDeadLetterSink } from './infra/clickhouse/dead-letters.clickhouse';
 import { migrate } from './infra/clickhouse/migrate';
-import { syncStations } from './infra/clickhouse/stations.clickhouse';
-import { importStationList } from './ingest/stations/import-station-list';
-import { loadVersions } from './ingest/stations/registry-files';
 import { createClickHouseReadingStore } from './infra/clickhouse/reading-store.clickhouse';
-import { AppError, InputError } from './infra/errors';
+import { syncStations } from './infra/clickhouse/stations.clickhouse';
+import { InputError } from './infra/errors';
 import { createKafka } from './infra/kafka/kafka-client';
+import { translateKafkaError } from './infra/kafka/kafka-errors';
 import { createKafkaDeadLetterSink, createKafkaReadingSink } from './infra/kafka/reading-sink.kafka';
 import { createKafkaReadingSource } from './infra/kafka/reading-source.kafka';
 import { ensureTopics, topicsFor } from './infra/kafka/topics';
 import type { Logger } from './infra/logger';
 import { createProcessor, type DeadLetterSink, type Processor, type ReadingSource } from './processing';
-import type { Config } from './schemas/config';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createProcessingMetrics } from './processing/metrics';
+import type { Config } from './schemas/config';
+import { zFeedsFile, type FeedDefinition } from './schemas/feeds/feed-definition';
 
 /**
  * The composition root (STYLE.md rule 2): builds adapters, then roles, starts them in order and
- * stops them in reverse — HTTP server, consumers, producers, store.
+ * stops them in reverse — HTTP server, ingest, consumers, producers, store.
  */
 export interface Running {
   /** Where the API listens, when this role serves HTTP. */
@@ -32,6 +37,9 @@ export interface Running {
   sink?: ReadingSink;
   store?: StoreConnection;
   processor?: Processor;
+  ingest?: Ingest;
+  /** Base URLs of the built-in simulator, when `start` runs it for the demo feeds. */
+  simulatorUrls?: Record<string, string>;
   /** Settles when a role stops by itself (a consumer crash rejects it). */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -49,9 +57,16 @@ async function stopAll(stoppers: Stopper[], logger: Logger): Promise<void> {
   }
 }
 
-async function openStore(config: Config, logger: Logger): Promise<StoreConnection> {
+/** Opens the store, applies migrations and mirrors the station registry into it. */
+export async function openStore(config: Config, logger: Logger): Promise<StoreConnection> {
   const store = await connectStore(config);
-  await migrate(store, logger.child({ module: 'migrate' }));
+  try {
+    await migrate(store, logger.child({ module: 'migrate' }));
+    await syncStations(store, loadVersions(config.dataDir));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   logger.info({ mode: store.mode, database: store.database, dataPath: store.dataPath }, 'store ready');
   return store;
 }
@@ -64,14 +79,18 @@ interface Bus {
   close(): Promise<void>;
 }
 
-async function openKafkaBus(config: Config, logger: Logger): Promise<Bus> {
+export async function openKafkaBus(config: Config, logger: Logger): Promise<Bus> {
   const brokers = config.kafka.brokers;
-  if (!brokers) throw new InputError('CONFIG_INVALID', 'KAFKA_BROKERS is required for this role');
+  if (!brokers) throw new InputError('CONFIG_INVALID', 'KAFKA_BROKERS: required for this role (it talks to the others only through Kafka)');
   const kafka = createKafka({ brokers, clientId: config.kafka.clientId }, logger);
   const topics = topicsFor(config.kafka.topicPrefix);
   const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, topics);
+  try {
+    await admin.connect();
+    await ensureTopics(admin, topics);
+  } catch (err) {
+    throw translateKafkaError(err, `connecting to ${brokers.join(',')}`);
+  }
   const sink = await createKafkaReadingSink(kafka, topics.raw.name);
   const dlq = await createKafkaDeadLetterSink(kafka, topics.deadLetter.name);
   const source = createKafkaReadingSource(kafka, {
@@ -100,6 +119,31 @@ function createRegistry(): Registry {
   return registry;
 }
 
+/**
+ * The feeds to pull: FEEDS_FILE's, or — with no FEEDS_FILE — the built-in simulator's four feeds,
+ * so `npm start` shows live data with no centre reachable. A FEEDS_FILE of `{ "feeds": [] }`
+ * pulls nothing.
+ */
+async function resolveFeeds(config: Config, logger: Logger): Promise<{ feeds: FeedDefinition[]; urls?: Record<string, string>; stop?: Stopper }> {
+  if (config.feeds) return { feeds: config.feeds };
+  const { startSimulator, feedsFileFor } = await import('./ingest/simulator');
+  const anyPort = { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 };
+  const simulator = await startSimulator({ logger: logger.child({ module: 'simulator' }), ports: anyPort });
+  logger.info({ urls: simulator.urls }, 'no FEEDS_FILE: pulling the built-in simulator of the four centres');
+  return { feeds: zFeedsFile.parse(feedsFileFor(simulator)).feeds, urls: simulator.urls, stop: () => simulator.stop() };
+}
+
+function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logger: Logger): Omit<AppDeps, 'readiness'> {
+  return {
+    logger,
+    metrics,
+    verifier: createKeyVerifier(config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json')),
+    rejects: createClickHouseRejectQueries(store),
+    stations: createClickHouseStationQueries(store),
+    limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },
+  };
+}
+
 /** `yrd-air start`: ingest, processing and the API in one process (embedded by default). */
 export async function startAll(config: Config, logger: Logger): Promise<Running> {
   const stoppers: Stopper[] = [];
@@ -116,23 +160,24 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
       bus = { ...inProcess, deadLetters: createStoreDeadLetterSink(readingStore), ping: async () => {}, close: () => inProcess.sink.close() };
     }
     stoppers.push(() => bus.close());
-    const processor = createProcessor({
-      source: bus.source,
-      store: readingStore,
-      deadLetters: bus.deadLetters,
-      logger,
-      metrics: createProcessingMetrics(metrics),
-    });
+    const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: bus.deadLetters, logger, metrics: createProcessingMetrics(metrics) });
     const done = processor.run();
     stoppers.push(() => processor.stop());
+    const feeds = await resolveFeeds(config, logger);
+    if (feeds.stop) stoppers.push(feeds.stop);
+    const ingestMetrics = createIngestMetrics(metrics, () => ingest.feeds());
+    const ingest: Ingest = createIngest({ sink: bus.sink, feeds: feeds.feeds, adapters: ADAPTERS, dataDir: config.dataDir, logger, metrics: ingestMetrics });
     const app = await buildApp({
-      logger,
-      metrics,
+      ...apiDeps(config, store, metrics, logger),
       readiness: { store: async () => void (await store.client.ping()), bus: bus.ping },
+      feeds: () => ingest.feeds(),
+      push: (req) => ingest.push(req),
     });
     stoppers.push(() => app.close());
     const url = await app.listen({ port: config.http.port, host: config.http.host });
-    return { url, app, sink: bus.sink, store, processor, done, stop: () => stopAll(stoppers, logger) };
+    ingest.start();
+    stoppers.push(() => ingest.stop());
+    return { url, app, sink: bus.sink, store, processor, ingest, simulatorUrls: feeds.urls, done, stop: () => stopAll(stoppers, logger) };
   } catch (err) {
     await stopAll(stoppers, logger);
     throw err;
@@ -176,7 +221,16 @@ export async function startApi(config: Config, logger: Logger): Promise<Running>
   try {
     const store = await openStore(config, logger);
     stoppers.push(() => store.close());
-    const app = await buildApp({ logger, readiness: { store: async () => void (await store.client.ping()) } });
+    const metrics = createRegistry();
+    // With Kafka, this process also accepts pushes: they go to the bus like any ingest.
+    let push: AppDeps['push'];
+    if (config.kafka.brokers) {
+      const bus = await openKafkaBus(config, logger);
+      stoppers.push(() => bus.close());
+      const ingest = createIngest({ sink: bus.sink, feeds: [], adapters: ADAPTERS, dataDir: config.dataDir, logger, metrics: createIngestMetrics(metrics) });
+      push = (req) => ingest.push(req);
+    }
+    const app = await buildApp({ ...apiDeps(config, store, metrics, logger), readiness: { store: async () => void (await store.client.ping()) }, push });
     stoppers.push(() => app.close());
     const url = await app.listen({ port: config.http.port, host: config.http.host });
     return { url, app, store, done: new Promise(() => {}), stop: () => stopAll(stoppers, logger) };
@@ -186,48 +240,29 @@ export async function startApi(config: Config, logger: Logger): Promise<Running>
   }
 }
 
-/** `yrd-air migrate`: applies pending migrations and exits. */
-export async function runMigrate(config: Config, logger: Logger): Promise<number[]> {
-  const store = await connectStore(config);
-  try {
-    return await migrate(store, logger.child({ module: 'migrate' }));
-  } finally {
-    await store.close();
-  }
-}
-
-/** Where centre keys live: CENTRE_KEYS_FILE, else DATA_DIR/centre-keys.json. */
-export function centreKeysFile(config: Config): string {
-  return config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json');
-}
-
 /**
- * `yrd-air stations import`: saves the list as a registry version (files, which ingest reads
- * without the store), then mirrors the registry into the store's `stations` table when the store
- * is free; if `yrd-air start` holds it, the running instance mirrors the list at its next start
- * while its ingest uses the new list at once.
+ * `yrd-air ingest`: the pull scheduler alone, publishing to Kafka; it needs only the bus (and
+ * DATA_DIR for its watermarks and station registry), never the store. Serves /healthz, /readyz,
+ * /metrics and /v1/feeds on PORT.
  */
-export async function importStations(config: Config, logger: Logger, csv: string, opts: { version?: string; validFrom?: string }): Promise<string> {
-  const result = importStationList(config.dataDir, csv, opts);
-  if (result.problems.length > 0) {
-    throw new InputError('READING_INVALID', `station list ${csv} refused:\n${result.problems.map((p) => `line ${p.line}: ${p.reason}`).join('\n')}`);
-  }
-  const lines = [
-    `imported ${result.version.stations.length} stations as version ${result.version.version}, valid from ${result.version.validFrom}` +
-      (result.outsideRegion > 0 ? ` (${result.outsideRegion} stations outside the four provinces left out)` : ''),
-  ];
+export async function startIngest(config: Config, logger: Logger): Promise<Running> {
+  const stoppers: Stopper[] = [];
+  const metrics = createRegistry();
   try {
-    const store = await connectStore(config);
-    try {
-      await migrate(store, logger.child({ module: 'migrate' }));
-      await syncStations(store, loadVersions(config.dataDir));
-      lines.push('the store\'s station table is up to date');
-    } finally {
-      await store.close();
-    }
+    const bus = await openKafkaBus(config, logger);
+    stoppers.push(() => bus.close());
+    const feeds = await resolveFeeds(config, logger);
+    if (feeds.stop) stoppers.push(feeds.stop);
+    const ingestMetrics = createIngestMetrics(metrics, () => ingest.feeds());
+    const ingest: Ingest = createIngest({ sink: bus.sink, feeds: feeds.feeds, adapters: ADAPTERS, dataDir: config.dataDir, logger, metrics: ingestMetrics });
+    const app = await buildApp({ logger, metrics, readiness: { bus: bus.ping }, feeds: () => ingest.feeds() });
+    stoppers.push(() => app.close());
+    const url = await app.listen({ port: config.http.port, host: config.http.host });
+    ingest.start();
+    stoppers.push(() => ingest.stop());
+    return { url, app, sink: bus.sink, ingest, simulatorUrls: feeds.urls, done: new Promise(() => {}), stop: () => stopAll(stoppers, logger) };
   } catch (err) {
-    if (!(err instanceof AppError && err.code === 'STORE_LOCKED')) throw err;
-    lines.push('the running instance holds the store: ingest uses the new list now, the station table follows at its next start');
+    await stopAll(stoppers, logger);
+    throw err;
   }
-  return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +24,9 @@ const tempDir = (): string => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const DB = 'yrd_air_test';
+/** A feeds file with no feeds: `start` then pulls nothing (no demo simulator), so counts are exact. */
+const NO_FEEDS = join(mkdtempSync(join(tmpdir(), 'yrd-air-feeds-')), 'feeds.json');
+writeFileSync(NO_FEEDS, '{ "feeds": [] }');
 const NATIONAL_LIST = sharedData('station_lists/national_2022_gb18030.csv');
 
 async function getStatus(url: string): Promise<number> {
@@ -88,7 +91,7 @@ describe('yrd-air CLI', () => {
     const dataDir = tempDir();
     const prefix = `e2e-${randomUUID().slice(0, 8)}`;
     const brokers = inject('kafkaBrokers');
-    const env = { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB, KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix };
+    const env = { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB, KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, FEEDS_FILE: NO_FEEDS };
 
     const kafka = createKafka({ brokers, clientId: 'e2e' }, silentLogger());
     const topics = topicsFor(prefix);
@@ -134,7 +137,7 @@ describe('yrd-air CLI', () => {
     expect(await countAfterKill()).toBe(readings.length);
 
     // Restart on the same folder (embedded bus this time), then stop it cleanly: data still there.
-    const second = runCli(['start'], { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB });
+    const second = runCli(['start'], { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB, FEEDS_FILE: NO_FEEDS });
     const [, url] = await second.waitForLine(/API at (http:\/\/\S+)/);
     expect(await getStatus(`${url}/healthz`)).toBe(200);
     second.proc.kill('SIGTERM');

@@ -1,0 +1,179 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADAPTERS } from './ingest/adapters';
+import { runBackfill, type BackfillSummary } from './ingest';
+import { importStationList } from './ingest/stations/import-station-list';
+import { createStationRegistry } from './ingest/stations/registry';
+import { loadVersions } from './ingest/stations/registry-files';
+import { createInProcessBus } from './infra/bus/in-process-bus';
+import { connectStore } from './infra/clickhouse/client';
+import { createStoreDeadLetterSink } from './infra/clickhouse/dead-letters.clickhouse';
+import { migrate } from './infra/clickhouse/migrate';
+import { createClickHouseReadingStore } from './infra/clickhouse/reading-store.clickhouse';
+import { syncStations } from './infra/clickhouse/stations.clickhouse';
+import { AppError, InputError } from './infra/errors';
+import type { Logger } from './infra/logger';
+import { createProgressBar } from './infra/progress';
+import { openKafkaBus, openStore } from './main';
+import { createProcessor } from './processing';
+import type { Config } from './schemas/config';
+import type { ReadingStatus } from './schemas/reading';
+
+/** One-shot commands of the CLI (the long-running roles are in main.ts). */
+
+/** `yrd-air migrate`: applies pending migrations and exits. */
+export async function runMigrate(config: Config, logger: Logger): Promise<number[]> {
+  const store = await connectStore(config);
+  try {
+    return await migrate(store, logger.child({ module: 'migrate' }));
+  } finally {
+    await store.close();
+  }
+}
+
+/** Where centre keys live: CENTRE_KEYS_FILE, else DATA_DIR/centre-keys.json. */
+export function centreKeysFile(config: Config): string {
+  return config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json');
+}
+
+/**
+ * `yrd-air stations import`: saves the list as a registry version (files, which ingest reads
+ * without the store), then mirrors the registry into the store's `stations` table when the store
+ * is free; if `yrd-air start` holds it, the running instance mirrors the list at its next start
+ * while its ingest uses the new list at once.
+ */
+export async function importStations(config: Config, logger: Logger, csv: string, opts: { version?: string; validFrom?: string }): Promise<string> {
+  const result = importStationList(config.dataDir, csv, opts);
+  if (result.problems.length > 0) {
+    throw new InputError('READING_INVALID', `station list ${csv} refused:\n${result.problems.map((p) => `line ${p.line}: ${p.reason}`).join('\n')}`);
+  }
+  const lines = [
+    `imported ${result.version.stations.length} stations as version ${result.version.version}, valid from ${result.version.validFrom}` +
+      (result.outsideRegion > 0 ? ` (${result.outsideRegion} stations outside the four provinces left out)` : ''),
+  ];
+  try {
+    const store = await connectStore(config);
+    try {
+      await migrate(store, logger.child({ module: 'migrate' }));
+      await syncStations(store, loadVersions(config.dataDir));
+      lines.push('the store\'s station table is up to date');
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'STORE_LOCKED')) throw err;
+    lines.push('the running instance holds the store: ingest uses the new list now, the station table follows at its next start');
+  }
+  return lines.join('\n');
+}
+
+/**
+ * `yrd-air backfill <files…>`: national archive CSV files through ingest's boundary onto the bus.
+ * With KAFKA_BROKERS the readings go to Kafka (a running processor stores them; this process
+ * needs no store). Otherwise the process stores them itself on the in-process bus, which needs
+ * the embedded store to itself: if `yrd-air start` holds it, say what to do instead.
+ */
+export async function runBackfillCommand(
+  config: Config,
+  logger: Logger,
+  files: string[],
+  opts: { audited?: boolean; force?: boolean },
+): Promise<BackfillSummary> {
+  const status: ReadingStatus = opts.audited ? 'audited' : 'provisional';
+  const registry = createStationRegistry(loadVersions(config.dataDir));
+  const bar = createProgressBar(1, 'backfill [{bar}] {percentage}% | files {files} | {readings} readings | {rate} readings/s');
+  const started = Date.now();
+  const onProgress = (p: { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; readings: number }): void =>
+    bar.update(p.bytesDone / Math.max(1, p.bytesTotal), {
+      files: `${p.filesDone}/${p.filesTotal}`,
+      readings: p.readings,
+      rate: Math.round(p.readings / Math.max(0.001, (Date.now() - started) / 1000)),
+    });
+  const common = { files, registry, archive: ADAPTERS['cnemc-archive'], status, force: opts.force, stateFile: join(config.dataDir, 'ingest', 'backfill-state.json'), onProgress };
+  try {
+    if (config.kafka.brokers) {
+      const bus = await openKafkaBus(config, logger);
+      try {
+        return await runBackfill({ ...common, sink: bus.sink });
+      } finally {
+        await bus.close();
+      }
+    }
+    let store;
+    try {
+      store = await openStore(config, logger);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'STORE_LOCKED') {
+        throw new AppError(
+          'STORE_LOCKED',
+          `${err.message} To backfill into a running instance, push each file to it instead: ` +
+            'curl -X POST -H "Authorization: Bearer <coordinator key>" -H "Content-Type: text/csv" --data-binary @<file> http://<host>:<port>/v1/readings',
+        );
+      }
+      throw err;
+    }
+    const readingStore = createClickHouseReadingStore(store);
+    const bus = createInProcessBus({ logger, maxBatchMessages: 2_000 });
+    const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+    const running = processor.run();
+    try {
+      return await runBackfill({ ...common, sink: bus.sink });
+    } finally {
+      await processor.stop();
+      await running;
+      await store.close();
+    }
+  } finally {
+    bar.stop();
+  }
+}
+
+/** Formats a backfill summary for the terminal. */
+export function describeBackfill(s: BackfillSummary): string {
+  const codes = Object.entries(s.rejectsByCode).map(([code, n]) => `${code} ${n}`);
+  const lines = [
+    `backfill: ${s.files} file(s) read, ${s.skippedFiles.length} already done and skipped (--force to redo)`,
+    `readings: ${s.readings} handed over (stored once per station, pollutant and hour); empty cells: ${s.emptyCells}`,
+    `rejects: ${codes.length > 0 ? codes.join(', ') : 'none'}`,
+  ];
+  if (s.unknownStations.length > 0) {
+    const shown = s.unknownStations.slice(0, 20).map((u) => `${u.station} (${u.cells})`);
+    lines.push(`stations outside the registry, skipped once each (cells): ${shown.join(', ')}${s.unknownStations.length > 20 ? `, … ${s.unknownStations.length - 20} more` : ''}`);
+  }
+  lines.push(`took ${(s.durationMs / 1000).toFixed(1)} s (${Math.round(s.readings / Math.max(0.001, s.durationMs / 1000))} readings/s)`);
+  return lines.join('\n');
+}
+
+/**
+ * `yrd-air simulate`: serves the four centres' feeds on ports 8091–8094 and writes a feeds file
+ * for them (DATA_DIR/simulator-feeds.json) to use as FEEDS_FILE; or, with --archive, writes the
+ * same data as national archive files for a date range.
+ */
+export async function runSimulate(
+  config: Config,
+  logger: Logger,
+  opts: { seed?: number; archive?: string; from?: string; to?: string },
+): Promise<{ message: string; stop?: () => Promise<void> }> {
+  const { startSimulator, feedsFileFor, simulatedStations } = await import('./ingest/simulator');
+  if (opts.archive) {
+    const { createModel } = await import('./ingest/simulator/model');
+    const { createPublication } = await import('./ingest/simulator/publication');
+    const { writeArchive } = await import('./ingest/simulator/archive-writer');
+    const dates = /^\d{4}-\d{2}-\d{2}$/;
+    if (!opts.from || !opts.to || !dates.test(opts.from) || !dates.test(opts.to)) {
+      throw new InputError('QUERY_INVALID', '--archive needs --from and --to as YYYY-MM-DD');
+    }
+    const seed = opts.seed ?? 20_250_301;
+    const files = writeArchive({ dir: opts.archive, fromDate: opts.from, toDate: opts.to, stations: simulatedStations(), publication: createPublication(seed, createModel(seed)) });
+    return { message: `wrote ${files.length} archive file(s) to ${opts.archive}` };
+  }
+  const sim = await startSimulator({ seed: opts.seed, logger });
+  const feedsFile = join(config.dataDir, 'simulator-feeds.json');
+  mkdirSync(config.dataDir, { recursive: true });
+  writeFileSync(feedsFile, JSON.stringify(feedsFileFor(sim), null, 2));
+  const urls = Object.entries(sim.urls).map(([format, url]) => `  ${format}: ${url}`);
+  return {
+    message: [`simulating the four centres (seed ${sim.seed}, ${sim.stations.length} stations):`, ...urls, `feeds file: ${feedsFile} (use it as FEEDS_FILE); Ctrl-C to stop`].join('\n'),
+    stop: () => sim.stop(),
+  };
+}

@@ -13,6 +13,7 @@ export { TRANSPORT_LINKS, SIM_CREDENTIALS, FORMAT_OF };
 export type { SimFormat };
 
 const HOUR_MS = 3_600_000;
+const FLAGGED_FORMATS: ReadonlySet<SimFormat> = new Set(['js-xml', 'ah-json']);
 export const DEFAULT_SIM_PORTS: Readonly<Record<SimFormat, number>> = { 'sh-json': 8091, 'js-xml': 8092, 'zj-csv': 8093, 'ah-json': 8094 };
 
 /** The simulator's time: real time, or a virtual clock that tests set and advance. */
@@ -109,7 +110,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         if (!h || h.publishedMs > nowMs) continue;
         for (const v of h.values) {
           if (v.malformed) continue;
-          out.push({ station: s.code, pollutant: v.pollutant, timeMs: t, value: publication.servedValue(h, v, nowMs), invalid: v.flag !== 'N' });
+          // Only Jiangsu's and Anhui's formats carry a validity flag (FEEDS.md §2, §4).
+          const flagged = FLAGGED_FORMATS.has(FORMAT_OF[s.province]);
+          out.push({ station: s.code, pollutant: v.pollutant, timeMs: t, value: publication.servedValue(h, v, nowMs), invalid: flagged && v.flag !== 'N' });
         }
       }
     }

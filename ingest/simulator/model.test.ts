@@ -48,7 +48,10 @@ describe('simulator model', () => {
     const meanOver = (from: string, days: number, pick: (t: number) => number) => {
       let s = 0;
       let n = 0;
-      for (let t = Date.parse(from); t < Date.parse(from) + days * 24 * HOUR; t += HOUR) (s += pick(t)), n++;
+      for (let t = Date.parse(from); t < Date.parse(from) + days * 24 * HOUR; t += HOUR) {
+        s += pick(t);
+        n++;
+      }
       return s / n;
     };
     const st = stations.find((s) => s.province === 'jiangsu')!;

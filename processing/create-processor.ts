@@ -3,7 +3,7 @@ import type { Reading } from '../schemas/reading';
 import type { Reject } from '../schemas/reject';
 import type { Logger } from '../infra/logger';
 import { decodeMessage } from './decode';
-import { checkReading } from './qc/qc.rules';
+import { checkBatch, type Checked } from './qc/qc.rules';
 import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
 import type { ReadingStore, Revision } from './reading-store';
 import type { ProcessingMetrics } from './metrics';
@@ -87,7 +87,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     }
     let stored = 0;
     if (readings.length > 0) {
-      const revisions: Revision[] = readings.map((r) => ({ ...r, ...checkReading(r) }));
+      const checks = checkBatch(readings);
+      const revisions: Revision[] = readings.map((r, i) => ({ ...r, ...(checks[i] as Checked) }));
       const latest = await deps.store.latestRevisions(scopeOf(revisions));
       const fresh = changedArrivals(revisions, latest);
       if (fresh.length > 0) await deps.store.insertRevisions(fresh);

@@ -1,15 +1,61 @@
+import type { Pollutant } from '../../schemas/pollutant';
 import { INVALIDATING_QC_FLAGS, type QcFlag } from '../../schemas/qc';
 import type { Reading } from '../../schemas/reading';
 
 /**
- * Single-value checks. Checks that need neighbouring hours or stations (constant runs, spikes,
- * PM2.5 above PM10) run over the stored series, since a batch rarely holds the neighbours.
+ * Highest physically plausible hourly value per pollutant (canonical units): twice the top
+ * breakpoint of HJ 633-2012 Table 1 for the hourly column where there is one (O3 1-h 1200,
+ * NO2 1-h 3840, CO 1-h 150) and the 24-h column otherwise (PM2.5 500, PM10 600, SO2 2620).
+ * Above it a value is an instrument or transmission fault, not air — Spring Festival PM2.5 of
+ * 600–1000 µg/m³ (real, in the archive samples) stays well inside.
  */
-export function checkReading(r: Reading): { qcFlags: QcFlag[]; valid: boolean } {
-  const qcFlags: QcFlag[] = [];
-  if (r.value === null) qcFlags.push('missing');
-  if (!r.sourceValid) qcFlags.push('source_invalid');
+export const MAX_PLAUSIBLE: Readonly<Record<Pollutant, number>> = { pm25: 1000, pm10: 1200, o3: 2400, no2: 7680, so2: 5240, co: 300 };
+
+/**
+ * PM2.5 is part of PM10: a PM2.5 above PM10 by more than the two monitors' joint uncertainty
+ * (10 % of PM10 plus 5 µg/m³) means one of them is wrong, and both are flagged.
+ */
+export const PM_TOLERANCE = { relative: 0.1, absoluteUgM3: 5 } as const;
+
+export interface Checked {
+  qcFlags: QcFlag[];
+  valid: boolean;
+}
+
+function verdict(flags: QcFlag[]): Checked {
+  return { qcFlags: flags, valid: !flags.some((f) => INVALIDATING_QC_FLAGS.has(f)) };
+}
+
+/** Checks on one value alone. */
+export function checkReading(r: Reading): Checked {
+  const flags: QcFlag[] = [];
+  if (r.value === null) flags.push('missing');
+  if (!r.sourceValid) flags.push('source_invalid');
   // A concentration cannot be negative; small negatives are instrument drift around zero.
-  if (r.value !== null && r.value < 0) qcFlags.push('negative');
-  return { qcFlags, valid: !qcFlags.some((f) => INVALIDATING_QC_FLAGS.has(f)) };
+  if (r.value !== null && r.value < 0) flags.push('negative');
+  if (r.value !== null && r.value > MAX_PLAUSIBLE[r.pollutant]) flags.push('out_of_range');
+  return verdict(flags);
+}
+
+/**
+ * Checks one reading alone and against the other pollutants of the same station-hour in the
+ * batch (feeds deliver a station-hour's pollutants together). Checks that need neighbouring
+ * hours — constant runs, spikes — belong with the stored series, where the neighbours are.
+ */
+export function checkBatch(readings: readonly Reading[]): Checked[] {
+  const pm = new Map<string, { pm25?: number; pm10?: number }>();
+  for (const r of readings) {
+    if (r.value === null || (r.pollutant !== 'pm25' && r.pollutant !== 'pm10')) continue;
+    const key = `${r.station}|${Date.parse(r.time)}|${r.status}`;
+    pm.set(key, { ...pm.get(key), [r.pollutant]: r.value });
+  }
+  return readings.map((r) => {
+    const checked = checkReading(r);
+    if (r.value === null || (r.pollutant !== 'pm25' && r.pollutant !== 'pm10')) return checked;
+    const pair = pm.get(`${r.station}|${Date.parse(r.time)}|${r.status}`);
+    if (pair?.pm25 !== undefined && pair.pm10 !== undefined && pair.pm25 > pair.pm10 * (1 + PM_TOLERANCE.relative) + PM_TOLERANCE.absoluteUgM3) {
+      return verdict([...checked.qcFlags, 'pm25_above_pm10']);
+    }
+    return checked;
+  });
 }

@@ -8,7 +8,7 @@ import { ADAPTERS } from './ingest/adapters';
 import { createIngestMetrics } from './ingest/metrics';
 import { loadVersions } from './ingest/stations/registry-files';
 import { createInProcessBus } from './infra/bus/in-process-bus';
-import { createClickHouseRejectQueries, createClickHouseStationQueries } from './infra/clickhouse/api-queries.clickhouse';
+import { createClickHouseRejectQueries, createClickHouseScorecardQueries, createClickHouseStationQueries } from './infra/clickhouse/api-queries.clickhouse';
 import { connectStore, type StoreConnection } from './infra/clickhouse/client';
 import { createStoreDeadLetterSink } from './infra/clickhouse/dead-letters.clickhouse';
 import { migrate } from './infra/clickhouse/migrate';
@@ -140,6 +140,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     verifier: createKeyVerifier(config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json')),
     rejects: createClickHouseRejectQueries(store),
     stations: createClickHouseStationQueries(store),
+    scorecards: createClickHouseScorecardQueries(store),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },
   };
 }

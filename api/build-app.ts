@@ -12,12 +12,13 @@ import type { FeedStatus } from '../schemas/api/feeds';
 import type { PushResult } from '../schemas/api/push';
 import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
-import type { RejectQueries, StationQueries } from './ports';
+import type { RejectQueries, ScorecardQueries, StationQueries } from './ports';
 import { feedsRoutes } from './routes/feeds.routes';
 import { installMetrics } from './routes/metrics.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
 import { readingsPushRoutes } from './routes/readings-push.routes';
 import { rejectsRoutes } from './routes/rejects.routes';
+import { scorecardRoutes } from './routes/scorecard.routes';
 import { stationsRoutes } from './routes/stations.routes';
 
 export interface AppDeps {
@@ -32,6 +33,7 @@ export interface AppDeps {
   push?: (req: PushRequest) => Promise<PushResult>;
   rejects?: RejectQueries;
   stations?: StationQueries;
+  scorecards?: ScorecardQueries;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
   /** The process's one metrics registry, served at /metrics. */
   metrics?: Registry;
@@ -66,6 +68,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.feeds) await app.register(feedsRoutes, { feeds: deps.feeds });
   if (deps.stations) await app.register(stationsRoutes, { stations: deps.stations });
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
+  if (deps.verifier && deps.scorecards && deps.stations) {
+    await app.register(scorecardRoutes, { scorecards: deps.scorecards, stations: deps.stations, verifier: deps.verifier });
+  }
   if (deps.verifier && deps.push) {
     const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };
     await app.register(readingsPushRoutes, { push: deps.push, verifier: deps.verifier, bodyLimitBytes: limits.pushBodyLimitBytes, ratePerMinute: limits.pushPerMinute });

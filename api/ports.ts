@@ -10,3 +10,18 @@ export interface StationQueries {
   /** The station list version in force at `atMs`, filtered. */
   current(filter: { province?: Province; city?: string; atMs: number }): Promise<StationListVersion | undefined>;
 }
+
+export interface StationDelivery {
+  station: string;
+  received: number;
+  valid: number;
+  corrected: number;
+  audited: number;
+  /** Minutes from each timed identity's hour end to its first publication or arrival. */
+  delaysMin: number[];
+}
+
+export interface ScorecardQueries {
+  perStation(f: { stations: string[]; fromMs: number; toMs: number }): Promise<StationDelivery[]>;
+  rejectsByCode(f: { centre: string; fromMs: number; toMs: number }): Promise<Record<string, number>>;
+}

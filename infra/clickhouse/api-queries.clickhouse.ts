@@ -1,10 +1,11 @@
-import type { RejectQueries, StationQueries } from '../../api/ports';
+import type { RejectQueries, ScorecardQueries, StationDelivery, StationQueries } from '../../api/ports';
 import type { Reject } from '../../schemas/reject';
 import type { Station, StationListVersion } from '../../schemas/station';
 import type { StoreConnection } from './client';
 import { listRejectsSql, stationsOfVersionSql, stationVersionsSql } from './queries/api.sql';
+import { scorecardPerStationSql, scorecardRejectsSql } from './queries/scorecard.sql';
 import { translateStoreError } from './store-errors';
-import { chDateTime64, tablesOf } from './tables';
+import { chDateTime, chDateTime64, tablesOf } from './tables';
 
 export function createClickHouseRejectQueries(store: StoreConnection): RejectQueries {
   const t = tablesOf(store.database);
@@ -43,6 +44,44 @@ export function createClickHouseStationQueries(store: StoreConnection): StationQ
         return { ...inForce, stations: await rs.json<Station>() };
       } catch (err) {
         throw translateStoreError(err, 'listing stations');
+      }
+    },
+  };
+}
+
+export function createClickHouseScorecardQueries(store: StoreConnection): ScorecardQueries {
+  const t = tablesOf(store.database);
+  return {
+    async perStation(f): Promise<StationDelivery[]> {
+      try {
+        const rs = await store.client.query({
+          query: scorecardPerStationSql(t),
+          query_params: { stations: f.stations, from: chDateTime(f.fromMs), to: chDateTime(f.toMs) },
+          format: 'JSONEachRow',
+        });
+        const rows = await rs.json<{ station: string; received: string; valid: string; corrected: string; audited: string; delays_min: number[] }>();
+        return rows.map((r) => ({
+          station: r.station,
+          received: Number(r.received),
+          valid: Number(r.valid),
+          corrected: Number(r.corrected),
+          audited: Number(r.audited),
+          delaysMin: r.delays_min.map(Number),
+        }));
+      } catch (err) {
+        throw translateStoreError(err, 'computing a scorecard');
+      }
+    },
+    async rejectsByCode(f) {
+      try {
+        const rs = await store.client.query({
+          query: scorecardRejectsSql(t),
+          query_params: { centre: f.centre, from: chDateTime(f.fromMs), to: chDateTime(f.toMs) },
+          format: 'JSONEachRow',
+        });
+        return Object.fromEntries((await rs.json<{ code: string; n: string }>()).map((r) => [r.code, Number(r.n)]));
+      } catch (err) {
+        throw translateStoreError(err, 'counting rejects');
       }
     },
   };

@@ -95,7 +95,8 @@ export function jsXmlHandler(ctx: ServeContext): Handler {
       });
       return `  <Station code="${h.station.code}" name="${h.station.name}">\n    <Record time="${cstCompact(hourMs)}">\n${items.join('\n')}\n    </Record>\n  </Station>`;
     });
-    const publishTime = toCstIso(Math.min(...hours.map((h) => h.publishedMs)));
+    // The document as it stands: last (re)published when its latest station-hour came in.
+    const publishTime = toCstIso(Math.max(...hours.map((h) => h.publishedMs)));
     send(res, 200, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?>\n<AirQualityData publishTime="${publishTime}">\n${stations.join('\n')}\n</AirQualityData>\n`);
   };
 }

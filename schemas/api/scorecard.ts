@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { zProvince } from '../station';
+import { zTimeParam } from './common';
+
+export const zScorecardParams = z.object({ centre: zProvince.describe('The centre (province) whose delivery is scored') }).strict();
+export const zScorecardQuery = z
+  .object({
+    from: zTimeParam.describe('First hour (a date = its natural day, hours labelled 01–24)'),
+    to: zTimeParam.describe('Last hour (a date is included, an instant excluded)'),
+  })
+  .strict();
+
+const zTimeliness = z.object({
+  n: z.number().int().describe('Readings whose first arrival is timed (feeds and pushes; backfills excluded)'),
+  p50Minutes: z.number().nullable(),
+  p90Minutes: z.number().nullable(),
+  p99Minutes: z.number().nullable(),
+  withinHourShare: z.number().nullable().describe('Share published within 60 minutes of the hour’s end'),
+});
+
+const zDelivery = z.object({
+  expected: z.number().int().describe('Station-hours × 6 pollutants the period should hold'),
+  received: z.number().int().describe('Identities with a value'),
+  valid: z.number().int().describe('Identities whose current value is valid for statistics'),
+  capture: z.number().nullable().describe('valid / expected'),
+  corrected: z.number().int().describe('Identities whose provisional value was re-published with another value'),
+  auditedShare: z.number().nullable().describe('Share of identities with a value that have an audited revision'),
+  timeliness: zTimeliness,
+});
+
+export const zScorecard = z.object({
+  centre: zProvince,
+  from: z.string(),
+  to: z.string(),
+  stations: z.number().int(),
+  summary: zDelivery.extend({ rejectsByCode: z.record(z.string(), z.number().int()) }),
+  perStation: z.array(zDelivery.extend({ station: z.string() })),
+});
+export type Scorecard = z.infer<typeof zScorecard>;

@@ -1,0 +1,56 @@
+import type { Tables } from '../tables';
+
+/**
+ * Station daily statistics from the current valid hourly values (STANDARDS.md §2.1, §2.2, §7.1).
+ * A natural day D is the hours labelled 01–24: hour-ending instants D 01:00 … D+1 00:00 CST, so
+ * an hour's day is the CST date of (its end − 1 h) and label 24 belongs to the previous day.
+ * - 24-h means of so2, no2, co, pm10, pm25: valid with ≥ 20 valid hours.
+ * - O3 daily max 1-h: over the day's valid hours.
+ * - O3 8-h means at end labels 8…24 (the 17 windows of the day, none crossing midnight), each
+ *   valid with ≥ 6 of its 8 hours; MDA8 = their max, valid with ≥ 14 valid windows, or — the
+ *   exceedance exception — when the max of fewer valid windows exceeds 160.
+ * Gases before 2018-09-01 are converted to the reference state (× 273.15/298.15, §1.2) when
+ * {referenceState:UInt8} is 1, and flagged.
+ */
+export const stationDailySql = (t: Tables): string => `
+  WITH
+    toDateTime('2018-09-01 00:00:00', 'Asia/Shanghai') AS amendment,
+    hourly AS (
+      SELECT station, pollutant,
+             toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS day,
+             -- label 1–24: the CST hour of (end − 1 h), plus one; epoch arithmetic, as CST has no DST
+             toUInt8(intDiv((toUnixTimestamp(time) + 25200) % 86400, 3600) + 1) AS label,
+             (pollutant != 'pm25' AND pollutant != 'pm10' AND time <= amendment AND {referenceState:UInt8} = 1) AS converted,
+             value * if(converted, 273.15 / 298.15, 1) AS v
+      FROM ${t.readings} FINAL
+      WHERE valid AND value IS NOT NULL
+        AND station IN {stations:Array(String)}
+        AND time > {from:DateTime('UTC')} AND time <= {to:DateTime('UTC')}
+    )
+  SELECT station, toString(day) AS day, pollutant AS statistic, avg(v) AS value, count() AS n_valid,
+         n_valid >= {minHours:UInt8} AS valid, max(converted) AS converted, 0 AS exceedance_exception
+  FROM hourly
+  WHERE pollutant != 'o3'
+  GROUP BY station, pollutant, day
+  UNION ALL
+  SELECT station, toString(day) AS day, 'o3_1h_max' AS statistic, max(v) AS value, count() AS n_valid,
+         n_valid >= {minHours:UInt8} AS valid, max(converted) AS converted, 0 AS exceedance_exception
+  FROM hourly
+  WHERE pollutant = 'o3'
+  GROUP BY station, day
+  UNION ALL
+  SELECT station, toString(day) AS day, 'o3_mda8' AS statistic, mda8 AS value, n_windows AS n_valid,
+         (n_windows >= {minWindows:UInt8} OR (n_windows > 0 AND mda8 > {mda8Limit:Float64})) AS valid, converted,
+         (n_windows < {minWindows:UInt8} AND n_windows > 0 AND mda8 > {mda8Limit:Float64}) AS exceedance_exception
+  FROM (
+    SELECT station, day, max(converted) AS converted,
+           groupArray(label) AS labels, groupArray(v) AS vs,
+           arrayMap(e -> arrayFilter((x, l) -> l > e - 8 AND l <= e, vs, labels), range(8, 25)) AS windows,
+           arrayFilter(w -> length(w) >= {min8h:UInt8}, windows) AS valid_windows,
+           length(valid_windows) AS n_windows,
+           if(n_windows = 0, NULL, arrayMax(arrayMap(w -> arrayAvg(w), valid_windows))) AS mda8
+    FROM hourly
+    WHERE pollutant = 'o3'
+    GROUP BY station, day
+  )
+  ORDER BY station, day, statistic`;

@@ -1,0 +1,48 @@
+import type { StationDay, StatsQueries } from '../../processing/stats/stats-queries';
+import { GRADE_II, VALIDITY } from '../../processing/stats/standards';
+import type { StoreConnection } from './client';
+import { stationDailySql } from './queries/stats-daily.sql';
+import { translateStoreError } from './store-errors';
+import { chDateTime, tablesOf } from './tables';
+
+const cstMidnight = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
+const DAY_MS = 86_400_000;
+
+type Row = { station: string; day: string; statistic: StationDay['statistic']; value: number | null; n_valid: string; valid: boolean | number; converted: boolean | number; exceedance_exception: boolean | number };
+
+export function createClickHouseStatsQueries(store: StoreConnection): StatsQueries {
+  const t = tablesOf(store.database);
+  return {
+    async stationDaily(f) {
+      try {
+        const rs = await store.client.query({
+          query: stationDailySql(t),
+          query_params: {
+            stations: f.stations,
+            // Hour-ending instants in (fromDay 00:00, toDay+1 00:00] CST: labels 01–24 of each day.
+            from: chDateTime(cstMidnight(f.fromDay)),
+            to: chDateTime(cstMidnight(f.toDay) + DAY_MS),
+            referenceState: f.referenceState === false ? 0 : 1,
+            minHours: VALIDITY.hoursPerDay,
+            min8h: VALIDITY.hoursPer8h,
+            minWindows: VALIDITY.windowsPerMda8,
+            mda8Limit: GRADE_II['2012'].o3.mda8,
+          },
+          format: 'JSONEachRow',
+        });
+        return (await rs.json<Row>()).map((r) => ({
+          station: r.station,
+          day: r.day,
+          statistic: r.statistic,
+          value: r.value === null ? null : Number(r.value),
+          nValid: Number(r.n_valid),
+          valid: Boolean(r.valid),
+          converted: Boolean(r.converted),
+          exceedanceException: Boolean(r.exceedance_exception),
+        }));
+      } catch (err) {
+        throw translateStoreError(err, 'computing station daily statistics');
+      }
+    },
+  };
+}

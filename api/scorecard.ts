@@ -1,19 +1,11 @@
 import type { Scorecard } from '../schemas/api/scorecard';
 import type { Province } from '../schemas/station';
+import { percentile } from '../processing/stats/percentile';
 import type { StationDelivery } from './ports';
 
 const HOUR_MS = 3_600_000;
 const POLLUTANTS_PER_HOUR = 6;
 
-/** The linear percentile (k = 1 + (n − 1)·p/100, interpolated), as HJ 663 Appendix A defines it. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const k = 1 + ((sorted.length - 1) * p) / 100;
-  const s = Math.floor(k);
-  const lo = sorted[s - 1] as number;
-  const hi = sorted[Math.min(s, sorted.length - 1)] as number;
-  return lo + (hi - lo) * (k - s);
-}
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 const round1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api';
 import { createKeyVerifier, issueKey } from '../../api/auth/centre-keys';
-import { percentile } from '../../api/scorecard';
+import { percentile } from '../../processing/stats/percentile';
 import { createIngest } from '../../ingest';
 import { ADAPTERS } from '../../ingest/adapters';
 import { feedsFileFor, startSimulator, virtualClock, type Simulator } from '../../ingest/simulator';

@@ -23,6 +23,8 @@ import { ensureTopics, topicsFor } from './infra/kafka/topics';
 import type { Logger } from './infra/logger';
 import { createProcessor, type DeadLetterSink, type Processor, type ReadingSource } from './processing';
 import { createProcessingMetrics } from './processing/metrics';
+import { areaDailyAqi } from './processing/stats/daily-aqi';
+import { createClickHouseStatsQueries } from './infra/clickhouse/stats.clickhouse';
 import type { Config } from './schemas/config';
 import { zFeedsFile, type FeedDefinition } from './schemas/feeds/feed-definition';
 
@@ -134,13 +136,17 @@ async function resolveFeeds(config: Config, logger: Logger): Promise<{ feeds: Fe
 }
 
 function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logger: Logger): Omit<AppDeps, 'readiness'> {
+  const stations = createClickHouseStationQueries(store);
+  const statsQueries = createClickHouseStatsQueries(store);
+  const versionAt = (day: string) => stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
   return {
     logger,
     metrics,
     verifier: createKeyVerifier(config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json')),
     rejects: createClickHouseRejectQueries(store),
-    stations: createClickHouseStationQueries(store),
+    stations,
     scorecards: createClickHouseScorecardQueries(store),
+    aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },
   };
 }

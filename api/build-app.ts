@@ -10,9 +10,11 @@ import type { PushRequest } from '../ingest';
 import type { Logger } from '../infra/logger';
 import type { FeedStatus } from '../schemas/api/feeds';
 import type { PushResult } from '../schemas/api/push';
+import type { AqiQuery, AqiResponse } from '../schemas/api/aqi';
 import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
 import type { RejectQueries, ScorecardQueries, StationQueries } from './ports';
+import { aqiRoutes } from './routes/aqi.routes';
 import { feedsRoutes } from './routes/feeds.routes';
 import { installMetrics } from './routes/metrics.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
@@ -34,6 +36,7 @@ export interface AppDeps {
   rejects?: RejectQueries;
   stations?: StationQueries;
   scorecards?: ScorecardQueries;
+  aqi?: (q: AqiQuery) => Promise<AqiResponse>;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
   /** The process's one metrics registry, served at /metrics. */
   metrics?: Registry;
@@ -67,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { readiness: deps.readiness });
   if (deps.feeds) await app.register(feedsRoutes, { feeds: deps.feeds });
   if (deps.stations) await app.register(stationsRoutes, { stations: deps.stations });
+  if (deps.aqi) await app.register(aqiRoutes, { aqi: deps.aqi });
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
   if (deps.verifier && deps.scorecards && deps.stations) {
     await app.register(scorecardRoutes, { scorecards: deps.scorecards, stations: deps.stations, verifier: deps.verifier });

@@ -1,0 +1,68 @@
+import type { AqiQuery, AqiResponse } from '../../schemas/api/aqi';
+import type { StationListVersion } from '../../schemas/station';
+import { dailyAqi, type DailyInput } from './aqi';
+import { cityDays, YRD31, type AreaDay } from './areas';
+import { regimeOfDay } from './standards';
+import type { StationDay, StatsQueries } from './stats-queries';
+
+export interface DailyAqiDeps {
+  queries: StatsQueries;
+  /** The station list in force on a day. */
+  versionAt: (day: string) => Promise<StationListVersion | undefined>;
+}
+
+const INPUT_OF: Record<string, keyof DailyInput> = { so2: 'so2', no2: 'no2', co: 'co', pm10: 'pm10', pm25: 'pm25', o3_1h_max: 'o3_1h', o3_mda8: 'o3_8h' };
+
+function score(area: string, values: readonly { statistic: string; value: number }[], regime: AqiResponse['regime']): AqiResponse['results'][number] {
+  const input: DailyInput = {};
+  const concentrations: Record<string, number> = {};
+  for (const v of values) {
+    const k = INPUT_OF[v.statistic];
+    if (!k) continue;
+    input[k] = v.value;
+    concentrations[v.statistic] = v.value;
+  }
+  const r = dailyAqi(regime, input);
+  return {
+    area,
+    aqi: r.aqi,
+    iaqi: r.iaqi as Record<string, number>,
+    primary: r.primary,
+    category: r.category ? { level: r.category.level, zh: r.category.zh, en: r.category.en } : null,
+    concentrations,
+    missing: r.missing,
+  };
+}
+
+/**
+ * `GET /v1/aqi`: the daily AQI of HJ 633 for a station, or for a city from its city-averaged
+ * concentrations (STANDARDS.md §3.3), under the regime of the day. A province or a region
+ * answers with each of its cities.
+ */
+export async function areaDailyAqi(deps: DailyAqiDeps, q: AqiQuery): Promise<AqiResponse> {
+  const regime = regimeOfDay(q.date);
+  const version = await deps.versionAt(q.date);
+  const stations = version?.stations ?? [];
+  const inScope = stations.filter((s) => {
+    switch (q.level) {
+      case 'station':
+        return s.code === q.id;
+      case 'city':
+        return s.city === q.id;
+      case 'province':
+        return s.province === q.id;
+      case 'region':
+        return q.id === 'yrd' || (q.id === 'yrd31' && YRD31.includes(s.city));
+    }
+  });
+  const days: StationDay[] = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: q.date, toDay: q.date });
+  let results: AqiResponse['results'];
+  if (q.level === 'station') {
+    results = inScope.map((s) => score(s.code, days.filter((d) => d.valid && d.value !== null) as { statistic: string; value: number }[], regime));
+  } else {
+    const cities: AreaDay[] = cityDays(days, () => version);
+    const names = [...new Set(inScope.map((s) => s.city))].sort();
+    results = names.map((city) => score(city, cities.filter((c) => c.area === city), regime));
+  }
+  return { level: q.level, id: q.id, date: q.date, regime, results };
+}

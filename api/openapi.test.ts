@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../test/helpers/logger';
+import { buildApp } from './build-app';
+
+const never = (): never => {
+  throw new Error('not called: this test reads the OpenAPI document only');
+};
+
+/**
+ * The OpenAPI document is generated from the zod schemas; this snapshot makes every change of the
+ * public contract a reviewed diff (STYLE.md rule 4). After an intended change: `npx vitest run -u`.
+ */
+describe('OpenAPI document', () => {
+  it('lists every route and matches the committed docs/openapi.json', async () => {
+    const app = await buildApp({
+      logger: silentLogger(),
+      readiness: {},
+      feeds: () => [],
+      verifier: { verify: () => undefined },
+      push: never,
+      rejects: { list: never },
+      stations: { current: never },
+      scorecards: { perStation: never, rejectsByCode: never },
+      aqi: never,
+    });
+    const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
+    await app.close();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/healthz',
+      '/readyz',
+      '/v1/aqi',
+      '/v1/centres/{centre}/scorecard',
+      '/v1/feeds',
+      '/v1/readings',
+      '/v1/rejects',
+      '/v1/stations',
+    ]);
+    await expect(`${JSON.stringify(doc, null, 2)}\n`).toMatchFileSnapshot('../docs/openapi.json');
+  });
+});

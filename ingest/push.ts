@@ -1,8 +1,8 @@
-import { CANONICAL_UNIT } from '../schemas/pollutant';
 import { zPushedReading, type PushResult } from '../schemas/api/push';
 import type { Reading, ReadingStatus } from '../schemas/reading';
 import type { Reject } from '../schemas/reject';
 import type { Centre } from '../schemas/station';
+import { makeReading } from './adapters/common';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';
 import type { FeedAdapter, RecordProblem } from './feed-adapter';
 import type { ReadingSink } from './reading-sink';
@@ -44,19 +44,18 @@ function fromPushed(record: unknown, index: number, centre: Centre, arrivedAt: s
     };
   }
   const p = parsed.data;
-  return {
-    station: p.station,
-    pollutant: p.pollutant,
-    time: p.time,
-    value: p.value,
-    unit: CANONICAL_UNIT[p.pollutant],
-    sourceFlag: p.flag,
-    sourceValid: p.flag === undefined || VALID_FLAGS.has(p.flag),
-    status: p.status ?? 'provisional',
-    source: { kind: 'push', id: centre },
-    arrivedAt,
-    ...(p.value === null ? { missingReason: 'null in push' } : {}),
-  };
+  return makeReading(
+    {
+      station: p.station,
+      pollutant: p.pollutant,
+      time: p.time,
+      value: p.value,
+      ...(p.value === null ? { missingReason: 'null in push' } : {}),
+      ...(p.flag !== undefined ? { sourceFlag: p.flag } : {}),
+      sourceValid: p.flag === undefined || VALID_FLAGS.has(p.flag),
+    },
+    { sourceKind: 'push', sourceId: centre, arrivedAt, status: p.status ?? 'provisional' },
+  );
 }
 
 function toRejection(r: Reject): PushResult['rejected'][number] {

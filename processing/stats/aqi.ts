@@ -67,6 +67,17 @@ function combine(sub: Partial<Record<AqiPollutant, number>>, expected: readonly 
   };
 }
 
+/** Sub-indices being collected, and how to add one from a concentration and its column. */
+function collector(): { sub: Partial<Record<AqiPollutant, number>>; set: (p: AqiPollutant, c: number | null | undefined, col: Breakpoints) => void } {
+  const sub: Partial<Record<AqiPollutant, number>> = {};
+  const set = (p: AqiPollutant, c: number | null | undefined, col: Breakpoints): void => {
+    if (c === null || c === undefined) return;
+    const v = iaqi(roundConcentration(p, c), col);
+    if (v !== undefined) sub[p] = v;
+  };
+  return { sub, set };
+}
+
 export interface DailyInput {
   so2?: number | null;
   no2?: number | null;
@@ -85,12 +96,7 @@ export interface DailyInput {
  */
 export function dailyAqi(regime: Regime, input: DailyInput): AqiResult {
   const bp = BREAKPOINTS[regime];
-  const sub: Partial<Record<AqiPollutant, number>> = {};
-  const set = (p: AqiPollutant, c: number | null | undefined, col: Breakpoints): void => {
-    if (c === null || c === undefined) return;
-    const v = iaqi(roundConcentration(p, c), col);
-    if (v !== undefined) sub[p] = v;
-  };
+  const { sub, set } = collector();
   set('so2', input.so2, bp.so2_24h);
   set('no2', input.no2, bp.no2_24h);
   set('co', input.co, bp.co_24h);
@@ -125,12 +131,7 @@ export interface HourlyInput {
  */
 export function hourlyAqi(regime: Regime, input: HourlyInput): AqiResult {
   const bp = BREAKPOINTS[regime];
-  const sub: Partial<Record<AqiPollutant, number>> = {};
-  const set = (p: AqiPollutant, c: number | null | undefined, col: Breakpoints): void => {
-    if (c === null || c === undefined) return;
-    const v = iaqi(roundConcentration(p, c), col);
-    if (v !== undefined) sub[p] = v;
-  };
+  const { sub, set } = collector();
   if (input.so2 !== null && input.so2 !== undefined && roundConcentration('so2', input.so2) > 800) {
     if (regime === '2026') sub.so2 = 200;
     else set('so2', input.so2_24h, bp.so2_24h);

@@ -24,6 +24,7 @@ import type { Logger } from './infra/logger';
 import { createProcessor, type DeadLetterSink, type Processor, type ReadingSource } from './processing';
 import { createProcessingMetrics } from './processing/metrics';
 import { areaDailyAqi } from './processing/stats/daily-aqi';
+import { areaCompliance } from './processing/stats/compliance';
 import { createClickHouseStatsQueries } from './infra/clickhouse/stats.clickhouse';
 import type { Config } from './schemas/config';
 import { zFeedsFile, type FeedDefinition } from './schemas/feeds/feed-definition';
@@ -147,6 +148,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     stations,
     scorecards: createClickHouseScorecardQueries(store),
     aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
+    compliance: (q) => areaCompliance({ queries: statsQueries, versions: () => stations.versions() }, q),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },
   };
 }

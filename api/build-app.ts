@@ -11,10 +11,12 @@ import type { Logger } from '../infra/logger';
 import type { FeedStatus } from '../schemas/api/feeds';
 import type { PushResult } from '../schemas/api/push';
 import type { AqiQuery, AqiResponse } from '../schemas/api/aqi';
+import type { ComplianceQuery, ComplianceResponse } from '../schemas/api/compliance';
 import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
 import type { RejectQueries, ScorecardQueries, StationQueries } from './ports';
 import { aqiRoutes } from './routes/aqi.routes';
+import { complianceRoutes } from './routes/compliance.routes';
 import { feedsRoutes } from './routes/feeds.routes';
 import { installMetrics } from './routes/metrics.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
@@ -37,6 +39,7 @@ export interface AppDeps {
   stations?: StationQueries;
   scorecards?: ScorecardQueries;
   aqi?: (q: AqiQuery) => Promise<AqiResponse>;
+  compliance?: (q: ComplianceQuery) => Promise<ComplianceResponse>;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
   /** The process's one metrics registry, served at /metrics. */
   metrics?: Registry;
@@ -71,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.feeds) await app.register(feedsRoutes, { feeds: deps.feeds });
   if (deps.stations) await app.register(stationsRoutes, { stations: deps.stations });
   if (deps.aqi) await app.register(aqiRoutes, { aqi: deps.aqi });
+  if (deps.compliance) await app.register(complianceRoutes, { compliance: deps.compliance });
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
   if (deps.verifier && deps.scorecards && deps.stations) {
     await app.register(scorecardRoutes, { scorecards: deps.scorecards, stations: deps.stations, verifier: deps.verifier });

@@ -19,9 +19,10 @@ describe('OpenAPI document', () => {
       verifier: { verify: () => undefined },
       push: never,
       rejects: { list: never },
-      stations: { current: never },
+      stations: { current: never, versions: never },
       scorecards: { perStation: never, rejectsByCode: never },
       aqi: never,
+      compliance: never,
     });
     const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
     await app.close();
@@ -31,6 +32,7 @@ describe('OpenAPI document', () => {
       '/readyz',
       '/v1/aqi',
       '/v1/centres/{centre}/scorecard',
+      '/v1/compliance',
       '/v1/feeds',
       '/v1/readings',
       '/v1/rejects',

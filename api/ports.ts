@@ -9,6 +9,8 @@ export interface RejectQueries {
 export interface StationQueries {
   /** The station list version in force at `atMs`, filtered. */
   current(filter: { province?: Province; city?: string; atMs: number }): Promise<StationListVersion | undefined>;
+  /** Every version of the station list, with its stations. */
+  versions(): Promise<StationListVersion[]>;
 }
 
 export interface StationDelivery {

@@ -46,6 +46,19 @@ export function createClickHouseStationQueries(store: StoreConnection): StationQ
         throw translateStoreError(err, 'listing stations');
       }
     },
+    async versions(): Promise<StationListVersion[]> {
+      try {
+        const vs = await (await store.client.query({ query: stationVersionsSql(t), format: 'JSONEachRow' })).json<{ version: string; validFrom: string }>();
+        return await Promise.all(
+          vs.map(async (v) => {
+            const rs = await store.client.query({ query: stationsOfVersionSql(t), query_params: { version: v.version, province: '', city: '' }, format: 'JSONEachRow' });
+            return { ...v, stations: await rs.json<Station>() };
+          }),
+        );
+      } catch (err) {
+        throw translateStoreError(err, 'listing station list versions');
+      }
+    },
   };
 }
 

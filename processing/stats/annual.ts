@@ -59,20 +59,7 @@ export function annualStatistic(pollutant: AnnualPollutant, year: number, dailie
   const meets324 = values.length >= VALIDITY.daysPerYear;
   const mean = item.hasMean && values.length > 0 ? round(pollutant, values.reduce((a, b) => a + b, 0) / values.length) : null;
   const p = round(pollutant, percentile(values, item.percentile));
-  const limits = GRADE_II[regime];
-  let complies: boolean | null = null;
-  if (meets324 && p !== null) {
-    switch (pollutant) {
-      case 'co':
-        complies = p <= limits.co.day;
-        break;
-      case 'o3':
-        complies = p <= limits.o3.mda8;
-        break;
-      default:
-        complies = mean !== null && mean <= limits[pollutant].annual && p <= limits[pollutant].day;
-    }
-  }
+  const complies = meets324 ? judgeAnnual(pollutant, mean, p, regime) : null;
   return {
     pollutant,
     year,
@@ -86,4 +73,13 @@ export function annualStatistic(pollutant: AnnualPollutant, year: number, dailie
     percentile: { p: item.percentile, value: p },
     complies,
   };
+}
+
+/** §3.1: mean and percentile within the Grade II limits (CO and O3 by their percentile alone). */
+export function judgeAnnual(pollutant: AnnualPollutant, mean: number | null, percentileValue: number | null, regime: Regime): boolean | null {
+  if (percentileValue === null) return null;
+  const limits = GRADE_II[regime];
+  if (pollutant === 'co') return percentileValue <= limits.co.day;
+  if (pollutant === 'o3') return percentileValue <= limits.o3.mda8;
+  return mean !== null && mean <= limits[pollutant].annual && percentileValue <= limits[pollutant].day;
 }

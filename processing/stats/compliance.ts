@@ -1,0 +1,138 @@
+import type { ComplianceQuery, ComplianceResponse } from '../../schemas/api/compliance';
+import type { StationListVersion } from '../../schemas/station';
+import { ANNUAL_ITEMS, annualStatistic, judgeAnnual, type AnnualPollutant, type AnnualStatistic, type DailyValue } from './annual';
+import { dailyAqi, roundGbt8170 } from './aqi';
+import { cityDays, YRD31, type AreaDay } from './areas';
+import { compositeIndex, dayCounts } from './composite';
+import { regimeOfDay } from './standards';
+import type { DailyStatistic, StatsQueries } from './stats-queries';
+
+export interface ComplianceDeps {
+  queries: StatsQueries;
+  versions: () => Promise<StationListVersion[]>;
+}
+
+/** The version in force on a day: the latest valid from that day or earlier, else the earliest. */
+export function versionOn(versions: readonly StationListVersion[], day: string): StationListVersion | undefined {
+  const sorted = [...versions].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+  return sorted.filter((v) => v.validFrom <= day).at(-1) ?? sorted[0];
+}
+
+/**
+ * `GET /v1/compliance` (issue 5 §2, on issue 4's statistics): every annual statistic of
+ * STANDARDS.md §3.1 for a station, city, province or region and a year, from station daily
+ * values in ClickHouse → city daily means (list in force per day, control sites out) → the area's
+ * daily series (a province or region averages its cities) → annual statistics, compliance,
+ * composite index and good/heavy days (daily AQI from the area's daily concentrations).
+ */
+export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): Promise<ComplianceResponse> {
+  const yearEnd = `${q.year}-12-31`;
+  const regime = regimeOfDay(yearEnd);
+  const versions = await deps.versions();
+  const byDay = new Map<string, StationListVersion | undefined>();
+  const versionAt = (day: string): StationListVersion | undefined => {
+    if (!byDay.has(day)) byDay.set(day, versionOn(versions, day));
+    return byDay.get(day);
+  };
+  const inScope = (versionAt(yearEnd)?.stations ?? []).filter((s) => {
+    switch (q.level) {
+      case 'station':
+        return s.code === q.id;
+      case 'city':
+        return s.city === q.id;
+      case 'province':
+        return s.province === q.id;
+      case 'region':
+        return q.id === 'yrd' || (q.id === 'yrd31' && YRD31.includes(s.city));
+    }
+  });
+  const cityNames = new Set(inScope.map((s) => s.city));
+  const stationDays = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd });
+  const seriesOf = (days: readonly AreaDay[], statistic: DailyStatistic): DailyValue[] =>
+    days.filter((a) => a.statistic === statistic).map((a) => ({ day: a.day, value: a.value }));
+  const annualOf = (days: readonly AreaDay[]): AnnualStatistic[] =>
+    (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) => annualStatistic(p, q.year, seriesOf(days, ANNUAL_ITEMS[p].daily), regime));
+  const aqisOf = (days: readonly AreaDay[]): (number | null)[] => {
+    const perDay = new Map<string, Record<string, number>>();
+    for (const a of days) perDay.set(a.day, { ...perDay.get(a.day), [a.statistic]: a.value });
+    return [...perDay].map(([day, v]) => dailyAqi(regimeOfDay(day), { so2: v.so2, no2: v.no2, co: v.co, pm10: v.pm10, pm25: v.pm25, o3_1h: v.o3_1h_max, o3_8h: v.o3_mda8 }).aqi);
+  };
+
+  let pollutants: AnnualStatistic[];
+  let days: ComplianceResponse['days'];
+  if (q.level === 'station' || q.level === 'city') {
+    const area: AreaDay[] =
+      q.level === 'station'
+        ? stationDays.flatMap((d) => (d.valid && d.value !== null ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }] : []))
+        : cityDays(stationDays, versionAt).filter((c) => c.area === q.id);
+    pollutants = annualOf(area);
+    days = dayCounts(aqisOf(area));
+  } else {
+    // A province or region is the arithmetic mean of its cities' statistics (STANDARDS.md §3.3:
+    // e.g. its O3 is the mean of the cities' MDA8 P90), and its good-day ratio the mean of theirs.
+    const cities = cityDays(stationDays, versionAt).filter((c) => cityNames.has(c.area));
+    const perCity = [...cityNames].map((city) => {
+      const mine = cities.filter((c) => c.area === city);
+      return { annual: annualOf(mine), days: dayCounts(aqisOf(mine)) };
+    });
+    pollutants = meanOfCityStatistics(perCity.map((c) => c.annual));
+    const ratios = perCity.map((c) => c.days).filter((d) => d.valid > 0);
+    const avg = (xs: number[]): number | null => (xs.length ? roundGbt8170(xs.reduce((a, b) => a + b, 0) / xs.length, 1) : null);
+    days = {
+      valid: ratios.reduce((n, d) => n + d.valid, 0),
+      good: ratios.reduce((n, d) => n + d.good, 0),
+      heavy: ratios.reduce((n, d) => n + d.heavy, 0),
+      goodRatio: avg(ratios.map((d) => d.goodRatio as number)),
+      heavyRatio: avg(ratios.map((d) => d.heavyRatio as number)),
+    };
+  }
+  const composite = compositeIndex(Object.fromEntries(pollutants.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null])));
+  const verdicts = pollutants.map((s) => s.complies);
+  return {
+    level: q.level,
+    id: q.id,
+    year: q.year,
+    regime,
+    stations: inScope.length,
+    cities: cityNames.size,
+    pollutants: pollutants.map(({ year: _y, regime: _r, ...rest }) => rest),
+    complies: verdicts.includes(null) ? null : verdicts.every(Boolean),
+    composite: { index: composite.index, primary: composite.primary, missing: composite.missing },
+    days,
+    method:
+      q.level === 'station'
+        ? 'station daily values'
+        : 'city daily value = mean of its stations valid that day (list in force per day, control sites excluded); ' +
+          (q.level === 'city' ? 'annual statistics of the city series' : 'each statistic = mean of the cities’ statistics; good-day ratio = mean of the cities’ ratios'),
+  };
+}
+
+/**
+ * An area's annual statistics as the mean of its cities' (valid ones only), rounded as published
+ * and judged again; valid when at least one city's statistic is.
+ */
+function meanOfCityStatistics(cities: readonly AnnualStatistic[][]): AnnualStatistic[] {
+  return (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) => {
+    const stats = cities.map((c) => c.find((s) => s.pollutant === p) as AnnualStatistic).filter((s) => s.meets324);
+    const avg = (xs: (number | null)[]): number | null => {
+      const v = xs.filter((x): x is number => x !== null);
+      return v.length ? roundGbt8170(v.reduce((a, b) => a + b, 0) / v.length, p === 'co' ? 1 : 0) : null;
+    };
+    const first = cities[0]?.find((s) => s.pollutant === p) as AnnualStatistic;
+    const mean = avg(stats.map((s) => s.mean));
+    const pv = avg(stats.map((s) => s.percentile.value));
+    const complies = stats.length === 0 ? null : judgeAnnual(p, mean, pv, first.regime);
+    return {
+      ...first,
+      nValid: Math.min(...cities.map((c) => (c.find((s) => s.pollutant === p) as AnnualStatistic).nValid)),
+      capture: Math.min(...cities.map((c) => (c.find((s) => s.pollutant === p) as AnnualStatistic).capture)),
+      meets324: stats.length === cities.length && cities.length > 0,
+      meetsMonthly: cities.every((c) => (c.find((s) => s.pollutant === p) as AnnualStatistic).meetsMonthly),
+      shortMonths: [],
+      mean,
+      percentile: { p: first.percentile.p, value: pv },
+      complies,
+    };
+  });
+}
+

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { zLevel } from './aqi';
+
+export const zComplianceQuery = z
+  .object({
+    level: zLevel,
+    id: z.string().min(1),
+    year: z.coerce.number().int().min(2013).max(2100),
+  })
+  .strict();
+export type ComplianceQuery = z.infer<typeof zComplianceQuery>;
+
+const zAnnual = z.object({
+  pollutant: z.enum(['so2', 'no2', 'pm10', 'pm25', 'co', 'o3']),
+  nValid: z.number().int().describe('Valid daily values (MDA8 for O3)'),
+  capture: z.number().describe('Valid days / days of the year'),
+  meets324: z.boolean().describe('At least 324 valid daily values (GB 3095 Table 4)'),
+  meetsMonthly: z.boolean().describe('Every month ≥ 27 valid days, February ≥ 25 (reported apart: unverified in MEE practice)'),
+  shortMonths: z.array(z.object({ month: z.number().int(), n: z.number().int(), required: z.number().int() })),
+  mean: z.number().nullable().describe('Annual mean, rounded as published (none for CO and O3)'),
+  percentile: z.object({ p: z.number(), value: z.number().nullable() }).describe('HJ 663 percentile of the daily values: P98 SO2/NO2, P95 PM10/PM2.5/CO, P90 O3 MDA8'),
+  complies: z.boolean().nullable().describe('Against the Grade II limits of the regime; null when the statistic is not valid'),
+});
+
+export const zComplianceResponse = z.object({
+  level: zLevel,
+  id: z.string(),
+  year: z.number().int(),
+  regime: z.enum(['2012', '2026']).describe('Rules in force at the year’s end (2026: the verdict uses GB 3095-2026)'),
+  stations: z.number().int(),
+  cities: z.number().int(),
+  pollutants: z.array(zAnnual),
+  /** Meets the standard: all six pollutants valid and compliant. */
+  complies: z.boolean().nullable(),
+  composite: z.object({ index: z.number().nullable(), primary: z.array(z.string()), missing: z.array(z.string()) }),
+  days: z.object({
+    valid: z.number().int(),
+    good: z.number().int().describe('Daily AQI ≤ 100'),
+    heavy: z.number().int().describe('Daily AQI > 200'),
+    goodRatio: z.number().nullable().describe('%'),
+    heavyRatio: z.number().nullable().describe('%'),
+  }),
+  method: z.string().describe('How the area values were formed'),
+});
+export type ComplianceResponse = z.infer<typeof zComplianceResponse>;

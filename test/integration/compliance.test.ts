@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api';
+import { bundledVersion } from '../../ingest/stations/registry-files';
+import { encodeReadings } from '../../infra/bus/reading-messages';
+import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
+import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
+import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
+import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
+import { createProcessor } from '../../processing';
+import { areaCompliance } from '../../processing/stats/compliance';
+import type { ComplianceResponse } from '../../schemas/api/compliance';
+import type { Pollutant } from '../../schemas/pollutant';
+import type { Reading } from '../../schemas/reading';
+import { silentLogger } from '../helpers/logger';
+import { aReading } from '../helpers/readings';
+import { openTestStore, type TestStore } from '../helpers/store';
+
+const HOUR = 3_600_000;
+let store: TestStore;
+let app: FastifyInstance;
+
+/** Every hour of 2023 (labels 01–24 of each natural day) at a constant value. */
+function year(station: string, pollutant: Pollutant, value: number): Reading[] {
+  const start = Date.parse('2023-01-01T01:00:00+08:00');
+  return Array.from({ length: 365 * 24 }, (_, i) => aReading({ station, pollutant, value, time: new Date(start + i * HOUR).toISOString(), arrivedAt: '2024-01-02T00:00:00Z' }));
+}
+
+beforeAll(async () => {
+  store = await openTestStore();
+  await syncStations(store, [bundledVersion()]);
+  // 上海: 1141A and 1142A.
+  const values: Record<Pollutant, [number, number]> = { pm25: [30, 40], pm10: [60, 60], no2: [30, 50], so2: [10, 10], co: [0.8, 0.8], o3: [100, 100] };
+  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+  let offset = 0;
+  for (const [pollutant, [a, b]] of Object.entries(values) as [Pollutant, [number, number]][]) {
+    const readings = [...year('1141A', pollutant, a), ...year('1142A', pollutant, b)];
+    await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(readings).map((m) => ({ ...m, partition: 0, offset: String(offset++) })) });
+  }
+  const stations = createClickHouseStationQueries(store);
+  const queries = createClickHouseStatsQueries(store);
+  app = await buildApp({ logger: silentLogger(), readiness: {}, compliance: (q) => areaCompliance({ queries, versions: () => stations.versions() }, q) });
+}, 180_000);
+afterAll(async () => {
+  await app?.close();
+  await store?.dispose();
+});
+
+const get = async (qs: string): Promise<ComplianceResponse> => {
+  const res = await app.inject(`/v1/compliance?${qs}`);
+  expect(res.statusCode).toBe(200);
+  return res.json() as ComplianceResponse;
+};
+
+describe('GET /v1/compliance (hand-computed)', () => {
+  it('a city: annual statistics of its city-mean series, verdicts, composite index and good days', async () => {
+    const r = await get(`level=city&id=${encodeURIComponent('上海')}&year=2023`);
+    const by = Object.fromEntries(r.pollutants.map((p) => [p.pollutant, p]));
+    // City daily = mean of the two stations: PM2.5 35, NO2 40, PM10 60, SO2 10, CO 0.8, MDA8 100.
+    expect([by.pm25?.mean, by.pm25?.percentile.value, by.pm25?.complies]).toEqual([35, 35, true]);
+    expect([by.no2?.mean, by.no2?.percentile, by.no2?.complies]).toEqual([40, { p: 98, value: 40 }, true]);
+    expect([by.co?.mean, by.co?.percentile.value, by.o3?.percentile]).toEqual([null, 0.8, { p: 90, value: 100 }]);
+    expect([by.pm25?.nValid, by.pm25?.meets324, by.pm25?.meetsMonthly, by.pm25?.capture]).toEqual([365, true, true, 1]);
+    expect(r.complies).toBe(true);
+    // 10/60 + 40/40 + 60/70 + 35/35 + 0.8/4 + 100/160 = 3.849 → 3.85; NO2 and PM2.5 tie at 1.0.
+    expect(r.composite).toEqual({ index: 3.85, primary: ['no2', 'pm25'], missing: [] });
+    // Daily AQI 55 (PM10 60 → 55) every day: 365 good days, none heavy.
+    expect(r.days).toEqual({ valid: 365, good: 365, heavy: 0, goodRatio: 100, heavyRatio: 0 });
+    expect([r.regime, r.stations, r.cities]).toEqual(['2012', 20, 1]);
+  });
+
+  it('a station: its own series; 1142A fails NO2 with a mean of 50', async () => {
+    const r = await get('level=station&id=1142A&year=2023');
+    const no2 = r.pollutants.find((p) => p.pollutant === 'no2');
+    expect([no2?.mean, no2?.complies, r.complies]).toEqual([50, false, false]);
+  });
+
+  it('judges a year by the rules in force at its end', async () => {
+    const r = await get(`level=city&id=${encodeURIComponent('上海')}&year=2026`);
+    expect(r.regime).toBe('2026');
+    expect(r.pollutants.every((p) => p.nValid === 0 && p.complies === null)).toBe(true);
+    expect(r.complies).toBeNull();
+  });
+});

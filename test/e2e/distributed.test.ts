@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { issueKey } from '../../api/auth/centre-keys';
+import { feedsFileFor, startSimulator, virtualClock } from '../../ingest/simulator';
+import type { Scorecard } from '../../schemas/api/scorecard';
+import { runCli, type CliRun } from '../helpers/cli';
+
+const HOUR = 3_600_000;
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'yrd-air-dist-'));
+  dirs.push(d);
+  return d;
+};
+const running: CliRun[] = [];
+afterAll(() => {
+  for (const r of running) r.proc.kill('SIGTERM');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * The distributed shape on one machine: `yrd-air ingest` as one process (Kafka only, no store),
+ * `yrd-air start` with KAFKA_BROKERS as another (processing and the API on the store), talking
+ * only through the real broker. The simulator runs here with its clock frozen, so what it served
+ * is fixed and the scorecard can be checked against its publication log.
+ */
+describe('distributed shape: ingest and processing+api as separate processes over the real broker', () => {
+  it('brings the feeds into the store through Kafka', async () => {
+    const now = Math.floor(Date.now() / HOUR) * HOUR + 40 * 60_000;
+    const sim = await startSimulator({ clock: virtualClock(now), originMs: Math.floor(now / HOUR) * HOUR - 6 * HOUR, ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 } });
+    try {
+      const feeds = join(tmp(), 'feeds.json');
+      writeFileSync(feeds, JSON.stringify(feedsFileFor(sim, { schedule: '*/30 * * * *' })));
+      const empty = join(tmp(), 'none.json');
+      writeFileSync(empty, '{ "feeds": [] }');
+      const common = { KAFKA_BROKERS: inject('kafkaBrokers').join(','), KAFKA_TOPIC_PREFIX: `dist-${randomUUID().slice(0, 8)}`, PORT: '0', CLICKHOUSE_DATABASE: 'yrd_air_test', KAFKA_SESSION_TIMEOUT_MS: '6000' };
+      const storeDir = tmp();
+      const key = issueKey(join(storeDir, 'centre-keys.json'), 'coordinator').key;
+
+      const processing = runCli(['start'], { ...common, DATA_DIR: storeDir, FEEDS_FILE: empty });
+      running.push(processing);
+      const [, api] = await processing.waitForLine(/API at (http:\/\/\S+)/);
+      const ingest = runCli(['ingest'], { ...common, DATA_DIR: tmp(), FEEDS_FILE: feeds });
+      running.push(ingest);
+      const [, ingestUrl] = await ingest.waitForLine(/health at (http:\/\/\S+)/);
+
+      const fromMs = sim.originMs;
+      const expected = sim.lastServed().filter((s) => s.timeMs >= fromMs && sim.stations.find((st) => st.code === s.station)?.province === 'shanghai' && s.value !== null).length;
+      expect(expected).toBeGreaterThan(100);
+      const range = `from=${encodeURIComponent(new Date(fromMs).toISOString())}&to=${encodeURIComponent(new Date(now + HOUR).toISOString())}`;
+      let card: Scorecard | undefined;
+      const until = Date.now() + 90_000;
+      while (Date.now() < until) {
+        const res = await fetch(`${api}/v1/centres/shanghai/scorecard?${range}`, { headers: { authorization: `Bearer ${key}` } });
+        card = (await res.json()) as Scorecard;
+        if (card.summary?.received === expected) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      expect(card?.summary.received).toBe(expected);
+      const feedsStatus = (await (await fetch(`${ingestUrl}/v1/feeds`)).json()) as { feeds: { name: string; lastError: unknown; lastSuccessAt: string | null }[] };
+      expect(feedsStatus.feeds).toHaveLength(4);
+      expect(feedsStatus.feeds.every((f) => f.lastError === null && f.lastSuccessAt !== null)).toBe(true);
+    } finally {
+      await sim.stop();
+    }
+  }, 180_000);
+});

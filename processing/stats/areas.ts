@@ -75,3 +75,19 @@ export function meanOfCities(area: string, cities: readonly AreaDay[], include: 
 export function citiesOf(version: StationListVersion, province: Province): Set<string> {
   return new Set(version.stations.filter((s) => s.province === province).map((s) => s.city));
 }
+
+/** The stations of an area: a station code, a city name, a province id, or a region (`yrd`, `yrd31`). */
+export function stationsOfArea(stations: readonly Station[], level: 'station' | 'city' | 'province' | 'region', id: string): Station[] {
+  return stations.filter((s) => {
+    switch (level) {
+      case 'station':
+        return s.code === id;
+      case 'city':
+        return s.city === id;
+      case 'province':
+        return s.province === id;
+      case 'region':
+        return id === 'yrd' || (id === 'yrd31' && YRD31.includes(s.city));
+    }
+  });
+}

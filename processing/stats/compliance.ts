@@ -2,7 +2,7 @@ import type { ComplianceQuery, ComplianceResponse } from '../../schemas/api/comp
 import type { StationListVersion } from '../../schemas/station';
 import { ANNUAL_ITEMS, annualStatistic, judgeAnnual, type AnnualPollutant, type AnnualStatistic, type DailyValue } from './annual';
 import { dailyAqi, roundGbt8170 } from './aqi';
-import { cityDays, YRD31, type AreaDay } from './areas';
+import { cityDays, stationsOfArea, type AreaDay } from './areas';
 import { compositeIndex, dayCounts } from './composite';
 import { regimeOfDay } from './standards';
 import type { DailyStatistic, StatsQueries } from './stats-queries';
@@ -34,18 +34,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     if (!byDay.has(day)) byDay.set(day, versionOn(versions, day));
     return byDay.get(day);
   };
-  const inScope = (versionAt(yearEnd)?.stations ?? []).filter((s) => {
-    switch (q.level) {
-      case 'station':
-        return s.code === q.id;
-      case 'city':
-        return s.city === q.id;
-      case 'province':
-        return s.province === q.id;
-      case 'region':
-        return q.id === 'yrd' || (q.id === 'yrd31' && YRD31.includes(s.city));
-    }
-  });
+  const inScope = stationsOfArea(versionAt(yearEnd)?.stations ?? [], q.level, q.id);
   const cityNames = new Set(inScope.map((s) => s.city));
   const stationDays = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd });
   const seriesOf = (days: readonly AreaDay[], statistic: DailyStatistic): DailyValue[] =>

@@ -1,7 +1,7 @@
 import type { AqiQuery, AqiResponse } from '../../schemas/api/aqi';
 import type { StationListVersion } from '../../schemas/station';
 import { dailyAqi, type DailyInput } from './aqi';
-import { cityDays, YRD31, type AreaDay } from './areas';
+import { cityDays, stationsOfArea, type AreaDay } from './areas';
 import { regimeOfDay } from './standards';
 import type { StationDay, StatsQueries } from './stats-queries';
 
@@ -43,18 +43,7 @@ export async function areaDailyAqi(deps: DailyAqiDeps, q: AqiQuery): Promise<Aqi
   const regime = regimeOfDay(q.date);
   const version = await deps.versionAt(q.date);
   const stations = version?.stations ?? [];
-  const inScope = stations.filter((s) => {
-    switch (q.level) {
-      case 'station':
-        return s.code === q.id;
-      case 'city':
-        return s.city === q.id;
-      case 'province':
-        return s.province === q.id;
-      case 'region':
-        return q.id === 'yrd' || (q.id === 'yrd31' && YRD31.includes(s.city));
-    }
-  });
+  const inScope = stationsOfArea(stations, q.level, q.id);
   const days: StationDay[] = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: q.date, toDay: q.date });
   let results: AqiResponse['results'];
   if (q.level === 'station') {

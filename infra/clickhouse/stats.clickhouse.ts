@@ -3,7 +3,7 @@ import { GRADE_II, VALIDITY } from '../../processing/stats/standards';
 import type { StoreConnection } from './client';
 import { stationDailySql } from './queries/stats-daily.sql';
 import { translateStoreError } from './store-errors';
-import { chDateTime, tablesOf } from './tables';
+import { chDateTime, chDateTime64, tablesOf } from './tables';
 
 const cstMidnight = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
 const DAY_MS = 86_400_000;
@@ -16,7 +16,7 @@ export function createClickHouseStatsQueries(store: StoreConnection): StatsQueri
     async stationDaily(f) {
       try {
         const rs = await store.client.query({
-          query: stationDailySql(t),
+          query: stationDailySql(t, f.asOfMs !== undefined),
           query_params: {
             stations: f.stations,
             // Hour-ending instants in (fromDay 00:00, toDay+1 00:00] CST: labels 01–24 of each day.
@@ -27,6 +27,7 @@ export function createClickHouseStatsQueries(store: StoreConnection): StatsQueri
             min8h: VALIDITY.hoursPer8h,
             minWindows: VALIDITY.windowsPerMda8,
             mda8Limit: GRADE_II['2012'].o3.mda8,
+            ...(f.asOfMs !== undefined ? { asOf: chDateTime64(f.asOfMs) } : {}),
           },
           format: 'JSONEachRow',
         });

@@ -36,7 +36,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   };
   const inScope = stationsOfArea(versionAt(yearEnd)?.stations ?? [], q.level, q.id);
   const cityNames = new Set(inScope.map((s) => s.city));
-  const stationDays = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd });
+  const stationDays = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf) });
   const seriesOf = (days: readonly AreaDay[], statistic: DailyStatistic): DailyValue[] =>
     days.filter((a) => a.statistic === statistic).map((a) => ({ day: a.day, value: a.value }));
   const annualOf = (days: readonly AreaDay[]): AnnualStatistic[] =>

@@ -44,7 +44,7 @@ export async function areaDailyAqi(deps: DailyAqiDeps, q: AqiQuery): Promise<Aqi
   const version = await deps.versionAt(q.date);
   const stations = version?.stations ?? [];
   const inScope = stationsOfArea(stations, q.level, q.id);
-  const days: StationDay[] = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: q.date, toDay: q.date });
+  const days: StationDay[] = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: q.date, toDay: q.date, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf) });
   let results: AqiResponse['results'];
   if (q.level === 'station') {
     results = inScope.map((s) => score(s.code, days.filter((d) => d.valid && d.value !== null) as { statistic: string; value: number }[], regime));

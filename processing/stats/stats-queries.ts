@@ -17,5 +17,6 @@ export interface StationDay {
 }
 
 export interface StatsQueries {
-  stationDaily(f: { stations: string[]; fromDay: string; toDay: string; referenceState?: boolean }): Promise<StationDay[]>;
+  /** `asOfMs`: as the data stood at that instant (only what had arrived by then). */
+  stationDaily(f: { stations: string[]; fromDay: string; toDay: string; referenceState?: boolean; asOfMs?: number }): Promise<StationDay[]>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zInstant } from '../time';
 
 export const zLevel = z.enum(['station', 'city', 'province', 'region']).describe('station (code), city (name as in the list), province (shanghai|jiangsu|zhejiang|anhui), region (yrd|yrd31)');
 
@@ -7,6 +8,7 @@ export const zAqiQuery = z
     level: zLevel,
     id: z.string().min(1).describe('Station code, city name, province id or region id'),
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').describe('Natural day (CST): hours labelled 01–24'),
+    asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
   })
   .strict();
 export type AqiQuery = z.infer<typeof zAqiQuery>;

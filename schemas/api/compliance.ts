@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zInstant } from '../time';
 import { zLevel } from './aqi';
 
 export const zComplianceQuery = z
@@ -6,6 +7,7 @@ export const zComplianceQuery = z
     level: zLevel,
     id: z.string().min(1),
     year: z.coerce.number().int().min(2013).max(2100),
+    asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
   })
   .strict();
 export type ComplianceQuery = z.infer<typeof zComplianceQuery>;

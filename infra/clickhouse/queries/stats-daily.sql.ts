@@ -12,7 +12,23 @@ import type { Tables } from '../tables';
  * Gases before 2018-09-01 are converted to the reference state (× 273.15/298.15, §1.2) when
  * {referenceState:UInt8} is 1, and flagged.
  */
-export const stationDailySql = (t: Tables): string => `
+/**
+ * The hourly values statistics start from: the current values, or — with `asOf` — the values as
+ * they stood at an instant, rebuilt from the revisions that had arrived by then (DESIGN.md
+ * invariant 2: audited above provisional, then the latest arrival).
+ */
+const hourlySource = (t: Tables, asOf: boolean): string =>
+  asOf
+    ? `(SELECT station, pollutant, time,
+               argMax(value, (status, arrived_at)) AS value, argMax(valid, (status, arrived_at)) AS valid
+        FROM ${t.revisions}
+        WHERE arrived_at <= {asOf:DateTime64(3, 'UTC')}
+          AND station IN {stations:Array(String)}
+          AND time > {from:DateTime('UTC')} AND time <= {to:DateTime('UTC')}
+        GROUP BY station, pollutant, time)`
+    : `${t.readings} FINAL`;
+
+export const stationDailySql = (t: Tables, asOf = false): string => `
   WITH
     toDateTime('2018-09-01 00:00:00', 'Asia/Shanghai') AS amendment,
     hourly AS (
@@ -22,7 +38,7 @@ export const stationDailySql = (t: Tables): string => `
              toUInt8(intDiv((toUnixTimestamp(time) + 25200) % 86400, 3600) + 1) AS label,
              (pollutant != 'pm25' AND pollutant != 'pm10' AND time <= amendment AND {referenceState:UInt8} = 1) AS converted,
              value * if(converted, 273.15 / 298.15, 1) AS v
-      FROM ${t.readings} FINAL
+      FROM ${hourlySource(t, asOf)}
       WHERE valid AND value IS NOT NULL
         AND station IN {stations:Array(String)}
         AND time > {from:DateTime('UTC')} AND time <= {to:DateTime('UTC')}

@@ -8,7 +8,12 @@ import { ADAPTERS } from './ingest/adapters';
 import { createIngestMetrics } from './ingest/metrics';
 import { loadVersions } from './ingest/stations/registry-files';
 import { createInProcessBus } from './infra/bus/in-process-bus';
-import { createClickHouseRejectQueries, createClickHouseScorecardQueries, createClickHouseStationQueries } from './infra/clickhouse/api-queries.clickhouse';
+import {
+  createClickHouseChangeQueries,
+  createClickHouseRejectQueries,
+  createClickHouseScorecardQueries,
+  createClickHouseStationQueries,
+} from './infra/clickhouse/api-queries.clickhouse';
 import { connectStore, type StoreConnection } from './infra/clickhouse/client';
 import { createStoreDeadLetterSink } from './infra/clickhouse/dead-letters.clickhouse';
 import { migrate } from './infra/clickhouse/migrate';
@@ -147,6 +152,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     rejects: createClickHouseRejectQueries(store),
     stations,
     scorecards: createClickHouseScorecardQueries(store),
+    changes: createClickHouseChangeQueries(store),
     aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
     compliance: (q) => areaCompliance({ queries: statsQueries, versions: () => stations.versions() }, q),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },

@@ -14,8 +14,9 @@ import type { AqiQuery, AqiResponse } from '../schemas/api/aqi';
 import type { ComplianceQuery, ComplianceResponse } from '../schemas/api/compliance';
 import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
-import type { RejectQueries, ScorecardQueries, StationQueries } from './ports';
+import type { ChangeQueries, RejectQueries, ScorecardQueries, StationQueries } from './ports';
 import { aqiRoutes } from './routes/aqi.routes';
+import { changesRoutes } from './routes/changes.routes';
 import { complianceRoutes } from './routes/compliance.routes';
 import { feedsRoutes } from './routes/feeds.routes';
 import { installMetrics } from './routes/metrics.routes';
@@ -38,6 +39,7 @@ export interface AppDeps {
   rejects?: RejectQueries;
   stations?: StationQueries;
   scorecards?: ScorecardQueries;
+  changes?: ChangeQueries;
   aqi?: (q: AqiQuery) => Promise<AqiResponse>;
   compliance?: (q: ComplianceQuery) => Promise<ComplianceResponse>;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
@@ -74,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.feeds) await app.register(feedsRoutes, { feeds: deps.feeds });
   if (deps.stations) await app.register(stationsRoutes, { stations: deps.stations });
   if (deps.aqi) await app.register(aqiRoutes, { aqi: deps.aqi });
+  if (deps.changes && deps.stations) await app.register(changesRoutes, { changes: deps.changes, stations: deps.stations });
   if (deps.compliance) await app.register(complianceRoutes, { compliance: deps.compliance });
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
   if (deps.verifier && deps.scorecards && deps.stations) {

@@ -22,6 +22,7 @@ describe('OpenAPI document', () => {
       stations: { current: never, versions: never },
       scorecards: { perStation: never, rejectsByCode: never },
       aqi: never,
+      changes: { list: never },
       compliance: never,
     });
     const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
@@ -32,6 +33,7 @@ describe('OpenAPI document', () => {
       '/readyz',
       '/v1/aqi',
       '/v1/centres/{centre}/scorecard',
+      '/v1/changes',
       '/v1/compliance',
       '/v1/feeds',
       '/v1/readings',

@@ -1,3 +1,4 @@
+import type { Change } from '../schemas/api/changes';
 import type { Reject } from '../schemas/reject';
 import type { Province, StationListVersion } from '../schemas/station';
 
@@ -26,4 +27,17 @@ export interface StationDelivery {
 export interface ScorecardQueries {
   perStation(f: { stations: string[]; fromMs: number; toMs: number }): Promise<StationDelivery[]>;
   rejectsByCode(f: { centre: string; fromMs: number; toMs: number }): Promise<Record<string, number>>;
+}
+
+export interface ChangeCursor {
+  arrivedMs: number;
+  station: string;
+  pollutant: string;
+  timeSec: number;
+  status: string;
+}
+
+export interface ChangeQueries {
+  /** Revisions that arrived after `sinceMs`, strictly after `after`, in arrival order. */
+  list(f: { sinceMs: number; after?: ChangeCursor; pollutant?: string; stations?: string[]; limit: number }): Promise<{ changes: Change[]; last?: ChangeCursor }>;
 }

@@ -1,8 +1,9 @@
-import type { RejectQueries, ScorecardQueries, StationDelivery, StationQueries } from '../../api/ports';
+import type { ChangeQueries, RejectQueries, ScorecardQueries, StationDelivery, StationQueries } from '../../api/ports';
+import type { Change } from '../../schemas/api/changes';
 import type { Reject } from '../../schemas/reject';
 import type { Station, StationListVersion } from '../../schemas/station';
 import type { StoreConnection } from './client';
-import { listRejectsSql, stationsOfVersionSql, stationVersionsSql } from './queries/api.sql';
+import { changesSql, listRejectsSql, stationsOfVersionSql, stationVersionsSql } from './queries/api.sql';
 import { scorecardPerStationSql, scorecardRejectsSql } from './queries/scorecard.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
@@ -95,6 +96,40 @@ export function createClickHouseScorecardQueries(store: StoreConnection): Scorec
         return Object.fromEntries((await rs.json<{ code: string; n: string }>()).map((r) => [r.code, Number(r.n)]));
       } catch (err) {
         throw translateStoreError(err, 'counting rejects');
+      }
+    },
+  };
+}
+
+export function createClickHouseChangeQueries(store: StoreConnection): ChangeQueries {
+  const t = tablesOf(store.database);
+  return {
+    async list(f) {
+      const a = f.after ?? { arrivedMs: -1, station: '', pollutant: '', timeSec: -1, status: '' };
+      try {
+        const rs = await store.client.query({
+          query: changesSql(t, f.stations !== undefined),
+          query_params: {
+            since: chDateTime64(f.sinceMs),
+            afterMs: a.arrivedMs,
+            afterStation: a.station,
+            afterPollutant: a.pollutant,
+            afterTime: a.timeSec,
+            afterStatus: a.status,
+            pollutant: f.pollutant ?? '',
+            ...(f.stations ? { stations: f.stations } : {}),
+            limit: f.limit,
+          },
+          format: 'JSONEachRow',
+        });
+        const rows = await rs.json<Change & { arrived_ms: string; st: string }>();
+        const lastRow = rows.at(-1);
+        return {
+          changes: rows.map(({ arrived_ms: _a, st: _s, ...c }) => ({ ...c, valid: Boolean(c.valid) })),
+          last: lastRow && { arrivedMs: Number(lastRow.arrived_ms), station: lastRow.station, pollutant: lastRow.pollutant, timeSec: Date.parse(lastRow.time) / 1000, status: lastRow.st },
+        };
+      } catch (err) {
+        throw translateStoreError(err, 'listing changes');
       }
     },
   };

@@ -25,3 +25,21 @@ export const listRejectsSql = (t: Tables): string => `
     AND received_at >= {from:DateTime64(3, 'UTC')} AND received_at < {to:DateTime64(3, 'UTC')}
   ORDER BY received_at DESC, record_index
   LIMIT {limit:UInt32}`;
+
+/**
+ * Revisions in order of arrival after a point: (arrived_at, station, pollutant, time, status),
+ * strictly after the cursor tuple, so pages never repeat or skip a revision.
+ */
+export const changesSql = (t: Tables, stationFilter: boolean): string => `
+  SELECT station, pollutant, formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS time, value, valid,
+         toString(status) AS status, toString(source_kind) AS sourceKind, source_id AS sourceId,
+         formatDateTime(arrived_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS arrivedAt,
+         toUnixTimestamp64Milli(arrived_at) AS arrived_ms, toString(status) AS st
+  FROM ${t.revisions} FINAL
+  WHERE arrived_at > {since:DateTime64(3, 'UTC')}
+    AND (toUnixTimestamp64Milli(arrived_at), station, pollutant, toUnixTimestamp(time), toString(status))
+        > ({afterMs:Int64}, {afterStation:String}, {afterPollutant:String}, {afterTime:Int64}, {afterStatus:String})
+    AND (empty({pollutant:String}) OR pollutant = {pollutant:String})
+    ${stationFilter ? 'AND station IN {stations:Array(String)}' : ''}
+  ORDER BY arrived_at, station, pollutant, time, status
+  LIMIT {limit:UInt32}`;

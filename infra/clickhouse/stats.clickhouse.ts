@@ -8,7 +8,7 @@ import { chDateTime, chDateTime64, tablesOf } from './tables';
 const cstMidnight = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
 const DAY_MS = 86_400_000;
 
-type Row = { station: string; day: string; statistic: StationDay['statistic']; value: number | null; n_valid: string; valid: boolean | number; converted: boolean | number; exceedance_exception: boolean | number };
+type Row = { station: string; day: string; statistic: StationDay['statistic']; value: number | null; n_valid: string; valid: boolean | number; converted: boolean | number; exceedance_exception: boolean | number; n_audited: string | number };
 
 export function createClickHouseStatsQueries(store: StoreConnection): StatsQueries {
   const t = tablesOf(store.database);
@@ -16,7 +16,7 @@ export function createClickHouseStatsQueries(store: StoreConnection): StatsQueri
     async stationDaily(f) {
       try {
         const rs = await store.client.query({
-          query: stationDailySql(t, f.asOfMs !== undefined),
+          query: stationDailySql(t, f.asOfMs !== undefined, f.auditedOnly === true),
           query_params: {
             stations: f.stations,
             // Hour-ending instants in (fromDay 00:00, toDay+1 00:00] CST: labels 01–24 of each day.
@@ -40,6 +40,7 @@ export function createClickHouseStatsQueries(store: StoreConnection): StatsQueri
           valid: Boolean(r.valid),
           converted: Boolean(r.converted),
           exceedanceException: Boolean(r.exceedance_exception),
+          nAudited: Number(r.n_audited),
         }));
       } catch (err) {
         throw translateStoreError(err, 'computing station daily statistics');

@@ -8,7 +8,7 @@ const st = (code: string, city: string, province: Station['province'], control =
   code, name: code, city, countyCity: '', province, lon: 120, lat: 31, control, stopped: false,
 });
 const day = (station: string, d: string, value: number | null, valid = true): StationDay => ({
-  station, day: d, statistic: 'pm25', value, nValid: 24, valid, converted: false, exceedanceException: false,
+  station, day: d, statistic: 'pm25', value, nValid: 24, valid, converted: false, exceedanceException: false, nAudited: 0,
 });
 
 const v2022: StationListVersion = { version: 'v2022', validFrom: '2022-01-01', stations: [st('A1', '南京', 'jiangsu'), st('A2', '南京', 'jiangsu'), st('A3', '南京', 'jiangsu', true), st('B1', '苏州', 'jiangsu'), st('C1', '上海', 'shanghai')] };

@@ -36,7 +36,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   };
   const inScope = stationsOfArea(versionAt(yearEnd)?.stations ?? [], q.level, q.id);
   const cityNames = new Set(inScope.map((s) => s.city));
-  const stationDays = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf) });
+  const stationDays = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf), auditedOnly: q.status === 'audited' });
   const seriesOf = (days: readonly AreaDay[], statistic: DailyStatistic): DailyValue[] =>
     days.filter((a) => a.statistic === statistic).map((a) => ({ day: a.day, value: a.value }));
   const annualOf = (days: readonly AreaDay[]): AnnualStatistic[] =>
@@ -77,6 +77,9 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   }
   const composite = compositeIndex(Object.fromEntries(pollutants.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null])));
   const verdicts = pollutants.map((s) => s.complies);
+  // What the answer rests on (issue 11): audited share of the hours behind the daily values.
+  const hourly = stationDays.filter((d) => d.valid && d.statistic !== 'o3_mda8');
+  const hours = hourly.reduce((n, d) => n + d.nValid, 0);
   return {
     level: q.level,
     id: q.id,
@@ -88,6 +91,8 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     complies: verdicts.includes(null) ? null : verdicts.every(Boolean),
     composite: { index: composite.index, primary: composite.primary, missing: composite.missing },
     days,
+    status: q.status,
+    auditedShare: hours > 0 ? hourly.reduce((n, d) => n + d.nAudited, 0) / hours : null,
     method:
       q.level === 'station'
         ? 'station daily values'

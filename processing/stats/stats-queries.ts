@@ -14,9 +14,11 @@ export interface StationDay {
   converted: boolean;
   /** MDA8 kept with fewer than 14 windows because it exceeds the limit (§2.2). */
   exceedanceException: boolean;
+  /** Of the hours behind the value, how many are audited (issue 11: what a statistic rests on). */
+  nAudited: number;
 }
 
 export interface StatsQueries {
   /** `asOfMs`: as the data stood at that instant (only what had arrived by then). */
-  stationDaily(f: { stations: string[]; fromDay: string; toDay: string; referenceState?: boolean; asOfMs?: number }): Promise<StationDay[]>;
+  stationDaily(f: { stations: string[]; fromDay: string; toDay: string; referenceState?: boolean; asOfMs?: number; auditedOnly?: boolean }): Promise<StationDay[]>;
 }

@@ -8,6 +8,7 @@ export const zComplianceQuery = z
     id: z.string().min(1),
     year: z.coerce.number().int().min(2013).max(2100),
     asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
+    status: z.enum(['all', 'audited']).default('all').describe('audited: from audited values only, as official annual statistics are'),
   })
   .strict();
 export type ComplianceQuery = z.infer<typeof zComplianceQuery>;
@@ -43,5 +44,7 @@ export const zComplianceResponse = z.object({
     heavyRatio: z.number().nullable().describe('%'),
   }),
   method: z.string().describe('How the area values were formed'),
+  status: z.enum(['all', 'audited']),
+  auditedShare: z.number().nullable().describe('Share of the hourly values behind the statistics that are audited'),
 });
 export type ComplianceResponse = z.infer<typeof zComplianceResponse>;

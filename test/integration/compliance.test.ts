@@ -67,6 +67,13 @@ describe('GET /v1/compliance (hand-computed)', () => {
     // Daily AQI 55 (PM10 60 → 55) every day: 365 good days, none heavy.
     expect(r.days).toEqual({ valid: 365, good: 365, heavy: 0, goodRatio: 100, heavyRatio: 0 });
     expect([r.regime, r.stations, r.cities]).toEqual(['2012', 20, 1]);
+    expect([r.status, r.auditedShare]).toEqual(['all', 0]); // every value here is provisional
+  });
+
+  it('answers from audited values only when asked: none here, so nothing is valid', async () => {
+    const r = await get(`level=city&id=${encodeURIComponent('上海')}&year=2023&status=audited`);
+    expect(r.pollutants.every((p) => p.nValid === 0 && p.complies === null)).toBe(true);
+    expect([r.status, r.complies, r.auditedShare]).toEqual(['audited', null, null]);
   });
 
   it('a station: its own series; 1142A fails NO2 with a mean of 50', async () => {

@@ -60,6 +60,15 @@ describe('statistics as of an instant (issue 11)', () => {
     expect(await pm25Iaqi('2025-03-01T00:00:00Z')).toBeUndefined(); // nothing had arrived yet
   });
 
+  it('says what a statistic rests on, and can use audited values only', async () => {
+    const queries = createClickHouseStatsQueries(store);
+    const f = { stations: ['1141A'], fromDay: '2025-03-01', toDay: '2025-03-01' };
+    expect((await queries.stationDaily(f))[0]).toMatchObject({ value: 30, nValid: 24, nAudited: 24 });
+    expect((await queries.stationDaily({ ...f, asOfMs: Date.parse('2025-04-01T00:00:00Z') }))[0]).toMatchObject({ value: 78, nAudited: 0 });
+    expect(await queries.stationDaily({ ...f, asOfMs: Date.parse('2025-04-01T00:00:00Z'), auditedOnly: true })).toEqual([]);
+    expect((await queries.stationDaily({ ...f, auditedOnly: true }))[0]).toMatchObject({ value: 30, nAudited: 24 });
+  });
+
   it('never lets a later provisional value overwrite an audited one, now or as of after it', async () => {
     expect(await pm25Iaqi('2025-04-07T00:00:00Z')).toBe(43);
   });

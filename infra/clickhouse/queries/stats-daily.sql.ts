@@ -19,16 +19,22 @@ import type { Tables } from '../tables';
  */
 const hourlySource = (t: Tables, asOf: boolean): string =>
   asOf
-    ? `(SELECT station, pollutant, time,
-               argMax(value, (status, arrived_at)) AS value, argMax(valid, (status, arrived_at)) AS valid
-        FROM ${t.revisions}
-        WHERE arrived_at <= {asOf:DateTime64(3, 'UTC')}
-          AND station IN {stations:Array(String)}
-          AND time > {from:DateTime('UTC')} AND time <= {to:DateTime('UTC')}
-        GROUP BY station, pollutant, time)`
+    ? `(SELECT r.station AS station, r.pollutant AS pollutant, r.time AS time,
+               -- qualified names: the aliases below must not shadow the columns inside argMax
+               argMax(r.value, (r.status, r.arrived_at)) AS value, argMax(r.valid, (r.status, r.arrived_at)) AS valid,
+               max(r.status) AS status
+        FROM ${t.revisions} AS r
+        WHERE r.arrived_at <= {asOf:DateTime64(3, 'UTC')}
+          AND r.station IN {stations:Array(String)}
+          AND r.time > {from:DateTime('UTC')} AND r.time <= {to:DateTime('UTC')}
+        GROUP BY r.station, r.pollutant, r.time)`
     : `${t.readings} FINAL`;
 
-export const stationDailySql = (t: Tables, asOf = false): string => `
+/**
+ * `auditedOnly`: statistics from audited values alone, as official annual statistics are (the
+ * current value is audited wherever an audited revision exists).
+ */
+export const stationDailySql = (t: Tables, asOf = false, auditedOnly = false): string => `
   WITH
     toDateTime('2018-09-01 00:00:00', 'Asia/Shanghai') AS amendment,
     hourly AS (
@@ -37,29 +43,30 @@ export const stationDailySql = (t: Tables, asOf = false): string => `
              -- label 1–24: the CST hour of (end − 1 h), plus one; epoch arithmetic, as CST has no DST
              toUInt8(intDiv((toUnixTimestamp(time) + 25200) % 86400, 3600) + 1) AS label,
              (pollutant != 'pm25' AND pollutant != 'pm10' AND time <= amendment AND {referenceState:UInt8} = 1) AS converted,
-             value * if(converted, 273.15 / 298.15, 1) AS v
+             value * if(converted, 273.15 / 298.15, 1) AS v,
+             toString(status) = 'audited' AS audited
       FROM ${hourlySource(t, asOf)}
-      WHERE valid AND value IS NOT NULL
+      WHERE valid AND value IS NOT NULL ${auditedOnly ? "AND toString(status) = 'audited'" : ''}
         AND station IN {stations:Array(String)}
         AND time > {from:DateTime('UTC')} AND time <= {to:DateTime('UTC')}
     )
   SELECT station, toString(day) AS day, pollutant AS statistic, avg(v) AS value, count() AS n_valid,
-         n_valid >= {minHours:UInt8} AS valid, max(converted) AS converted, 0 AS exceedance_exception
+         n_valid >= {minHours:UInt8} AS valid, max(converted) AS converted, 0 AS exceedance_exception, countIf(audited) AS n_audited
   FROM hourly
   WHERE pollutant != 'o3'
   GROUP BY station, pollutant, day
   UNION ALL
   SELECT station, toString(day) AS day, 'o3_1h_max' AS statistic, max(v) AS value, count() AS n_valid,
-         n_valid >= {minHours:UInt8} AS valid, max(converted) AS converted, 0 AS exceedance_exception
+         n_valid >= {minHours:UInt8} AS valid, max(converted) AS converted, 0 AS exceedance_exception, countIf(audited) AS n_audited
   FROM hourly
   WHERE pollutant = 'o3'
   GROUP BY station, day
   UNION ALL
   SELECT station, toString(day) AS day, 'o3_mda8' AS statistic, mda8 AS value, n_windows AS n_valid,
          (n_windows >= {minWindows:UInt8} OR (n_windows > 0 AND mda8 > {mda8Limit:Float64})) AS valid, converted,
-         (n_windows < {minWindows:UInt8} AND n_windows > 0 AND mda8 > {mda8Limit:Float64}) AS exceedance_exception
+         (n_windows < {minWindows:UInt8} AND n_windows > 0 AND mda8 > {mda8Limit:Float64}) AS exceedance_exception, n_audited
   FROM (
-    SELECT station, day, max(converted) AS converted,
+    SELECT station, day, max(converted) AS converted, countIf(audited) AS n_audited,
            groupArray(label) AS labels, groupArray(v) AS vs,
            arrayMap(e -> arrayFilter((x, l) -> l > e - 8 AND l <= e, vs, labels), range(8, 25)) AS windows,
            arrayFilter(w -> length(w) >= {min8h:UInt8}, windows) AS valid_windows,

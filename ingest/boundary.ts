@@ -63,6 +63,13 @@ export function admit(candidates: readonly unknown[], ctx: BoundaryContext, inde
   candidates.forEach((candidate, i) => {
     const index = indexes?.[i] ?? i;
     const raw = (candidate ?? {}) as Partial<Reading>;
+    // The registry check first: an archive file is mostly other provinces' stations, and refusing
+    // them before the schema parse saves most of the work (the outcome is the same refusal).
+    const rawTime = typeof raw.time === 'string' ? Date.parse(raw.time) : NaN;
+    if (typeof raw.station === 'string' && !Number.isNaN(rawTime) && !ctx.registry.lookup(raw.station, rawTime)) {
+      out.rejects.push(reject(ctx, index, raw, 'READING_UNKNOWN_STATION', 'station', `station ${raw.station} is not in the station registry`, candidate));
+      return;
+    }
     const parsed = zReading.safeParse(candidate);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -1,6 +1,6 @@
-import { zPollutant } from '../../schemas/pollutant';
+import type { Pollutant } from '../../schemas/pollutant';
 import type { FeedAdapter, MappedPage, RawPage } from '../feed-adapter';
-import { bodyOf, clean, makeReading, pageProblem, toCstIso, unitFactor } from './common';
+import { bodyOf, clean, HOUR_MS, pageProblem, readingMaker, toCstIso, unitFactor } from './common';
 
 /**
  * Anhui: long-format JSON behind a cursor, `ts` in UTC, CO in µg/m³ (FEEDS.md §4). The cursor
@@ -8,6 +8,12 @@ import { bodyOf, clean, makeReading, pageProblem, toCstIso, unitFactor } from '.
  * published again later — so a cursor feed needs no look-back window: the watermark is the
  * cursor, and corrections arrive as new items after it.
  */
+const PARAMS: Record<string, Pollutant> = { pm25: 'pm25', pm10: 'pm10', o3: 'o3', no2: 'no2', so2: 'so2', co: 'co' };
+/** `valid` → the flag kept verbatim in `sourceFlag`; only `false` keeps a value out of statistics. */
+const VALID_FLAGS = { true: 'valid', false: 'invalid' } as const;
+/** UTC (or any explicit offset); a bare local time is refused rather than guessed (invariant 4). */
+const TS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 interface Item {
   site?: unknown;
   param?: unknown;
@@ -17,31 +23,43 @@ interface Item {
   valid?: unknown;
 }
 
-const HOUR_MS = 3_600_000;
-
 function parsePage(body: Uint8Array): { items: unknown[]; next?: string } {
-  const json = JSON.parse(Buffer.from(body).toString('utf8')) as { items?: unknown; next?: unknown };
+  const json = JSON.parse(Buffer.from(body).toString('utf8')) as { items?: unknown; next?: unknown } | null;
   if (json === null || typeof json !== 'object' || !Array.isArray(json.items)) throw new Error('no items array');
   return { items: json.items, next: typeof json.next === 'string' && json.next !== '' ? json.next : undefined };
+}
+
+/** Epoch ms of an hour-ending `ts`, or undefined (not ISO with offset, not a real date, not on the hour). */
+function tsMs(ts: unknown): number | undefined {
+  const m = typeof ts === 'string' ? TS.exec(ts) : null;
+  if (!m) return undefined;
+  const ms = Date.parse(ts as string);
+  // Date.parse rolls 30 February into March; the calendar date must survive the round trip.
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (Number.isNaN(ms) || day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3]) || ms % HOUR_MS !== 0) return undefined;
+  return ms;
 }
 
 export const ahJson: FeedAdapter = {
   format: 'ah-json',
 
   async *pull(feed, from, ctx) {
-    let cursor = from?.cursor;
+    let cursor = from?.cursor || undefined;
     for (;;) {
       if (ctx.signal?.aborted) return;
-      const url = `${feed.baseUrl.replace(/\/$/, '')}/v2/observations${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const url = `${feed.baseUrl.replace(/\/+$/, '')}/v2/observations${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`;
       const body = await bodyOf(await ctx.fetch(url), feed.name, url);
       let next: string | undefined;
       try {
         next = parsePage(body).next;
       } catch (err) {
-        throw new Error(`feed ${feed.name}: ${url} is not an observations page: ${(err as Error).message}`);
+        // Without `next` the chain cannot go on: stop here, the watermark stays on this page's cursor.
+        throw new Error(`feed ${feed.name}: GET ${url} is not an observations page: ${(err as Error).message}`);
       }
+      const page: RawPage = { label: `ah-json cursor=${cursor ?? '(start)'}`, body };
       // The last page keeps its own cursor: the next pull re-reads it and whatever was appended.
-      const page: RawPage = { label: `ah-json cursor=${cursor ?? '(start)'}`, body, watermark: { cursor: next ?? cursor ?? '' } };
+      const mark = next ?? cursor;
+      if (mark !== undefined) page.watermark = { cursor: mark };
       yield page;
       if (!next) return;
       cursor = next;
@@ -56,33 +74,43 @@ export const ahJson: FeedAdapter = {
     } catch (err) {
       return { readings: [], problems: [pageProblem(`not an observations page: ${(err as Error).message}`, page.body)] };
     }
+    const make = readingMaker(ctx);
     items.forEach((raw, index) => {
-      const it = (raw ?? {}) as Item;
+      const it = (raw !== null && typeof raw === 'object' ? raw : {}) as Item;
       const record = JSON.stringify(raw) ?? '';
-      const station = typeof it.site === 'string' ? it.site : '';
-      const pollutant = zPollutant.safeParse(it.param);
-      if (!pollutant.success) {
+      if (typeof it.site !== 'string' || it.site.trim() === '') {
+        out.problems.push({ index, field: 'site', reason: `site ${JSON.stringify(it.site) ?? 'is absent'} is not a station code`, record });
+        return;
+      }
+      const station = it.site.trim();
+      const pollutant = typeof it.param === 'string' && Object.hasOwn(PARAMS, it.param) ? PARAMS[it.param] : undefined;
+      if (!pollutant) {
         out.problems.push({ index, station, field: 'param', reason: `unknown pollutant ${JSON.stringify(it.param)}`, record });
         return;
       }
-      const p = pollutant.data;
-      const ms = typeof it.ts === 'string' && /(Z|[+-]\d{2}:\d{2})$/.test(it.ts) ? Date.parse(it.ts) : NaN;
-      if (Number.isNaN(ms) || ms % HOUR_MS !== 0) {
-        out.problems.push({ index, station, pollutant: p, field: 'ts', reason: `ts ${JSON.stringify(it.ts)} is not an hour in UTC like 2025-02-28T17:00:00Z`, record });
+      const ms = tsMs(it.ts);
+      if (ms === undefined) {
+        out.problems.push({ index, station, pollutant, field: 'ts', reason: `ts ${JSON.stringify(it.ts)} is not an hour in UTC like 2025-02-28T17:00:00Z`, record });
         return;
       }
+      // Emitted in CST like the other feeds: 2025-02-28T17:00:00Z is 2025-03-01T01:00:00+08:00.
       const time = toCstIso(ms);
+      if (it.valid !== undefined && typeof it.valid !== 'boolean') {
+        out.problems.push({ index, station, pollutant, time, field: 'valid', reason: `valid ${JSON.stringify(it.valid)} is not true or false`, record });
+        return;
+      }
+      const flag = it.valid === undefined ? {} : { sourceFlag: VALID_FLAGS[`${it.valid}`], sourceValid: it.valid };
       const unit = typeof it.unit === 'string' ? it.unit : '';
-      const factor = unitFactor(p, unit);
-      const base = { station, pollutant: p, time, sourceFlag: it.valid === false ? 'invalid' : 'valid', sourceValid: it.valid !== false };
+      const factor = unitFactor(pollutant, unit);
       if (it.val === null || it.val === undefined) {
-        out.readings.push(makeReading({ ...base, value: null, missingReason: 'val is null' }, ctx));
+        out.readings.push(make({ station, pollutant, time, ...flag, value: null, missingReason: it.val === null ? 'val is null' : 'no val' }));
       } else if (typeof it.val !== 'number' || !Number.isFinite(it.val)) {
-        out.problems.push({ index, station, pollutant: p, time, field: 'val', reason: `${JSON.stringify(it.val)} is not a number`, record });
+        out.problems.push({ index, station, pollutant, time, field: 'val', reason: `${JSON.stringify(it.val)} is not a number`, record });
       } else if (factor === undefined) {
-        out.problems.push({ index, station, pollutant: p, time, field: 'unit', reason: `unknown unit ${JSON.stringify(it.unit)}`, record });
+        out.problems.push({ index, station, pollutant, time, field: 'unit', reason: `unit ${JSON.stringify(it.unit)} is not a mass concentration the adapter knows`, record });
       } else {
-        out.readings.push(makeReading({ ...base, value: clean(it.val * factor), ...(factor !== 1 ? { originalUnit: unit } : {}) }, ctx));
+        // CO arrives in µg/m³ (FEEDS.md §4): ÷1000 into mg/m³, noting the unit it came in.
+        out.readings.push(make({ station, pollutant, time, ...flag, value: clean(it.val * factor), ...(factor !== 1 ? { originalUnit: unit } : {}) }));
       }
     });
     return out;

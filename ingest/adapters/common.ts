@@ -7,10 +7,16 @@ import type { MapContext, RecordProblem } from '../feed-adapter';
 const CST_OFFSET_MS = 8 * 3_600_000;
 export const HOUR_MS = 3_600_000;
 
-/** An hour-ending instant for a CST calendar hour; hour 24 (or 0 of the next day) rolls over. */
-export function cstInstant(year: number, month: number, day: number, hour: number): string {
-  const ms = Date.UTC(year, month - 1, day, hour) - CST_OFFSET_MS;
-  return toCstIso(ms);
+/**
+ * The hour-ending instant of a CST calendar hour label, or undefined when the label is not a real
+ * one: month 1–12, a day the month has (no 30 February rolled into March), hour 0–24 — 24 being
+ * the end of the day's last hour, the same instant as 00 of the next day (FEEDS.md introduction).
+ */
+export function cstHourEnding(year: number, month: number, day: number, hour: number): string | undefined {
+  if (![year, month, day, hour].every(Number.isInteger) || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 24) return undefined;
+  const midnight = new Date(Date.UTC(year, month - 1, day));
+  if (midnight.getUTCMonth() !== month - 1 || midnight.getUTCDate() !== day) return undefined;
+  return toCstIso(midnight.getTime() + hour * HOUR_MS - CST_OFFSET_MS);
 }
 
 /** Epoch ms as ISO 8601 in CST with its offset: 2025-03-01T01:00:00+08:00. */
@@ -25,9 +31,15 @@ export function cstCompact(ms: number): string {
 
 export const floorHour = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS;
 
-/** Where a pull starts: the watermark (or the feed's start, or now) minus the look-back window. */
-export function pullStartMs(watermarkTime: string | undefined, startAt: string | undefined, lookbackHours: number, nowMs: number): number {
-  const base = watermarkTime ? Date.parse(watermarkTime) : startAt ? Date.parse(startAt) : floorHour(nowMs);
+/**
+ * Where a pull starts: the watermark (or the feed's start, or now) minus the look-back window, so
+ * late and corrected values of the last `lookbackHours` are read again. A watermark that is not an
+ * instant stops the pull with the feed's name rather than silently reading nothing.
+ */
+export function pullStartMs(watermarkTime: string | undefined, startAt: string | undefined, lookbackHours: number, nowMs: number, feedName = '?'): number {
+  const text = watermarkTime || startAt;
+  const base = text ? Date.parse(text) : floorHour(nowMs);
+  if (Number.isNaN(base)) throw new Error(`feed ${feedName}: ${watermarkTime ? 'watermark' : 'startAt'} ${JSON.stringify(text)} is not an instant`);
   return floorHour(base) - lookbackHours * HOUR_MS;
 }
 
@@ -44,7 +56,7 @@ const TO_UG: Record<string, number> = { 'µg/m³': 1, 'μg/m³': 1, 'ug/m3': 1, 
 
 /** Factor converting a value in `unit` to the pollutant's canonical unit, or undefined if unknown. */
 export function unitFactor(pollutant: Pollutant, unit: string): number | undefined {
-  const toUg = TO_UG[unit.trim()];
+  const toUg = Object.hasOwn(TO_UG, unit.trim()) ? TO_UG[unit.trim()] : undefined; // not `toString` & co.
   if (toUg === undefined) return undefined;
   return CANONICAL_UNIT[pollutant] === 'mg/m³' ? toUg / 1000 : toUg;
 }
@@ -64,30 +76,35 @@ export interface ReadingFields {
   publishedAt?: string;
 }
 
-/** Fills in what every adapter sets the same way: unit, status, source, arrival. */
-export function makeReading(f: ReadingFields, ctx: MapContext): Reading {
-  return {
-    station: f.station,
-    pollutant: f.pollutant,
-    time: f.time,
-    value: f.value,
-    unit: CANONICAL_UNIT[f.pollutant],
-    ...(f.originalUnit !== undefined ? { originalUnit: f.originalUnit } : {}),
-    ...(f.missingReason !== undefined ? { missingReason: f.missingReason } : {}),
-    ...(f.sourceFlag !== undefined ? { sourceFlag: f.sourceFlag } : {}),
-    sourceValid: f.sourceValid ?? true,
-    status: ctx.status ?? 'provisional',
-    source: { kind: ctx.sourceKind, id: ctx.sourceId, ...(f.publishedAt ? { publishedAt: f.publishedAt } : {}) },
-    arrivedAt: ctx.arrivedAt,
+/**
+ * A reading builder for one page: status, source and arrival are the same for all its records, so
+ * they are worked out once (an archive file makes ~250,000 readings; the source object is shared).
+ */
+export function readingMaker(ctx: MapContext, publishedAt?: string): (f: Omit<ReadingFields, 'publishedAt'>) => Reading {
+  const status = ctx.status ?? 'provisional';
+  const source: Reading['source'] = publishedAt ? { kind: ctx.sourceKind, id: ctx.sourceId, publishedAt } : { kind: ctx.sourceKind, id: ctx.sourceId };
+  return (f) => {
+    const r: Reading = { station: f.station, pollutant: f.pollutant, time: f.time, value: f.value, unit: CANONICAL_UNIT[f.pollutant], sourceValid: f.sourceValid ?? true, status, source, arrivedAt: ctx.arrivedAt };
+    if (f.originalUnit !== undefined) r.originalUnit = f.originalUnit;
+    if (f.missingReason !== undefined) r.missingReason = f.missingReason;
+    if (f.sourceFlag !== undefined) r.sourceFlag = f.sourceFlag;
+    return r;
   };
 }
 
-export function pageProblem(reason: string, body: Uint8Array): RecordProblem {
-  return { index: -1, field: '(page)', reason, record: Buffer.from(body.subarray(0, 500)).toString('utf8') };
+/** Fills in what every adapter sets the same way: unit, status, source, arrival. */
+export function makeReading(f: ReadingFields, ctx: MapContext): Reading {
+  return readingMaker(ctx, f.publishedAt)(f);
+}
+
+/** A page that cannot be decoded at all; `body` as decoded text where the bytes are not UTF-8. */
+export function pageProblem(reason: string, body: Uint8Array | string): RecordProblem {
+  const record = typeof body === 'string' ? body.slice(0, 500) : Buffer.from(body.subarray(0, 500)).toString('utf8');
+  return { index: -1, field: '(page)', reason, record };
 }
 
 /** Reads a fetch response body, refusing anything but 200 (404 is handled by the caller). */
 export async function bodyOf(res: Response, feed: string, url: string): Promise<Uint8Array> {
-  if (!res.ok) throw new Error(`feed ${feed}: GET ${url} answered ${res.status}`);
+  if (!res.ok) throw new Error(`feed ${feed}: GET ${url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   return new Uint8Array(await res.arrayBuffer());
 }

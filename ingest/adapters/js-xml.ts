@@ -1,11 +1,13 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Pollutant } from '../../schemas/pollutant';
 import type { FeedAdapter, MappedPage } from '../feed-adapter';
-import { clean, cstCompact, cstInstant, makeReading, pageProblem, parseNumber, unitFactor } from './common';
+import { clean, cstCompact, cstHourEnding, pageProblem, parseNumber, readingMaker, unitFactor } from './common';
 import { pullHourly } from './hourly-pull';
 
 /** Jiangsu: one XML document per hour, HTTP basic auth, flags per item (FEEDS.md §2). */
 const ITEMS: Record<string, Pollutant> = { 'PM2.5': 'pm25', PM10: 'pm10', O3: 'o3', NO2: 'no2', SO2: 'so2', CO: 'co' };
+/** Items the centre derives from the hourly values: not readings, skipped without a problem. */
+const DERIVED_ITEMS = new Set(['AQI', 'PrimaryPollutant', 'O3_8h', 'PM2.5_24h', 'PM10_24h', 'SO2_24h', 'NO2_24h', 'CO_24h', 'O3_24h', 'O3_8h_24h']);
 /** `N` is valid; B maintenance, H insufficient data, C calibration, M manually invalidated … are not. */
 const VALID_FLAG = 'N';
 const RECORD_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})$/;
@@ -21,12 +23,10 @@ const parser = new XMLParser({
 type Attrs = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/** `yyyyMMddHH` in CST, the hour-ending label; hour 24 is the next day's 00:00. */
 function recordTime(s: string): string | undefined {
-  const m = RECORD_TIME.exec(s);
-  if (!m) return undefined;
-  const [, y, mo, d, h] = m.map(Number) as [number, number, number, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24) return undefined;
-  return cstInstant(y, mo, d, h); // hour 24 rolls over to the next day's 00:00
+  const m = RECORD_TIME.exec(s.trim());
+  return m ? cstHourEnding(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])) : undefined;
 }
 
 export const jsXml: FeedAdapter = {
@@ -39,16 +39,29 @@ export const jsXml: FeedAdapter = {
     const text = Buffer.from(page.body).toString('utf8');
     const valid = XMLValidator.validate(text);
     if (valid !== true) return { readings: [], problems: [pageProblem(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`, page.body)] };
-    const doc = parser.parse(text) as { AirQualityData?: Attrs & { Station?: Attrs[] } };
+    let doc: { AirQualityData?: Attrs & { Station?: Attrs[] } };
+    try {
+      doc = parser.parse(text) as typeof doc;
+    } catch (err) {
+      return { readings: [], problems: [pageProblem(`not readable XML: ${(err as Error).message}`, page.body)] };
+    }
     const root = doc.AirQualityData;
-    if (!root) return { readings: [], problems: [pageProblem('no AirQualityData element', page.body)] };
-    const publishedAt = str(root.publishTime) && !Number.isNaN(Date.parse(str(root.publishTime))) ? str(root.publishTime) : undefined;
+    if (root === undefined || root === null) return { readings: [], problems: [pageProblem('no AirQualityData element', page.body)] };
+    // publishTime is when the centre published the document (source.publishedAt), not the hour.
+    const publishTime = str(root.publishTime);
+    const publishedAt = /(Z|[+-]\d{2}:\d{2})$/.test(publishTime) && !Number.isNaN(Date.parse(publishTime)) ? publishTime : undefined;
+    const make = readingMaker(ctx, publishedAt);
+    // `index` counts Record elements through the document, the unit a problem points at.
     let index = 0;
     for (const st of root.Station ?? []) {
-      const station = str(st.code);
+      const station = str(st.code).trim();
       for (const rec of (st.Record as Attrs[] | undefined) ?? []) {
         const i = index++;
         const record = JSON.stringify({ station, ...rec });
+        if (station === '') {
+          out.problems.push({ index: i, field: 'Station.code', reason: 'the Station element has no code attribute', record });
+          continue;
+        }
         const time = recordTime(str(rec.time));
         if (time === undefined) {
           out.problems.push({ index: i, station, field: 'Record.time', reason: `time "${str(rec.time)}" is not yyyyMMddHH`, record });
@@ -56,21 +69,25 @@ export const jsXml: FeedAdapter = {
         }
         for (const item of (rec.Item as Attrs[] | undefined) ?? []) {
           const name = str(item.name);
-          const pollutant = ITEMS[name];
-          if (!pollutant) continue; // AQI and other derived items are not readings
+          const pollutant = Object.hasOwn(ITEMS, name) ? ITEMS[name] : undefined;
+          if (!pollutant) {
+            if (!DERIVED_ITEMS.has(name)) out.problems.push({ index: i, station, time, field: 'Item.name', reason: `unknown item "${name}"`, record });
+            continue;
+          }
           const flag = str(item.flag);
           const unit = str(item.unit);
           const raw = str(item.value);
-          const base = { station, pollutant, time, sourceFlag: flag, sourceValid: flag === VALID_FLAG, publishedAt };
+          // A missing flag attribute says nothing against the value: valid unless flagged otherwise.
+          const base = item.flag === undefined ? { station, pollutant, time } : { station, pollutant, time, sourceFlag: flag, sourceValid: flag === VALID_FLAG };
           if (raw.trim() === '') {
-            out.readings.push(makeReading({ ...base, value: null, missingReason: 'empty value attribute' }, ctx));
+            out.readings.push(make({ ...base, value: null, missingReason: item.value === undefined ? 'no value attribute' : 'empty value attribute' }));
             continue;
           }
           const value = parseNumber(raw);
           const factor = unitFactor(pollutant, unit);
           if (value === undefined) out.problems.push({ index: i, station, pollutant, time, field: `Item[${name}].value`, reason: `"${raw}" is not a number`, record });
           else if (factor === undefined) out.problems.push({ index: i, station, pollutant, time, field: `Item[${name}].unit`, reason: `unknown unit "${unit}"`, record });
-          else out.readings.push(makeReading({ ...base, value: clean(value * factor), ...(factor !== 1 ? { originalUnit: unit } : {}) }, ctx));
+          else out.readings.push(make({ ...base, value: clean(value * factor), ...(factor !== 1 ? { originalUnit: unit } : {}) }));
         }
       }
     }

@@ -21,7 +21,7 @@ const tempDir = (): string => {
   dirs.push(d);
   return d;
 };
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true, maxRetries: 5 })));
 
 const DB = 'yrd_air_test';
 /** A feeds file with no feeds: `start` then pulls nothing (no demo simulator), so counts are exact. */

@@ -16,10 +16,11 @@ const tmp = (): string => {
   return d;
 };
 const running: CliRun[] = [];
-afterAll(() => {
-  for (const r of running) r.proc.kill('SIGTERM');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+afterAll(async () => {
+  // Wait for the processes to exit: the engine writes into its folder until then.
+  await Promise.all(running.map((r) => r.stop()));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true, maxRetries: 5 });
+}, 60_000);
 
 /**
  * The distributed shape on one machine: `yrd-air ingest` as one process (Kafka only, no store),

@@ -10,6 +10,8 @@ export interface CliRun {
   /** Resolves with the first stdout line matching `re`, or rejects after `timeoutMs`. */
   waitForLine(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited (its files are closed). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Runs `yrd-air <args>` as its own process with exactly the environment given (plus PATH, HOME). */
@@ -33,6 +35,13 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
     stdout: () => out,
     stderr: () => err,
     exited,
+    async stop(graceMs = 15_000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
     waitForLine(re, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs} ms; stderr:\n${err}`)), timeoutMs);

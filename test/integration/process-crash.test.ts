@@ -15,7 +15,7 @@ import { hourlyReadings } from '../helpers/readings';
 
 const DB = 'yrd_air_test';
 const dataDir = mkdtempSync(join(tmpdir(), 'yrd-air-crash-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 }));
 
 /**
  * Issue 4, "done when": killing the processor mid-batch and restarting it loses nothing and

@@ -30,6 +30,8 @@ import { createProcessor, type DeadLetterSink, type Processor, type ReadingSourc
 import { createProcessingMetrics } from './processing/metrics';
 import { areaDailyAqi } from './processing/stats/daily-aqi';
 import { areaCompliance } from './processing/stats/compliance';
+import { seriesSpec } from './processing/stats/series';
+import { createClickHouseSeriesQueries } from './infra/clickhouse/series.clickhouse';
 import { createClickHouseStatsQueries } from './infra/clickhouse/stats.clickhouse';
 import type { Config } from './schemas/config';
 import { zFeedsFile, type FeedDefinition } from './schemas/feeds/feed-definition';
@@ -144,6 +146,7 @@ async function resolveFeeds(config: Config, logger: Logger): Promise<{ feeds: Fe
 function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logger: Logger): Omit<AppDeps, 'readiness'> {
   const stations = createClickHouseStationQueries(store);
   const statsQueries = createClickHouseStatsQueries(store);
+  const seriesQueries = createClickHouseSeriesQueries(store);
   const versionAt = (day: string) => stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
   return {
     logger,
@@ -155,6 +158,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     changes: createClickHouseChangeQueries(store),
     aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
     compliance: (q) => areaCompliance({ queries: statsQueries, versions: () => stations.versions() }, q),
+    series: async (q, range) => seriesQueries.page(seriesSpec(q, range, await stations.versions()), q.format),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },
   };
 }

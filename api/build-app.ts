@@ -24,6 +24,10 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
 import { readingsPushRoutes } from './routes/readings-push.routes';
 import { rejectsRoutes } from './routes/rejects.routes';
 import { scorecardRoutes } from './routes/scorecard.routes';
+import { seriesRoutes } from './routes/series.routes';
+import type { SeriesQuery } from '../schemas/api/series';
+import type { SeriesPage } from '../processing/stats/stats-queries';
+import type { Range } from './time-range';
 import { stationsRoutes } from './routes/stations.routes';
 
 export interface AppDeps {
@@ -42,6 +46,7 @@ export interface AppDeps {
   changes?: ChangeQueries;
   aqi?: (q: AqiQuery) => Promise<AqiResponse>;
   compliance?: (q: ComplianceQuery) => Promise<ComplianceResponse>;
+  series?: (q: SeriesQuery, range: Range) => Promise<SeriesPage>;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
   /** The process's one metrics registry, served at /metrics. */
   metrics?: Registry;
@@ -78,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.aqi) await app.register(aqiRoutes, { aqi: deps.aqi });
   if (deps.changes && deps.stations) await app.register(changesRoutes, { changes: deps.changes, stations: deps.stations });
   if (deps.compliance) await app.register(complianceRoutes, { compliance: deps.compliance });
+  if (deps.series) await app.register(seriesRoutes, { series: deps.series });
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
   if (deps.verifier && deps.scorecards && deps.stations) {
     await app.register(scorecardRoutes, { scorecards: deps.scorecards, stations: deps.stations, verifier: deps.verifier });

@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../test/helpers/logger';
 import { buildApp } from './build-app';
@@ -24,6 +25,7 @@ describe('OpenAPI document', () => {
       aqi: never,
       changes: { list: never },
       compliance: never,
+      series: never,
     });
     const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
     await app.close();
@@ -38,8 +40,13 @@ describe('OpenAPI document', () => {
       '/v1/feeds',
       '/v1/readings',
       '/v1/rejects',
+      '/v1/series',
       '/v1/stations',
     ]);
+    // Valid OpenAPI 3.1 by the specification's own JSON schema.
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
     await expect(`${JSON.stringify(doc, null, 2)}\n`).toMatchFileSnapshot('../docs/openapi.json');
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { zInstant } from '../time';
 
 export const zLevel = z.enum(['station', 'city', 'province', 'region']).describe('station (code), city (name as in the list), province (shanghai|jiangsu|zhejiang|anhui), region (yrd|yrd31)');
+export type Level = z.infer<typeof zLevel>;
 
 export const zAqiQuery = z
   .object({

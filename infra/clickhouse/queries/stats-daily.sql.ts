@@ -17,7 +17,7 @@ import type { Tables } from '../tables';
  * they stood at an instant, rebuilt from the revisions that had arrived by then (DESIGN.md
  * invariant 2: audited above provisional, then the latest arrival).
  */
-const hourlySource = (t: Tables, asOf: boolean): string =>
+export const hourlySource = (t: Tables, asOf: boolean): string =>
   asOf
     ? `(SELECT r.station AS station, r.pollutant AS pollutant, r.time AS time,
                -- qualified names: the aliases below must not shadow the columns inside argMax

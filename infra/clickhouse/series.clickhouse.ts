@@ -1,0 +1,97 @@
+import type { SeriesFormat, SeriesRow } from '../../schemas/api/series';
+import type { SeriesKey, SeriesSpec } from '../../processing/stats/series';
+import type { SeriesQueries } from '../../processing/stats/stats-queries';
+import { GRADE_II, VALIDITY } from '../../processing/stats/standards';
+import type { StoreConnection } from './client';
+import { seriesSql, type SeriesSqlOptions } from './queries/series.sql';
+import { translateStoreError } from './store-errors';
+import { chDateTime, chDateTime64, tablesOf } from './tables';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const cstMidnight = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
+const FORMATS: Record<Exclude<SeriesFormat, 'json'>, string> = { csv: 'CSVWithNames', parquet: 'Parquet', arrow: 'Arrow' };
+
+type JsonRow = { id: string; pollutant: SeriesRow['pollutant']; time: string; value: number | null; n_valid: number | string; n_expected: number | string; capture: number; valid: boolean | number; converted: boolean | number };
+
+/** The store-printed form of an output time (the cursor's), from the ISO text the JSON rows carry. */
+const keyTime = (iso: string): string => (iso.length > 10 ? iso.replace('T', ' ').replace('Z', '') : iso);
+
+export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQueries {
+  const t = tablesOf(store.database);
+  const params = (s: SeriesSpec): Record<string, unknown> => {
+    const hour = s.resolution === 'hour';
+    // (from, to] on hour-ending instants; whole seconds, so `> from − 1 s` is `≥ from`.
+    const outFrom = hour ? s.fromMs - 1000 : cstMidnight(s.fromDay);
+    const to = hour ? s.toMs - 1000 : cstMidnight(s.toDay) + DAY_MS;
+    const needs8h = hour && s.pollutants.includes('o3_8h');
+    const base = [...new Set(s.pollutants.map((p) => (p === 'o3_8h' || p === 'o3_mda8' ? 'o3' : p)))];
+    return {
+      stations: s.stations,
+      pollutants: s.pollutants,
+      basePollutants: base,
+      from: chDateTime(needs8h ? outFrom - 7 * HOUR_MS : outFrom),
+      outFrom: chDateTime(outFrom),
+      to: chDateTime(to),
+      referenceState: s.referenceState ? 1 : 0,
+      minHours: VALIDITY.hoursPerDay,
+      min8h: VALIDITY.hoursPer8h,
+      minWindows: VALIDITY.windowsPerMda8,
+      mda8Limit: GRADE_II['2012'].o3.mda8,
+      minMonth: 27,
+      minFeb: 25,
+      minYear: 324,
+      mArea: s.members.map((m) => m.area),
+      mCity: s.members.map((m) => m.city),
+      mStation: s.members.map((m) => m.station),
+      mFrom: s.members.map((m) => m.fromDay),
+      mTo: s.members.map((m) => m.toDay),
+      ...(s.asOfMs !== undefined ? { asOf: chDateTime64(s.asOfMs) } : {}),
+      ...(s.updatedSinceMs !== undefined ? { since: chDateTime64(s.updatedSinceMs) } : {}),
+      ...(s.after ? { afterId: s.after.id, afterPol: s.after.pollutant, afterTime: s.after.time } : {}),
+    };
+  };
+  const options = (s: SeriesSpec, typed: boolean): SeriesSqlOptions => ({
+    level: s.level,
+    resolution: s.resolution,
+    asOf: s.asOfMs !== undefined,
+    updatedSince: s.updatedSinceMs !== undefined,
+    after: s.after !== undefined,
+    typed,
+  });
+
+  return {
+    async page(spec, format) {
+      try {
+        if (format === 'json') {
+          const rs = await store.client.query({ query: seriesSql(t, options(spec, false)), query_params: { ...params(spec), limit: spec.limit + 1 }, format: 'JSONEachRow' });
+          const raw = await rs.json<JsonRow>();
+          const rows = raw.slice(0, spec.limit).map((r) => ({
+            id: r.id,
+            pollutant: r.pollutant,
+            time: r.time,
+            value: r.value === null ? null : Number(r.value),
+            nValid: Number(r.n_valid),
+            nExpected: Number(r.n_expected),
+            capture: Number(r.capture),
+            valid: Boolean(r.valid),
+            converted: Boolean(r.converted),
+          }));
+          const last = rows.at(-1);
+          return { kind: 'rows', rows, next: raw.length > spec.limit && last ? { id: last.id, pollutant: last.pollutant, time: keyTime(last.time) } : null };
+        }
+        // Where does this page end? The key of its last row, and whether one more follows.
+        const keysRs = await store.client.query({ query: seriesSql(t, { ...options(spec, false), keysOnly: true }), query_params: { ...params(spec), offset: spec.limit - 1 }, format: 'JSONEachRow' });
+        const keys = await keysRs.json<SeriesKey>();
+        const next = keys.length === 2 ? (keys[0] as SeriesKey) : null;
+        const upto = next ? { uptoId: next.id, uptoPol: next.pollutant, uptoTime: next.time } : {};
+        const sql = `${seriesSql(t, { ...options(spec, true), upto: next !== null })}\nFORMAT ${FORMATS[format]}`;
+        // Arrow uncompressed: every Arrow reader takes it (apache-arrow JS has no LZ4 codec); HTTP compression covers the wire.
+        const res = await store.client.exec({ query: sql, query_params: { ...params(spec), ...upto, limit: spec.limit }, clickhouse_settings: { output_format_parquet_string_as_string: 1, output_format_arrow_string_as_string: 1, output_format_arrow_compression_method: 'none' } });
+        return { kind: 'bytes', body: res.stream, next };
+      } catch (err) {
+        throw translateStoreError(err, 'computing a series');
+      }
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { InputError } from '../../infra/errors';
+import type { Resolution, SeriesPollutant, SeriesQuery } from '../../schemas/api/series';
+import { SERIES_MAX_LIMIT } from '../../schemas/api/series';
+import type { StationListVersion } from '../../schemas/station';
+import { stationsOfArea } from './areas';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** One station's membership of one requested area over a span of days (the list in force then). */
+export interface Member {
+  area: string;
+  city: string;
+  station: string;
+  fromDay: string;
+  toDay: string;
+}
+
+export interface SeriesKey {
+  id: string;
+  pollutant: string;
+  /** The period as the store prints it: `YYYY-MM-DD hh:mm:ss` (UTC) for hours, `YYYY-MM-DD` otherwise. */
+  time: string;
+}
+
+/** A series request resolved against the station lists: what the store computes (issue 7 §2). */
+export interface SeriesSpec {
+  level: SeriesQuery['level'];
+  resolution: Resolution;
+  pollutants: SeriesPollutant[];
+  /** Every station whose readings are read. */
+  stations: string[];
+  /** For city, province and region: which station counts for which area on which days. */
+  members: Member[];
+  /** Hour-ending instants in [fromMs, toMs) (hour resolution). */
+  fromMs: number;
+  toMs: number;
+  /** Natural days (CST), both included: whole months or years at those resolutions. */
+  fromDay: string;
+  toDay: string;
+  asOfMs?: number;
+  updatedSinceMs?: number;
+  referenceState: boolean;
+  limit: number;
+  after?: SeriesKey;
+}
+
+const cstDay = (ms: number): string => new Date(ms + 8 * HOUR_MS).toISOString().slice(0, 10);
+const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+
+export const encodeCursor = (k: SeriesKey): string => Buffer.from(JSON.stringify([k.id, k.pollutant, k.time])).toString('base64url');
+
+export function decodeCursor(cursor: string): SeriesKey {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string')) return { id: v[0] as string, pollutant: v[1] as string, time: v[2] as string };
+  } catch {
+    // fall through to the error below
+  }
+  throw new InputError('QUERY_INVALID', 'cursor: not a cursor this API gave out (use the `next` of the previous page)', { field: 'cursor' });
+}
+
+/** Which pollutants make sense at a resolution: o3_8h is hourly, o3_mda8 daily and coarser. */
+function checkPollutants(pollutants: readonly SeriesPollutant[], resolution: Resolution): void {
+  const wrong = pollutants.filter((p) => (resolution === 'hour' ? p === 'o3_mda8' : p === 'o3_8h'));
+  if (wrong.length > 0) {
+    const why = resolution === 'hour' ? 'o3_mda8 is a daily statistic: ask for resolution=day, month or year' : 'o3_8h is an hourly series: ask for resolution=hour (or o3_mda8)';
+    throw new InputError('QUERY_UNPROCESSABLE', `pollutant ${wrong.join(',')}: ${why}`, { field: 'pollutant', values: wrong }, 422);
+  }
+}
+
+/**
+ * Resolves a `GET /v1/series` query: the range (hour-ending instants in [fromMs, toMs)), widened to whole periods at
+ * month and year resolution; the stations of each area with the station list in force on each
+ * day (control sites left out, as for every area statistic); the page.
+ */
+export function seriesSpec(q: SeriesQuery, range: { fromMs: number; toMs: number }, versions: readonly StationListVersion[]): SeriesSpec {
+  if (q.limit > SERIES_MAX_LIMIT) {
+    throw new InputError('QUERY_UNPROCESSABLE', `limit ${q.limit} is over the ${SERIES_MAX_LIMIT} rows one page may hold: ask for fewer and follow \`next\` for the rest`, { field: 'limit', max: SERIES_MAX_LIMIT }, 422);
+  }
+  checkPollutants(q.pollutant, q.resolution);
+  let fromDay = cstDay(range.fromMs - HOUR_MS);
+  let toDay = cstDay(range.toMs - HOUR_MS - 1);
+  if (q.resolution === 'month') {
+    fromDay = `${fromDay.slice(0, 7)}-01`;
+    toDay = addDays(`${addDays(`${toDay.slice(0, 7)}-01`, 32).slice(0, 7)}-01`, -1);
+  } else if (q.resolution === 'year') {
+    fromDay = `${fromDay.slice(0, 4)}-01-01`;
+    toDay = `${toDay.slice(0, 4)}-12-31`;
+  }
+  const sorted = [...versions].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+  const ids = [...new Set(q.id)];
+  const members: Member[] = [];
+  const stations = new Set<string>();
+  const unknown = new Set(ids);
+  sorted.forEach((v, i) => {
+    // The earliest list also stands for the days before it (as for every statistic).
+    const vFrom = i === 0 ? '1970-01-01' : v.validFrom;
+    const vTo = i + 1 < sorted.length ? addDays((sorted[i + 1] as StationListVersion).validFrom, -1) : '2999-12-31';
+    for (const id of ids) {
+      const inArea = stationsOfArea(v.stations, q.level, id).filter((s) => q.level === 'station' || !s.control);
+      if (inArea.length > 0) unknown.delete(id);
+      const from = vFrom > fromDay ? vFrom : fromDay;
+      const to = vTo < toDay ? vTo : toDay;
+      if (from > to) continue;
+      for (const s of inArea) {
+        stations.add(s.code);
+        if (q.level !== 'station') members.push({ area: id, city: s.city, station: s.code, fromDay: from, toDay: to });
+      }
+    }
+  });
+  if (unknown.size > 0) {
+    throw new InputError('QUERY_UNKNOWN_AREA', `id: no ${q.level} ${[...unknown].join(', ')} in the station list (see /v1/stations)`, { field: 'id', level: q.level, unknown: [...unknown] }, 422);
+  }
+  return {
+    level: q.level,
+    resolution: q.resolution,
+    pollutants: [...new Set(q.pollutant)],
+    stations: [...stations].sort(),
+    members,
+    fromMs: range.fromMs,
+    toMs: range.toMs,
+    fromDay,
+    toDay,
+    asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf),
+    updatedSinceMs: q.updatedSince === undefined ? undefined : Date.parse(q.updatedSince),
+    referenceState: q.referenceState,
+    limit: q.limit,
+    after: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+  };
+}

@@ -25,6 +25,8 @@ import { readingsPushRoutes } from './routes/readings-push.routes';
 import { rejectsRoutes } from './routes/rejects.routes';
 import { scorecardRoutes } from './routes/scorecard.routes';
 import { seriesRoutes } from './routes/series.routes';
+import { ozoneRoutes } from './routes/ozone.routes';
+import type { OzoneQuery, OzoneResponse } from '../schemas/api/ozone';
 import type { SeriesQuery } from '../schemas/api/series';
 import type { SeriesPage } from '../processing/stats/stats-queries';
 import type { Range } from './time-range';
@@ -47,6 +49,7 @@ export interface AppDeps {
   aqi?: (q: AqiQuery) => Promise<AqiResponse>;
   compliance?: (q: ComplianceQuery) => Promise<ComplianceResponse>;
   series?: (q: SeriesQuery, range: Range) => Promise<SeriesPage>;
+  ozone?: (q: OzoneQuery) => Promise<OzoneResponse>;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
   /** The process's one metrics registry, served at /metrics. */
   metrics?: Registry;
@@ -84,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.changes && deps.stations) await app.register(changesRoutes, { changes: deps.changes, stations: deps.stations });
   if (deps.compliance) await app.register(complianceRoutes, { compliance: deps.compliance });
   if (deps.series) await app.register(seriesRoutes, { series: deps.series });
+  if (deps.ozone) await app.register(ozoneRoutes, { ozone: deps.ozone });
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
   if (deps.verifier && deps.scorecards && deps.stations) {
     await app.register(scorecardRoutes, { scorecards: deps.scorecards, stations: deps.stations, verifier: deps.verifier });

@@ -26,6 +26,7 @@ describe('OpenAPI document', () => {
       changes: { list: never },
       compliance: never,
       series: never,
+      ozone: never,
     });
     const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
     await app.close();
@@ -38,6 +39,7 @@ describe('OpenAPI document', () => {
       '/v1/changes',
       '/v1/compliance',
       '/v1/feeds',
+      '/v1/ozone',
       '/v1/readings',
       '/v1/rejects',
       '/v1/series',

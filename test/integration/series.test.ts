@@ -14,6 +14,8 @@ import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.cli
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor, type Processor } from '../../processing';
 import { seriesSpec } from '../../processing/stats/series';
+import { areaOzone } from '../../processing/stats/ozone';
+import type { OzoneResponse } from '../../schemas/api/ozone';
 import type { SeriesResponse, SeriesRow } from '../../schemas/api/series';
 import type { Reading } from '../../schemas/reading';
 import type { Pollutant } from '../../schemas/pollutant';
@@ -68,7 +70,12 @@ beforeAll(async () => {
   loadedAt = new Date().toISOString();
   const stations = createClickHouseStationQueries(store);
   const series = createClickHouseSeriesQueries(store);
-  app = await buildApp({ logger: silentLogger(), readiness: {}, series: async (q, r) => series.page(seriesSpec(q, r, await stations.versions()), q.format) });
+  app = await buildApp({
+    logger: silentLogger(),
+    readiness: {},
+    series: async (q, r) => series.page(seriesSpec(q, r, await stations.versions()), q.format),
+    ozone: (q) => areaOzone({ series, versions: () => stations.versions() }, q),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }, 120_000);
@@ -228,5 +235,27 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
     const res = await get(`level=station&id=1141A&pollutant=pm25&${day}&resolution=day&asOf=${encodeURIComponent('2025-04-01T12:00:00Z')}`);
     expect(res.headers.get('cache-control')).toContain('immutable');
     expect(loadedAt).toBeTruthy();
+  });
+});
+
+describe('GET /v1/ozone over HTTP on the real engine', () => {
+  it('gives the MDA8 series, exceedances and the rolling P90 of a city', async () => {
+    const res = await fetch(`${base}/v1/ozone?level=city&id=${SH}&from=2025-03-01&to=2025-03-02`);
+    expect(res.status).toBe(200);
+    const r = (await res.json()) as OzoneResponse;
+    // 1141A, the only 上海 station with O3: 10·label, so the day's best 8-h window is labels 17–24,
+    // mean (170 + 240)/2 = 205 > 160; the next day has no data.
+    expect(r.days).toEqual([
+      { day: '2025-03-01', mda8: 205, exceeds: true, p90: 205, n: 1, valid: false },
+      { day: '2025-03-02', mda8: null, exceeds: false, p90: 205, n: 1, valid: false },
+    ]);
+    expect(r.years).toEqual([{ year: 2025, validDays: 1, exceedanceDays: 1, mean: 205, p90: 205, valid: false, warmSeason: { year: 2025, validDays: 0, exceedanceDays: 0, mean: null, p90: null } }]);
+    expect(r.limit).toBe(160);
+    expect(r.trend).toBeNull();
+  });
+
+  it('refuses a reversed range and an unknown area', async () => {
+    expect((await fetch(`${base}/v1/ozone?level=city&id=${SH}&from=2025-03-02&to=2025-03-01`)).status).toBe(400);
+    expect((await fetch(`${base}/v1/ozone?level=province&id=beijing&from=2025-03-01&to=2025-03-01`)).status).toBe(422);
   });
 });

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { zInstant } from '../time';
+import { zLevel } from './aqi';
+
+const zDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+
+export const zOzoneQuery = z
+  .object({
+    level: zLevel,
+    id: z.string().min(1).describe('Station code, city name, province id or region id'),
+    from: zDate.describe('First natural day (CST)'),
+    to: zDate.describe('Last natural day (CST), included'),
+    asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
+  })
+  .strict();
+export type OzoneQuery = z.infer<typeof zOzoneQuery>;
+
+const zSeason = z.object({
+  year: z.number().int(),
+  validDays: z.number().int(),
+  exceedanceDays: z.number().int().describe('Days with MDA8 above 160 µg/m³ (Grade II)'),
+  mean: z.number().nullable().describe('Mean MDA8, one decimal'),
+  p90: z.number().nullable().describe('HJ 663 90th percentile of MDA8, rounded'),
+});
+
+export const zTrendResult = z.object({
+  slope: z.number().describe('Units per year (Theil–Sen)'),
+  lower: z.number(),
+  upper: z.number(),
+  slopePercent: z.number().describe('% per year of the fitted value at the start'),
+  lowerPercent: z.number(),
+  upperPercent: z.number(),
+  intercept: z.number(),
+  pValue: z.number(),
+  n: z.number().int().describe('Months used'),
+  blockLength: z.number().int().describe('Months per bootstrap block (allows for autocorrelation)'),
+  deseasonalised: z.boolean(),
+  projectedYear: z.number().nullable().describe('When the fitted line reaches the target, if it heads there'),
+});
+
+export const zOzoneResponse = z.object({
+  level: zLevel,
+  id: z.string(),
+  from: z.string(),
+  to: z.string(),
+  limit: z.number().describe('Grade II MDA8 limit, µg/m³'),
+  days: z.array(
+    z.object({
+      day: z.string(),
+      mda8: z.number().nullable().describe('The area’s MDA8 (µg/m³); a city’s is the mean of its stations’'),
+      exceeds: z.boolean(),
+      p90: z.number().nullable().describe('P90 of the valid MDA8 of the 365 days ending this day'),
+      n: z.number().int().describe('Valid days in that window'),
+      valid: z.boolean().describe('≥ 324 valid days: an assessment value'),
+    }),
+  ),
+  years: z.array(zSeason.extend({ valid: z.boolean(), warmSeason: zSeason.describe('April–September') })),
+  trend: zTrendResult.nullable().describe('Theil–Sen trend of the deseasonalised monthly mean MDA8 (needs 24 months)'),
+});
+export type OzoneResponse = z.infer<typeof zOzoneResponse>;

@@ -26,6 +26,7 @@ import { rejectsRoutes } from './routes/rejects.routes';
 import { scorecardRoutes } from './routes/scorecard.routes';
 import { seriesRoutes } from './routes/series.routes';
 import { ozoneRoutes } from './routes/ozone.routes';
+import { dashboardRoutes } from './routes/dashboard.routes';
 import type { OzoneQuery, OzoneResponse } from '../schemas/api/ozone';
 import type { SeriesQuery } from '../schemas/api/series';
 import type { SeriesPage } from '../processing/stats/stats-queries';
@@ -50,6 +51,8 @@ export interface AppDeps {
   compliance?: (q: ComplianceQuery) => Promise<ComplianceResponse>;
   series?: (q: SeriesQuery, range: Range) => Promise<SeriesPage>;
   ozone?: (q: OzoneQuery) => Promise<OzoneResponse>;
+  /** The dashboard page at `/` (default on). */
+  dashboard?: boolean;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
   /** The process's one metrics registry, served at /metrics. */
   metrics?: Registry;
@@ -80,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (deps.dashboard !== false) await app.register(dashboardRoutes);
   await app.register(healthRoutes, { readiness: deps.readiness });
   if (deps.feeds) await app.register(feedsRoutes, { feeds: deps.feeds });
   if (deps.stations) await app.register(stationsRoutes, { stations: deps.stations });

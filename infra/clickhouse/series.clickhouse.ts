@@ -34,6 +34,7 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
       outFrom: chDateTime(outFrom),
       to: chDateTime(to),
       referenceState: s.referenceState ? 1 : 0,
+      incomplete: s.incomplete ? 1 : 0,
       minHours: VALIDITY.hoursPerDay,
       min8h: VALIDITY.hoursPer8h,
       minWindows: VALIDITY.windowsPerMda8,

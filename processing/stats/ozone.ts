@@ -119,7 +119,7 @@ const HOUR_MS = 3_600_000;
 export async function areaOzone(deps: OzoneDeps, q: OzoneQuery): Promise<OzoneResponse> {
   if (q.to < q.from) throw new InputError('QUERY_INVALID_RANGE', `the range is empty: from ${q.from} is after to ${q.to}`, { from: q.from, to: q.to });
   const start = addDays(q.from, -364);
-  const query: SeriesQuery = { level: q.level, id: [q.id], pollutant: ['o3_mda8'], from: start, to: q.to, resolution: 'day', format: 'json', limit: SERIES_MAX_LIMIT, asOf: q.asOf, referenceState: true };
+  const query: SeriesQuery = { level: q.level, id: [q.id], pollutant: ['o3_mda8'], from: start, to: q.to, resolution: 'day', format: 'json', limit: SERIES_MAX_LIMIT, asOf: q.asOf, referenceState: true, incomplete: false };
   const range = { fromMs: Date.parse(`${start}T00:00:00+08:00`) + HOUR_MS, toMs: Date.parse(`${q.to}T00:00:00+08:00`) + 25 * HOUR_MS };
   const page = await deps.series.page(seriesSpec(query, range, await deps.versions()), 'json');
   const mda8 = page.kind === 'rows' ? page.rows.map((r) => ({ day: r.time, value: r.valid ? r.value : null })) : [];

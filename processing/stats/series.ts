@@ -41,6 +41,8 @@ export interface SeriesSpec {
   asOfMs?: number;
   updatedSinceMs?: number;
   referenceState: boolean;
+  /** Values of incomplete periods too (flagged not valid). */
+  incomplete: boolean;
   limit: number;
   after?: SeriesKey;
 }
@@ -125,6 +127,7 @@ export function seriesSpec(q: SeriesQuery, range: { fromMs: number; toMs: number
     asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf),
     updatedSinceMs: q.updatedSince === undefined ? undefined : Date.parse(q.updatedSince),
     referenceState: q.referenceState,
+    incomplete: q.incomplete,
     limit: q.limit,
     after: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
   };

@@ -15,7 +15,7 @@ export type SeriesFormat = z.infer<typeof zSeriesFormat>;
 export const SERIES_MAX_LIMIT = 1_000_000;
 
 const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).min(1).max(200));
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).min(1).max(500));
 
 export const zSeriesQuery = z
   .object({
@@ -32,6 +32,7 @@ export const zSeriesQuery = z
     cursor: z.string().optional().describe('The `next` of the previous page'),
     asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
     updatedSince: zInstant.optional().describe('Only the values whose readings arrived or changed after this instant'),
+    incomplete: z.enum(['true', 'false']).default('false').transform((s) => s === 'true').describe('Also give the value of days, months and years below the completeness rule (flagged valid=false): e.g. a year-to-date mean'),
     referenceState: z.enum(['true', 'false']).default('true').transform((s) => s === 'true').describe('Convert gases before 2018-09-01 to the reference state (STANDARDS.md §1.2), flagged `converted`'),
   })
   .strict();

@@ -61,7 +61,7 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
   } else {
     ctes.push(`st AS (
       SELECT station, transform(statistic, ['o3_1h_max'], ['o3'], statistic) AS pollutant, toDate(day) AS time, toDate(day) AS day,
-             if(valid, value, NULL) AS value, toBool(valid) AS valid, toUInt32(n_valid) AS n_valid,
+             if(valid OR {incomplete:UInt8} = 1, value, NULL) AS value, toBool(valid) AS valid, toUInt32(n_valid) AS n_valid,
              toUInt32(if(statistic = 'o3_mda8', 17, 24)) AS n_expected, converted
       FROM (${stationDailySql(t, o.asOf)})
       WHERE has({pollutants:Array(String)}, transform(statistic, ['o3_1h_max'], ['o3'], statistic)))`);
@@ -100,17 +100,17 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
              GROUP BY id, pollutant, time`;
     }
   } else if (o.level === 'station') {
-    out = `SELECT id, pollutant, time, if(valid, mean, NULL) AS value, n_valid, ${periodDays} AS n_expected, ${periodRule} AS valid, converted FROM (
+    out = `SELECT id, pollutant, time, if(valid OR {incomplete:UInt8} = 1, mean, NULL) AS value, n_valid, ${periodDays} AS n_expected, ${periodRule} AS valid, converted FROM (
              SELECT station AS id, pollutant, ${period('day')} AS time, avgIf(value, valid) AS mean, toUInt32(countIf(valid)) AS n_valid, max(converted) AS converted
              FROM st GROUP BY id, pollutant, time)`;
   } else {
-    const cityPeriods = `SELECT area, city, pollutant, time, if(valid, mean, NULL) AS value, n_valid, ${periodDays} AS n_expected, ${periodRule} AS valid, converted FROM (
+    const cityPeriods = `SELECT area, city, pollutant, time, if(valid OR {incomplete:UInt8} = 1, mean, NULL) AS value, n_valid, ${periodDays} AS n_expected, ${periodRule} AS valid, converted FROM (
              SELECT area, city, pollutant, ${period('day')} AS time, avg(value) AS mean, toUInt32(count()) AS n_valid, max(converted) AS converted
              FROM cb GROUP BY area, city, pollutant, time)`;
     out =
       o.level === 'city'
         ? `SELECT area AS id, pollutant, time, value, n_valid, n_expected, valid, converted FROM (${cityPeriods})`
-        : `SELECT p.area AS id, p.pollutant AS pollutant, p.time AS time, avgIf(p.value, p.valid) AS value, toUInt32(countIf(p.valid)) AS n_valid,
+        : `SELECT p.area AS id, p.pollutant AS pollutant, p.time AS time, avgIf(p.value, p.valid OR {incomplete:UInt8} = 1) AS value, toUInt32(countIf(p.valid)) AS n_valid,
                   any(x.n) AS n_expected, n_valid > 0 AS valid, max(p.converted) AS converted
            FROM (${cityPeriods}) AS p
            INNER JOIN (SELECT area, max(n) AS n FROM exc GROUP BY area) AS x ON x.area = p.area

@@ -32,6 +32,7 @@ import { areaDailyAqi } from './processing/stats/daily-aqi';
 import { areaCompliance } from './processing/stats/compliance';
 import { seriesSpec } from './processing/stats/series';
 import { areaOzone } from './processing/stats/ozone';
+import { DEFAULT_TARGETS } from './processing/stats/targets';
 import { createClickHouseSeriesQueries } from './infra/clickhouse/series.clickhouse';
 import { createClickHouseStatsQueries } from './infra/clickhouse/stats.clickhouse';
 import type { Config } from './schemas/config';
@@ -158,7 +159,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     scorecards: createClickHouseScorecardQueries(store),
     changes: createClickHouseChangeQueries(store),
     aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
-    compliance: (q) => areaCompliance({ queries: statsQueries, versions: () => stations.versions() }, q),
+    compliance: (q) => areaCompliance({ queries: statsQueries, versions: () => stations.versions(), targets: { file: config.targets ?? [], defaults: DEFAULT_TARGETS } }, q),
     ozone: (q) => areaOzone({ series: seriesQueries, versions: () => stations.versions() }, q),
     series: async (q, range) => seriesQueries.page(seriesSpec(q, range, await stations.versions()), q.format),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },

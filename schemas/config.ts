@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FeedDefinition } from './feeds/feed-definition';
+import type { TargetRule } from './targets';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -45,6 +46,7 @@ export const zEnv = z
     ).describe('HTTP port of the API. Default 8080'),
     HOST: opt(z.string()).describe('Interface the API listens on. Default 0.0.0.0'),
     FEEDS_FILE: opt(z.string()).describe('JSON file of feed definitions. Default: the bundled simulator feeds'),
+    TARGETS_FILE: opt(z.string()).describe('JSON file of targets per area and year (schemas/targets.ts); adds to and overrides the defaults of STANDARDS.md §5'),
     CENTRE_KEYS_FILE: opt(z.string()).describe('JSON file of hashed centre push keys. Default DATA_DIR/centre-keys.json'),
     PUSH_BODY_LIMIT_BYTES: opt(z.coerce.number({ error: 'expected a number of bytes' }).int().min(1024).max(1024 ** 3))
       .describe('Largest accepted push body, bytes. Default 16 MiB'),
@@ -79,13 +81,14 @@ export const zEnv = z
     http: { port: env.PORT ?? 8080, host: env.HOST ?? '0.0.0.0' },
     push: { bodyLimitBytes: env.PUSH_BODY_LIMIT_BYTES ?? 16 * 1024 * 1024, ratePerMinute: env.PUSH_RATE_PER_MINUTE ?? 120 },
     feedsFile: env.FEEDS_FILE,
+    targetsFile: env.TARGETS_FILE,
     centreKeysFile: env.CENTRE_KEYS_FILE,
     logLevel: env.LOG_LEVEL ?? 'info',
   }));
 
 export type Env = z.input<typeof zEnv>;
 /** The parsed environment plus the feed definitions read from FEEDS_FILE (undefined = the demo simulator's feeds). */
-export type Config = z.output<typeof zEnv> & { feeds?: FeedDefinition[] };
+export type Config = z.output<typeof zEnv> & { feeds?: FeedDefinition[]; targets?: TargetRule[] };
 
 /** Variables whose values must never be printed, even in an error message. */
 export const SECRET_ENV_VARS: readonly string[] = ['CLICKHOUSE_PASSWORD', 'CLICKHOUSE_URL'];

@@ -1,6 +1,8 @@
 import { type Config, zEnv } from '../../schemas/config';
 import type { FeedDefinition } from '../../schemas/feeds/feed-definition';
 import { loadFeedsFile } from './load-feeds';
+import { loadTargetsFile } from './load-targets';
+import type { TargetRule } from '../../schemas/targets';
 import { AppError } from '../errors';
 
 /**
@@ -19,6 +21,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(...loaded.problems);
     feeds = loaded.feeds;
   }
+  let targets: TargetRule[] | undefined;
+  if (parsed.success && parsed.data.targetsFile !== undefined) {
+    const loaded = loadTargetsFile(parsed.data.targetsFile);
+    problems.push(...loaded.problems);
+    targets = loaded.targets;
+  }
   if (!parsed.success || problems.length > 0) throw new AppError('CONFIG_INVALID', problems.join('\n'), { problems });
-  return { ...parsed.data, feeds };
+  return { ...parsed.data, feeds, targets };
 }

@@ -5,11 +5,15 @@ import { dailyAqi, roundGbt8170 } from './aqi';
 import { cityDays, stationsOfArea, type AreaDay } from './areas';
 import { compositeIndex, dayCounts } from './composite';
 import { regimeOfDay } from './standards';
+import type { TargetRule } from '../../schemas/targets';
+import { DEFAULT_TARGETS, judgeTarget, targetsFor, type TargetVerdict } from './targets';
 import type { DailyStatistic, StatsQueries } from './stats-queries';
 
 export interface ComplianceDeps {
   queries: StatsQueries;
   versions: () => Promise<StationListVersion[]>;
+  /** Target rules: a TARGETS_FILE's and the defaults (targets.ts). */
+  targets?: { file: readonly TargetRule[]; defaults: readonly TargetRule[] };
 }
 
 /** The version in force on a day: the latest valid from that day or earlier, else the earliest. */
@@ -80,11 +84,13 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   // What the answer rests on (issue 11): audited share of the hours behind the daily values.
   const hourly = stationDays.filter((d) => d.valid && d.statistic !== 'o3_mda8');
   const hours = hourly.reduce((n, d) => n + d.nValid, 0);
+  const targets = await judgeTargets(deps, q, pollutants, days);
   return {
     level: q.level,
     id: q.id,
     year: q.year,
     regime,
+    targets,
     stations: inScope.length,
     cities: cityNames.size,
     pollutants: pollutants.map(({ year: _y, regime: _r, ...rest }) => rest),
@@ -130,3 +136,36 @@ function meanOfCityStatistics(cities: readonly AnnualStatistic[][]): AnnualStati
   });
 }
 
+
+/**
+ * The area's targets for the year (issue 5 §1), each judged on the year's official statistics:
+ * PM2.5 annual mean and O3 P90 only when valid (324 days), the day ratios as computed. A relative
+ * target (e.g. −10 % vs 2020) takes its base from the area's own statistic that year unless the
+ * rule gives one.
+ */
+async function judgeTargets(deps: ComplianceDeps, q: ComplianceQuery, pollutants: AnnualStatistic[], days: ComplianceResponse['days']): Promise<TargetVerdict[]> {
+  const rules = targetsFor(deps.targets ?? { file: [], defaults: DEFAULT_TARGETS }, q.level, q.id, q.year);
+  const valueOf = (indicator: TargetRule['indicator'], stats: AnnualStatistic[], d: ComplianceResponse['days']): number | null => {
+    const by = (p: string): AnnualStatistic | undefined => stats.find((s) => s.pollutant === p);
+    switch (indicator) {
+      case 'pm25_annual':
+        return by('pm25')?.meets324 ? (by('pm25')?.mean ?? null) : null;
+      case 'o3_p90':
+        return by('o3')?.meets324 ? (by('o3')?.percentile.value ?? null) : null;
+      case 'good_day_ratio':
+        return d.goodRatio;
+      case 'heavy_day_ratio':
+        return d.heavyRatio;
+    }
+  };
+  const out: TargetVerdict[] = [];
+  for (const rule of rules.values()) {
+    let base: number | null | undefined;
+    if (rule.relative && rule.relative.baseline === undefined) {
+      const then = await areaCompliance({ ...deps, targets: { file: [], defaults: [] } }, { ...q, year: rule.relative.baseYear });
+      base = valueOf(rule.indicator, then.pollutants.map((p) => ({ ...p, year: rule.relative!.baseYear, regime: then.regime })), then.days);
+    }
+    out.push(judgeTarget(rule, valueOf(rule.indicator, pollutants, days), base));
+  }
+  return out;
+}

@@ -25,11 +25,22 @@ const zAnnual = z.object({
   complies: z.boolean().nullable().describe('Against the Grade II limits of the regime; null when the statistic is not valid'),
 });
 
+export const zTargetVerdict = z.object({
+  indicator: z.enum(['pm25_annual', 'o3_p90', 'good_day_ratio', 'heavy_day_ratio']),
+  bound: z.enum(['max', 'min']),
+  target: z.number().nullable().describe('The bound (µg/m³ or %); null for a relative target whose base year has no valid value'),
+  value: z.number().nullable().describe('The year’s value as published; null when not valid'),
+  met: z.boolean().nullable(),
+  source: z.string(),
+  base: z.object({ year: z.number().int(), value: z.number().nullable(), change: z.number() }).optional().describe('A relative target’s base year and value'),
+});
+
 export const zComplianceResponse = z.object({
   level: zLevel,
   id: z.string(),
   year: z.number().int(),
   regime: z.enum(['2012', '2026']).describe('Rules in force at the year’s end (2026: the verdict uses GB 3095-2026)'),
+  targets: z.array(zTargetVerdict).describe('The area’s targets for the year (TARGETS_FILE over the defaults of STANDARDS.md §5), each judged'),
   stations: z.number().int(),
   cities: z.number().int(),
   pollutants: z.array(zAnnual),

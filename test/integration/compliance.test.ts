@@ -9,6 +9,8 @@ import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.click
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
 import { areaCompliance } from '../../processing/stats/compliance';
+import { DEFAULT_TARGETS } from '../../processing/stats/targets';
+import type { TargetRule } from '../../schemas/targets';
 import type { ComplianceResponse } from '../../schemas/api/compliance';
 import type { Pollutant } from '../../schemas/pollutant';
 import type { Reading } from '../../schemas/reading';
@@ -39,7 +41,12 @@ beforeAll(async () => {
   }
   const stations = createClickHouseStationQueries(store);
   const queries = createClickHouseStatsQueries(store);
-  app = await buildApp({ logger: silentLogger(), readiness: {}, compliance: (q) => areaCompliance({ queries, versions: () => stations.versions() }, q) });
+  // A centre's own targets over the defaults: 上海 2023 at most 34; Shanghai province 10 % below a given 2022 base of 40.
+  const file: TargetRule[] = [
+    { level: 'city', id: '上海', from: 2023, to: 2023, indicator: 'pm25_annual', max: 34, source: 'test: a stricter city target' },
+    { level: 'province', id: 'shanghai', from: 2023, to: 2023, indicator: 'pm25_annual', relative: { baseYear: 2022, change: -0.1, baseline: 40 }, source: 'test: −10 % vs 2022' },
+  ];
+  app = await buildApp({ logger: silentLogger(), readiness: {}, compliance: (q) => areaCompliance({ queries, versions: () => stations.versions(), targets: { file, defaults: DEFAULT_TARGETS } }, q) });
 }, 180_000);
 afterAll(async () => {
   await app?.close();
@@ -87,5 +94,20 @@ describe('GET /v1/compliance (hand-computed)', () => {
     expect(r.regime).toBe('2026');
     expect(r.pollutants.every((p) => p.nValid === 0 && p.complies === null)).toBe(true);
     expect(r.complies).toBeNull();
+  });
+
+  it('judges the area’s targets: a file’s rule over the default, relative targets from their base', async () => {
+    const city = await get(`level=city&id=${encodeURIComponent('上海')}&year=2023`);
+    // PM2.5 35 against the city's own 34: not met; O3 P90 100 against the default 160: met.
+    expect(city.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({ target: 34, value: 35, met: false, source: 'test: a stricter city target' });
+    expect(city.targets.find((t) => t.indicator === 'o3_p90')).toMatchObject({ target: 160, value: 100, met: true });
+    // No good-day target outside 2025 (the 14th Five-Year Plan's year).
+    expect(city.targets.find((t) => t.indicator === 'good_day_ratio')).toBeUndefined();
+    const province = await get('level=province&id=shanghai&year=2023');
+    // 40 × (1 − 0.1) = 36 ≥ 35: met.
+    expect(province.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({ target: 36, value: 35, met: true, base: { year: 2022, value: 40, change: -0.1 } });
+    // Another city: the default Grade II 35 of the 2012 regime.
+    const other = await get(`level=city&id=${encodeURIComponent('上海')}&year=2022`);
+    expect(other.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({ target: 35, value: null, met: null });
   });
 });

@@ -1,0 +1,72 @@
+import type { TargetIndicator, TargetRule } from '../../schemas/targets';
+
+/**
+ * The default targets (STANDARDS.md §5), as data. A TARGETS_FILE adds to them and overrides them
+ * for the same area, years and indicator.
+ */
+export const DEFAULT_TARGETS: readonly TargetRule[] = [
+  { level: '*', id: '*', from: 2013, to: 2025, indicator: 'pm25_annual', max: 35, source: 'GB 3095-2012 Grade II annual limit' },
+  { level: '*', id: '*', from: 2026, to: 2030, indicator: 'pm25_annual', max: 30, source: 'GB 3095-2026 Grade II annual limit (transition, to 2030)' },
+  { level: '*', id: '*', from: 2031, to: 2100, indicator: 'pm25_annual', max: 25, source: 'GB 3095-2026 Grade II annual limit (from 2031)' },
+  { level: 'region', id: 'yrd', from: 2025, to: 2025, indicator: 'pm25_annual', max: 35, source: '国发〔2023〕24号: YRD PM2.5 “总体达标”, read as the regional mean ≤ 35 (STANDARDS.md §5.1, an interpretation)' },
+  { level: 'region', id: 'yrd31', from: 2025, to: 2025, indicator: 'pm25_annual', max: 35, source: '国发〔2023〕24号: YRD PM2.5 “总体达标” for the plan’s 31 cities (STANDARDS.md §5.1, an interpretation)' },
+  { level: 'city', id: '*', from: 2025, to: 2025, indicator: 'pm25_annual', relative: { baseYear: 2020, change: -0.1 }, source: '国发〔2023〕24号 and the 14th Five-Year Plan: prefecture cities’ PM2.5 10 % below 2020' },
+  { level: '*', id: '*', from: 2025, to: 2025, indicator: 'good_day_ratio', min: 87.5, source: '14th Five-Year Plan national good-day ratio 87.5 % (no YRD-specific figure found, STANDARDS.md §5.2)' },
+  { level: '*', id: '*', from: 2025, to: 2025, indicator: 'heavy_day_ratio', max: 1, source: '国发〔2023〕24号: heavy-or-worse days within 1 % (national)' },
+  { level: '*', id: '*', from: 2013, to: 2100, indicator: 'o3_p90', max: 160, source: 'GB 3095 Grade II 8-h limit applied to the MDA8 P90 (HJ 663)' },
+];
+
+/** How specific a rule is for an area: exact level and id beat `*`. */
+const specificity = (r: TargetRule): number => (r.level === '*' ? 0 : 2) + (r.id === '*' ? 0 : 1);
+
+/**
+ * The targets in force for an area and year, one per indicator: the most specific rule, a file's
+ * rule before a default of the same specificity.
+ */
+export function targetsFor(rules: { file: readonly TargetRule[]; defaults: readonly TargetRule[] }, level: 'station' | 'city' | 'province' | 'region', id: string, year: number): Map<TargetIndicator, TargetRule> {
+  const out = new Map<TargetIndicator, { rule: TargetRule; rank: number }>();
+  const consider = (r: TargetRule, fromFile: boolean): void => {
+    if (level === 'station' || r.from > year || r.to < year) return;
+    if (r.level !== '*' && r.level !== level) return;
+    if (r.id !== '*' && r.id !== id) return;
+    const rank = specificity(r) * 2 + (fromFile ? 1 : 0);
+    const seen = out.get(r.indicator);
+    if (!seen || rank > seen.rank) out.set(r.indicator, { rule: r, rank });
+  };
+  rules.defaults.forEach((r) => consider(r, false));
+  rules.file.forEach((r) => consider(r, true));
+  return new Map([...out].map(([k, v]) => [k, v.rule]));
+}
+
+export interface TargetVerdict {
+  indicator: TargetIndicator;
+  bound: 'max' | 'min';
+  /** The bound's value; for a relative target the base-year value × (1 + change), rounded as the indicator is. */
+  target: number | null;
+  value: number | null;
+  met: boolean | null;
+  source: string;
+  /** For a relative target: the base year and its value (null when the store lacks it and the rule gives none). */
+  base?: { year: number; value: number | null; change: number };
+}
+
+/**
+ * Judges one indicator against its rule. Values are compared as published (integers for µg/m³,
+ * one decimal for ratios), so a relative target is rounded the same way before comparing.
+ */
+export function judgeTarget(rule: TargetRule, value: number | null, baseValue?: number | null): TargetVerdict {
+  const digits = rule.indicator === 'good_day_ratio' || rule.indicator === 'heavy_day_ratio' ? 1 : 0;
+  const round = (x: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+  let target: number | null;
+  let base: TargetVerdict['base'];
+  if (rule.relative) {
+    const b = rule.relative.baseline ?? baseValue ?? null;
+    target = b === null ? null : round(b * (1 + rule.relative.change));
+    base = { year: rule.relative.baseYear, value: b, change: rule.relative.change };
+  } else {
+    target = (rule.max ?? rule.min) as number;
+  }
+  const bound = rule.min !== undefined ? 'min' : 'max';
+  const met = target === null || value === null ? null : bound === 'max' ? value <= target : value >= target;
+  return { indicator: rule.indicator, bound, target, value, met, source: rule.source, ...(base ? { base } : {}) };
+}

@@ -4,12 +4,40 @@ import type { Reject } from '../schemas/reject';
 import type { Logger } from '../infra/logger';
 import { decodeMessage } from './decode';
 import { checkBatch, type Checked } from './qc/qc.rules';
+import { CONSTANT_RUN, checkTemporal, neighbourIn } from './qc/temporal';
+import type { RevisionContent } from './reading-store';
 import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
 import type { ReadingStore, Revision } from './reading-store';
 import type { ProcessingMetrics } from './metrics';
 import { changedArrivals, scopeOf } from './revisions';
 
 const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
+const TEMPORAL_LOOKBACK_MS = CONSTANT_RUN.hours * 3_600_000;
+
+/**
+ * Adds the advisory temporal flags (constant run, spike) from the series as it stands: stored
+ * values (audited over provisional) overlaid with this batch's arrivals.
+ */
+function addTemporalFlags(revisions: Revision[], stored: readonly RevisionContent[]): void {
+  const values = new Map<string, number | null>();
+  const rank = new Map<string, number>();
+  for (const s of stored) {
+    const key = `${s.station}|${s.pollutant}|${s.timeMs}`;
+    const r = s.status === 'audited' ? 2 : 1;
+    if ((rank.get(key) ?? 0) <= r) {
+      values.set(key, s.value);
+      rank.set(key, r);
+    }
+  }
+  for (const r of revisions) {
+    const key = `${r.station}|${r.pollutant}|${Date.parse(r.time)}`;
+    if ((rank.get(key) ?? 0) <= (r.status === 'audited' ? 2 : 1)) values.set(key, r.value);
+  }
+  for (const r of revisions) {
+    const flags = checkTemporal(r.pollutant, r.value, neighbourIn(values, r.station, r.pollutant, Date.parse(r.time)));
+    if (flags.length > 0) r.qcFlags = [...r.qcFlags, ...flags];
+  }
+}
 
 export interface ProcessorDeps {
   source: ReadingSource;
@@ -89,7 +117,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     if (readings.length > 0) {
       const checks = checkBatch(readings);
       const revisions: Revision[] = readings.map((r, i) => ({ ...r, ...(checks[i] as Checked) }));
-      const latest = await deps.store.latestRevisions(scopeOf(revisions));
+      // The hours before the batch too: the temporal checks look back (qc/temporal.ts).
+      const scope = scopeOf(revisions);
+      const latest = await deps.store.latestRevisions({ ...scope, fromMs: scope.fromMs - TEMPORAL_LOOKBACK_MS });
+      addTemporalFlags(revisions, latest);
       const fresh = changedArrivals(revisions, latest);
       if (fresh.length > 0) await deps.store.insertRevisions(fresh);
       stored = fresh.length;

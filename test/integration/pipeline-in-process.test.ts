@@ -75,4 +75,25 @@ describe('first end-to-end path on the in-process bus (embedded mode)', () => {
     expect(rejects[0]?.reason).toContain('readings.0.pollutant');
     expect(rejects[1]?.reason).toMatch(/^not JSON/);
   });
+
+  it('flags constant runs and spikes against the hours already stored, and keeps them valid', async () => {
+    const logger = silentLogger();
+    const bus = createInProcessBus({ logger });
+    const readingStore = createClickHouseReadingStore(store);
+    const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+    const running = processor.run();
+    const startMs = Date.UTC(2025, 5, 1, 0);
+    // 1143A PM2.5: five hours of 425 in one delivery, the sixth 425 an hour later → a constant run.
+    // 1144A PM2.5: 40, 50, 45, then 300 in a later delivery → a spike (+255 over the median 45, > 3×).
+    const pm = (station: string, values: number[], fromHour: number) =>
+      hourlyReadings({ stations: [station], pollutants: ['pm25'], startMs: startMs + fromHour * 3_600_000, hours: values.length, valueOf: (_s, _p, h) => values[h] as number });
+    await bus.sink.publish([...pm('1143A', [425, 425, 425, 425, 425], 0), ...pm('1144A', [40, 50, 45], 0)]);
+    await bus.sink.publish([...pm('1143A', [425], 5), ...pm('1144A', [300], 3)]);
+    const rows = await currentReadings(store, { stations: ['1143A', '1144A'], fromMs: startMs, toMs: startMs + 7 * 3_600_000 });
+    const flagsOf = (station: string) => rows.filter((r) => r.station === station).map((r) => [r.qc_flags, r.valid]);
+    expect(flagsOf('1143A')).toEqual([[[], true], [[], true], [[], true], [[], true], [[], true], [['constant_run'], true]]);
+    expect(flagsOf('1144A')).toEqual([[[], true], [[], true], [[], true], [['spike'], true]]);
+    await processor.stop();
+    await running;
+  });
 });

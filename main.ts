@@ -34,6 +34,7 @@ import { seriesSpec } from './processing/stats/series';
 import { areaOzone } from './processing/stats/ozone';
 import { DEFAULT_TARGETS } from './processing/stats/targets';
 import { createClickHouseSeriesQueries } from './infra/clickhouse/series.clickhouse';
+import { createClickHouseExceptionalDays } from './infra/clickhouse/exceptional-days.clickhouse';
 import { createClickHouseStatsQueries } from './infra/clickhouse/stats.clickhouse';
 import type { Config } from './schemas/config';
 import { zFeedsFile, type FeedDefinition } from './schemas/feeds/feed-definition';
@@ -149,6 +150,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
   const stations = createClickHouseStationQueries(store);
   const statsQueries = createClickHouseStatsQueries(store);
   const seriesQueries = createClickHouseSeriesQueries(store);
+  const exceptionalDays = createClickHouseExceptionalDays(store);
   const versionAt = (day: string) => stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
   return {
     logger,
@@ -159,7 +161,9 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     scorecards: createClickHouseScorecardQueries(store),
     changes: createClickHouseChangeQueries(store),
     aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
-    compliance: (q) => areaCompliance({ queries: statsQueries, versions: () => stations.versions(), targets: { file: config.targets ?? [], defaults: DEFAULT_TARGETS } }, q),
+    exceptionalDays,
+    compliance: (q) =>
+      areaCompliance({ queries: statsQueries, versions: () => stations.versions(), targets: { file: config.targets ?? [], defaults: DEFAULT_TARGETS }, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
     ozone: (q) => areaOzone({ series: seriesQueries, versions: () => stations.versions() }, q),
     series: async (q, range) => seriesQueries.page(seriesSpec(q, range, await stations.versions()), q.format),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },

@@ -14,7 +14,7 @@ import type { AqiQuery, AqiResponse } from '../schemas/api/aqi';
 import type { ComplianceQuery, ComplianceResponse } from '../schemas/api/compliance';
 import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
-import type { ChangeQueries, RejectQueries, ScorecardQueries, StationQueries } from './ports';
+import type { ChangeQueries, ExceptionalDayStore, RejectQueries, ScorecardQueries, StationQueries } from './ports';
 import { aqiRoutes } from './routes/aqi.routes';
 import { changesRoutes } from './routes/changes.routes';
 import { complianceRoutes } from './routes/compliance.routes';
@@ -27,6 +27,7 @@ import { scorecardRoutes } from './routes/scorecard.routes';
 import { seriesRoutes } from './routes/series.routes';
 import { ozoneRoutes } from './routes/ozone.routes';
 import { dashboardRoutes } from './routes/dashboard.routes';
+import { exceptionalDaysRoutes } from './routes/exceptional-days.routes';
 import type { OzoneQuery, OzoneResponse } from '../schemas/api/ozone';
 import type { SeriesQuery } from '../schemas/api/series';
 import type { SeriesPage } from '../processing/stats/stats-queries';
@@ -51,6 +52,7 @@ export interface AppDeps {
   compliance?: (q: ComplianceQuery) => Promise<ComplianceResponse>;
   series?: (q: SeriesQuery, range: Range) => Promise<SeriesPage>;
   ozone?: (q: OzoneQuery) => Promise<OzoneResponse>;
+  exceptionalDays?: ExceptionalDayStore;
   /** The dashboard page at `/` (default on). */
   dashboard?: boolean;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
@@ -95,6 +97,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
   if (deps.verifier && deps.scorecards && deps.stations) {
     await app.register(scorecardRoutes, { scorecards: deps.scorecards, stations: deps.stations, verifier: deps.verifier });
+  }
+  if (deps.verifier && deps.exceptionalDays && deps.stations) {
+    await app.register(exceptionalDaysRoutes, { store: deps.exceptionalDays, stations: deps.stations, verifier: deps.verifier });
   }
   if (deps.verifier && deps.push) {
     const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };

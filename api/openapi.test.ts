@@ -27,6 +27,7 @@ describe('OpenAPI document', () => {
       compliance: never,
       series: never,
       ozone: never,
+      exceptionalDays: { list: never, record: never },
     });
     const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
     await app.close();
@@ -38,6 +39,7 @@ describe('OpenAPI document', () => {
       '/v1/centres/{centre}/scorecard',
       '/v1/changes',
       '/v1/compliance',
+      '/v1/exceptional-days',
       '/v1/feeds',
       '/v1/ozone',
       '/v1/readings',

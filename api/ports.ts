@@ -1,4 +1,5 @@
 import type { Change } from '../schemas/api/changes';
+import type { ExceptionalDay, ExceptionalDaysResponse } from '../schemas/api/exceptional-days';
 import type { Reject } from '../schemas/reject';
 import type { Province, StationListVersion } from '../schemas/station';
 
@@ -40,4 +41,10 @@ export interface ChangeCursor {
 export interface ChangeQueries {
   /** Revisions that arrived after `sinceMs`, strictly after `after`, in arrival order. */
   list(f: { sinceMs: number; after?: ChangeCursor; pollutant?: string; stations?: string[]; limit: number }): Promise<{ changes: Change[]; last?: ChangeCursor }>;
+}
+
+export interface ExceptionalDayStore {
+  record(days: readonly ExceptionalDay[], atMs: number): Promise<void>;
+  /** The days in force for a year (the latest record of each, unless removed). */
+  list(year: number): Promise<ExceptionalDaysResponse['days']>;
 }

@@ -14,6 +14,8 @@ export interface ComplianceDeps {
   versions: () => Promise<StationListVersion[]>;
   /** Target rules: a TARGETS_FILE's and the defaults (targets.ts). */
   targets?: { file: readonly TargetRule[]; defaults: readonly TargetRule[] };
+  /** Exceptional (dust) days per city recorded for the year: results then also come without them. */
+  exceptionalDays?: (year: number) => Promise<{ city: string; day: string }[]>;
 }
 
 /** The version in force on a day: the latest valid from that day or earlier, else the earliest. */
@@ -51,35 +53,62 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     return [...perDay].map(([day, v]) => dailyAqi(regimeOfDay(day), { so2: v.so2, no2: v.no2, co: v.co, pm10: v.pm10, pm25: v.pm25, o3_1h: v.o3_1h_max, o3_8h: v.o3_mda8 }).aqi);
   };
 
-  let pollutants: AnnualStatistic[];
-  let days: ComplianceResponse['days'];
-  if (q.level === 'station' || q.level === 'city') {
-    const area: AreaDay[] =
-      q.level === 'station'
-        ? stationDays.flatMap((d) => (d.valid && d.value !== null ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }] : []))
-        : cityDays(stationDays, versionAt).filter((c) => c.area === q.id);
-    pollutants = annualOf(area);
-    days = dayCounts(aqisOf(area));
-  } else {
+  const stationCity = new Map(inScope.map((st) => [st.code, st.city]));
+  const exceptional = deps.exceptionalDays ? await deps.exceptionalDays(q.year) : [];
+  const excluded = new Set(exceptional.filter((e) => cityNames.has(e.city)).map((e) => `${e.city}|${e.day}`));
+  /**
+   * The statistics of the area's days, without the days `drop` says (STANDARDS.md §3.6: dust days
+   * leave the PM2.5 and PM10 concentrations, the composite index and — in the second reporting —
+   * the day ratios).
+   */
+  const summarise = (drop: (city: string, day: string) => boolean): { pollutants: AnnualStatistic[]; days: ComplianceResponse['days'] } => {
+    const concentrations = (days: readonly AreaDay[], cityOf: (a: AreaDay) => string): AreaDay[] =>
+      days.filter((a) => !((a.statistic === 'pm25' || a.statistic === 'pm10') && drop(cityOf(a), a.day)));
+    const ratioDays = (days: readonly AreaDay[], cityOf: (a: AreaDay) => string): AreaDay[] => days.filter((a) => !drop(cityOf(a), a.day));
+    if (q.level === 'station' || q.level === 'city') {
+      const area: AreaDay[] =
+        q.level === 'station'
+          ? stationDays.flatMap((d) => (d.valid && d.value !== null ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }] : []))
+          : cityDays(stationDays, versionAt).filter((c) => c.area === q.id);
+      const cityOf = (a: AreaDay): string => (q.level === 'station' ? (stationCity.get(a.area) ?? '') : a.area);
+      return { pollutants: annualOf(concentrations(area, cityOf)), days: dayCounts(aqisOf(ratioDays(area, cityOf))) };
+    }
     // A province or region is the arithmetic mean of its cities' statistics (STANDARDS.md §3.3:
     // e.g. its O3 is the mean of the cities' MDA8 P90), and its good-day ratio the mean of theirs.
     const cities = cityDays(stationDays, versionAt).filter((c) => cityNames.has(c.area));
     const perCity = [...cityNames].map((city) => {
       const mine = cities.filter((c) => c.area === city);
-      return { annual: annualOf(mine), days: dayCounts(aqisOf(mine)) };
+      return { annual: annualOf(concentrations(mine, (a) => a.area)), days: dayCounts(aqisOf(ratioDays(mine, (a) => a.area))) };
     });
-    pollutants = meanOfCityStatistics(perCity.map((c) => c.annual));
     const ratios = perCity.map((c) => c.days).filter((d) => d.valid > 0);
     const avg = (xs: number[]): number | null => (xs.length ? roundGbt8170(xs.reduce((a, b) => a + b, 0) / xs.length, 1) : null);
-    days = {
-      valid: ratios.reduce((n, d) => n + d.valid, 0),
-      good: ratios.reduce((n, d) => n + d.good, 0),
-      heavy: ratios.reduce((n, d) => n + d.heavy, 0),
-      goodRatio: avg(ratios.map((d) => d.goodRatio as number)),
-      heavyRatio: avg(ratios.map((d) => d.heavyRatio as number)),
+    return {
+      pollutants: meanOfCityStatistics(perCity.map((c) => c.annual)),
+      days: {
+        valid: ratios.reduce((n, d) => n + d.valid, 0),
+        good: ratios.reduce((n, d) => n + d.good, 0),
+        heavy: ratios.reduce((n, d) => n + d.heavy, 0),
+        goodRatio: avg(ratios.map((d) => d.goodRatio as number)),
+        heavyRatio: avg(ratios.map((d) => d.heavyRatio as number)),
+      },
+    };
+  };
+  const { pollutants, days } = summarise(() => false);
+  const compositeOf = (stats: readonly AnnualStatistic[]) => compositeIndex(Object.fromEntries(stats.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null])));
+  let excludingExceptional: ComplianceResponse['excludingExceptional'] = null;
+  if (excluded.size > 0) {
+    const other = summarise((city, day) => excluded.has(`${city}|${day}`));
+    const c = compositeOf(other.pollutants);
+    const v = other.pollutants.map((st) => st.complies);
+    excludingExceptional = {
+      excludedCityDays: excluded.size,
+      pollutants: other.pollutants.filter((st) => st.pollutant === 'pm25' || st.pollutant === 'pm10').map(({ year: _y, regime: _r, ...rest }) => rest),
+      complies: v.includes(null) ? null : v.every(Boolean),
+      composite: { index: c.index, primary: c.primary, missing: c.missing },
+      days: other.days,
     };
   }
-  const composite = compositeIndex(Object.fromEntries(pollutants.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null])));
+  const composite = compositeOf(pollutants);
   const verdicts = pollutants.map((s) => s.complies);
   // What the answer rests on (issue 11): audited share of the hours behind the daily values.
   const hourly = stationDays.filter((d) => d.valid && d.statistic !== 'o3_mda8');
@@ -97,6 +126,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     complies: verdicts.includes(null) ? null : verdicts.every(Boolean),
     composite: { index: composite.index, primary: composite.primary, missing: composite.missing },
     days,
+    excludingExceptional,
     status: q.status,
     auditedShare: hours > 0 ? hourly.reduce((n, d) => n + d.nAudited, 0) / hours : null,
     method:

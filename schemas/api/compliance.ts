@@ -25,6 +25,14 @@ const zAnnual = z.object({
   complies: z.boolean().nullable().describe('Against the Grade II limits of the regime; null when the statistic is not valid'),
 });
 
+const zDays = z.object({
+  valid: z.number().int(),
+  good: z.number().int().describe('Daily AQI ≤ 100'),
+  heavy: z.number().int().describe('Daily AQI > 200'),
+  goodRatio: z.number().nullable().describe('%'),
+  heavyRatio: z.number().nullable().describe('%'),
+});
+
 export const zTargetVerdict = z.object({
   indicator: z.enum(['pm25_annual', 'o3_p90', 'good_day_ratio', 'heavy_day_ratio']),
   bound: z.enum(['max', 'min']),
@@ -47,13 +55,17 @@ export const zComplianceResponse = z.object({
   /** Meets the standard: all six pollutants valid and compliant. */
   complies: z.boolean().nullable(),
   composite: z.object({ index: z.number().nullable(), primary: z.array(z.string()), missing: z.array(z.string()) }),
-  days: z.object({
-    valid: z.number().int(),
-    good: z.number().int().describe('Daily AQI ≤ 100'),
-    heavy: z.number().int().describe('Daily AQI > 200'),
-    goodRatio: z.number().nullable().describe('%'),
-    heavyRatio: z.number().nullable().describe('%'),
-  }),
+  excludingExceptional: z
+    .object({
+      excludedCityDays: z.number().int().describe('City-days recorded as dust (exceptional) days in the area'),
+      pollutants: z.array(zAnnual).describe('PM2.5 and PM10 without those days'),
+      complies: z.boolean().nullable(),
+      composite: z.object({ index: z.number().nullable(), primary: z.array(z.string()), missing: z.array(z.string()) }),
+      days: zDays.describe('Day counts and ratios without those days (the second MEE reporting)'),
+    })
+    .nullable()
+    .describe('The same year without the recorded dust (exceptional) days, as official releases report both ways; null when none are recorded'),
+  days: zDays,
   method: z.string().describe('How the area values were formed'),
   status: z.enum(['all', 'audited']),
   auditedShare: z.number().nullable().describe('Share of the hourly values behind the statistics that are audited'),

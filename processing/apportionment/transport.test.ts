@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { createModel, TRANSPORT_LINKS } from '../../ingest/simulator/model';
+import { bundledVersion } from '../../ingest/stations/registry-files';
+import type { Province } from '../../schemas/station';
+import { transportMatrix } from './transport';
+
+const HOUR = 3_600_000;
+const PROVINCES: Province[] = ['shanghai', 'jiangsu', 'zhejiang', 'anhui'];
+
+/** Province hourly PM2.5 from the simulator's model: the mean of eight stations of each. */
+function provinceSeries(days: number, startMs: number, seed: number): Record<string, number[]> {
+  const model = createModel(seed);
+  const stations = bundledVersion().stations;
+  const out: Record<string, number[]> = {};
+  for (const p of PROVINCES) {
+    const mine = stations.filter((s) => s.province === p && !s.stopped).slice(0, 8);
+    out[p] = Array.from({ length: days * 24 }, (_, h) => mine.reduce((sum, s) => sum + model.stationHour(s, startMs + (h + 1) * HOUR).values.pm25, 0) / mine.length);
+  }
+  return out;
+}
+
+describe('transport matrix on the simulator’s ground truth (shared weather and daily cycles included)', () => {
+  const truth = TRANSPORT_LINKS.map((l) => `${l.from}->${l.to}@${l.lagHours}`).sort();
+  // Seasons and lengths differ: winter 120 days, summer 60 days, and a whole year.
+  it.each([
+    [7, '2025-01-01', 120],
+    [1, '2024-06-01', 60],
+    [3, '2024-01-01', 365],
+  ])('seed %i from %s over %i days: each simulated link at its lag, and no other', (seed, from, days) => {
+    const r = transportMatrix(provinceSeries(days, Date.parse(`${from}T00:00:00+08:00`), seed), { firstLabel: 1 });
+    const found = r.pairs.filter((p) => p.significant).map((p) => `${p.from}->${p.to}@${p.lagHours}`).sort();
+    expect(found).toEqual(truth);
+    // The influence is positive and the profile peaks at the simulated lag.
+    for (const l of TRANSPORT_LINKS) expect(r.pairs.find((p) => p.from === l.from && p.to === l.to)?.effect).toBeGreaterThan(0);
+  }, 120_000);
+});

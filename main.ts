@@ -33,6 +33,7 @@ import { areaCompliance } from './processing/stats/compliance';
 import { seriesSpec } from './processing/stats/series';
 import { areaOzone } from './processing/stats/ozone';
 import { DEFAULT_TARGETS } from './processing/stats/targets';
+import { regionalView, transportView } from './processing/apportionment/views';
 import { createClickHouseSeriesQueries } from './infra/clickhouse/series.clickhouse';
 import { createClickHouseExceptionalDays } from './infra/clickhouse/exceptional-days.clickhouse';
 import { createClickHouseStatsQueries } from './infra/clickhouse/stats.clickhouse';
@@ -162,6 +163,10 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     changes: createClickHouseChangeQueries(store),
     aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
     exceptionalDays,
+    apportionment: {
+      regional: (q, range) => regionalView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
+      transport: (q, range) => transportView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
+    },
     compliance: (q) =>
       areaCompliance({ queries: statsQueries, versions: () => stations.versions(), targets: { file: config.targets ?? [], defaults: DEFAULT_TARGETS }, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
     ozone: (q) => areaOzone({ series: seriesQueries, versions: () => stations.versions() }, q),

@@ -28,6 +28,7 @@ import { seriesRoutes } from './routes/series.routes';
 import { ozoneRoutes } from './routes/ozone.routes';
 import { dashboardRoutes } from './routes/dashboard.routes';
 import { exceptionalDaysRoutes } from './routes/exceptional-days.routes';
+import { apportionmentRoutes, type ApportionmentViews } from './routes/apportionment.routes';
 import type { OzoneQuery, OzoneResponse } from '../schemas/api/ozone';
 import type { SeriesQuery } from '../schemas/api/series';
 import type { SeriesPage } from '../processing/stats/stats-queries';
@@ -53,6 +54,7 @@ export interface AppDeps {
   series?: (q: SeriesQuery, range: Range) => Promise<SeriesPage>;
   ozone?: (q: OzoneQuery) => Promise<OzoneResponse>;
   exceptionalDays?: ExceptionalDayStore;
+  apportionment?: ApportionmentViews;
   /** The dashboard page at `/` (default on). */
   dashboard?: boolean;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
@@ -94,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.compliance) await app.register(complianceRoutes, { compliance: deps.compliance });
   if (deps.series) await app.register(seriesRoutes, { series: deps.series });
   if (deps.ozone) await app.register(ozoneRoutes, { ozone: deps.ozone });
+  if (deps.apportionment) await app.register(apportionmentRoutes, { views: deps.apportionment });
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
   if (deps.verifier && deps.scorecards && deps.stations) {
     await app.register(scorecardRoutes, { scorecards: deps.scorecards, stations: deps.stations, verifier: deps.verifier });

@@ -28,6 +28,7 @@ describe('OpenAPI document', () => {
       series: never,
       ozone: never,
       exceptionalDays: { list: never, record: never },
+      apportionment: { regional: never, transport: never },
     });
     const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
     await app.close();
@@ -35,6 +36,8 @@ describe('OpenAPI document', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz',
       '/readyz',
+      '/v1/apportionment/regional',
+      '/v1/apportionment/transport',
       '/v1/aqi',
       '/v1/centres/{centre}/scorecard',
       '/v1/changes',

@@ -1,0 +1,95 @@
+import { InputError } from '../../infra/errors';
+import type { RegionalQuery, RegionalResponse, TransportQuery, TransportResponse } from '../../schemas/api/apportionment';
+import { SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas/api/series';
+import type { Station, StationListVersion } from '../../schemas/station';
+import { versionOn } from '../stats/compliance';
+import { seriesSpec } from '../stats/series';
+import type { SeriesQueries } from '../stats/stats-queries';
+import { regionalHours, regionalPeriods, type RegionalStation } from './regional';
+import { transportMatrix } from './transport';
+
+const HOUR_MS = 3_600_000;
+
+export interface ApportionmentDeps {
+  series: SeriesQueries;
+  versions: () => Promise<StationListVersion[]>;
+}
+
+type Range = { fromMs: number; toMs: number };
+
+/** Hourly values of areas, aligned on the hour-ending instants in [fromMs, toMs). */
+async function hourly(deps: ApportionmentDeps, level: SeriesQuery['level'], ids: string[], pollutant: RegionalQuery['pollutant'], range: Range, versions: StationListVersion[]): Promise<{ hours: number; firstMs: number; values: Map<string, (number | null)[]> }> {
+  const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
+  const hours = Math.max(0, Math.ceil((range.toMs - firstMs) / HOUR_MS));
+  const q: SeriesQuery = { level, id: ids, pollutant: [pollutant], from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), resolution: 'hour', format: 'json', limit: SERIES_MAX_LIMIT, referenceState: true, incomplete: false };
+  const page = await deps.series.page(seriesSpec(q, range, versions), 'json');
+  const values = new Map(ids.map((id) => [id, new Array<number | null>(hours).fill(null)]));
+  if (page.kind === 'rows') {
+    if (page.next) throw new InputError('QUERY_UNPROCESSABLE', `more than ${SERIES_MAX_LIMIT} hourly values: shorten from/to`, { field: 'to' }, 422);
+    for (const r of page.rows) {
+      const i = (Date.parse(r.time) - firstMs) / HOUR_MS;
+      const row = values.get(r.id);
+      if (row && i >= 0 && i < hours && r.valid) row[i] = r.value;
+    }
+  }
+  return { hours, firstMs, values };
+}
+
+const distanceKm = (a: { lat: number; lon: number }, b: { lat: number; lon: number }): number => {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+};
+
+/** `GET /v1/apportionment/regional`: the city's regional background and local increment by period. */
+export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, range: Range): Promise<RegionalResponse> {
+  const versions = await deps.versions();
+  const list = versionOn(versions, new Date(range.toMs - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10))?.stations ?? [];
+  const own = list.filter((s) => s.city === q.city && !s.stopped);
+  if (own.length === 0) throw new InputError('QUERY_UNKNOWN_AREA', `city: no city ${q.city} in the station list (see /v1/stations)`, { field: 'city' }, 422);
+  let pool: Station[];
+  if (q.method === 'control') {
+    pool = own.filter((s) => s.control);
+    if (pool.length === 0) throw new InputError('QUERY_UNPROCESSABLE', `method: ${q.city} has no control station (对照点); use method=percentile`, { field: 'method' }, 422);
+  } else {
+    const located = own.filter((s) => s.lat !== null && s.lon !== null);
+    const centre = { lat: located.reduce((a, s) => a + (s.lat as number), 0) / located.length, lon: located.reduce((a, s) => a + (s.lon as number), 0) / located.length };
+    pool = list.filter((s) => !s.stopped && s.lat !== null && s.lon !== null && distanceKm(centre, { lat: s.lat as number, lon: s.lon as number }) <= q.radiusKm);
+  }
+  const codes = [...new Set([...own.map((s) => s.code), ...pool.map((s) => s.code)])];
+  const { hours, firstMs, values } = await hourly(deps, 'station', codes, q.pollutant, range, versions);
+  const byCode = new Map(list.map((s) => [s.code, s]));
+  // The city value: the city's non-control stations. The background: its control stations
+  // (`control`), or the given percentile of every station here — the city's own and those within
+  // the radius (`percentile`).
+  const input: RegionalStation[] = codes.map((code) => {
+    const s = byCode.get(code) as Station;
+    return { code, inCity: s.city === q.city, control: s.control, values: values.get(code) as (number | null)[] };
+  });
+  const split = regionalHours(input, hours, q.method === 'control' ? { method: 'control' } : { method: 'percentile', percentile: q.percentile });
+  const labelOf = (h: number): string => {
+    const day = new Date(firstMs + h * HOUR_MS - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10);
+    return q.resolution === 'day' ? day : q.resolution === 'month' ? day.slice(0, 7) : day.slice(0, 4);
+  };
+  const periods = regionalPeriods(split, labelOf);
+  return {
+    city: q.city,
+    pollutant: q.pollutant,
+    resolution: q.resolution,
+    method: q.method === 'control' ? 'background = mean of the city’s control stations (对照点) each hour' : `background = P${q.percentile} (HJ 663 formula) each hour of the city’s stations and those within ${q.radiusKm} km of its centre`,
+    stations: { city: own.filter((s) => !s.control).map((s) => s.code), background: q.method === 'control' ? pool.map((s) => s.code) : codes },
+    coverage: { hours, usedHours: split.filter((x) => x !== null).length },
+    periods,
+  };
+}
+
+/** `GET /v1/apportionment/transport`: the province-by-province influence matrix. */
+export async function transportView(deps: ApportionmentDeps, q: TransportQuery, range: Range): Promise<TransportResponse> {
+  const provinces = ['shanghai', 'jiangsu', 'zhejiang', 'anhui'];
+  const versions = await deps.versions();
+  const { hours, firstMs, values } = await hourly(deps, 'province', provinces, q.pollutant, range, versions);
+  if (hours < 24 * 14) throw new InputError('QUERY_UNPROCESSABLE', `from/to: ${hours} hours is too short to judge transport; ask for at least 14 days`, { field: 'from' }, 422);
+  const firstLabel = new Date(firstMs + 8 * HOUR_MS).getUTCHours() || 24;
+  const r = transportMatrix(Object.fromEntries(provinces.map((p) => [p, values.get(p) as (number | null)[]])), { firstLabel, maxLag: q.maxLag, alpha: q.alpha });
+  return { pollutant: q.pollutant, from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), method: r.method, hours: r.hours, maxLag: r.maxLag, alpha: r.alpha, pairs: r.pairs };
+}

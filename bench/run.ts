@@ -1,0 +1,266 @@
+/**
+ * `npm run bench`: yrd-air's speed next to the engine's own, each pair measured in this run
+ * (issue 9). Prints a Markdown table (paste it into BENCHMARKS.md with the commit).
+ *   npm run bench                 # everything (about 5–10 minutes on 2 cores)
+ *   npm run bench -- --quick      # smaller data, for a smoke run
+ * Not a test: nothing here asserts a time.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildApp } from '../api';
+import { createModel } from '../ingest/simulator/model';
+import { bundledVersion } from '../ingest/stations/registry-files';
+import { createStationRegistry } from '../ingest/stations/registry';
+import { ADAPTERS } from '../ingest/adapters';
+import { runBackfill } from '../ingest/backfill';
+import { createInProcessBus } from '../infra/bus/in-process-bus';
+import { createClickHouseStationQueries } from '../infra/clickhouse/api-queries.clickhouse';
+import { connectStore, type StoreConnection } from '../infra/clickhouse/client';
+import { createStoreDeadLetterSink } from '../infra/clickhouse/dead-letters.clickhouse';
+import { migrate } from '../infra/clickhouse/migrate';
+import { createClickHouseReadingStore } from '../infra/clickhouse/reading-store.clickhouse';
+import { createClickHouseSeriesQueries } from '../infra/clickhouse/series.clickhouse';
+import { createClickHouseStatsQueries } from '../infra/clickhouse/stats.clickhouse';
+import { syncStations } from '../infra/clickhouse/stations.clickhouse';
+import { chDateTime, tablesOf } from '../infra/clickhouse/tables';
+import { createLogger } from '../infra/logger';
+import { createProcessor } from '../processing';
+import { regionalView } from '../processing/apportionment/views';
+import { areaCompliance } from '../processing/stats/compliance';
+import { areaOzone } from '../processing/stats/ozone';
+import { seriesSpec } from '../processing/stats/series';
+import type { Reading } from '../schemas/reading';
+import { POLLUTANTS } from '../schemas/pollutant';
+
+const quick = process.argv.includes('--quick');
+const HOUR = 3_600_000;
+const logger = createLogger({ level: 'silent' });
+const rows: string[][] = [];
+const note = (what: string, ours: string, reference: string, ratio: string, extra = ''): void => {
+  rows.push([what, ours, reference, ratio, extra]);
+  console.error(`| ${[what, ours, reference, ratio, extra].join(' | ')} |`);
+};
+const fmt = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+
+/** Peak RSS while `fn` runs, sampled every 50 ms. */
+async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    return { value, ms: performance.now() - t0, peakRssMb: Math.max(peak, process.memoryUsage().rss) / 1e6 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function timesOf(n: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  const at = (p: number): number => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] as number;
+  return { p50: at(50), p95: at(95) };
+}
+
+const db = (store: StoreConnection, database: string): StoreConnection => ({ ...store, database });
+
+async function ingestBench(store: StoreConnection, dir: string): Promise<void> {
+  const s = db(store, 'bench_ingest');
+  await migrate(s, logger);
+  const list = bundledVersion();
+  await syncStations(s, [list]);
+  const model = createModel(3);
+  const stations = list.stations.filter((x) => !x.stopped).slice(0, quick ? 40 : 120);
+  const hours = quick ? 72 : 240;
+  const start = Date.parse('2025-06-01T00:00:00+08:00');
+  const readings: Reading[] = [];
+  for (let h = 1; h <= hours; h++) {
+    for (const st of stations) {
+      const v = model.stationHour(st, start + h * HOUR).values;
+      for (const p of POLLUTANTS) readings.push({ station: st.code, pollutant: p, time: new Date(start + h * HOUR).toISOString(), value: Math.round(v[p] * 10) / 10, unit: p === 'co' ? 'mg/m³' : 'µg/m³', sourceFlag: '', sourceValid: true, status: 'provisional', source: { kind: 'feed', id: 'bench' }, arrivedAt: new Date(start + h * HOUR + 1200_000).toISOString() });
+    }
+  }
+  const readingStore = createClickHouseReadingStore(s);
+  const bus = createInProcessBus({ logger, maxBatchMessages: 200 });
+  const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  const running = processor.run();
+  // Feeds deliver an hour of every station at a time: publish hour by hour.
+  const perHour = stations.length * POLLUTANTS.length;
+  const ours = await measured(async () => {
+    for (let i = 0; i < readings.length; i += perHour) await bus.sink.publish(readings.slice(i, i + perHour));
+  });
+  await processor.stop();
+  await running;
+  // Reference: the engine loading the same rows from a JSONEachRow file with file().
+  const file = join(dir, 'ingest.jsonl');
+  const t = tablesOf('bench_ingest');
+  const dump = await store.client.exec({ query: `SELECT * FROM ${t.revisions} FORMAT JSONEachRow` });
+  const chunks: Buffer[] = [];
+  for await (const c of dump.stream) chunks.push(c as Buffer);
+  writeFileSync(file, Buffer.concat(chunks));
+  await store.client.command({ query: `CREATE TABLE IF NOT EXISTS bench_ingest.ref AS ${t.revisions}` });
+  const ref = await measured(() => store.client.command({ query: `INSERT INTO bench_ingest.ref SELECT * FROM file('${file}', 'JSONEachRow')` }));
+  const oursRate = readings.length / (ours.ms / 1000);
+  const refRate = readings.length / (ref.ms / 1000);
+  note(`ingest, embedded (in-process bus → QC → revision check → store), ${fmt(readings.length)} readings`, `${fmt(oursRate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * oursRate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(ours.peakRssMb)} MB`);
+}
+
+async function backfillBench(store: StoreConnection, dir: string): Promise<void> {
+  const s = db(store, 'bench_backfill');
+  await migrate(s, logger);
+  const list = bundledVersion();
+  await syncStations(s, [list]);
+  const archiveDir = resolve('..', 'shared', 'data', 'china_sites');
+  const files = readdirSync(archiveDir).filter((f) => f.endsWith('.csv')).map((f) => join(archiveDir, f)).slice(0, quick ? 2 : 6);
+  const readingStore = createClickHouseReadingStore(s);
+  const bus = createInProcessBus({ logger, maxBatchMessages: 2_000 });
+  const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  const running = processor.run();
+  const ours = await measured(() => runBackfill({ files, sink: bus.sink, registry: createStationRegistry([list]), archive: ADAPTERS['cnemc-archive'], stateFile: join(dir, 'bf-state.json'), force: true }));
+  await processor.stop();
+  await running;
+  // Reference: the engine parsing the same files itself and unpivoting their non-empty cells.
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  // Reference: the engine parsing each file whole (schema inferred, every column typed) into a table.
+  const refParse = await measured(async () => {
+    for (const [i, f] of files.entries()) {
+      await store.client.command({ query: `CREATE TABLE bench_backfill.raw${i} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file('${f}', 'CSVWithNames')` });
+    }
+  });
+  const readingsStored = ours.value.readings;
+  const oursRate = readingsStored / (ours.ms / 1000);
+  const refRate = readingsStored / (refParse.ms / 1000);
+  note(`backfill of ${files.length} archive days (${fmt(bytes / 1e6)} MB), readings of registry stations`, `${fmt(oursRate)} readings/s`, `${fmt(refRate)} readings/s (engine parses the files whole)`, `${((100 * oursRate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(ours.peakRssMb)} MB`);
+}
+
+/** Five years of PM2.5 and O3 and one of all six pollutants for every station, generated in the engine. */
+async function generate(s: StoreConnection, years: number): Promise<number> {
+  const t = tablesOf(s.database);
+  const codes = bundledVersion().stations.map((x) => x.code);
+  const from = Date.parse(`${2026 - years}-01-01T01:00:00+08:00`);
+  const hours = Math.round((Date.parse('2026-01-01T01:00:00+08:00') - from) / HOUR);
+  const lastYear = Math.round((Date.parse('2026-01-01T01:00:00+08:00') - Date.parse('2025-01-01T01:00:00+08:00')) / HOUR);
+  const insert = async (pollutants: string[], fromMs: number, n: number): Promise<void> =>
+    store_command(s, `INSERT INTO ${t.readings} (station, pollutant, time, value, unit, source_flag, source_valid, qc_flags, valid, status, source_kind, source_id, arrived_at, version)
+      SELECT st, p, toDateTime({from:DateTime('UTC')}) + toIntervalHour(h) AS time,
+             round(greatest(1, multiIf(p = 'pm25', 35, p = 'pm10', 60, p = 'o3', 90, p = 'no2', 30, p = 'so2', 8, 0.7)
+               * (1 + 0.4 * sin(2 * pi() * h / 8766) + 0.3 * sin(2 * pi() * (h % 24) / 24)) * (0.6 + 0.8 * (cityHash64(st, p, h) % 1000) / 1000)), 1),
+             if(p = 'co', 'mg/m3', 'ug/m3'), '', true, [], true, 'provisional', 'feed', 'bench', time + INTERVAL 20 MINUTE, 1
+      FROM (SELECT arrayJoin({codes:Array(String)}) AS st) AS a CROSS JOIN (SELECT arrayJoin({pollutants:Array(String)}) AS p) AS b CROSS JOIN (SELECT number AS h FROM numbers({n:UInt32})) AS c`,
+      { from: chDateTime(fromMs), codes, pollutants, n });
+  await insert(['pm25', 'o3'], from, hours);
+  await insert(['pm10', 'no2', 'so2', 'co'], Date.parse('2025-01-01T01:00:00+08:00'), lastYear);
+  await store_command(s, `OPTIMIZE TABLE ${t.readings} FINAL`, {});
+  return codes.length * (2 * hours + 4 * lastYear);
+}
+async function store_command(s: StoreConnection, query: string, query_params: Record<string, unknown>): Promise<void> {
+  await s.client.command({ query, query_params });
+}
+
+async function queryBench(store: StoreConnection): Promise<void> {
+  const s = db(store, 'bench_query');
+  await migrate(s, logger);
+  await syncStations(s, [bundledVersion()]);
+  const years = quick ? 2 : 5;
+  const gen = await measured(() => generate(s, years));
+  note(`generated dataset (in the engine): ${fmt(gen.value)} hourly readings, ${years} years × 330 stations`, `${fmt(gen.ms / 1000)} s`, '', '');
+  const stations = createClickHouseStationQueries(s);
+  const series = createClickHouseSeriesQueries(s);
+  const stats = createClickHouseStatsQueries(s);
+  const versions = () => stations.versions();
+  const app = await buildApp({
+    logger,
+    readiness: {},
+    dashboard: false,
+    series: async (q, r) => series.page(seriesSpec(q, r, await versions()), q.format),
+    compliance: (q) => areaCompliance({ queries: stats, versions }, q),
+    ozone: (q) => areaOzone({ series, versions }, q),
+    apportionment: { regional: (q, r) => regionalView({ series, versions }, q, r), transport: async () => Promise.reject(new Error('not benchmarked')) },
+  });
+  const t = tablesOf('bench_query');
+  const get = async (url: string): Promise<void> => {
+    const res = await app.inject(url);
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+  };
+  const hand = async (query: string): Promise<void> => void (await (await store.client.query({ query, format: 'JSONEachRow' })).json());
+  const runs = quick ? 3 : 5;
+  const firstYear = 2026 - years;
+  const cityOf = `transform(station, [${bundledVersion().stations.map((x) => `'${x.code}'`).join(',')}], [${bundledVersion().stations.map((x) => `'${x.city}'`).join(',')}], '')`;
+  const provinceOf = `transform(city, [${[...new Map(bundledVersion().stations.map((x) => [x.city, x.province])).keys()].map((c) => `'${c}'`).join(',')}], [${[...new Map(bundledVersion().stations.map((x) => [x.city, x.province])).values()].map((c) => `'${c}'`).join(',')}], '')`;
+  const controls = bundledVersion().stations.filter((x) => x.control).map((x) => `'${x.code}'`).join(',');
+  const pairs: [string, string, string][] = [
+    [
+      `/v1/series cross-province daily PM2.5, ${years} years`,
+      `/v1/series?level=province&id=shanghai,jiangsu,zhejiang,anhui&pollutant=pm25&resolution=day&from=${firstYear}-01-01&to=2025-12-31&limit=1000000`,
+      `SELECT province, day, avg(v) FROM (SELECT ${provinceOf} AS province, city, day, avg(v) AS v FROM (
+         SELECT station, ${cityOf} AS city, toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS day, avg(value) AS v, count() AS n
+         FROM ${t.readings} FINAL WHERE pollutant = 'pm25' AND valid AND station NOT IN (${controls}) GROUP BY station, day HAVING n >= 20)
+       GROUP BY province, city, day) GROUP BY province, day ORDER BY province, day`,
+    ],
+    [
+      '/v1/compliance, one city, one year (all statistics)',
+      `/v1/compliance?level=city&id=${encodeURIComponent('南京')}&year=2025`,
+      `SELECT avg(cv), quantileExactInclusive(0.95)(cv) FROM (SELECT day, avg(v) AS cv FROM (SELECT toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS day, station, avg(value) AS v, count() AS n
+         FROM ${t.readings} FINAL WHERE pollutant = 'pm25' AND valid AND ${cityOf} = '南京' AND station NOT IN (${controls}) AND time > '2024-12-31 16:00:00' AND time <= '2025-12-31 16:00:00'
+         GROUP BY day, station HAVING n >= 20) GROUP BY day)`,
+    ],
+    [
+      '/v1/ozone, region yrd, one year',
+      `/v1/ozone?level=region&id=yrd&from=2025-01-01&to=2025-12-31`,
+      `SELECT day, avg(m) FROM (SELECT city, day, avg(mda8) AS m FROM (SELECT station, ${cityOf} AS city, day, max(w) AS mda8 FROM (
+         SELECT station, toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS day, avg(value) OVER (PARTITION BY station ORDER BY time ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS w
+         FROM ${t.readings} FINAL WHERE pollutant = 'o3' AND valid AND station NOT IN (${controls}) AND time > '2024-01-01 16:00:00' AND time <= '2025-12-31 16:00:00') GROUP BY station, day) GROUP BY city, day) GROUP BY day`,
+    ],
+    [
+      '/v1/apportionment/regional, 上海, one year by month',
+      `/v1/apportionment/regional?city=${encodeURIComponent('上海')}&from=2025-01-01&to=2025-12-31&resolution=month`,
+      `SELECT toStartOfMonth(toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai')) AS m, avgIf(value, station != '1146A') AS city, avgIf(value, station = '1146A') AS bg
+         FROM ${t.readings} FINAL WHERE pollutant = 'pm25' AND ${cityOf} = '上海' AND time > '2024-12-31 16:00:00' AND time <= '2025-12-31 16:00:00' GROUP BY m`,
+    ],
+  ];
+  for (const [what, url, sql] of pairs) {
+    await get(url); // warm
+    let peak = 0;
+    const ours = await measured(() => timesOf(runs, () => get(url)));
+    peak = ours.peakRssMb;
+    const ref = await timesOf(runs, () => hand(sql));
+    note(what, `p50 ${fmt(ours.value.p50)} ms, p95 ${fmt(ours.value.p95)} ms`, `p50 ${fmt(ref.p50)} ms, p95 ${fmt(ref.p95)} ms (hand-written SQL)`, `${(ours.value.p50 / ref.p50).toFixed(2)}×`, `peak RSS ${fmt(peak)} MB`);
+  }
+  // Growth: the same series over 1 year and over 4× the years.
+  const one = await timesOf(runs, () => get(`/v1/series?level=province&id=shanghai,jiangsu,zhejiang,anhui&pollutant=pm25&resolution=day&from=2025-01-01&to=2025-12-31`));
+  const span = quick ? 2 : 4;
+  const four = await timesOf(runs, () => get(`/v1/series?level=province&id=shanghai,jiangsu,zhejiang,anhui&pollutant=pm25&resolution=day&from=${2026 - span}-01-01&to=2025-12-31&limit=1000000`));
+  note(`growth: the series over 1 year vs ${span} years of data`, `p50 ${fmt(one.p50)} ms → ${fmt(four.p50)} ms`, '', `${(four.p50 / one.p50).toFixed(2)}× for ${span}× data`);
+  await app.close();
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'yrd-air-bench-'));
+  mkdirSync(join(dir, 'store'));
+  const store = await connectStore({ dataDir: join(dir, 'store'), clickhouse: { url: undefined, username: 'default', password: '', database: 'bench_ingest' } });
+  const started = Date.now();
+  try {
+    await ingestBench(store, dir);
+    await backfillBench(store, dir);
+    await queryBench(store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const lines = [
+    `yrd-air bench ${quick ? '(quick) ' : ''}— ${new Date().toISOString()} — Node ${process.version}, ${(await import('node:os')).cpus().length} cores — ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    '',
+    '| measure | yrd-air | engine / reference | ratio | notes |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+  console.log(lines.join('\n'));
+}
+
+await main();

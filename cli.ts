@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { issueKey, revokeKeys } from './api/auth/centre-keys';
-import { AppError } from './infra/errors';
+import { AppError, InputError } from './infra/errors';
 import { loadConfig } from './infra/config/load-config';
 import { createLogger, type Logger } from './infra/logger';
-import { centreKeysFile, describeBackfill, importStations, runBackfillCommand, runMigrate, runSimulate } from './commands';
+import { centreKeysFile, describeBackfill, importStations, runBackfillCommand, runMigrate, runPrune, runSimulate } from './commands';
 import { startAll, startApi, startIngest, startProcessing, type Running } from './main';
 import { zCentre, type Centre } from './schemas/station';
 import type { Config } from './schemas/config';
@@ -85,6 +85,21 @@ program
     try {
       const applied = await runMigrate(config, logger);
       process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'store is up to date\n');
+    } catch (err) {
+      fail(err, logger);
+    }
+  });
+program
+  .command('prune')
+  .description('delete superseded revisions older than --days (default REVISION_RETENTION_DAYS); the latest provisional and audited revision of each reading stay')
+  .option('--days <n>', 'age in days')
+  .action(async (opts: { days?: string }) => {
+    const { config, logger } = setup();
+    try {
+      const days = opts.days !== undefined ? Number(opts.days) : config.retention.supersededDays;
+      if (days === undefined || !Number.isInteger(days) || days < 1) throw new InputError('QUERY_INVALID', 'prune: give --days <n> (a whole number of days, at least 1) or set REVISION_RETENTION_DAYS');
+      const n = await runPrune(config, logger, days);
+      process.stdout.write(`pruned ${n} superseded revisions older than ${days} days\n`);
     } catch (err) {
       fail(err, logger);
     }

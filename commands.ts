@@ -9,6 +9,7 @@ import { createInProcessBus } from './infra/bus/in-process-bus';
 import { connectStore } from './infra/clickhouse/client';
 import { createStoreDeadLetterSink } from './infra/clickhouse/dead-letters.clickhouse';
 import { migrate } from './infra/clickhouse/migrate';
+import { pruneSupersededRevisions } from './infra/clickhouse/retention.clickhouse';
 import { createClickHouseReadingStore } from './infra/clickhouse/reading-store.clickhouse';
 import { syncStations } from './infra/clickhouse/stations.clickhouse';
 import { AppError, InputError } from './infra/errors';
@@ -26,6 +27,17 @@ export async function runMigrate(config: Config, logger: Logger): Promise<number
   const store = await connectStore(config);
   try {
     return await migrate(store, logger.child({ module: 'migrate' }));
+  } finally {
+    await store.close();
+  }
+}
+
+/** `yrd-air prune`: superseded revisions older than `days` (needs the store to itself, like migrate). */
+export async function runPrune(config: Config, logger: Logger, days: number): Promise<number> {
+  const store = await connectStore(config);
+  try {
+    await migrate(store, logger.child({ module: 'migrate' }));
+    return await pruneSupersededRevisions(store, Date.now() - days * 86_400_000);
   } finally {
     await store.close();
   }

@@ -36,6 +36,7 @@ import { DEFAULT_TARGETS } from './processing/stats/targets';
 import { regionalView, transportView } from './processing/apportionment/views';
 import { createClickHouseSeriesQueries } from './infra/clickhouse/series.clickhouse';
 import { createClickHouseExceptionalDays } from './infra/clickhouse/exceptional-days.clickhouse';
+import { pruneSupersededRevisions } from './infra/clickhouse/retention.clickhouse';
 import { createClickHouseStatsQueries } from './infra/clickhouse/stats.clickhouse';
 import type { Config } from './schemas/config';
 import { zFeedsFile, type FeedDefinition } from './schemas/feeds/feed-definition';
@@ -175,6 +176,28 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
   };
 }
 
+/**
+ * REVISION_RETENTION_DAYS: prune superseded revisions a minute after start and then daily, in the
+ * process that writes the store. Returns the stopper of the timers.
+ */
+function scheduleRetention(config: Config, store: StoreConnection, logger: Logger): Stopper {
+  const days = config.retention.supersededDays;
+  if (days === undefined) return async () => {};
+  const prune = (): void =>
+    void pruneSupersededRevisions(store, Date.now() - days * 86_400_000).then(
+      (n) => logger.info({ pruned: n, days }, 'superseded revisions pruned'),
+      (err: unknown) => logger.error({ err }, 'pruning superseded revisions failed; retrying tomorrow'),
+    );
+  const first = setTimeout(prune, 60_000);
+  const daily = setInterval(prune, 86_400_000);
+  first.unref();
+  daily.unref();
+  return async () => {
+    clearTimeout(first);
+    clearInterval(daily);
+  };
+}
+
 /** `yrd-air start`: ingest, processing and the API in one process (embedded by default). */
 export async function startAll(config: Config, logger: Logger): Promise<Running> {
   const stoppers: Stopper[] = [];
@@ -194,6 +217,7 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
     const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: bus.deadLetters, logger, metrics: createProcessingMetrics(metrics) });
     const done = processor.run();
     stoppers.push(() => processor.stop());
+    stoppers.push(scheduleRetention(config, store, logger));
     const feeds = await resolveFeeds(config, logger);
     if (feeds.stop) stoppers.push(feeds.stop);
     const ingestMetrics = createIngestMetrics(metrics, () => ingest.feeds());
@@ -236,6 +260,7 @@ export async function startProcessing(config: Config, logger: Logger): Promise<R
     });
     const done = processor.run();
     stoppers.push(() => processor.stop());
+    stoppers.push(scheduleRetention(config, store, logger));
     const app = await buildApp({ logger, metrics, readiness: { store: async () => void (await store.client.ping()), bus: bus.ping } });
     stoppers.push(() => app.close());
     const url = await app.listen({ port: config.http.port, host: config.http.host });

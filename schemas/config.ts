@@ -52,6 +52,8 @@ export const zEnv = z
       .describe('Largest accepted push body, bytes. Default 16 MiB'),
     PUSH_RATE_PER_MINUTE: opt(z.coerce.number({ error: 'expected a number of requests' }).int().min(1).max(1_000_000))
       .describe('Pushes allowed per centre key per minute. Default 120'),
+    REVISION_RETENTION_DAYS: opt(z.coerce.number({ error: 'expected a number of days' }).int().min(1).max(36_500))
+      .describe('Keep superseded revisions (corrected or replaced values) this many days; unset = keep all. The latest provisional and audited revision of each reading always stay'),
     LOG_LEVEL: opt(z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }))
       .describe('Log level. Default info'),
   })
@@ -83,6 +85,7 @@ export const zEnv = z
     feedsFile: env.FEEDS_FILE,
     targetsFile: env.TARGETS_FILE,
     centreKeysFile: env.CENTRE_KEYS_FILE,
+    retention: { supersededDays: env.REVISION_RETENTION_DAYS },
     logLevel: env.LOG_LEVEL ?? 'info',
   }));
 

@@ -19,7 +19,8 @@ import { aqiRoutes } from './routes/aqi.routes';
 import { changesRoutes } from './routes/changes.routes';
 import { complianceRoutes } from './routes/compliance.routes';
 import { feedsRoutes } from './routes/feeds.routes';
-import { installMetrics } from './routes/metrics.routes';
+import { installDeliveryMetrics, installMetrics } from './routes/metrics.routes';
+import { centreSummaries } from './scorecard';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
 import { readingsPushRoutes } from './routes/readings-push.routes';
 import { rejectsRoutes } from './routes/rejects.routes';
@@ -98,6 +99,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.ozone) await app.register(ozoneRoutes, { ozone: deps.ozone });
   if (deps.apportionment) await app.register(apportionmentRoutes, { views: deps.apportionment });
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
+  if (deps.metrics && deps.scorecards && deps.stations) {
+    const scorecardDeps = { scorecards: deps.scorecards, stations: deps.stations };
+    installDeliveryMetrics(deps.metrics, () => centreSummaries(scorecardDeps, 24, Date.now()));
+  }
   if (deps.verifier && deps.scorecards && deps.stations) {
     await app.register(scorecardRoutes, { scorecards: deps.scorecards, stations: deps.stations, verifier: deps.verifier });
   }

@@ -39,6 +39,7 @@ describe('OpenAPI document', () => {
       '/v1/apportionment/regional',
       '/v1/apportionment/transport',
       '/v1/aqi',
+      '/v1/centres/summary',
       '/v1/centres/{centre}/scorecard',
       '/v1/changes',
       '/v1/compliance',

@@ -1,7 +1,7 @@
-import type { Scorecard } from '../schemas/api/scorecard';
+import type { CentreSummary, Scorecard } from '../schemas/api/scorecard';
 import type { Province } from '../schemas/station';
 import { percentile } from '../processing/stats/percentile';
-import type { StationDelivery } from './ports';
+import type { ScorecardQueries, StationDelivery, StationQueries } from './ports';
 
 const HOUR_MS = 3_600_000;
 const POLLUTANTS_PER_HOUR = 6;
@@ -56,4 +56,41 @@ export function buildScorecard(input: {
     summary: { ...delivery(perStationExpected * input.stations.length, all), rejectsByCode: input.rejectsByCode },
     perStation: all.map((r) => ({ station: r.station, ...delivery(perStationExpected, [r]) })),
   };
+}
+
+/** Reads what a centre's scorecard needs and builds it (the route, the summary and /metrics share this). */
+export async function centreScorecard(deps: { scorecards: ScorecardQueries; stations: StationQueries }, centre: Province, range: { fromMs: number; toMs: number }): Promise<Scorecard> {
+  const list = await deps.stations.current({ province: centre, atMs: range.toMs - 1 });
+  const stations = (list?.stations ?? []).filter((s) => !s.stopped).map((s) => s.code);
+  // The range is on hour-ending times [from, to); the store's `time` is the hour's end too.
+  const [rows, rejectsByCode] = await Promise.all([deps.scorecards.perStation({ stations, ...range }), deps.scorecards.rejectsByCode({ centre, ...range })]);
+  return buildScorecard({ centre, ...range, stations, rows, rejectsByCode });
+}
+
+export const CENTRES: readonly Province[] = ['shanghai', 'jiangsu', 'zhejiang', 'anhui'];
+
+/** The headline figures of every centre over the last `hours` complete hours (dashboard, /metrics). */
+export async function centreSummaries(deps: { scorecards: ScorecardQueries; stations: StationQueries }, hours: number, nowMs: number): Promise<CentreSummary[]> {
+  // The hours ending at the last full hour and the `hours − 1` before it: [from, to) on hour ends.
+  const toMs = Math.floor(nowMs / HOUR_MS) * HOUR_MS + HOUR_MS;
+  const range = { fromMs: toMs - hours * HOUR_MS, toMs };
+  return Promise.all(
+    CENTRES.map(async (centre) => {
+      const card = await centreScorecard(deps, centre, range);
+      const s = card.summary;
+      return {
+        centre,
+        from: card.from,
+        to: card.to,
+        stations: card.stations,
+        capture: s.capture,
+        p50Minutes: s.timeliness.p50Minutes,
+        p90Minutes: s.timeliness.p90Minutes,
+        withinHourShare: s.timeliness.withinHourShare,
+        corrected: s.corrected,
+        auditedShare: s.auditedShare,
+        rejects: Object.values(s.rejectsByCode).reduce((a, b) => a + b, 0),
+      };
+    }),
+  );
 }

@@ -12,6 +12,7 @@
       mapTitle: '站点 PM2.5 日均值', mapNote: '按站点坐标绘制（不含行政边界）；颜色为最近一日 PM2.5 日均值。',
       tableTitle: '城市达标情况（年初至今，暂定）', city: '城市', province: '省份', ytd: '年均', days: '有效日', target: '目标', status: '状态',
       meets: '达标', exceeds: '超标', noData: '无数据',
+      deliveryTitle: '各中心数据报送（近24小时）', deliveryNote: '获取率：有效值占应有值之比；时效：整点结束至发布的分钟数。', stations: '站点', capture: '获取率', p50: '时效中位数（分钟）', p90delay: '时效P90（分钟）', withinHour: '1小时内', rejects: '拒收',
       feedsTitle: '数据源状态', feed: '数据源', lastSuccess: '最近成功', lag: '滞后（分钟）', errors: '错误',
       year: '年份', validDays: '有效日', exceedanceDays: '超标日', p90Year: 'P90', warmP90: '暖季P90（4–9月）',
       footer: '数据为实时发布值，未经审核。', regionYrd: '长三角（41城）', regionYrd31: '长三角（31城）',
@@ -26,6 +27,7 @@
       mapTitle: 'Station PM2.5 daily means', mapNote: 'Stations at their coordinates (no administrative boundaries); colour: the latest day’s PM2.5 mean.',
       tableTitle: 'Cities against the target (year to date, provisional)', city: 'City', province: 'Province', ytd: 'Mean', days: 'Valid days', target: 'Target', status: 'Status',
       meets: 'meets', exceeds: 'above', noData: 'no data',
+      deliveryTitle: 'Centre delivery (last 24 hours)', deliveryNote: 'Capture: valid values over those expected; timeliness: minutes from the hour’s end to publication.', stations: 'Stations', capture: 'Capture', p50: 'Median delay (min)', p90delay: 'P90 delay (min)', withinHour: 'Within an hour', rejects: 'Rejects',
       feedsTitle: 'Feed health', feed: 'Feed', lastSuccess: 'Last success', lag: 'Lag (min)', errors: 'Errors',
       year: 'Year', validDays: 'Valid days', exceedanceDays: 'Exceedance days', p90Year: 'P90', warmP90: 'Warm-season P90 (Apr–Sep)',
       footer: 'Real-time provisional data, not yet audited.', regionYrd: 'YRD (41 cities)', regionYrd31: 'YRD (31 cities)',
@@ -175,6 +177,18 @@
     });
   }
 
+  function drawDelivery() {
+    state.queries.delivery = '/v1/centres/summary?hours=24';
+    return fetch(state.queries.delivery).then(function (r) { return r.ok ? r.json() : { centres: [] }; }).then(function (d) {
+      state.data.delivery = d;
+      var pct = function (x) { return x === null ? '—' : (Math.round(x * 1000) / 10) + ' %'; };
+      var num = function (x) { return x === null ? '—' : Math.round(x); };
+      fill(document.getElementById('centres-table'), [t('province'), t('stations'), t('capture'), t('p50'), t('p90delay'), t('withinHour'), t('rejects')], d.centres.map(function (c) {
+        return [t('provinces')[c.centre] || c.centre, c.stations, pct(c.capture), num(c.p50Minutes), num(c.p90Minutes), pct(c.withinHourShare), c.rejects];
+      }));
+    });
+  }
+
   var stationsCache = null;
   function render() {
     state.ready = false;
@@ -196,7 +210,7 @@
       select.value = chosen;
       var parts = chosen.split(':');
       var area = { level: parts[0], id: parts.slice(1).join(':') };
-      return Promise.all([drawOzone(area), drawPm25(cities), drawMap(list.stations), drawFeeds()]);
+      return Promise.all([drawOzone(area), drawPm25(cities), drawMap(list.stations), drawFeeds(), drawDelivery()]);
     }).then(function () {
       state.ready = true;
       state.error = null;

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { InputError } from '../../infra/errors';
 import { zErrorBody } from '../../schemas/errors';
-import { zScorecard, zScorecardParams, zScorecardQuery } from '../../schemas/api/scorecard';
+import { zCentreSummaryQuery, zCentreSummaryResponse, zScorecard, zScorecardParams, zScorecardQuery } from '../../schemas/api/scorecard';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import type { ScorecardQueries, StationQueries } from '../ports';
-import { buildScorecard } from '../scorecard';
+import { centreScorecard, centreSummaries } from '../scorecard';
 import { resolveRange } from '../time-range';
 
 const MAX_RANGE_MS = 400 * 24 * 3_600_000;
@@ -35,14 +35,22 @@ export const scorecardRoutes: FastifyPluginAsyncZod<{ scorecards: ScorecardQueri
       }
       const range = resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true);
       if (range.toMs - range.fromMs > MAX_RANGE_MS) throw new InputError('QUERY_INVALID_RANGE', 'a scorecard covers at most 400 days');
-      const list = await opts.stations.current({ province: centre, atMs: range.toMs - 1 });
-      const stations = (list?.stations ?? []).filter((s) => !s.stopped).map((s) => s.code);
-      // The range is on hour-ending times [from, to); the store's `time` is the hour's end too.
-      const [rows, rejectsByCode] = await Promise.all([
-        opts.scorecards.perStation({ stations, ...range }),
-        opts.scorecards.rejectsByCode({ centre, ...range }),
-      ]);
-      return buildScorecard({ centre, ...range, stations, rows, rejectsByCode });
+      return centreScorecard(opts, centre, range);
+    },
+  );
+  app.get(
+    '/v1/centres/summary',
+    {
+      schema: {
+        tags: ['centres'],
+        summary: 'Headline delivery figures of every centre over the last hours (public: what the dashboard shows)',
+        querystring: zCentreSummaryQuery,
+        response: { 200: zCentreSummaryResponse, 400: zErrorBody },
+      },
+    },
+    async (request, reply) => {
+      void reply.header('cache-control', 'public, max-age=60');
+      return { centres: await centreSummaries(opts, request.query.hours, request.query.to === undefined ? Date.now() : Date.parse(request.query.to)) };
     },
   );
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { zProvince } from '../station';
 import { zTimeParam } from './common';
+import { zInstant } from '../time';
 
 export const zScorecardParams = z.object({ centre: zProvince.describe('The centre (province) whose delivery is scored') }).strict();
 export const zScorecardQuery = z
@@ -37,3 +38,25 @@ export const zScorecard = z.object({
   perStation: z.array(zDelivery.extend({ station: z.string() })),
 });
 export type Scorecard = z.infer<typeof zScorecard>;
+
+export const zCentreSummary = z.object({
+  centre: zProvince,
+  from: z.string(),
+  to: z.string(),
+  stations: z.number().int(),
+  capture: z.number().nullable().describe('Valid station-hours × pollutants / expected'),
+  p50Minutes: z.number().nullable().describe('Median minutes from the hour’s end to publication'),
+  p90Minutes: z.number().nullable(),
+  withinHourShare: z.number().nullable(),
+  corrected: z.number().int(),
+  auditedShare: z.number().nullable(),
+  rejects: z.number().int(),
+});
+export type CentreSummary = z.infer<typeof zCentreSummary>;
+export const zCentreSummaryQuery = z
+  .object({
+    hours: z.coerce.number().int().min(1).max(24 * 31).default(24).describe('The last N complete hours'),
+    to: zInstant.optional().describe('The hours ending at or before this instant (default now)'),
+  })
+  .strict();
+export const zCentreSummaryResponse = z.object({ centres: z.array(zCentreSummary) });

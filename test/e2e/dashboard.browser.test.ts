@@ -97,8 +97,12 @@ describe('the dashboard in headless Chromium on a running instance fed by the si
       expect(p.value).toEqual([st?.lon, st?.lat, round1(latest.get(code)?.value as number)]);
     }
 
-    // Feed health lists the four feeds.
+    // Feed health lists the four feeds; the centres' delivery table shows the summary's capture.
     expect(await page.locator('#feeds-table tr').count()).toBe(5);
+    const delivery = await getJson<{ centres: { capture: number | null }[] }>(s.queries.delivery as string);
+    const shown = await page.locator('#centres-table tr td:nth-child(3)').allTextContents();
+    expect(shown).toEqual(delivery.centres.map((c) => (c.capture === null ? '—' : `${Math.round(c.capture * 1000) / 10} %`)));
+    expect(delivery.centres.some((c) => c.capture !== null && c.capture > 0)).toBe(true);
 
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/dashboard.png', fullPage: true });

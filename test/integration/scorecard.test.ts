@@ -142,4 +142,12 @@ describe('delivery scorecards against the simulator’s publication log', () => 
       .flatMap((h) => (h && h.publishedMs <= pullAt ? h.values.filter((v) => v.malformed) : [])).length;
     expect(card.summary.rejectsByCode).toEqual(malformed > 0 ? { READING_INVALID: malformed } : {});
   });
+
+  it('the public summary carries each centre’s headline figures, equal to its scorecard', async () => {
+    const card = await scorecard('shanghai');
+    const res = await app.inject(`/v1/centres/summary?hours=24&to=${encodeURIComponent('2025-05-11T00:00:00+08:00')}`);
+    expect(res.statusCode).toBe(200);
+    const sh = (res.json() as { centres: { centre: string; capture: number | null; p90Minutes: number | null; stations: number }[] }).centres.find((c) => c.centre === 'shanghai');
+    expect(sh).toMatchObject({ stations: card.stations, capture: card.summary.capture, p90Minutes: card.summary.timeliness.p90Minutes });
+  });
 });

@@ -130,7 +130,7 @@ async function backfillBench(store: StoreConnection, dir: string): Promise<void>
   // Reference: the engine parsing each file whole (schema inferred, every column typed) into a table.
   const refParse = await measured(async () => {
     for (const [i, f] of files.entries()) {
-      await store.client.command({ query: `CREATE TABLE bench_backfill.raw${i} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file('${f}', 'CSVWithNames') SETTINGS input_format_csv_allow_variable_number_of_columns = 1` });
+      await store.client.command({ query: `CREATE TABLE bench_backfill.raw${i} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file('${f}', 'CSV') SETTINGS input_format_csv_skip_first_lines = 1, input_format_csv_allow_variable_number_of_columns = 1` });
     }
   });
   const readingsStored = ours.value.readings;

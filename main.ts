@@ -34,6 +34,8 @@ import { seriesSpec } from './processing/stats/series';
 import { areaOzone } from './processing/stats/ozone';
 import { DEFAULT_TARGETS } from './processing/stats/targets';
 import { regionalView, transportView } from './processing/apportionment/views';
+import { forecastView, trendsView } from './processing/stats/forecast-views';
+import { theilSenTrend } from './processing/stats/theil-sen';
 import { createClickHouseSeriesQueries } from './infra/clickhouse/series.clickhouse';
 import { createClickHouseExceptionalDays } from './infra/clickhouse/exceptional-days.clickhouse';
 import { pruneSupersededRevisions } from './infra/clickhouse/retention.clickhouse';
@@ -153,6 +155,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
   const statsQueries = createClickHouseStatsQueries(store);
   const seriesQueries = createClickHouseSeriesQueries(store);
   const exceptionalDays = createClickHouseExceptionalDays(store);
+  const targets = { file: config.targets ?? [], defaults: DEFAULT_TARGETS };
   const versionAt = (day: string) => stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
   return {
     logger,
@@ -169,8 +172,10 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
       transport: (q, range) => transportView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
     },
     compliance: (q) =>
-      areaCompliance({ queries: statsQueries, versions: () => stations.versions(), targets: { file: config.targets ?? [], defaults: DEFAULT_TARGETS }, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
-    ozone: (q) => areaOzone({ series: seriesQueries, versions: () => stations.versions() }, q),
+      areaCompliance({ queries: statsQueries, versions: () => stations.versions(), targets, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
+    ozone: (q) => areaOzone({ series: seriesQueries, versions: () => stations.versions(), trend: (monthly) => theilSenTrend(monthly) }, q),
+    forecast: (q) => forecastView({ series: seriesQueries, versions: () => stations.versions(), targets }, q),
+    trends: (q) => trendsView({ series: seriesQueries, versions: () => stations.versions(), targets }, q),
     series: async (q, range) => seriesQueries.page(seriesSpec(q, range, await stations.versions()), q.format),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },
   };

@@ -30,6 +30,8 @@ import { ozoneRoutes } from './routes/ozone.routes';
 import { dashboardRoutes } from './routes/dashboard.routes';
 import { exceptionalDaysRoutes } from './routes/exceptional-days.routes';
 import { apportionmentRoutes, type ApportionmentViews } from './routes/apportionment.routes';
+import { forecastRoutes } from './routes/forecast.routes';
+import type { ForecastQuery, ForecastResponse, TrendsQuery, TrendsResponse } from '../schemas/api/forecast';
 import type { OzoneQuery, OzoneResponse } from '../schemas/api/ozone';
 import type { SeriesQuery } from '../schemas/api/series';
 import type { SeriesPage } from '../processing/stats/stats-queries';
@@ -56,6 +58,8 @@ export interface AppDeps {
   ozone?: (q: OzoneQuery) => Promise<OzoneResponse>;
   exceptionalDays?: ExceptionalDayStore;
   apportionment?: ApportionmentViews;
+  forecast?: (q: ForecastQuery) => Promise<ForecastResponse>;
+  trends?: (q: TrendsQuery) => Promise<TrendsResponse>;
   /** The dashboard page at `/` (default on). */
   dashboard?: boolean;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
@@ -98,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.series) await app.register(seriesRoutes, { series: deps.series });
   if (deps.ozone) await app.register(ozoneRoutes, { ozone: deps.ozone });
   if (deps.apportionment) await app.register(apportionmentRoutes, { views: deps.apportionment });
+  if (deps.forecast && deps.trends) await app.register(forecastRoutes, { forecast: deps.forecast, trends: deps.trends });
   if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
   if (deps.metrics && deps.scorecards && deps.stations) {
     const scorecardDeps = { scorecards: deps.scorecards, stations: deps.stations };

@@ -29,6 +29,8 @@ describe('OpenAPI document', () => {
       ozone: never,
       exceptionalDays: { list: never, record: never },
       apportionment: { regional: never, transport: never },
+      forecast: never,
+      trends: never,
     });
     const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
     await app.close();
@@ -43,6 +45,7 @@ describe('OpenAPI document', () => {
       '/v1/centres/{centre}/scorecard',
       '/v1/changes',
       '/v1/compliance',
+      '/v1/compliance/forecast',
       '/v1/exceptional-days',
       '/v1/feeds',
       '/v1/ozone',
@@ -50,6 +53,7 @@ describe('OpenAPI document', () => {
       '/v1/rejects',
       '/v1/series',
       '/v1/stations',
+      '/v1/trends',
     ]);
     // Valid OpenAPI 3.1 by the specification's own JSON schema.
     const result = await new Validator().validate(doc as never);

@@ -31,9 +31,9 @@ export const zTrendResult = z.object({
   lowerPercent: z.number(),
   upperPercent: z.number(),
   intercept: z.number(),
-  pValue: z.number(),
+  pValue: z.number().describe('Mann–Kendall test of no trend, corrected for autocorrelation'),
   n: z.number().int().describe('Months used'),
-  blockLength: z.number().int().describe('Months per bootstrap block (allows for autocorrelation)'),
+  autocorrelation: z.number().describe('Lag-1 autocorrelation of the residuals that widened the interval'),
   deseasonalised: z.boolean(),
   projectedYear: z.number().nullable().describe('When the fitted line reaches the target, if it heads there'),
 });

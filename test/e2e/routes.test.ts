@@ -33,7 +33,7 @@ const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000
 const SH = encodeURIComponent('上海');
 
 /** A valid call of every route (method, path with query, body?). */
-const CALLS: Record<string, { method?: string; url: string; body?: unknown; key?: 'coordinator' | 'shanghai' }> = {
+const CALLS: Record<string, { method?: string; url: string; body?: unknown; key?: 'coordinator' | 'shanghai'; status?: number }> = {
   '/healthz': { url: '/healthz' },
   '/readyz': { url: '/readyz' },
   '/v1/feeds': { url: '/v1/feeds' },
@@ -46,6 +46,10 @@ const CALLS: Record<string, { method?: string; url: string; body?: unknown; key?
   '/v1/series': { url: `/v1/series?level=city&id=${SH}&pollutant=pm25,o3&from=${monthAgo}&to=${today}&resolution=day` },
   '/v1/aqi': { url: `/v1/aqi?level=city&id=${SH}&date=${today}` },
   '/v1/compliance': { url: `/v1/compliance?level=city&id=${SH}&year=${today.slice(0, 4)}` },
+  '/v1/compliance/forecast': { url: `/v1/compliance/forecast?level=city&id=${SH}&year=${today.slice(0, 4)}` },
+  // A fresh instance holds two days, not the 24 months a trend needs: the route answers 422 here
+  // (test/integration/forecast.test.ts has its 200 over HTTP on nine real years).
+  '/v1/trends': { url: `/v1/trends?level=city&id=${SH}&from=${monthAgo}&to=${today}`, status: 422 },
   '/v1/ozone': { url: `/v1/ozone?level=province&id=shanghai&from=${monthAgo}&to=${today}` },
   '/v1/exceptional-days': { method: 'POST', url: '/v1/exceptional-days', key: 'coordinator', body: [{ city: '上海', day: today, source: 'routes test' }] },
   '/v1/apportionment/regional': { url: `/v1/apportionment/regional?city=${SH}&from=${monthAgo}&to=${today}` },
@@ -66,7 +70,12 @@ describe('every route over real HTTP on a running instance', () => {
     // Every documented route has a call here (a new route must add one).
     expect(routes.filter((r) => !CALLS[r])).toEqual([]);
     for (const route of routes) {
-      const res = await call(CALLS[route] as (typeof CALLS)[string]);
+      const c = CALLS[route] as (typeof CALLS)[string];
+      const res = await call(c);
+      if (c.status !== undefined) {
+        expect(res.status, route).toBe(c.status);
+        continue;
+      }
       expect(res.status, `${route}: ${await res.clone().text()}`).toBeGreaterThanOrEqual(200);
       expect(res.status, `${route}: ${await res.clone().text()}`).toBeLessThan(300);
     }

@@ -10,6 +10,12 @@ import { sharedData } from './shared-data';
  * duplicate of 2013–2019) counts once.
  */
 export function consulateDailyMeans(): { day: string; value: number | null }[] {
+  const hours = consulateHours();
+  return dailyOf(hours);
+}
+
+/** The valid hours, keyed `YYYY-MM-DD|HH` (HH the local start hour as the file writes it). */
+export function consulateHours(): Map<string, number> {
   const hours = new Map<string, number>();
   for (let y = 2013; y <= 2021; y++) {
     const rows = parse(readFileSync(sharedData(`us_consulate_shanghai/Shanghai_PM2.5_${y}_YTD.csv`)), { columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
@@ -21,6 +27,10 @@ export function consulateDailyMeans(): { day: string; value: number | null }[] {
       hours.set(key, v);
     }
   }
+  return hours;
+}
+
+function dailyOf(hours: Map<string, number>): { day: string; value: number | null }[] {
   const perDay = new Map<string, number[]>();
   for (const [key, v] of hours) {
     const day = key.slice(0, 10);

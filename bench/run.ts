@@ -108,6 +108,18 @@ async function ingestBench(store: StoreConnection, dir: string): Promise<void> {
   const ref = await measured(() => store.client.command({ query: `INSERT INTO bench_ingest.ref SELECT * FROM file('${file}', 'JSONEachRow')` }));
   const oursRate = readings.length / (ours.ms / 1000);
   const refRate = readings.length / (ref.ms / 1000);
+  // The latest-value path next to the as-of path (issue 11: history must not slow the current answer).
+  const series = createClickHouseSeriesQueries(s);
+  const versions = [list];
+  const spec = (asOf?: string) =>
+    seriesSpec(
+      { level: 'station', id: stations.map((x) => x.code), pollutant: ['pm25', 'o3'], from: new Date(start).toISOString(), to: new Date(start + hours * HOUR).toISOString(), resolution: 'day', format: 'json', limit: 1_000_000, referenceState: true, incomplete: false, asOf },
+      { fromMs: start, toMs: start + hours * HOUR },
+      versions,
+    );
+  const latest = await timesOf(5, () => series.page(spec(), 'json'));
+  const asOf = await timesOf(5, () => series.page(spec(new Date().toISOString()), 'json'));
+  note(`station daily series of ${stations.length} stations × ${hours / 24} days: current values vs asOf (rebuilt from revisions)`, `current p50 ${fmt(latest.p50)} ms`, `asOf p50 ${fmt(asOf.p50)} ms`, `${(asOf.p50 / latest.p50).toFixed(2)}×`, 'the latest-value path reads the readings table alone');
   note(`ingest, embedded (in-process bus → QC → revision check → store), ${fmt(readings.length)} readings`, `${fmt(oursRate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * oursRate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(ours.peakRssMb)} MB`);
 }
 

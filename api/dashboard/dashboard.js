@@ -11,8 +11,10 @@
       pm25Title: 'PM2.5 年均浓度（年初至今）与目标', pm25Note: '各城市年初至今 PM2.5 日均值的平均（未满324个有效日时为暂定值）；横线为 {target} µg/m³ 目标（{rule}）。',
       mapTitle: '站点 PM2.5 日均值', mapNote: '按站点坐标绘制（不含行政边界）；颜色为最近一日 PM2.5 日均值。',
       tableTitle: '城市达标情况（年初至今，暂定）', city: '城市', province: '省份', ytd: '年均', days: '有效日', target: '目标', status: '状态',
-      meets: '达标', exceeds: '超标', noData: '无数据',
+      meets: '达标', exceeds: '超标', noData: '无数据', forecast: '年末预测',
+      verdicts: { met: '已达标', 'not met': '未达标', 'on track': '有望达标', 'at risk': '存在风险', 'off track': '难以达标', unknown: '数据不足' },
       deliveryTitle: '各中心数据报送（近24小时）', deliveryNote: '获取率：有效值占应有值之比；时效：整点结束至发布的分钟数。', stations: '站点', capture: '获取率', p50: '时效中位数（分钟）', p90delay: '时效P90（分钟）', withinHour: '1小时内', rejects: '拒收',
+      regionalTitle: '{city} PM2.5：区域背景与本地增量（近30天）', regionalNote: '城市增量法：背景为{method}，本地增量 = 城市均值 − 背景。', controlMethod: '本市对照点', percentileMethod: '周边50公里内站点逐时第10百分位', background: '区域背景', increment: '本地增量', localShare: '本地占比',
       feedsTitle: '数据源状态', feed: '数据源', lastSuccess: '最近成功', lag: '滞后（分钟）', errors: '错误',
       year: '年份', validDays: '有效日', exceedanceDays: '超标日', p90Year: 'P90', warmP90: '暖季P90（4–9月）',
       footer: '数据为实时发布值，未经审核。', regionYrd: '长三角（41城）', regionYrd31: '长三角（31城）',
@@ -26,8 +28,10 @@
       pm25Title: 'PM2.5 annual mean (year to date) against the target', pm25Note: 'Mean of each city’s PM2.5 daily means this year so far (provisional until 324 valid days); line: the {target} µg/m³ target ({rule}).',
       mapTitle: 'Station PM2.5 daily means', mapNote: 'Stations at their coordinates (no administrative boundaries); colour: the latest day’s PM2.5 mean.',
       tableTitle: 'Cities against the target (year to date, provisional)', city: 'City', province: 'Province', ytd: 'Mean', days: 'Valid days', target: 'Target', status: 'Status',
-      meets: 'meets', exceeds: 'above', noData: 'no data',
+      meets: 'meets', exceeds: 'above', noData: 'no data', forecast: 'Year-end forecast',
+      verdicts: { met: 'met', 'not met': 'not met', 'on track': 'on track', 'at risk': 'at risk', 'off track': 'off track', unknown: 'too little data' },
       deliveryTitle: 'Centre delivery (last 24 hours)', deliveryNote: 'Capture: valid values over those expected; timeliness: minutes from the hour’s end to publication.', stations: 'Stations', capture: 'Capture', p50: 'Median delay (min)', p90delay: 'P90 delay (min)', withinHour: 'Within an hour', rejects: 'Rejects',
+      regionalTitle: '{city} PM2.5: regional background and local increment (last 30 days)', regionalNote: 'Urban-increment method: background from {method}; local increment = city mean − background.', controlMethod: 'the city’s control stations', percentileMethod: 'the hourly 10th percentile of stations within 50 km', background: 'Regional background', increment: 'Local increment', localShare: 'Local share',
       feedsTitle: 'Feed health', feed: 'Feed', lastSuccess: 'Last success', lag: 'Lag (min)', errors: 'Errors',
       year: 'Year', validDays: 'Valid days', exceedanceDays: 'Exceedance days', p90Year: 'P90', warmP90: 'Warm-season P90 (Apr–Sep)',
       footer: 'Real-time provisional data, not yet audited.', regionYrd: 'YRD (41 cities)', regionYrd31: 'YRD (31 cities)',
@@ -135,13 +139,35 @@
         series: [{ name: 'PM2.5', type: 'bar', data: values.map(function (v) { return { value: v, itemStyle: { color: v !== null && v > target ? '#d9534f' : '#2e7d32' } }; }),
           markLine: { symbol: 'none', lineStyle: { color: '#12355b', type: 'dashed' }, data: [{ yAxis: target }] } }],
       });
-      fill(document.getElementById('pm25-table'), [t('city'), t('province'), t('ytd'), t('days'), t('target'), t('status')], cities.map(function (c, i) {
-        var r = byCity[c.city];
-        var v = values[i];
-        var status = el('span', { class: v === null ? 'warn' : v <= target ? 'ok' : 'bad' }, v === null ? t('noData') : v <= target ? t('meets') : t('exceeds'));
-        return [c.city, t('provinces')[c.province] || c.province, v === null ? '—' : v, r ? r.nValid : 0, target, status];
-      }));
+      return forecasts(cities).then(function (fc) {
+        state.data.forecasts = fc;
+        fill(document.getElementById('pm25-table'), [t('city'), t('province'), t('ytd'), t('days'), t('target'), t('status'), t('forecast')], cities.map(function (c, i) {
+          var r = byCity[c.city];
+          var v = values[i];
+          var f = fc[c.city];
+          var status = el('span', { class: v === null ? 'warn' : v <= target ? 'ok' : 'bad' }, v === null ? t('noData') : v <= target ? t('meets') : t('exceeds'));
+          var cls = !f ? 'warn' : f.verdict === 'met' || f.verdict === 'on track' ? 'ok' : f.verdict === 'unknown' || f.verdict === 'at risk' ? 'warn' : 'bad';
+          var verdict = el('span', { class: cls, 'data-verdict': f ? f.verdict : '' }, f ? t('verdicts')[f.verdict] + (f.probability !== null && f.verdict !== 'met' && f.verdict !== 'not met' ? ' (' + Math.round(f.probability * 100) + ' %)' : '') : '—');
+          return [c.city, t('provinces')[c.province] || c.province, v === null ? '—' : v, r ? r.nValid : 0, f && f.target.value !== null ? f.target.value : target, status, verdict];
+        }));
+      });
     });
+  }
+
+  /** Each city's forecast against its own target, four requests at a time. */
+  function forecasts(cities) {
+    var out = {};
+    var queue = cities.slice();
+    state.queries.forecast = '/v1/compliance/forecast?level=city&year=' + year + '&id=';
+    function next() {
+      var c = queue.shift();
+      if (!c) return Promise.resolve();
+      return fetch(state.queries.forecast + encodeURIComponent(c.city)).then(function (r) { return r.ok ? r.json() : null; }).then(function (f) {
+        if (f) out[c.city] = f;
+        return next();
+      });
+    }
+    return Promise.all([next(), next(), next(), next()]).then(function () { return out; });
   }
 
   function drawMap(stations) {
@@ -162,6 +188,32 @@
         visualMap: { min: 0, max: 150, dimension: 2, orient: 'horizontal', left: 'center', bottom: 0, calculable: true, inRange: { color: ['#2e7d32', '#f9d423', '#ff7e00', '#c62828', '#7e0023'] } },
         grid: { bottom: 80 },
         series: [{ type: 'scatter', symbolSize: 8, data: points }],
+      });
+    });
+  }
+
+  /** The local-vs-regional split of the chosen city (上海 when a larger area is chosen). */
+  function drawRegional(area, stations) {
+    var city = area.level === 'city' ? area.id : '上海';
+    var hasControl = stations.some(function (s) { return s.city === city && s.control; });
+    var method = hasControl ? 'control' : 'percentile';
+    var url = '/v1/apportionment/regional?city=' + encodeURIComponent(city) + '&resolution=day&method=' + method + '&from=' + cstDay(Date.now() - 29 * DAY) + '&to=' + today;
+    state.queries.regional = url;
+    document.getElementById('regional-title').textContent = t('regionalTitle').replace('{city}', city);
+    document.getElementById('regional-note').textContent = t('regionalNote').replace('{method}', t(hasControl ? 'controlMethod' : 'percentileMethod'));
+    return getJson(url).then(function (r) {
+      state.data.regional = r;
+      var round = function (x) { return Math.round(x * 10) / 10; };
+      chart('regional-chart').setOption({
+        tooltip: { trigger: 'axis' },
+        legend: { data: [t('background'), t('increment'), t('localShare')] },
+        xAxis: { type: 'category', data: r.periods.map(function (p) { return p.period; }) },
+        yAxis: [{ type: 'value', name: 'µg/m³' }, { type: 'value', name: '%', max: 100, min: -50 }],
+        series: [
+          { name: t('background'), type: 'bar', stack: 'pm', data: r.periods.map(function (p) { return round(p.background); }), itemStyle: { color: '#7a9cc6' } },
+          { name: t('increment'), type: 'bar', stack: 'pm', data: r.periods.map(function (p) { return round(p.increment); }), itemStyle: { color: '#e07b39' } },
+          { name: t('localShare'), type: 'line', yAxisIndex: 1, data: r.periods.map(function (p) { return Math.round(p.localShare * 1000) / 10; }) },
+        ],
       });
     });
   }
@@ -210,7 +262,7 @@
       select.value = chosen;
       var parts = chosen.split(':');
       var area = { level: parts[0], id: parts.slice(1).join(':') };
-      return Promise.all([drawOzone(area), drawPm25(cities), drawMap(list.stations), drawFeeds(), drawDelivery()]);
+      return Promise.all([drawOzone(area), drawPm25(cities), drawRegional(area, list.stations), drawMap(list.stations), drawFeeds(), drawDelivery()]);
     }).then(function () {
       state.ready = true;
       state.error = null;

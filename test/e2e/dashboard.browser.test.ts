@@ -97,6 +97,19 @@ describe('the dashboard in headless Chromium on a running instance fed by the si
       expect(p.value).toEqual([st?.lon, st?.lat, round1(latest.get(code)?.value as number)]);
     }
 
+    // The local-vs-regional split: background and increment bars as the regional view gives them.
+    const regional = await getJson<{ periods: { period: string; background: number; increment: number }[] }>(s.queries.regional as string);
+    const split = await chartOption('regional-chart');
+    expect(split.xAxis[0]?.data).toEqual(regional.periods.map((p) => p.period));
+    expect(split.series[0]?.data).toEqual(regional.periods.map((p) => round1(p.background)));
+    expect(split.series[1]?.data).toEqual(regional.periods.map((p) => round1(p.increment)));
+    expect(regional.periods.length).toBeGreaterThan(0);
+    // The forecast column shows each city's verdict from /v1/compliance/forecast.
+    const verdicts = await page.locator('#pm25-table [data-verdict]').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
+    expect(verdicts).toHaveLength(41);
+    const first = (await page.locator('#pm25-table tr:nth-child(2) td:first-child').textContent()) as string;
+    const f = await getJson<{ verdict: string }>(`${s.queries.forecast as string}${encodeURIComponent(first)}`);
+    expect(verdicts[0]).toBe(f.verdict);
     // Feed health lists the four feeds; the centres' delivery table shows the summary's capture.
     expect(await page.locator('#feeds-table tr').count()).toBe(5);
     const delivery = await getJson<{ centres: { capture: number | null }[] }>(s.queries.delivery as string);

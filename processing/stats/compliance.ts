@@ -7,7 +7,7 @@ import { compositeIndex, dayCounts } from './composite';
 import { regimeOfDay } from './standards';
 import type { TargetRule } from '../../schemas/targets';
 import { DEFAULT_TARGETS, judgeTarget, targetsFor, type TargetVerdict } from './targets';
-import type { DailyStatistic, StatsQueries } from './stats-queries';
+import type { DailyStatistic, StationDay, StatsQueries } from './stats-queries';
 
 export interface ComplianceDeps {
   queries: StatsQueries;
@@ -114,6 +114,8 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   const hourly = stationDays.filter((d) => d.valid && d.statistic !== 'o3_mda8');
   const hours = hourly.reduce((n, d) => n + d.nValid, 0);
   const targets = await judgeTargets(deps, q, pollutants, days);
+  const rank = q.rank ? await rankAmongPeers(deps, q, versionAt, composite.index, annualOf) : null;
+  const regimeParts = partsOfRegimes(q, stationDays, versionAt, cityNames);
   return {
     level: q.level,
     id: q.id,
@@ -126,6 +128,8 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     complies: verdicts.includes(null) ? null : verdicts.every(Boolean),
     composite: { index: composite.index, primary: composite.primary, missing: composite.missing },
     days,
+    rank,
+    regimeParts,
     excludingExceptional,
     status: q.status,
     auditedShare: hours > 0 ? hourly.reduce((n, d) => n + d.nAudited, 0) / hours : null,
@@ -198,4 +202,88 @@ async function judgeTargets(deps: ComplianceDeps, q: ComplianceQuery, pollutants
     out.push(judgeTarget(rule, valueOf(rule.indicator, pollutants, days), base));
   }
   return out;
+}
+
+/**
+ * The area's position among its peers by the composite index (issue 5 §2; lower is cleaner, as
+ * MEE ranks): a station among its city's stations, a city among all the list's cities, a province
+ * among the four. One station-daily query covers every peer.
+ */
+async function rankAmongPeers(
+  deps: ComplianceDeps,
+  q: ComplianceQuery,
+  versionAt: (day: string) => StationListVersion | undefined,
+  mine: number | null,
+  annualOf: (days: readonly AreaDay[]) => AnnualStatistic[],
+): Promise<ComplianceResponse['rank']> {
+  if (q.level === 'region') return null;
+  const yearEnd = `${q.year}-12-31`;
+  const list = (versionAt(yearEnd)?.stations ?? []).filter((s) => !s.stopped);
+  const self = stationsOfArea(list, q.level, q.id);
+  const peerStations = q.level === 'station' ? list.filter((s) => s.city === self[0]?.city) : list;
+  const stationDays = await deps.queries.stationDaily({ stations: peerStations.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf), auditedOnly: q.status === 'audited' });
+  const indexOf = (stats: AnnualStatistic[]): number | null => compositeIndex(Object.fromEntries(stats.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null]))).index;
+  let indexes: number[];
+  let peers: string;
+  if (q.level === 'station') {
+    indexes = peerStations.map((st) => indexOf(annualOf(stationDays.flatMap((d) => (d.station === st.code && d.valid && d.value !== null ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }] : []))))).filter((x): x is number => x !== null);
+    peers = `the stations of ${self[0]?.city ?? ''}`;
+  } else {
+    const cities = cityDays(stationDays, versionAt);
+    const cityNames = [...new Set(list.map((s) => s.city))];
+    const perCity = new Map(cityNames.map((c) => [c, annualOf(cities.filter((d) => d.area === c))]));
+    if (q.level === 'city') {
+      indexes = [...perCity.values()].map(indexOf).filter((x): x is number => x !== null);
+      peers = `the ${cityNames.length} cities of the station list`;
+    } else {
+      const provinces = ['shanghai', 'jiangsu', 'zhejiang', 'anhui'];
+      indexes = provinces
+        .map((p) => indexOf(meanOfCityStatistics([...new Set(list.filter((s) => s.province === p).map((s) => s.city))].map((c) => perCity.get(c) ?? []))))
+        .filter((x): x is number => x !== null);
+      peers = 'the four provinces';
+    }
+  }
+  return { by: 'composite index', position: mine === null ? null : 1 + indexes.filter((x) => x < mine).length, of: indexes.length, peers };
+}
+
+/**
+ * A year that straddles the change of regime (2026: GB 3095-2012 to 2026-02-28, GB 3095-2026 from
+ * 2026-03-01) reported in parts, each under its own limits: the part's mean and percentile of the
+ * area's daily values (a province or region: the mean of its cities'), judged indicatively since
+ * a part cannot meet the 324-day rule.
+ */
+function partsOfRegimes(
+  q: ComplianceQuery,
+  stationDays: readonly StationDay[],
+  versionAt: (day: string) => StationListVersion | undefined,
+  cityNames: ReadonlySet<string>,
+): ComplianceResponse['regimeParts'] {
+  const changeover = '2026-03-01';
+  if (`${q.year}-01-01` >= changeover || `${q.year}-12-31` < changeover) return null;
+  const parts = [
+    { from: `${q.year}-01-01`, to: '2026-02-28', regime: '2012' as const },
+    { from: changeover, to: `${q.year}-12-31`, regime: '2026' as const },
+  ];
+  const areaDays: AreaDay[] =
+    q.level === 'station'
+      ? stationDays.flatMap((d) => (d.valid && d.value !== null ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }] : []))
+      : cityDays(stationDays, versionAt).filter((c) => cityNames.has(c.area));
+  const groups = q.level === 'station' ? [...new Set(areaDays.map((d) => d.area))] : [...cityNames];
+  return parts.map((part) => {
+    const pollutants = (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) => {
+      const perGroup = groups.map((g) => {
+        const days = areaDays.filter((d) => d.area === g && d.day >= part.from && d.day <= part.to && d.statistic === ANNUAL_ITEMS[p].daily).map((d) => ({ day: d.day, value: d.value }));
+        return annualStatistic(p, q.year, days, part.regime);
+      });
+      const withData = perGroup.filter((s) => s.nValid > 0);
+      const avg = (xs: (number | null)[]): number | null => {
+        const v = xs.filter((x): x is number => x !== null);
+        return v.length ? roundGbt8170(v.reduce((a, b) => a + b, 0) / v.length, p === 'co' ? 1 : 0) : null;
+      };
+      const mean = avg(withData.map((s) => s.mean));
+      const pv = avg(withData.map((s) => s.percentile.value));
+      return { pollutant: p, nValid: perGroup.length ? Math.min(...perGroup.map((s) => s.nValid)) : 0, mean, percentile: { p: ANNUAL_ITEMS[p].percentile, value: pv }, complies: withData.length ? judgeAnnual(p, mean, pv, part.regime) : null };
+    });
+    return { ...part, pollutants };
+  });
 }

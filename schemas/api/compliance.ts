@@ -9,6 +9,7 @@ export const zComplianceQuery = z
     year: z.coerce.number().int().min(2013).max(2100),
     asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
     status: z.enum(['all', 'audited']).default('all').describe('audited: from audited values only, as official annual statistics are'),
+    rank: z.enum(['true', 'false']).default('false').transform((s) => s === 'true').describe('Also rank the area among its peers (a station in its city, a city among the region’s cities, a province among the four) by the composite index'),
   })
   .strict();
 export type ComplianceQuery = z.infer<typeof zComplianceQuery>;
@@ -66,6 +67,26 @@ export const zComplianceResponse = z.object({
     .nullable()
     .describe('The same year without the recorded dust (exceptional) days, as official releases report both ways; null when none are recorded'),
   days: zDays,
+  rank: z
+    .object({
+      by: z.literal('composite index'),
+      position: z.number().int().nullable().describe('1 = cleanest; ties share a position; null when the area has no valid index'),
+      of: z.number().int().describe('Peers with a valid index'),
+      peers: z.string().describe('Who the area is ranked among'),
+    })
+    .nullable()
+    .describe('With rank=true (null for a region)'),
+  regimeParts: z
+    .array(
+      z.object({
+        from: z.string(),
+        to: z.string(),
+        regime: z.enum(['2012', '2026']),
+        pollutants: z.array(z.object({ pollutant: z.string(), nValid: z.number().int(), mean: z.number().nullable(), percentile: z.object({ p: z.number(), value: z.number().nullable() }), complies: z.boolean().nullable() })),
+      }),
+    )
+    .nullable()
+    .describe('A year that straddles a change of regime (2026): each part under its own rules, indicative (a part cannot meet the 324-day rule); the annual verdict above uses the rules in force at the year’s end'),
   method: z.string().describe('How the area values were formed'),
   status: z.enum(['all', 'audited']),
   auditedShare: z.number().nullable().describe('Share of the hourly values behind the statistics that are audited'),

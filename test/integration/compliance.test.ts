@@ -110,4 +110,39 @@ describe('GET /v1/compliance (hand-computed)', () => {
     const other = await get(`level=city&id=${encodeURIComponent('上海')}&year=2022`);
     expect(other.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({ target: 35, value: null, met: null });
   });
+
+  it('ranks an area among its peers by the composite index', async () => {
+    // 1141A (PM2.5 30, NO2 30) is cleaner than 1142A (40, 50) on every pollutant: 1st and 2nd of 2.
+    const a = await get('level=station&id=1141A&year=2023&rank=true');
+    const b = await get('level=station&id=1142A&year=2023&rank=true');
+    expect(a.rank).toMatchObject({ by: 'composite index', position: 1, of: 2 });
+    expect(b.rank).toMatchObject({ position: 2, of: 2 });
+    expect((a.composite.index as number) < (b.composite.index as number)).toBe(true);
+    // 上海 is the only city with a valid index here.
+    expect((await get(`level=city&id=${encodeURIComponent('上海')}&year=2023&rank=true`)).rank).toMatchObject({ position: 1, of: 1 });
+    expect((await get(`level=city&id=${encodeURIComponent('上海')}&year=2023`)).rank).toBeNull();
+  });
+
+  it('reports 2026 in its two regimes, and the annual verdict under the rules at the year’s end', async () => {
+    // 1143A PM2.5: 40 in January–February 2026, 28 from 1 March: (59·40 + 306·28)/365 = 29.9 → 30.
+    const start = Date.parse('2026-01-01T01:00:00+08:00');
+    const readings = Array.from({ length: 365 * 24 }, (_, i) => {
+      const t = start + i * HOUR;
+      const day = new Date(t - HOUR + 8 * HOUR).toISOString().slice(0, 10);
+      return aReading({ station: '1143A', pollutant: 'pm25', value: day < '2026-03-01' ? 40 : 28, time: new Date(t).toISOString(), arrivedAt: '2027-01-02T00:00:00Z' });
+    });
+    const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+    await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(10_000 + i) })) });
+    const r = await get('level=station&id=1143A&year=2026');
+    expect(r.regime).toBe('2026');
+    const pm = r.pollutants.find((p) => p.pollutant === 'pm25');
+    expect([pm?.mean, pm?.complies]).toEqual([30, true]); // 30 ≤ 30 (GB 3095-2026)
+    const parts = r.regimeParts?.map((part) => [part.regime, part.from, part.to, part.pollutants.find((p) => p.pollutant === 'pm25')?.mean, part.pollutants.find((p) => p.pollutant === 'pm25')?.complies]);
+    // Jan–Feb under 2012 (mean 40 > 35: no); March on under 2026 (28 ≤ 30, P95 28 ≤ 60: yes).
+    expect(parts).toEqual([
+      ['2012', '2026-01-01', '2026-02-28', 40, false],
+      ['2026', '2026-03-01', '2026-12-31', 28, true],
+    ]);
+    expect((await get('level=station&id=1143A&year=2025')).regimeParts).toBeNull();
+  });
 });

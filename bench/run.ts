@@ -30,6 +30,7 @@ import { regionalView } from '../processing/apportionment/views';
 import { areaCompliance } from '../processing/stats/compliance';
 import { areaOzone } from '../processing/stats/ozone';
 import { seriesSpec } from '../processing/stats/series';
+import { forecastView } from '../processing/stats/forecast-views';
 import type { Reading } from '../schemas/reading';
 import { POLLUTANTS } from '../schemas/pollutant';
 
@@ -192,6 +193,8 @@ async function queryBench(store: StoreConnection): Promise<void> {
     dashboard: false,
     series: async (q, r) => series.page(seriesSpec(q, r, await versions()), q.format),
     compliance: (q) => areaCompliance({ queries: stats, versions }, q),
+    forecast: (q) => forecastView({ series, versions }, q),
+    trends: async () => Promise.reject(new Error('not benchmarked')),
     ozone: (q) => areaOzone({ series, versions }, q),
     apportionment: { regional: (q, r) => regionalView({ series, versions }, q, r), transport: async () => Promise.reject(new Error('not benchmarked')) },
   });
@@ -221,6 +224,19 @@ async function queryBench(store: StoreConnection): Promise<void> {
       `SELECT avg(cv), quantileExactInclusive(0.95)(cv) FROM (SELECT day, avg(v) AS cv FROM (SELECT toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS day, station, avg(value) AS v, count() AS n
          FROM ${t.readings} FINAL WHERE pollutant = 'pm25' AND valid AND ${cityOf} = '南京' AND station NOT IN (${controls}) AND time > '2024-12-31 16:00:00' AND time <= '2025-12-31 16:00:00'
          GROUP BY day, station HAVING n >= 20) GROUP BY day)`,
+    ],
+    [
+      '/v1/compliance with rank=true: every city of the list computed for one year',
+      `/v1/compliance?level=city&id=${encodeURIComponent('南京')}&year=2025&rank=true`,
+      `SELECT city, avg(cv), quantileExactInclusive(0.95)(cv) FROM (SELECT city, day, avg(v) AS cv FROM (SELECT ${cityOf} AS city, toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS day, station, avg(value) AS v, count() AS n
+         FROM ${t.readings} FINAL WHERE pollutant = 'pm25' AND valid AND station NOT IN (${controls}) AND time > '2024-12-31 16:00:00' AND time <= '2025-12-31 16:00:00'
+         GROUP BY city, day, station HAVING n >= 20) GROUP BY city, day) GROUP BY city`,
+    ],
+    [
+      '/v1/compliance/forecast, one city, mid-year, with its earlier years',
+      `/v1/compliance/forecast?level=city&id=${encodeURIComponent('南京')}&year=2025&at=2025-06-30`,
+      `SELECT toYear(day) AS y, day <= toDate(concat(toString(toYear(day)), '-06-30')) AS before, avg(cv) FROM (SELECT day, avg(v) AS cv FROM (SELECT toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS day, station, avg(value) AS v, count() AS n
+         FROM ${t.readings} FINAL WHERE pollutant = 'pm25' AND valid AND ${cityOf} = '南京' AND station NOT IN (${controls}) GROUP BY day, station HAVING n >= 20) GROUP BY day) GROUP BY y, before`,
     ],
     [
       '/v1/ozone, region yrd, one year',

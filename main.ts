@@ -26,12 +26,14 @@ import { createKafkaDeadLetterSink, createKafkaReadingSink } from './infra/kafka
 import { createKafkaReadingSource } from './infra/kafka/reading-source.kafka';
 import { ensureTopics, topicsFor } from './infra/kafka/topics';
 import type { Logger } from './infra/logger';
-import { createProcessor, type DeadLetterSink, type Processor, type ReadingSource } from './processing';
-import { createProcessingMetrics } from './processing/metrics';
+import { createProcessor, type DeadLetterSink, type Processor, type ReadingSource, type ReadingStore } from './processing';
+import { createProcessingMetrics, type ProcessingMetrics } from './processing/metrics';
 import { areaDailyAqi } from './processing/stats/daily-aqi';
 import { areaCompliance } from './processing/stats/compliance';
 import { seriesSpec } from './processing/stats/series';
 import { areaOzone } from './processing/stats/ozone';
+import { listsForStatistics } from './processing/stats/areas';
+import type { StationListVersion } from './schemas/station';
 import { DEFAULT_TARGETS } from './processing/stats/targets';
 import { regionalView, transportView } from './processing/apportionment/views';
 import { forecastView, trendsView } from './processing/stats/forecast-views';
@@ -91,6 +93,8 @@ export async function openStore(config: Config, logger: Logger): Promise<StoreCo
 interface Bus {
   sink: ReadingSink;
   source: ReadingSource;
+  /** Every consumer of the processing group in this process (the in-process bus has one). */
+  sources?: ReadingSource[];
   deadLetters: DeadLetterSink;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -110,15 +114,19 @@ export async function openKafkaBus(config: Config, logger: Logger): Promise<Bus>
   }
   const sink = await createKafkaReadingSink(kafka, topics.raw.name);
   const dlq = await createKafkaDeadLetterSink(kafka, topics.deadLetter.name);
-  const source = createKafkaReadingSource(kafka, {
-    topic: topics.raw.name,
-    groupId: `${config.kafka.topicPrefix}.processing`,
-    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-    logger,
-  });
+  // PROCESSOR_CONSUMERS consumers of one group: the broker spreads the raw partitions over them.
+  const sources = Array.from({ length: config.kafka.consumers }, () =>
+    createKafkaReadingSource(kafka, {
+      topic: topics.raw.name,
+      groupId: `${config.kafka.topicPrefix}.processing`,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      logger,
+    }),
+  );
   return {
     sink,
-    source,
+    source: sources[0] as ReadingSource,
+    sources,
     deadLetters: dlq,
     ping: async () => void (await admin.describeCluster()),
     close: async () => {
@@ -156,7 +164,14 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
   const seriesQueries = createClickHouseSeriesQueries(store);
   const exceptionalDays = createClickHouseExceptionalDays(store);
   const targets = { file: config.targets ?? [], defaults: DEFAULT_TARGETS };
-  const versionAt = (day: string) => stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
+  // Area statistics see the lists with CITY_MEANS_INCLUDE_CONTROL_SITES applied; listings and the
+  // regional background see the real control flags.
+  const include = config.statistics.includeControlSites;
+  const statsVersions = async (): Promise<StationListVersion[]> => listsForStatistics(await stations.versions(), include);
+  const versionAt = async (day: string) => {
+    const v = await stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
+    return v && listsForStatistics([v], include)[0];
+  };
   return {
     logger,
     metrics,
@@ -172,13 +187,24 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
       transport: (q, range) => transportView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
     },
     compliance: (q) =>
-      areaCompliance({ queries: statsQueries, versions: () => stations.versions(), targets, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
-    ozone: (q) => areaOzone({ series: seriesQueries, versions: () => stations.versions(), trend: (monthly) => theilSenTrend(monthly) }, q),
-    forecast: (q) => forecastView({ series: seriesQueries, versions: () => stations.versions(), targets }, q),
-    trends: (q) => trendsView({ series: seriesQueries, versions: () => stations.versions(), targets }, q),
-    series: async (q, range) => seriesQueries.page(seriesSpec(q, range, await stations.versions()), q.format),
+      areaCompliance({ queries: statsQueries, versions: statsVersions, targets, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
+    ozone: (q) => areaOzone({ series: seriesQueries, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
+    forecast: (q) => forecastView({ series: seriesQueries, versions: statsVersions, targets }, q),
+    trends: (q) => trendsView({ series: seriesQueries, versions: statsVersions, targets }, q),
+    series: async (q, range) => seriesQueries.page(seriesSpec(q, range, await statsVersions()), q.format),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },
   };
+}
+
+/**
+ * One processor per consumer of the bus (PROCESSOR_CONSUMERS with Kafka; one on the in-process
+ * bus), sharing the store and the metrics. `done` settles when all have stopped; a crash of any
+ * rejects it.
+ */
+function startProcessors(bus: Bus, store: ReadingStore, logger: Logger, metrics: ProcessingMetrics): { processor: Processor; done: Promise<void>; stop: Stopper } {
+  const processors = (bus.sources ?? [bus.source]).map((source, i) => createProcessor({ source, store, deadLetters: bus.deadLetters, logger: logger.child({ consumer: i }), metrics }));
+  const done = Promise.all(processors.map((p) => p.run())).then(() => undefined);
+  return { processor: processors[0] as Processor, done, stop: async () => void (await Promise.all(processors.map((p) => p.stop()))) };
 }
 
 /**
@@ -219,9 +245,8 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
       bus = { ...inProcess, deadLetters: createStoreDeadLetterSink(readingStore), ping: async () => {}, close: () => inProcess.sink.close() };
     }
     stoppers.push(() => bus.close());
-    const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: bus.deadLetters, logger, metrics: createProcessingMetrics(metrics) });
-    const done = processor.run();
-    stoppers.push(() => processor.stop());
+    const { processor, done, stop: stopProcessors } = startProcessors(bus, readingStore, logger, createProcessingMetrics(metrics));
+    stoppers.push(stopProcessors);
     stoppers.push(scheduleRetention(config, store, logger));
     const feeds = await resolveFeeds(config, logger);
     if (feeds.stop) stoppers.push(feeds.stop);
@@ -256,15 +281,8 @@ export async function startProcessing(config: Config, logger: Logger): Promise<R
     stoppers.push(() => store.close());
     const bus = await openKafkaBus(config, logger);
     stoppers.push(() => bus.close());
-    const processor = createProcessor({
-      source: bus.source,
-      store: createClickHouseReadingStore(store),
-      deadLetters: bus.deadLetters,
-      logger,
-      metrics: createProcessingMetrics(metrics),
-    });
-    const done = processor.run();
-    stoppers.push(() => processor.stop());
+    const { processor, done, stop: stopProcessors } = startProcessors(bus, createClickHouseReadingStore(store), logger, createProcessingMetrics(metrics));
+    stoppers.push(stopProcessors);
     stoppers.push(scheduleRetention(config, store, logger));
     const app = await buildApp({ logger, metrics, readiness: { store: async () => void (await store.client.ping()), bus: bus.ping } });
     stoppers.push(() => app.close());

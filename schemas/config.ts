@@ -37,6 +37,10 @@ export const zEnv = z
       .describe('Prefix of the Kafka topic names. Default yrd-air'),
     KAFKA_SESSION_TIMEOUT_MS: opt(z.coerce.number({ error: 'expected milliseconds' }).int().min(6_000).max(300_000))
       .describe('Consumer session timeout: how soon a dead processor\'s partitions move to another. Default 30000'),
+    PROCESSOR_CONSUMERS: opt(z.coerce.number({ error: 'expected a number of consumers' }).int().min(1).max(6))
+      .describe('Kafka consumers of the processing group in this process (each takes its share of the 6 raw partitions). Default 1'),
+    CITY_MEANS_INCLUDE_CONTROL_SITES: opt(z.enum(['true', 'false'], { error: 'expected true or false' }))
+      .describe('Count control sites (对照点) in city means; whether MEE does is unverified (STANDARDS.md §3.3). Default false'),
     PORT: opt(
       z.coerce
         .number({ error: 'expected an integer from 0 to 65535' })
@@ -79,7 +83,9 @@ export const zEnv = z
       clientId: env.KAFKA_CLIENT_ID ?? 'yrd-air',
       topicPrefix: env.KAFKA_TOPIC_PREFIX ?? 'yrd-air',
       sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
+      consumers: env.PROCESSOR_CONSUMERS ?? 1,
     },
+    statistics: { includeControlSites: env.CITY_MEANS_INCLUDE_CONTROL_SITES === 'true' },
     http: { port: env.PORT ?? 8080, host: env.HOST ?? '0.0.0.0' },
     push: { bodyLimitBytes: env.PUSH_BODY_LIMIT_BYTES ?? 16 * 1024 * 1024, ratePerMinute: env.PUSH_RATE_PER_MINUTE ?? 120 },
     feedsFile: env.FEEDS_FILE,

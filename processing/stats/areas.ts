@@ -91,3 +91,12 @@ export function stationsOfArea(stations: readonly Station[], level: 'station' | 
     }
   });
 }
+
+/**
+ * The station lists as area statistics should see them: with CITY_MEANS_INCLUDE_CONTROL_SITES
+ * the control sites count like any station in city means (and so in provinces and regions);
+ * otherwise unchanged. Station listings and the regional background keep the real flags.
+ */
+export function listsForStatistics(versions: readonly StationListVersion[], includeControlSites: boolean): StationListVersion[] {
+  return includeControlSites ? versions.map((v) => ({ ...v, stations: v.stations.map((s) => (s.control ? { ...s, control: false } : s)) })) : [...versions];
+}

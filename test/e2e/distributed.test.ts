@@ -41,7 +41,8 @@ describe('distributed shape: ingest and processing+api as separate processes ove
       const storeDir = tmp();
       const key = issueKey(join(storeDir, 'centre-keys.json'), 'coordinator').key;
 
-      const processing = runCli(['start'], { ...common, DATA_DIR: storeDir, FEEDS_FILE: empty });
+      // Two consumers of the processing group in the one process (PROCESSOR_CONSUMERS).
+      const processing = runCli(['start'], { ...common, DATA_DIR: storeDir, FEEDS_FILE: empty, PROCESSOR_CONSUMERS: '2' });
       running.push(processing);
       const [, api] = await processing.waitForLine(/API at (http:\/\/\S+)/);
       const ingest = runCli(['ingest'], { ...common, DATA_DIR: tmp(), FEEDS_FILE: feeds });

@@ -10,6 +10,7 @@ import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
 import { areaCompliance } from '../../processing/stats/compliance';
 import { DEFAULT_TARGETS } from '../../processing/stats/targets';
+import { listsForStatistics } from '../../processing/stats/areas';
 import type { TargetRule } from '../../schemas/targets';
 import type { ComplianceResponse } from '../../schemas/api/compliance';
 import type { Pollutant } from '../../schemas/pollutant';
@@ -144,5 +145,18 @@ describe('GET /v1/compliance (hand-computed)', () => {
       ['2026', '2026-03-01', '2026-12-31', 28, true],
     ]);
     expect((await get('level=station&id=1143A&year=2025')).regimeParts).toBeNull();
+  });
+
+  it('counts control sites in city means only when configured (CITY_MEANS_INCLUDE_CONTROL_SITES)', async () => {
+    // 1146A, 上海's control site (青浦淀山湖), at PM2.5 5 all 2023.
+    const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+    await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(year('1146A', 'pm25', 5)).map((m, i) => ({ ...m, partition: 0, offset: String(50_000 + i) })) });
+    const stations = createClickHouseStationQueries(store);
+    const queries = createClickHouseStatsQueries(store);
+    const q = { level: 'city' as const, id: '上海', year: 2023, status: 'all' as const, rank: false };
+    const pm = (r: ComplianceResponse) => r.pollutants.find((p) => p.pollutant === 'pm25')?.mean;
+    // Without: (30 + 40)/2 = 35, as before. With: (30 + 40 + 5)/3 = 25.
+    expect(pm(await areaCompliance({ queries, versions: async () => listsForStatistics(await stations.versions(), false) }, q))).toBe(35);
+    expect(pm(await areaCompliance({ queries, versions: async () => listsForStatistics(await stations.versions(), true) }, q))).toBe(25);
   });
 });

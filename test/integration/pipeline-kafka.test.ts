@@ -112,4 +112,38 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     expect(letters[0]).toMatchObject({ code: 'MESSAGE_MALFORMED', key: '1141A', value: '{"v":2}', origin: { topic: topics.raw.name } });
     expect(letters[0]?.reason).toMatch(/^not a reading batch: v: /);
   });
+
+  it('shares the partitions among several consumers of one group in one process (PROCESSOR_CONSUMERS)', async () => {
+    const own = topicsFor(`test-${randomUUID().slice(0, 8)}`, { partitions: 6 });
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, own);
+    await admin.disconnect();
+    const sink = await createKafkaReadingSink(kafka, own.raw.name);
+    const dlq = await createKafkaDeadLetterSink(kafka, own.deadLetter.name);
+    const readingStore = createClickHouseReadingStore(store);
+    const before = await countRows(store, 'reading_revisions');
+    const stations = ['1143A', '1144A', '1145A', '1147A', '1148A', '1149A', '1152A', '1153A', '1154A', '1155A', '1156A', '1157A'];
+    const all = hourlyReadings({ stations, pollutants: ['pm25'], startMs: Date.UTC(2025, 7, 1, 0), hours: 24, valueOf: (s, _p, h) => Number(s.slice(0, 4)) + h / 100 });
+    await sink.publish(all);
+    // Two consumers of one group in this process, each counting the batches it handled.
+    const batches = [0, 0];
+    const runs = [0, 1].map((i) => {
+      const source = createKafkaReadingSource(kafka, { topic: own.raw.name, groupId: 'two-consumers', logger, retryBaseMs: 50, sessionTimeoutMs: 6000 });
+      const counted = { run: (onBatch: Parameters<typeof source.run>[0]) => source.run(async (b) => { batches[i]!++; await onBatch(b); }), stop: () => source.stop() };
+      const processor = createProcessor({ source: counted, store: readingStore, deadLetters: dlq, logger });
+      return { processor, done: processor.run() };
+    });
+    await waitFor(async () => (await countRows(store, 'reading_revisions')) >= before + all.length, 60_000);
+    for (const r of runs) await r.processor.stop();
+    await Promise.all(runs.map((r) => r.done));
+    await sink.close();
+    await dlq.close();
+    expect(await countRows(store, 'reading_revisions')).toBe(before + all.length);
+    const rows = await currentReadings(store, { stations, pollutants: ['pm25'] });
+    expect(rows).toHaveLength(all.length);
+    // Both consumers took a share of the six partitions.
+    expect(batches[0]).toBeGreaterThan(0);
+    expect(batches[1]).toBeGreaterThan(0);
+  }, 120_000);
 });

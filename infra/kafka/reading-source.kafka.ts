@@ -2,7 +2,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { ReadingSource, SourceBatch } from '../../processing';
 import { isRetriable } from '../errors';
 import type { Logger } from '../logger';
-import { translateKafkaError } from './kafka-errors';
+import { isTransientKafkaError, translateKafkaError } from './kafka-errors';
 
 const MAX_BACKOFF_MS = 10_000;
 
@@ -38,7 +38,8 @@ export function createKafkaReadingSource(kafka: Kafka, opts: KafkaSourceOptions)
         sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
         heartbeatInterval: 3_000,
         allowAutoTopicCreation: false,
-        retry: { restartOnFailure: async (err) => isRetriable(err) || (err as { retriable?: boolean }).retriable === true },
+        // Restart after transient failures (a broker gone, its metadata stale), stop on anything else.
+        retry: { restartOnFailure: async (err) => isRetriable(err) || isTransientKafkaError(err) },
       });
       const c = consumer;
       c.on(c.events.CRASH, ({ payload }) => {

@@ -29,6 +29,15 @@ export interface PushRequest {
 
 const VALID_FLAGS = new Set(['N']);
 
+/** A refused record as text for the reject row: cut at 2000 characters, and never a crash on a hostile shape (e.g. arrays nested thousands deep). */
+function recordText(record: unknown): string {
+  try {
+    return (JSON.stringify(record) ?? '').slice(0, 2000);
+  } catch {
+    return '(not printable: nested too deeply)';
+  }
+}
+
 /** A pushed record in the contract's shape becomes a reading, or the problem with it. */
 function fromPushed(record: unknown, index: number, centre: Centre, arrivedAt: string): Reading | RecordProblem {
   const parsed = zPushedReading.safeParse(record);
@@ -40,7 +49,7 @@ function fromPushed(record: unknown, index: number, centre: Centre, arrivedAt: s
       station: typeof r.station === 'string' ? r.station : undefined,
       field: issue?.path.join('.') || '(record)',
       reason: issue?.message ?? 'invalid record',
-      record: JSON.stringify(record) ?? '',
+      record: recordText(record),
     };
   }
   const p = parsed.data;

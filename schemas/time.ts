@@ -1,5 +1,21 @@
 import { z } from 'zod';
 
+/**
+ * The calendar fields are real: Date.parse would quietly roll 2025-02-30 over to 2 March, so the
+ * written date and time must survive a round trip at their own offset.
+ */
+function isRealInstant(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(s);
+  const ms = Date.parse(s);
+  if (!m || Number.isNaN(ms)) return false;
+  const [y, mo, d, h, mi] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const se = m[6] === undefined ? 0 : Number(m[6]);
+  // ISO 8601's 24:00 (the end of a day, as an hour-ending label 24) is allowed on the hour.
+  const endOfDay = h === 24 && mi === 0 && se === 0;
+  const check = new Date(Date.UTC(y, mo - 1, d, endOfDay ? 0 : h, mi, se));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d && check.getUTCHours() === (endOfDay ? 0 : h) && check.getUTCMinutes() === mi && check.getUTCSeconds() === se;
+}
+
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
@@ -9,7 +25,7 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[
 export const zInstant = z
   .string()
   .regex(ISO_WITH_OFFSET, 'expected an ISO 8601 instant with offset, e.g. 2025-03-01T01:00:00+08:00')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date and time')
+  .refine(isRealInstant, 'not a real date and time (e.g. 30 February, hour 25)')
   .describe('ISO 8601 instant with offset');
 export type Instant = z.infer<typeof zInstant>;
 

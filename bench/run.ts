@@ -233,10 +233,10 @@ async function queryBench(store: StoreConnection): Promise<void> {
          GROUP BY city, day, station HAVING n >= 20) GROUP BY city, day) GROUP BY city`,
     ],
     [
-      '/v1/compliance/forecast, one city, mid-year, with its earlier years',
-      `/v1/compliance/forecast?level=city&id=${encodeURIComponent('南京')}&year=2025&at=2025-06-30`,
+      '/v1/compliance/forecast, Jiangsu, mid-year, with its earlier years',
+      `/v1/compliance/forecast?level=province&id=jiangsu&year=2025&at=2025-06-30`,
       `SELECT toYear(day) AS y, day <= toDate(concat(toString(toYear(day)), '-06-30')) AS before, avg(cv) FROM (SELECT day, avg(v) AS cv FROM (SELECT toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS day, station, avg(value) AS v, count() AS n
-         FROM ${t.readings} FINAL WHERE pollutant = 'pm25' AND valid AND ${cityOf} = '南京' AND station NOT IN (${controls}) GROUP BY day, station HAVING n >= 20) GROUP BY day) GROUP BY y, before`,
+         FROM ${t.readings} FINAL WHERE pollutant = 'pm25' AND valid AND ${provinceOf.replaceAll('city', cityOf)} = 'jiangsu' AND station NOT IN (${controls}) GROUP BY day, station HAVING n >= 20) GROUP BY day) GROUP BY y, before`,
     ],
     [
       '/v1/ozone, region yrd, one year',

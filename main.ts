@@ -187,7 +187,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
       transport: (q, range) => transportView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
     },
     compliance: (q) =>
-      areaCompliance({ queries: statsQueries, versions: statsVersions, targets, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
+      areaCompliance({ queries: statsQueries, series: seriesQueries, versions: statsVersions, targets, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
     ozone: (q) => areaOzone({ series: seriesQueries, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
     forecast: (q) => forecastView({ series: seriesQueries, versions: statsVersions, targets }, q),
     trends: (q) => trendsView({ series: seriesQueries, versions: statsVersions, targets }, q),

@@ -192,7 +192,7 @@ async function queryBench(store: StoreConnection): Promise<void> {
     readiness: {},
     dashboard: false,
     series: async (q, r) => series.page(seriesSpec(q, r, await versions()), q.format),
-    compliance: (q) => areaCompliance({ queries: stats, versions }, q),
+    compliance: (q) => areaCompliance({ queries: stats, series, versions }, q),
     forecast: (q) => forecastView({ series, versions }, q),
     trends: async () => Promise.reject(new Error('not benchmarked')),
     ozone: (q) => areaOzone({ series, versions }, q),

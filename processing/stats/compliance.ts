@@ -7,7 +7,9 @@ import { compositeIndex, dayCounts } from './composite';
 import { regimeOfDay } from './standards';
 import type { TargetRule } from '../../schemas/targets';
 import { DEFAULT_TARGETS, judgeTarget, targetsFor, type TargetVerdict } from './targets';
-import type { DailyStatistic, StationDay, StatsQueries } from './stats-queries';
+import type { DailyStatistic, SeriesQueries, StationDay, StatsQueries } from './stats-queries';
+import { seriesSpec } from './series';
+import { SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas/api/series';
 
 export interface ComplianceDeps {
   queries: StatsQueries;
@@ -16,6 +18,8 @@ export interface ComplianceDeps {
   targets?: { file: readonly TargetRule[]; defaults: readonly TargetRule[] };
   /** Exceptional (dust) days per city recorded for the year: results then also come without them. */
   exceptionalDays?: (year: number) => Promise<{ city: string; day: string }[]>;
+  /** The series of issue 7: lets ranks read every city's daily values (city means in SQL) instead of every station's. */
+  series?: SeriesQueries;
 }
 
 /** The version in force on a day: the latest valid from that day or earlier, else the earliest. */
@@ -221,16 +225,17 @@ async function rankAmongPeers(
   const list = (versionAt(yearEnd)?.stations ?? []).filter((s) => !s.stopped);
   const self = stationsOfArea(list, q.level, q.id);
   const peerStations = q.level === 'station' ? list.filter((s) => s.city === self[0]?.city) : list;
-  const stationDays = await deps.queries.stationDaily({ stations: peerStations.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf), auditedOnly: q.status === 'audited' });
+  const stationDaysOf = () => deps.queries.stationDaily({ stations: peerStations.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf), auditedOnly: q.status === 'audited' });
   const indexOf = (stats: AnnualStatistic[]): number | null => compositeIndex(Object.fromEntries(stats.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null]))).index;
   let indexes: number[];
   let peers: string;
   if (q.level === 'station') {
+    const stationDays = await stationDaysOf();
     indexes = peerStations.map((st) => indexOf(annualOf(stationDays.flatMap((d) => (d.station === st.code && d.valid && d.value !== null ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }] : []))))).filter((x): x is number => x !== null);
     peers = `the stations of ${self[0]?.city ?? ''}`;
   } else {
-    const cities = cityDays(stationDays, versionAt);
     const cityNames = [...new Set(list.map((s) => s.city))];
+    const cities = deps.series && q.status !== 'audited' ? await cityDaysInSql(deps.series, await deps.versions(), cityNames, q) : cityDays(await stationDaysOf(), versionAt);
     const perCity = new Map(cityNames.map((c) => [c, annualOf(cities.filter((d) => d.area === c))]));
     if (q.level === 'city') {
       indexes = [...perCity.values()].map(indexOf).filter((x): x is number => x !== null);
@@ -286,4 +291,16 @@ function partsOfRegimes(
     });
     return { ...part, pollutants };
   });
+}
+
+/**
+ * Every city's daily values of the year from the series statement (city means formed in SQL):
+ * ~41 × 7 × 365 rows instead of every station's, for ranks.
+ */
+async function cityDaysInSql(series: SeriesQueries, versions: StationListVersion[], cities: string[], q: ComplianceQuery): Promise<AreaDay[]> {
+  const query: SeriesQuery = { level: 'city', id: cities, pollutant: ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3', 'o3_mda8'], from: `${q.year}-01-01`, to: `${q.year}-12-31`, resolution: 'day', format: 'json', limit: SERIES_MAX_LIMIT, asOf: q.asOf, referenceState: true, incomplete: false };
+  const range = { fromMs: Date.parse(`${q.year}-01-01T01:00:00+08:00`), toMs: Date.parse(`${q.year + 1}-01-01T01:00:00+08:00`) };
+  const page = await series.page(seriesSpec(query, range, versions), 'json');
+  if (page.kind !== 'rows') return [];
+  return page.rows.flatMap((r) => (r.valid && r.value !== null ? [{ area: r.id, day: r.time, statistic: (r.pollutant === 'o3' ? 'o3_1h_max' : r.pollutant) as DailyStatistic, value: r.value, n: r.nValid }] : []));
 }

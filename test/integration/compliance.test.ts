@@ -6,6 +6,7 @@ import { encodeReadings } from '../../infra/bus/reading-messages';
 import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
+import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
 import { areaCompliance } from '../../processing/stats/compliance';
@@ -47,7 +48,7 @@ beforeAll(async () => {
     { level: 'city', id: '上海', from: 2023, to: 2023, indicator: 'pm25_annual', max: 34, source: 'test: a stricter city target' },
     { level: 'province', id: 'shanghai', from: 2023, to: 2023, indicator: 'pm25_annual', relative: { baseYear: 2022, change: -0.1, baseline: 40 }, source: 'test: −10 % vs 2022' },
   ];
-  app = await buildApp({ logger: silentLogger(), readiness: {}, compliance: (q) => areaCompliance({ queries, versions: () => stations.versions(), targets: { file, defaults: DEFAULT_TARGETS } }, q) });
+  app = await buildApp({ logger: silentLogger(), readiness: {}, compliance: (q) => areaCompliance({ queries, series: createClickHouseSeriesQueries(store), versions: () => stations.versions(), targets: { file, defaults: DEFAULT_TARGETS } }, q) });
 }, 180_000);
 afterAll(async () => {
   await app?.close();
@@ -120,7 +121,14 @@ describe('GET /v1/compliance (hand-computed)', () => {
     expect(b.rank).toMatchObject({ position: 2, of: 2 });
     expect((a.composite.index as number) < (b.composite.index as number)).toBe(true);
     // 上海 is the only city with a valid index here.
-    expect((await get(`level=city&id=${encodeURIComponent('上海')}&year=2023&rank=true`)).rank).toMatchObject({ position: 1, of: 1 });
+    const viaSql = (await get(`level=city&id=${encodeURIComponent('上海')}&year=2023&rank=true`)).rank;
+    expect(viaSql).toMatchObject({ position: 1, of: 1 });
+    // The city means formed in SQL (the series) rank as those formed from station days in TypeScript.
+    const stations = createClickHouseStationQueries(store);
+    const viaStations = await areaCompliance({ queries: createClickHouseStatsQueries(store), versions: () => stations.versions() }, { level: 'city', id: '上海', year: 2023, status: 'all', rank: true });
+    expect(viaStations.rank).toEqual(viaSql);
+    const province = (await get('level=province&id=shanghai&year=2023&rank=true')).rank;
+    expect(province).toEqual((await areaCompliance({ queries: createClickHouseStatsQueries(store), versions: () => stations.versions() }, { level: 'province', id: 'shanghai', year: 2023, status: 'all', rank: true })).rank);
     expect((await get(`level=city&id=${encodeURIComponent('上海')}&year=2023`)).rank).toBeNull();
   });
 

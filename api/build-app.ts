@@ -14,7 +14,7 @@ import type { AqiQuery, AqiResponse } from '../schemas/api/aqi';
 import type { ComplianceQuery, ComplianceResponse } from '../schemas/api/compliance';
 import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
-import type { ChangeQueries, ExceptionalDayStore, RejectQueries, ScorecardQueries, StationQueries } from './ports';
+import type { ChangeQueries, ExceptionalDayStore, RejectQueries, ScorecardQueries, SpeciesStore, StationQueries } from './ports';
 import { aqiRoutes } from './routes/aqi.routes';
 import { changesRoutes } from './routes/changes.routes';
 import { complianceRoutes } from './routes/compliance.routes';
@@ -30,6 +30,7 @@ import { ozoneRoutes } from './routes/ozone.routes';
 import { dashboardRoutes } from './routes/dashboard.routes';
 import { exceptionalDaysRoutes } from './routes/exceptional-days.routes';
 import { apportionmentRoutes, type ApportionmentViews } from './routes/apportionment.routes';
+import { speciesRoutes } from './routes/species.routes';
 import { forecastRoutes } from './routes/forecast.routes';
 import type { ForecastQuery, ForecastResponse, TrendsQuery, TrendsResponse } from '../schemas/api/forecast';
 import type { OzoneQuery, OzoneResponse } from '../schemas/api/ozone';
@@ -58,6 +59,8 @@ export interface AppDeps {
   ozone?: (q: OzoneQuery) => Promise<OzoneResponse>;
   exceptionalDays?: ExceptionalDayStore;
   apportionment?: ApportionmentViews;
+  /** Speciated supersite readings: `POST /v1/species`. */
+  species?: SpeciesStore;
   forecast?: (q: ForecastQuery) => Promise<ForecastResponse>;
   trends?: (q: TrendsQuery) => Promise<TrendsResponse>;
   /** The dashboard page at `/` (default on). */
@@ -113,6 +116,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   if (deps.verifier && deps.exceptionalDays && deps.stations) {
     await app.register(exceptionalDaysRoutes, { store: deps.exceptionalDays, stations: deps.stations, verifier: deps.verifier });
+  }
+  if (deps.verifier && deps.species && deps.stations) {
+    const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };
+    await app.register(speciesRoutes, { store: deps.species, stations: deps.stations, verifier: deps.verifier, bodyLimitBytes: limits.pushBodyLimitBytes, ratePerMinute: limits.pushPerMinute });
   }
   if (deps.verifier && deps.push) {
     const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };

@@ -28,7 +28,8 @@ describe('OpenAPI document', () => {
       series: never,
       ozone: never,
       exceptionalDays: { list: never, record: never },
-      apportionment: { regional: never, transport: never },
+      apportionment: { regional: never, transport: never, factors: never },
+      species: { record: never, hourly: never },
       forecast: never,
       trends: never,
     });
@@ -38,6 +39,7 @@ describe('OpenAPI document', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz',
       '/readyz',
+      '/v1/apportionment/factors',
       '/v1/apportionment/regional',
       '/v1/apportionment/transport',
       '/v1/aqi',
@@ -52,6 +54,7 @@ describe('OpenAPI document', () => {
       '/v1/readings',
       '/v1/rejects',
       '/v1/series',
+      '/v1/species',
       '/v1/stations',
       '/v1/trends',
     ]);

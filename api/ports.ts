@@ -48,3 +48,21 @@ export interface ExceptionalDayStore {
   /** The days in force for a year (the latest record of each, unless removed). */
   list(year: number): Promise<ExceptionalDaysResponse['days']>;
 }
+
+/** A stored speciated hour of a supersite (µg/m³). */
+export interface SpeciesRow {
+  station: string;
+  species: string;
+  /** Hour-ending instant, epoch ms. */
+  timeMs: number;
+  value: number | null;
+  mdl: number | null;
+  uncertainty: number | null;
+}
+
+/** Speciated supersite readings: written by `POST /v1/species`, read by the factor analysis. */
+export interface SpeciesStore {
+  record(rows: readonly SpeciesRow[], centre: string, atMs: number): Promise<void>;
+  /** The latest value of each (species, hour) of a station in [fromMs, toMs). */
+  hourly(station: string, fromMs: number, toMs: number): Promise<SpeciesRow[]>;
+}

@@ -27,6 +27,7 @@ import { chDateTime, tablesOf } from '../infra/clickhouse/tables';
 import { createLogger } from '../infra/logger';
 import { createProcessor } from '../processing';
 import { regionalView } from '../processing/apportionment/views';
+import { factorsView } from '../processing/apportionment/factors-view';
 import { areaCompliance } from '../processing/stats/compliance';
 import { areaOzone } from '../processing/stats/ozone';
 import { seriesSpec } from '../processing/stats/series';
@@ -196,7 +197,7 @@ async function queryBench(store: StoreConnection): Promise<void> {
     forecast: (q) => forecastView({ series, versions }, q),
     trends: async () => Promise.reject(new Error('not benchmarked')),
     ozone: (q) => areaOzone({ series, versions }, q),
-    apportionment: { regional: (q, r) => regionalView({ series, versions }, q, r), transport: async () => Promise.reject(new Error('not benchmarked')) },
+    apportionment: { regional: (q, r) => regionalView({ series, versions }, q, r), transport: async () => Promise.reject(new Error('not benchmarked')), factors: (q, r) => factorsView({ series, versions }, q, r) },
   });
   const t = tablesOf('bench_query');
   const get = async (url: string): Promise<void> => {
@@ -260,6 +261,18 @@ async function queryBench(store: StoreConnection): Promise<void> {
     const ref = await timesOf(runs, () => hand(sql));
     note(what, `p50 ${fmt(ours.value.p50)} ms, p95 ${fmt(ours.value.p95)} ms`, `p50 ${fmt(ref.p50)} ms, p95 ${fmt(ref.p95)} ms (hand-written SQL)`, `${(ours.value.p50 / ref.p50).toFixed(2)}×`, `peak RSS ${fmt(peak)} MB`);
   }
+  // Factors (issue 6): a year of one province's hourly data; a new seed each call, so no cache.
+  let seed = 100;
+  const factorsUrl = '/v1/apportionment/factors?level=province&id=shanghai&from=2025-01-01&to=2025-12-31&factors=5';
+  const fullFactors = await measured(() => timesOf(3, () => get(`${factorsUrl}&seed=${seed++}`)));
+  const oneStart = await timesOf(3, () => get(`${factorsUrl}&restarts=1&bootstrap=0&seed=${seed++}`));
+  note(
+    '/v1/apportionment/factors, Shanghai province, one year hourly (6 species, 5 factors, 4 starts + 10 bootstrap runs)',
+    `p50 ${fmt(fullFactors.value.p50)} ms`,
+    `p50 ${fmt(oneStart.p50)} ms (one start, no bootstrap)`,
+    `${(fullFactors.value.p50 / oneStart.p50).toFixed(2)}×`,
+    `peak RSS ${fmt(fullFactors.peakRssMb)} MB`,
+  );
   // Growth: the same series over 1 year and over 4× the years.
   const one = await timesOf(runs, () => get(`/v1/series?level=province&id=shanghai,jiangsu,zhejiang,anhui&pollutant=pm25&resolution=day&from=2025-01-01&to=2025-12-31`));
   const span = quick ? 2 : 4;

@@ -1,14 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { zRegionalQuery, zRegionalResponse, zTransportQuery, zTransportResponse, type RegionalQuery, type RegionalResponse, type TransportQuery, type TransportResponse } from '../../schemas/api/apportionment';
 import { zErrorBody } from '../../schemas/errors';
+import { zFactorsQuery, zFactorsResponse, type FactorsQuery, type FactorsResponse } from '../../schemas/api/species';
 import { resolveRange, type Range } from '../time-range';
 
 export interface ApportionmentViews {
   regional: (q: RegionalQuery, range: Range) => Promise<RegionalResponse>;
   transport: (q: TransportQuery, range: Range) => Promise<TransportResponse>;
+  factors?: (q: FactorsQuery, range: Range) => Promise<FactorsResponse>;
 }
 
-/** Source-apportionment views (issue 6): local vs regional, and province-to-province transport. */
+/** Source-apportionment views (issue 6): local vs regional, province-to-province transport, source factors. */
 export const apportionmentRoutes: FastifyPluginAsyncZod<{ views: ApportionmentViews }> = async (app, opts) => {
   app.get(
     '/v1/apportionment/regional',
@@ -34,4 +36,19 @@ export const apportionmentRoutes: FastifyPluginAsyncZod<{ views: ApportionmentVi
     },
     async (request) => opts.views.transport(request.query, resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true)),
   );
+  const factors = opts.views.factors;
+  if (factors) {
+    app.get(
+      '/v1/apportionment/factors',
+      {
+        schema: {
+          tags: ['apportionment'],
+          summary: 'Source factors (PMF-style): profiles, contributions, Q, bootstrap, labels; supersite species when present',
+          querystring: zFactorsQuery,
+          response: { 200: zFactorsResponse, 400: zErrorBody, 422: zErrorBody },
+        },
+      },
+      async (request) => factors(request.query, resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true)),
+    );
+  }
 };

@@ -8,12 +8,13 @@ export interface Tables {
   readings: string;
   rejects: string;
   exceptionalDays: string;
+  species: string;
 }
 
 export function tablesOf(database: string): Tables {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`not a database identifier: ${database}`);
   const q = (t: string): string => `\`${database}\`.\`${t}\``;
-  return { stations: q('stations'), revisions: q('reading_revisions'), readings: q('readings'), rejects: q('rejects'), exceptionalDays: q('exceptional_days') };
+  return { stations: q('stations'), revisions: q('reading_revisions'), readings: q('readings'), rejects: q('rejects'), exceptionalDays: q('exceptional_days'), species: q('species_readings') };
 }
 
 /** ClickHouse DateTime text in UTC for epoch milliseconds (columns are declared 'UTC'). */

@@ -54,6 +54,9 @@ const CALLS: Record<string, { method?: string; url: string; body?: unknown; key?
   '/v1/exceptional-days': { method: 'POST', url: '/v1/exceptional-days', key: 'coordinator', body: [{ city: '上海', day: today, source: 'routes test' }] },
   '/v1/apportionment/regional': { url: `/v1/apportionment/regional?city=${SH}&from=${monthAgo}&to=${today}` },
   '/v1/apportionment/transport': { url: `/v1/apportionment/transport?from=${monthAgo}&to=${today}` },
+  // A fresh instance has two days; the factor analysis needs a week (its 200 is tested on a simulated year).
+  '/v1/apportionment/factors': { url: `/v1/apportionment/factors?level=station&id=1141A&from=${monthAgo}&to=${today}`, status: 422 },
+  '/v1/species': { method: 'POST', url: '/v1/species', key: 'shanghai', body: [{ station: '1141A', species: 'so4', time: hour, value: 3.2 }] },
 };
 
 const call = (c: { method?: string; url: string; body?: unknown; key?: 'coordinator' | 'shanghai' }, extra: Record<string, string> = {}) =>

@@ -7,8 +7,8 @@ import type { StationListVersion } from '../../schemas/station';
 import { versionOn } from '../stats/compliance';
 import { seriesSpec } from '../stats/series';
 import type { SeriesQueries } from '../stats/stats-queries';
-import { bootstrap, chooseFactorCount, labelFactors, prepareMatrix, qExpected, type SpeciesInput } from './factors';
-import { pmf } from './pmf';
+import { labelFactors, prepareMatrix, qExpected, type SpeciesInput } from './factors';
+import { runFactorJobOffThread } from './factors-runner';
 
 const HOUR_MS = 3_600_000;
 
@@ -43,8 +43,6 @@ const SPECIES_MDL: Readonly<Record<string, number>> = { so4: 0.05, no3: 0.05, nh
 const ELEMENT_MDL = 0.002;
 const SPECIES_ERROR_FRACTION = 0.1;
 
-const ITERATIONS = 500;
-const TOLERANCE = 1e-5;
 const cache = new LRUCache<string, Omit<FactorsResponse, 'cached' | 'computeMs'>>({ max: 32 });
 
 /** `GET /v1/apportionment/factors`: PMF-style factors of an area's or a supersite's hourly species. */
@@ -102,9 +100,16 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
   const hit = cache.get(key);
   if (hit) return { ...hit, cached: true, computeMs: Math.round(performance.now() - started) };
 
-  const opts = { maxIterations: ITERATIONS, tolerance: TOLERANCE, robust: true };
-  const { best, runs } = pmf(prepared.matrix, { factors: q.factors, seed: q.seed, restarts: q.restarts, ...opts });
-  const bs = q.bootstrap > 0 ? bootstrap(prepared.matrix, best, { runs: q.bootstrap, blockHours: q.blockHours, seed: q.seed, maxIterations: 100, tolerance: 1e-3, robust: true }) : undefined;
+  const job = await runFactorJobOffThread({
+    prepared,
+    factors: q.factors,
+    seed: q.seed,
+    restarts: q.restarts,
+    bootstrap: q.bootstrap,
+    blockHours: q.blockHours,
+    choose: q.chooseFactors ? Array.from({ length: Math.min(8, m - 1) - 1 }, (_, i) => i + 2) : [],
+  });
+  const { best, runs, bootstrap: bs, choice } = job;
   const labels = labelFactors(prepared.species, best.f, best.p);
   const qe = qExpected(prepared, best.p);
   const p = best.p;
@@ -112,14 +117,6 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
   const pmTotal = pmIndex < 0 ? 0 : Array.from({ length: p }, (_, k) => best.f[k * m + pmIndex] as number).reduce((a, b) => a + b, 0);
   const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : round(v));
   const exploratory = further === 0;
-  const choice = q.chooseFactors
-    ? chooseFactorCount(
-        prepared,
-        Array.from({ length: Math.min(8, m - 1) - 1 }, (_, i) => i + 2),
-        { seed: q.seed, restarts: 1, ...opts, tolerance: 1e-4 },
-      )
-    : undefined;
-
   const body: Omit<FactorsResponse, 'cached' | 'computeMs'> = {
     level: q.level,
     id: q.id,

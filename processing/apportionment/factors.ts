@@ -329,3 +329,31 @@ export function labelFactors(species: readonly string[], f: Float64Array, p: num
     return { label: 'mixed / unresolved', zh: '混合源', reason: top ? `no marker species dominates; largest share ${top.sp} ${pct(top.s)}` : 'empty factor' };
   });
 }
+
+export interface FactorJob {
+  prepared: PreparedMatrix;
+  factors: number;
+  seed: number;
+  restarts: number;
+  bootstrap: number;
+  blockHours: number;
+  /** Candidate factor counts to compare, or none. */
+  choose: number[];
+}
+
+export interface FactorJobResult {
+  best: PmfFit;
+  runs: { seed: number; qRobust: number; converged: boolean }[];
+  bootstrap?: BootstrapResult;
+  choice?: { rows: FactorCountRow[]; suggested: number };
+}
+
+const BASE = { maxIterations: 500, tolerance: 1e-5, robust: true };
+
+/** The whole computation of `GET /v1/apportionment/factors`: base runs, bootstrap, factor-count help. */
+export function runFactorJob(job: FactorJob): FactorJobResult {
+  const { best, runs } = pmf(job.prepared.matrix, { factors: job.factors, seed: job.seed, restarts: job.restarts, ...BASE });
+  const bs = job.bootstrap > 0 ? bootstrap(job.prepared.matrix, best, { runs: job.bootstrap, blockHours: job.blockHours, seed: job.seed, maxIterations: 100, tolerance: 1e-3, robust: true }) : undefined;
+  const choice = job.choose.length > 0 ? chooseFactorCount(job.prepared, job.choose, { seed: job.seed, restarts: 1, ...BASE, tolerance: 1e-4 }) : undefined;
+  return { best, runs, ...(bs ? { bootstrap: bs } : {}), ...(choice ? { choice } : {}) };
+}

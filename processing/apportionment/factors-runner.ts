@@ -1,0 +1,40 @@
+import { Worker } from 'node:worker_threads';
+import { runFactorJob, type FactorJob, type FactorJobResult } from './factors';
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a factor job on a worker thread, one job at a time (each takes seconds of one core; the
+ * other core keeps serving, ingesting and processing). The worker registers tsx itself
+ * (factors-worker.mjs), as every entry of yrd-air runs through it; if it cannot start, the job
+ * runs inline instead.
+ */
+export function runFactorJobOffThread(job: FactorJob): Promise<FactorJobResult> {
+  const next = queue.then(() => inWorker(job));
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+function inWorker(job: FactorJob): Promise<FactorJobResult> {
+  return new Promise((resolve, reject) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./factors-worker.mjs', import.meta.url), { workerData: job });
+    } catch {
+      resolve(runFactorJob(job));
+      return;
+    }
+    let settled = false;
+    worker.once('message', (result: FactorJobResult) => {
+      settled = true;
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      if (!settled) reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`factor worker exited with code ${code} before answering`));
+    });
+  });
+}

@@ -4,39 +4,44 @@ import type { Reject } from '../schemas/reject';
 import type { Logger } from '../infra/logger';
 import { decodeMessage } from './decode';
 import { checkBatch, type Checked } from './qc/qc.rules';
-import { CONSTANT_RUN, checkTemporal, neighbourIn } from './qc/temporal';
+import { CONSTANT_RUN, checkTemporal } from './qc/temporal';
 import type { RevisionContent } from './reading-store';
 import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
 import type { ReadingStore, Revision } from './reading-store';
 import type { ProcessingMetrics } from './metrics';
 import { changedArrivals, scopeOf } from './revisions';
+import { timeMs } from './time-ms';
 
 const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
-const TEMPORAL_LOOKBACK_MS = CONSTANT_RUN.hours * 3_600_000;
+const HOUR_MS = 3_600_000;
+const TEMPORAL_LOOKBACK_MS = CONSTANT_RUN.hours * HOUR_MS;
 
 /**
  * Adds the advisory temporal flags (constant run, spike) from the series as it stands: stored
- * values (audited over provisional) overlaid with this batch's arrivals.
+ * values (audited over provisional) overlaid with this batch's arrivals. Values are kept per
+ * series (station|pollutant) by hour, so each neighbour is a numeric lookup.
  */
 function addTemporalFlags(revisions: Revision[], stored: readonly RevisionContent[]): void {
-  const values = new Map<string, number | null>();
-  const rank = new Map<string, number>();
-  for (const s of stored) {
-    const key = `${s.station}|${s.pollutant}|${s.timeMs}`;
-    const r = s.status === 'audited' ? 2 : 1;
-    if ((rank.get(key) ?? 0) <= r) {
-      values.set(key, s.value);
-      rank.set(key, r);
-    }
-  }
-  for (const r of revisions) {
-    const key = `${r.station}|${r.pollutant}|${Date.parse(r.time)}`;
-    if ((rank.get(key) ?? 0) <= (r.status === 'audited' ? 2 : 1)) values.set(key, r.value);
-  }
-  for (const r of revisions) {
-    const flags = checkTemporal(r.pollutant, r.value, neighbourIn(values, r.station, r.pollutant, Date.parse(r.time)));
+  const series = new Map<string, Map<number, { value: number | null; rank: number }>>();
+  const seriesOf = (station: string, pollutant: string) => {
+    const key = `${station}|${pollutant}`;
+    let m = series.get(key);
+    if (!m) series.set(key, (m = new Map()));
+    return m;
+  };
+  const put = (m: Map<number, { value: number | null; rank: number }>, t: number, value: number | null, rank: number) => {
+    const had = m.get(t);
+    if (!had || had.rank <= rank) m.set(t, { value, rank });
+  };
+  for (const s of stored) put(seriesOf(s.station, s.pollutant), s.timeMs, s.value, s.status === 'audited' ? 2 : 1);
+  const own = revisions.map((r) => seriesOf(r.station, r.pollutant));
+  revisions.forEach((r, i) => put(own[i] as Map<number, { value: number | null; rank: number }>, timeMs(r.time), r.value, r.status === 'audited' ? 2 : 1));
+  revisions.forEach((r, i) => {
+    const m = own[i] as Map<number, { value: number | null; rank: number }>;
+    const t = timeMs(r.time);
+    const flags = checkTemporal(r.pollutant, r.value, (h) => m.get(t - h * HOUR_MS)?.value);
     if (flags.length > 0) r.qcFlags = [...r.qcFlags, ...flags];
-  }
+  });
 }
 
 export interface ProcessorDeps {

@@ -1,5 +1,6 @@
 import type { Reading } from '../schemas/reading';
 import type { RevisionContent, RevisionScope } from './reading-store';
+import { timeMs } from './time-ms';
 
 const identityKey = (station: string, pollutant: string, timeMs: number, status: string): string =>
   `${station}|${pollutant}|${timeMs}|${status}`;
@@ -17,7 +18,7 @@ export function contentOf(r: Reading): RevisionContent {
   return {
     station: r.station,
     pollutant: r.pollutant,
-    timeMs: Date.parse(r.time),
+    timeMs: timeMs(r.time),
     status: r.status,
     value: r.value,
     sourceFlag: r.sourceFlag ?? '',
@@ -33,7 +34,7 @@ export function scopeOf(readings: readonly Reading[]): RevisionScope {
   const stations = new Set<string>();
   const pollutants = new Set<Reading['pollutant']>();
   for (const r of readings) {
-    const t = Date.parse(r.time);
+    const t = timeMs(r.time);
     if (t < fromMs) fromMs = t;
     if (t > toMs) toMs = t;
     stations.add(r.station);

@@ -4,7 +4,20 @@ import { z } from 'zod';
  * The calendar fields are real: Date.parse would quietly roll 2025-02-30 over to 2 March, so the
  * written date and time must survive a round trip at their own offset.
  */
+const checked = new Map<string, boolean>();
+
+/** Remembered per text: a batch repeats a few dozen instants thousands of times. */
 function isRealInstant(s: string): boolean {
+  let ok = checked.get(s);
+  if (ok === undefined) {
+    if (checked.size >= 50_000) checked.clear();
+    ok = checkInstant(s);
+    checked.set(s, ok);
+  }
+  return ok;
+}
+
+function checkInstant(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(s);
   const ms = Date.parse(s);
   if (!m || Number.isNaN(ms)) return false;

@@ -1,6 +1,7 @@
 import type { Pollutant } from '../../schemas/pollutant';
 import { INVALIDATING_QC_FLAGS, type QcFlag } from '../../schemas/qc';
 import type { Reading } from '../../schemas/reading';
+import { timeMs } from '../time-ms';
 
 /**
  * Highest physically plausible hourly value per pollutant (canonical units): twice the top
@@ -46,13 +47,13 @@ export function checkBatch(readings: readonly Reading[]): Checked[] {
   const pm = new Map<string, { pm25?: number; pm10?: number }>();
   for (const r of readings) {
     if (r.value === null || (r.pollutant !== 'pm25' && r.pollutant !== 'pm10')) continue;
-    const key = `${r.station}|${Date.parse(r.time)}|${r.status}`;
+    const key = `${r.station}|${timeMs(r.time)}|${r.status}`;
     pm.set(key, { ...pm.get(key), [r.pollutant]: r.value });
   }
   return readings.map((r) => {
     const checked = checkReading(r);
     if (r.value === null || (r.pollutant !== 'pm25' && r.pollutant !== 'pm10')) return checked;
-    const pair = pm.get(`${r.station}|${Date.parse(r.time)}|${r.status}`);
+    const pair = pm.get(`${r.station}|${timeMs(r.time)}|${r.status}`);
     if (pair?.pm25 !== undefined && pair.pm10 !== undefined && pair.pm25 > pair.pm10 * (1 + PM_TOLERANCE.relative) + PM_TOLERANCE.absoluteUgM3) {
       return verdict([...checked.qcFlags, 'pm25_above_pm10']);
     }

@@ -1,7 +1,6 @@
 import type { Pollutant } from '../../schemas/pollutant';
 import type { QcFlag } from '../../schemas/qc';
 
-const HOUR_MS = 3_600_000;
 
 /**
  * A stuck instrument repeats one reading: `hours` identical consecutive values (this hour and the
@@ -43,6 +42,3 @@ export function checkTemporal(pollutant: Pollutant, value: number | null, before
   }
   return flags;
 }
-
-/** Neighbours from a map of known values keyed `station|pollutant|timeMs`. */
-export const neighbourIn = (values: ReadonlyMap<string, number | null>, station: string, pollutant: string, timeMs: number): Neighbour => (h) => values.get(`${station}|${pollutant}|${timeMs - h * HOUR_MS}`);

@@ -26,6 +26,11 @@ import { syncStations } from '../infra/clickhouse/stations.clickhouse';
 import { chDateTime, tablesOf } from '../infra/clickhouse/tables';
 import { createLogger } from '../infra/logger';
 import { createProcessor } from '../processing';
+import { startLocalKafka } from '../infra/kafka-broker/local-broker';
+import { createKafka } from '../infra/kafka/kafka-client';
+import { createKafkaReadingSink } from '../infra/kafka/reading-sink.kafka';
+import { createKafkaReadingSource } from '../infra/kafka/reading-source.kafka';
+import { ensureTopics, topicsFor } from '../infra/kafka/topics';
 import { regionalView } from '../processing/apportionment/views';
 import { factorsView } from '../processing/apportionment/factors-view';
 import { areaCompliance } from '../processing/stats/compliance';
@@ -72,7 +77,7 @@ async function timesOf(n: number, fn: () => Promise<unknown>): Promise<{ p50: nu
 
 const db = (store: StoreConnection, database: string): StoreConnection => ({ ...store, database });
 
-async function ingestBench(store: StoreConnection, dir: string): Promise<void> {
+async function ingestBench(store: StoreConnection, dir: string): Promise<{ readings: Reading[]; refRate: number }> {
   const s = db(store, 'bench_ingest');
   await migrate(s, logger);
   const list = bundledVersion();
@@ -123,6 +128,64 @@ async function ingestBench(store: StoreConnection, dir: string): Promise<void> {
   const asOf = await timesOf(5, () => series.page(spec(new Date().toISOString()), 'json'));
   note(`station daily series of ${stations.length} stations × ${hours / 24} days: current values vs asOf (rebuilt from revisions)`, `current p50 ${fmt(latest.p50)} ms`, `asOf p50 ${fmt(asOf.p50)} ms`, `${(asOf.p50 / latest.p50).toFixed(2)}×`, 'the latest-value path reads the readings table alone');
   note(`ingest, embedded (in-process bus → QC → revision check → store), ${fmt(readings.length)} readings`, `${fmt(oursRate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * oursRate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(ours.peakRssMb)} MB`);
+  return { readings, refRate };
+}
+
+/**
+ * Ingest over a real Kafka broker (Maven Central's jars, infra/kafka-broker): the same readings
+ * published through the Kafka sink (idempotent, acks from all) hour by hour, consumed by 1, 2 and
+ * 4 processors of one group on a topic with as many partitions, stored — timed from the first
+ * publish until the store holds every reading. Reference: the engine's own file() load rate.
+ */
+async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: number): Promise<void> {
+  const broker = await startLocalKafka({ brokers: 1 });
+  try {
+    const kafka = createKafka({ brokers: broker.bootstrap, clientId: 'bench' }, logger);
+    const admin = kafka.admin();
+    await admin.connect();
+    const list = bundledVersion();
+    const perHour = new Set(readings.map((r) => r.station)).size * POLLUTANTS.length;
+    let base = 0;
+    for (const consumers of quick ? [1, 2] : [1, 2, 4]) {
+      const s = db(store, `bench_kafka_${consumers}`);
+      await migrate(s, logger);
+      await syncStations(s, [list]);
+      const topics = topicsFor(`bench${consumers}`, { partitions: consumers });
+      await ensureTopics(admin, topics);
+      const sink = await createKafkaReadingSink(kafka, topics.raw.name);
+      const readingStore = createClickHouseReadingStore(s);
+      const processors = Array.from({ length: consumers }, () =>
+        createProcessor({ source: createKafkaReadingSource(kafka, { topic: topics.raw.name, groupId: `bench${consumers}.processing`, logger }), store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger }),
+      );
+      const running = processors.map((p) => p.run());
+      await new Promise((r) => setTimeout(r, 3_000)); // the group settles before the clock starts
+      const t = tablesOf(s.database);
+      const run = await measured(async () => {
+        for (let i = 0; i < readings.length; i += perHour) await sink.publish(readings.slice(i, i + perHour));
+        for (;;) {
+          const rs = await s.client.query({ query: `SELECT count() AS n FROM ${t.revisions}`, format: 'JSONEachRow' });
+          const [row] = await rs.json<{ n: string }>();
+          if (Number(row?.n) >= readings.length) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      });
+      await Promise.all(processors.map((p) => p.stop()));
+      await Promise.all(running);
+      await sink.close();
+      const rate = readings.length / (run.ms / 1000);
+      if (consumers === 1) base = rate;
+      note(
+        `ingest over a real Kafka broker, ${consumers} partition${consumers > 1 ? 's' : ''} / consumer${consumers > 1 ? 's' : ''} (one process), ${fmt(readings.length)} readings`,
+        `${fmt(rate)} /s`,
+        `${fmt(refRate)} /s (file() JSONEachRow)`,
+        `${((100 * rate) / refRate).toFixed(1)} %`,
+        `${consumers > 1 ? `${(rate / base).toFixed(2)}× the one-consumer rate; ` : ''}peak RSS ${fmt(run.peakRssMb)} MB`,
+      );
+    }
+    await admin.disconnect();
+  } finally {
+    await broker.stop();
+  }
 }
 
 async function backfillBench(store: StoreConnection, dir: string): Promise<void> {
@@ -287,7 +350,8 @@ async function main(): Promise<void> {
   const store = await connectStore({ dataDir: join(dir, 'store'), clickhouse: { url: undefined, username: 'default', password: '', database: 'bench_ingest' } });
   const started = Date.now();
   try {
-    await ingestBench(store, dir);
+    const ingested = await ingestBench(store, dir);
+    await kafkaBench(store, ingested.readings, ingested.refRate);
     await backfillBench(store, dir);
     await queryBench(store);
   } finally {

@@ -38,6 +38,7 @@ import { DEFAULT_TARGETS } from './processing/stats/targets';
 import { regionalView, transportView } from './processing/apportionment/views';
 import { factorsView } from './processing/apportionment/factors-view';
 import { createClickHouseSpeciesStore } from './infra/clickhouse/species.clickhouse';
+import { createClickHouseRegionalQueries } from './infra/clickhouse/regional.clickhouse';
 import { forecastView, trendsView } from './processing/stats/forecast-views';
 import { theilSenTrend } from './processing/stats/theil-sen';
 import { createClickHouseSeriesQueries } from './infra/clickhouse/series.clickhouse';
@@ -166,6 +167,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
   const seriesQueries = createClickHouseSeriesQueries(store);
   const exceptionalDays = createClickHouseExceptionalDays(store);
   const species = createClickHouseSpeciesStore(store);
+  const regionalQueries = createClickHouseRegionalQueries(store);
   const targets = { file: config.targets ?? [], defaults: DEFAULT_TARGETS };
   // Area statistics see the lists with CITY_MEANS_INCLUDE_CONTROL_SITES applied; listings and the
   // regional background see the real control flags.
@@ -186,7 +188,7 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
     exceptionalDays,
     apportionment: {
-      regional: (q, range) => regionalView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
+      regional: (q, range) => regionalView({ series: seriesQueries, versions: () => stations.versions(), regional: regionalQueries }, q, range),
       transport: (q, range) => transportView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
       factors: (q, range) => factorsView({ series: seriesQueries, versions: () => stations.versions(), species }, q, range),
     },

@@ -21,6 +21,7 @@ import { createStoreDeadLetterSink } from '../infra/clickhouse/dead-letters.clic
 import { migrate } from '../infra/clickhouse/migrate';
 import { createClickHouseReadingStore } from '../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseSeriesQueries } from '../infra/clickhouse/series.clickhouse';
+import { createClickHouseRegionalQueries } from '../infra/clickhouse/regional.clickhouse';
 import { createClickHouseStatsQueries } from '../infra/clickhouse/stats.clickhouse';
 import { syncStations } from '../infra/clickhouse/stations.clickhouse';
 import { chDateTime, tablesOf } from '../infra/clickhouse/tables';
@@ -260,7 +261,7 @@ async function queryBench(store: StoreConnection): Promise<void> {
     forecast: (q) => forecastView({ series, versions }, q),
     trends: async () => Promise.reject(new Error('not benchmarked')),
     ozone: (q) => areaOzone({ series, versions }, q),
-    apportionment: { regional: (q, r) => regionalView({ series, versions }, q, r), transport: async () => Promise.reject(new Error('not benchmarked')), factors: (q, r) => factorsView({ series, versions }, q, r) },
+    apportionment: { regional: (q, r) => regionalView({ series, versions, regional: createClickHouseRegionalQueries(s) }, q, r), transport: async () => Promise.reject(new Error('not benchmarked')), factors: (q, r) => factorsView({ series, versions }, q, r) },
   });
   const t = tablesOf('bench_query');
   const get = async (url: string): Promise<void> => {

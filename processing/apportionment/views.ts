@@ -10,9 +10,24 @@ import { transportMatrix } from './transport';
 
 const HOUR_MS = 3_600_000;
 
+/** The urban-increment split computed in the store (one statement); see regional.ts for the rule. */
+export interface RegionalQueries {
+  periods(spec: {
+    pollutant: string;
+    fromMs: number;
+    toMs: number;
+    city: string[];
+    backgroundStations: string[];
+    background: { method: 'control' } | { method: 'percentile'; percentile: number };
+    resolution: 'day' | 'month' | 'year';
+  }): Promise<{ period: string; hours: number; city: number; background: number }[]>;
+}
+
 export interface ApportionmentDeps {
   series: SeriesQueries;
   versions: () => Promise<StationListVersion[]>;
+  /** Where the store can split in SQL; otherwise the hourly series are split here (regional.ts). */
+  regional?: RegionalQueries;
 }
 
 type Range = { fromMs: number; toMs: number };
@@ -57,30 +72,46 @@ export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, ra
     pool = list.filter((s) => !s.stopped && s.lat !== null && s.lon !== null && distanceKm(centre, { lat: s.lat as number, lon: s.lon as number }) <= q.radiusKm);
   }
   const codes = [...new Set([...own.map((s) => s.code), ...pool.map((s) => s.code)])];
-  const { hours, firstMs, values } = await hourly(deps, 'station', codes, q.pollutant, range, versions);
-  const byCode = new Map(list.map((s) => [s.code, s]));
+  const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
+  const hours = Math.max(0, Math.ceil((range.toMs - firstMs) / HOUR_MS));
   // The city value: the city's non-control stations. The background: its control stations
   // (`control`), or the given percentile of every station here — the city's own and those within
   // the radius (`percentile`).
-  const input: RegionalStation[] = codes.map((code) => {
-    const s = byCode.get(code) as Station;
-    return { code, inCity: s.city === q.city, control: s.control, values: values.get(code) as (number | null)[] };
-  });
-  const split = regionalHours(input, hours, q.method === 'control' ? { method: 'control' } : { method: 'percentile', percentile: q.percentile });
-  const labelOf = (h: number): string => {
-    const day = new Date(firstMs + h * HOUR_MS - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10);
-    return q.resolution === 'day' ? day : q.resolution === 'month' ? day.slice(0, 7) : day.slice(0, 4);
-  };
-  const periods = regionalPeriods(split, labelOf);
+  const cityCodes = own.filter((s) => !s.control).map((s) => s.code);
+  const backgroundCodes = q.method === 'control' ? pool.map((s) => s.code) : codes;
+  const background = q.method === 'control' ? ({ method: 'control' } as const) : ({ method: 'percentile', percentile: q.percentile } as const);
+  const periods = deps.regional
+    ? (await deps.regional.periods({ pollutant: q.pollutant, fromMs: firstMs, toMs: firstMs + hours * HOUR_MS, city: cityCodes, backgroundStations: backgroundCodes, background, resolution: q.resolution })).map((x) => ({
+        ...x,
+        increment: x.city - x.background,
+        localShare: x.city > 0 ? (x.city - x.background) / x.city : 0,
+      }))
+    : await splitHere(deps, q, range, versions, list, codes, background);
   return {
     city: q.city,
     pollutant: q.pollutant,
     resolution: q.resolution,
     method: q.method === 'control' ? 'background = mean of the city’s control stations (对照点) each hour' : `background = P${q.percentile} (HJ 663 formula) each hour of the city’s stations and those within ${q.radiusKm} km of its centre`,
-    stations: { city: own.filter((s) => !s.control).map((s) => s.code), background: q.method === 'control' ? pool.map((s) => s.code) : codes },
-    coverage: { hours, usedHours: split.filter((x) => x !== null).length },
+    stations: { city: cityCodes, background: backgroundCodes },
+    coverage: { hours, usedHours: periods.reduce((n, x) => n + x.hours, 0) },
     periods,
   };
+}
+
+/** The same split from the hourly series, in TypeScript (regional.ts): where the store has no SQL for it. */
+async function splitHere(deps: ApportionmentDeps, q: RegionalQuery, range: Range, versions: StationListVersion[], list: Station[], codes: string[], background: { method: 'control' } | { method: 'percentile'; percentile: number }) {
+  const { hours, firstMs, values } = await hourly(deps, 'station', codes, q.pollutant, range, versions);
+  const byCode = new Map(list.map((s) => [s.code, s]));
+  const input: RegionalStation[] = codes.map((code) => {
+    const s = byCode.get(code) as Station;
+    return { code, inCity: s.city === q.city, control: s.control, values: values.get(code) as (number | null)[] };
+  });
+  const split = regionalHours(input, hours, background);
+  const labelOf = (h: number): string => {
+    const day = new Date(firstMs + h * HOUR_MS - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10);
+    return q.resolution === 'day' ? day : q.resolution === 'month' ? day.slice(0, 7) : day.slice(0, 4);
+  };
+  return regionalPeriods(split, labelOf);
 }
 
 /** `GET /v1/apportionment/transport`: the province-by-province influence matrix. */

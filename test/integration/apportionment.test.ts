@@ -8,9 +8,10 @@ import { encodeReadings } from '../../infra/bus/reading-messages';
 import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
+import { createClickHouseRegionalQueries } from '../../infra/clickhouse/regional.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
-import { regionalView, transportView } from '../../processing/apportionment/views';
+import { regionalView, transportView, type ApportionmentDeps } from '../../processing/apportionment/views';
 import type { RegionalResponse, TransportResponse } from '../../schemas/api/apportionment';
 import type { Reading } from '../../schemas/reading';
 import { silentLogger } from '../helpers/logger';
@@ -24,6 +25,8 @@ let store: TestStore;
 let app: FastifyInstance;
 let base: string;
 let trueShanghaiShare = 0;
+let splitInTs: ApportionmentDeps;
+let splitInSql: ApportionmentDeps;
 
 beforeAll(async () => {
   store = await openTestStore();
@@ -55,7 +58,9 @@ beforeAll(async () => {
     await processor.handleBatch({ topic: 't', partition: 0, messages: messages.slice(i, i + 50).map((m, j) => ({ ...m, partition: 0, offset: String(i + j) })) });
   }
   const stations = createClickHouseStationQueries(store);
-  const deps = { series: createClickHouseSeriesQueries(store), versions: () => stations.versions() };
+  const deps = { series: createClickHouseSeriesQueries(store), versions: () => stations.versions(), regional: createClickHouseRegionalQueries(store) };
+  splitInTs = { series: deps.series, versions: deps.versions };
+  splitInSql = deps;
   app = await buildApp({ logger: silentLogger(), readiness: {}, apportionment: { regional: (q, r) => regionalView(deps, q, r), transport: (q, r) => transportView(deps, q, r) } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -87,6 +92,24 @@ describe('apportionment views over HTTP on the real engine, on simulator data wi
     expect(Math.abs((r.periods[0]?.localShare as number) - trueShanghaiShare)).toBeLessThan(0.05);
     const monthly = (await (await fetch(`${base}/v1/apportionment/regional?city=${encodeURIComponent('上海')}&${range}&resolution=month`)).json()) as RegionalResponse;
     expect(monthly.periods.map((p) => p.period)).toEqual(['2025-01', '2025-02']);
+  });
+
+  it('the split in one SQL statement equals the split of the hourly series in TypeScript (both methods, every resolution)', async () => {
+    const range2 = { fromMs: Date.parse('2025-01-01T00:00:00+08:00'), toMs: Date.parse('2025-02-15T00:00:00+08:00') };
+    for (const resolution of ['day', 'month', 'year'] as const) {
+      for (const method of ['control', 'percentile'] as const) {
+        const q = { city: '上海', from: '2025-01-01', to: '2025-02-14', pollutant: 'pm25' as const, resolution, method, percentile: 10, radiusKm: 50 };
+        const sql = await regionalView(splitInSql, q, range2);
+        const ts = await regionalView(splitInTs, q, range2);
+        expect(sql.coverage).toEqual(ts.coverage);
+        expect(sql.periods.map((x) => x.period)).toEqual(ts.periods.map((x) => x.period));
+        sql.periods.forEach((x, i) => {
+          const y = ts.periods[i]!;
+          expect(x.hours).toBe(y.hours);
+          for (const k of ['city', 'background', 'increment', 'localShare'] as const) expect(x[k]).toBeCloseTo(y[k], 9);
+        });
+      }
+    }
   });
 
   it('says what it cannot answer: no control station, too short a period', async () => {

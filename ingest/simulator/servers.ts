@@ -129,7 +129,8 @@ const AH_PAGE_ITEMS = 400;
 /**
  * Anhui (FEEDS.md §4): a cursor over the append-only log of publication events — each
  * station-hour's first publication, and later a correction as the same (site, param, ts) again.
- * Events are ordered by (publication time, station, param); the cursor names the last one served.
+ * Events are ordered by (publication time, station, param, hour); the cursor names the last one
+ * served.
  */
 export function ahJsonHandler(ctx: ServeContext): Handler {
   function eventsIn(fromPub: number, toPub: number): AhEvent[] {
@@ -143,7 +144,9 @@ export function ahJsonHandler(ctx: ServeContext): Handler {
         const add = (pubMs: number, param: string, val: number | string | null, valid: boolean, kind: string): void => {
           if (pubMs > fromPub && pubMs <= toPub) {
             const unit = 'µg/m³';
-            out.push({ pubMs, seq: `${pubMs}|${s.code}|${param}|${kind}`, item: { site: s.code, param, ts, val, unit, valid } });
+            // The hour is part of the key: a late hour and a later one can be published at the same
+            // instant, and two events with one key would let the cursor skip the second.
+            out.push({ pubMs, seq: `${pubMs}|${s.code}|${param}|${t}|${kind}`, item: { site: s.code, param, ts, val, unit, valid } });
           }
         };
         for (const v of h.values) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../../schemas/config';
@@ -58,5 +58,8 @@ export async function connectStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>):
   // chdb/connection implements the client's Connection contract against client-common's own copy
   // of its types, which TypeScript sees as distinct declarations of the same interface.
   const client = createClient({ connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'] });
+  // Batches staged for the engine's file() load (reading-store.clickhouse.ts) that a killed
+  // process left behind: this process holds the folder's lock, so none is in use.
+  rmSync(resolve(dataPath, 'staging'), { recursive: true, force: true });
   return { client, database, mode: 'embedded', dataPath, close: () => client.close() };
 }

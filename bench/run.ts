@@ -3,6 +3,7 @@
  * (issue 9). Prints a Markdown table (paste it into BENCHMARKS.md with the commit).
  *   npm run bench                 # everything (about 5–10 minutes on 2 cores)
  *   npm run bench -- --quick      # smaller data, for a smoke run
+ *   npm run bench -- --only=ingest,kafka   # some sections: ingest, kafka, backfill, views
  * Not a test: nothing here asserts a time.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,8 @@ import type { Reading } from '../schemas/reading';
 import { POLLUTANTS } from '../schemas/pollutant';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (section: string): boolean => only === undefined || only.includes(section);
 const HOUR = 3_600_000;
 const logger = createLogger({ level: 'silent' });
 const rows: string[][] = [];
@@ -161,8 +164,11 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
       const running = processors.map((p) => p.run());
       await new Promise((r) => setTimeout(r, 3_000)); // the group settles before the clock starts
       const t = tablesOf(s.database);
+      let published = 0;
       const run = await measured(async () => {
+        const p0 = performance.now();
         for (let i = 0; i < readings.length; i += perHour) await sink.publish(readings.slice(i, i + perHour));
+        published = performance.now() - p0;
         for (;;) {
           const rs = await s.client.query({ query: `SELECT count() AS n FROM ${t.revisions}`, format: 'JSONEachRow' });
           const [row] = await rs.json<{ n: string }>();
@@ -180,7 +186,7 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
         `${fmt(rate)} /s`,
         `${fmt(refRate)} /s (file() JSONEachRow)`,
         `${((100 * rate) / refRate).toFixed(1)} %`,
-        `${consumers > 1 ? `${(rate / base).toFixed(2)}× the one-consumer rate; ` : ''}peak RSS ${fmt(run.peakRssMb)} MB`,
+        `${consumers > 1 ? `${(rate / base).toFixed(2)}× the one-consumer rate; ` : ''}publishing alone took ${fmt(published)} ms of ${fmt(run.ms)}; peak RSS ${fmt(run.peakRssMb)} MB`,
       );
     }
     await admin.disconnect();
@@ -351,10 +357,12 @@ async function main(): Promise<void> {
   const store = await connectStore({ dataDir: join(dir, 'store'), clickhouse: { url: undefined, username: 'default', password: '', database: 'bench_ingest' } });
   const started = Date.now();
   try {
-    const ingested = await ingestBench(store, dir);
-    await kafkaBench(store, ingested.readings, ingested.refRate);
-    await backfillBench(store, dir);
-    await queryBench(store);
+    if (wanted('ingest') || wanted('kafka')) {
+      const ingested = await ingestBench(store, dir);
+      if (wanted('kafka')) await kafkaBench(store, ingested.readings, ingested.refRate);
+    }
+    if (wanted('backfill')) await backfillBench(store, dir);
+    if (wanted('views')) await queryBench(store);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -5,11 +5,10 @@ import type { Logger } from '../infra/logger';
 import { decodeMessage } from './decode';
 import { checkBatch, type Checked } from './qc/qc.rules';
 import { CONSTANT_RUN, checkTemporal } from './qc/temporal';
-import type { RevisionContent } from './reading-store';
 import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
 import type { ReadingStore, Revision } from './reading-store';
 import type { ProcessingMetrics } from './metrics';
-import { changedArrivals, scopeOf } from './revisions';
+import { RevisionIndex, scopeOf, valueAt } from './revisions';
 import { timeMs } from './time-ms';
 
 const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
@@ -17,31 +16,17 @@ const HOUR_MS = 3_600_000;
 const TEMPORAL_LOOKBACK_MS = CONSTANT_RUN.hours * HOUR_MS;
 
 /**
- * Adds the advisory temporal flags (constant run, spike) from the series as it stands: stored
- * values (audited over provisional) overlaid with this batch's arrivals. Values are kept per
- * series (station|pollutant) by hour, so each neighbour is a numeric lookup.
+ * Adds the advisory temporal flags (constant run, spike) to the fresh revisions, from the series
+ * as it stands: stored values (audited over provisional) overlaid with this batch's arrivals.
  */
-function addTemporalFlags(revisions: Revision[], stored: readonly RevisionContent[]): void {
-  const series = new Map<string, Map<number, { value: number | null; rank: number }>>();
-  const seriesOf = (station: string, pollutant: string) => {
-    const key = `${station}|${pollutant}`;
-    let m = series.get(key);
-    if (!m) series.set(key, (m = new Map()));
-    return m;
-  };
-  const put = (m: Map<number, { value: number | null; rank: number }>, t: number, value: number | null, rank: number) => {
-    const had = m.get(t);
-    if (!had || had.rank <= rank) m.set(t, { value, rank });
-  };
-  for (const s of stored) put(seriesOf(s.station, s.pollutant), s.timeMs, s.value, s.status === 'audited' ? 2 : 1);
-  const own = revisions.map((r) => seriesOf(r.station, r.pollutant));
-  revisions.forEach((r, i) => put(own[i] as Map<number, { value: number | null; rank: number }>, timeMs(r.time), r.value, r.status === 'audited' ? 2 : 1));
-  revisions.forEach((r, i) => {
-    const m = own[i] as Map<number, { value: number | null; rank: number }>;
+function addTemporalFlags(fresh: readonly Revision[], index: RevisionIndex): void {
+  for (const r of fresh) {
+    if (r.value === null) continue;
+    const series = index.series(r.station, r.pollutant);
     const t = timeMs(r.time);
-    const flags = checkTemporal(r.pollutant, r.value, (h) => m.get(t - h * HOUR_MS)?.value);
+    const flags = checkTemporal(r.pollutant, r.value, (h) => valueAt(series, t - h * HOUR_MS));
     if (flags.length > 0) r.qcFlags = [...r.qcFlags, ...flags];
-  });
+  }
 }
 
 export interface ProcessorDeps {
@@ -121,12 +106,21 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     let stored = 0;
     if (readings.length > 0) {
       const checks = checkBatch(readings);
-      const revisions: Revision[] = readings.map((r, i) => ({ ...r, ...(checks[i] as Checked) }));
+      // The decoded readings are this batch's own objects: they become revisions in place.
+      const revisions = readings as Revision[];
+      for (let i = 0; i < revisions.length; i++) {
+        const r = revisions[i] as Revision;
+        const c = checks[i] as Checked;
+        r.qcFlags = c.qcFlags;
+        r.valid = c.valid;
+      }
       // The hours before the batch too: the temporal checks look back (qc/temporal.ts).
       const scope = scopeOf(revisions);
-      const latest = await deps.store.latestRevisions({ ...scope, fromMs: scope.fromMs - TEMPORAL_LOOKBACK_MS });
-      addTemporalFlags(revisions, latest);
-      const fresh = changedArrivals(revisions, latest);
+      const index = new RevisionIndex(await deps.store.latestRevisions({ ...scope, fromMs: scope.fromMs - TEMPORAL_LOOKBACK_MS }));
+      const fresh = index.admit(revisions);
+      // Flags are not part of a revision's content (a re-arrival is not new because of them):
+      // only the revisions stored get them, against the series with every arrival in place.
+      addTemporalFlags(fresh, index);
       if (fresh.length > 0) await deps.store.insertRevisions(fresh);
       stored = fresh.length;
     }

@@ -5,6 +5,9 @@ import type { Logger } from '../logger';
 import { isTransientKafkaError, translateKafkaError } from './kafka-errors';
 
 const MAX_BACKOFF_MS = 10_000;
+/** ~25,000 readings of ~400 bytes a partition per fetch (kafkajs' default is 1 MB). */
+const MAX_BYTES_PER_PARTITION = 10 * 1024 * 1024;
+const MAX_FETCH_BYTES = 40 * 1024 * 1024;
 
 export interface KafkaSourceOptions {
   topic: string;
@@ -37,6 +40,10 @@ export function createKafkaReadingSource(kafka: Kafka, opts: KafkaSourceOptions)
         groupId: opts.groupId,
         sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
         heartbeatInterval: 3_000,
+        // Big fetches make big batches: the processor's per-batch work (one look-up of the stored
+        // revisions, one insert) is then spread over tens of thousands of readings, not ~2,500.
+        maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+        maxBytes: MAX_FETCH_BYTES,
         allowAutoTopicCreation: false,
         // Restart after transient failures (a broker gone, its metadata stale), stop on anything else.
         retry: { restartOnFailure: async (err) => isRetriable(err) || isTransientKafkaError(err) },

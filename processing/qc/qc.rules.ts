@@ -44,17 +44,25 @@ export function checkReading(r: Reading): Checked {
  * hours — constant runs, spikes — belong with the stored series, where the neighbours are.
  */
 export function checkBatch(readings: readonly Reading[]): Checked[] {
-  const pm = new Map<string, { pm25?: number; pm10?: number }>();
+  // PM2.5 and PM10 of each station-hour-status: station → hour (+1 when audited) → the pair.
+  const pm = new Map<string, Map<number, { pm25?: number; pm10?: number }>>();
+  const pairOf = (r: Reading) => {
+    let byHour = pm.get(r.station);
+    if (!byHour) pm.set(r.station, (byHour = new Map()));
+    const key = timeMs(r.time) + (r.status === 'audited' ? 1 : 0);
+    let pair = byHour.get(key);
+    if (!pair) byHour.set(key, (pair = {}));
+    return pair;
+  };
   for (const r of readings) {
     if (r.value === null || (r.pollutant !== 'pm25' && r.pollutant !== 'pm10')) continue;
-    const key = `${r.station}|${timeMs(r.time)}|${r.status}`;
-    pm.set(key, { ...pm.get(key), [r.pollutant]: r.value });
+    pairOf(r)[r.pollutant] = r.value;
   }
   return readings.map((r) => {
     const checked = checkReading(r);
     if (r.value === null || (r.pollutant !== 'pm25' && r.pollutant !== 'pm10')) return checked;
-    const pair = pm.get(`${r.station}|${timeMs(r.time)}|${r.status}`);
-    if (pair?.pm25 !== undefined && pair.pm10 !== undefined && pair.pm25 > pair.pm10 * (1 + PM_TOLERANCE.relative) + PM_TOLERANCE.absoluteUgM3) {
+    const pair = pairOf(r);
+    if (pair.pm25 !== undefined && pair.pm10 !== undefined && pair.pm25 > pair.pm10 * (1 + PM_TOLERANCE.relative) + PM_TOLERANCE.absoluteUgM3) {
       return verdict([...checked.qcFlags, 'pm25_above_pm10']);
     }
     return checked;

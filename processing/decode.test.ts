@@ -26,4 +26,23 @@ describe('decodeMessage', () => {
     const out = decodeMessage(msg(JSON.stringify({ v: 1, readings: [aReading({ station: '1142A' })] })));
     expect(out.kind === 'deadLetter' && out.reason).toBe('reading for station 1142A under message key 1141A');
   });
+
+  it('reads format 2: each reading is the shared fields overlaid with its own', () => {
+    const shared = { station: '1141A', time: '2025-03-01T01:00:00+08:00', status: 'provisional', source: { kind: 'feed', id: 'f' }, arrivedAt: '2025-03-01T01:20:00+08:00', sourceValid: true };
+    const out = decodeMessage(msg(JSON.stringify({ v: 2, shared, readings: [{ pollutant: 'pm25', value: 35, unit: 'µg/m³' }, { pollutant: 'co', value: 0.6, unit: 'mg/m³', sourceValid: false }] })));
+    expect(out.kind === 'ok' && out.value.readings).toEqual([
+      { ...shared, pollutant: 'pm25', value: 35, unit: 'µg/m³' },
+      { ...shared, pollutant: 'co', value: 0.6, unit: 'mg/m³', sourceValid: false },
+    ]);
+  });
+
+  it('names the reading and field that is wrong in format 2, shared or not', () => {
+    const shared = { station: '1141A', time: '2025-03-01 01:00:00', status: 'provisional', source: { kind: 'feed', id: 'f' }, arrivedAt: '2025-03-01T01:20:00+08:00', sourceValid: true };
+    const out = decodeMessage(msg(JSON.stringify({ v: 2, shared, readings: [{ pollutant: 'pm25', value: 35, unit: 'µg/m³' }] })));
+    expect(out.kind === 'deadLetter' && out.reason).toContain('readings.0.time');
+    const unknown = decodeMessage(msg(JSON.stringify({ v: 2, shared: { ...shared, time: '2025-03-01T01:00:00+08:00' }, readings: [{ pollutant: 'pm1', value: 35, unit: 'µg/m³' }] })));
+    expect(unknown.kind === 'deadLetter' && unknown.reason).toContain('readings.0.pollutant');
+    const notAnObject = decodeMessage(msg(JSON.stringify({ v: 2, shared: 'x', readings: [{ pollutant: 'pm25' }] })));
+    expect(notAnObject.kind === 'deadLetter' && notAnObject.reason).toContain('shared');
+  });
 });

@@ -92,7 +92,7 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
   it('sends a malformed message to the dead-letter topic with its reason and origin', async () => {
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: topics.raw.name, messages: [{ key: '1141A', value: '{"v":2}' }] });
+    await producer.send({ topic: topics.raw.name, messages: [{ key: '1141A', value: '{"v":3}' }] });
     await producer.disconnect();
     const dlq = await createKafkaDeadLetterSink(kafka, topics.deadLetter.name);
     const run = startProcessor('test-group', createClickHouseReadingStore(store), dlq);
@@ -109,7 +109,7 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     await dlq.close();
 
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ code: 'MESSAGE_MALFORMED', key: '1141A', value: '{"v":2}', origin: { topic: topics.raw.name } });
+    expect(letters[0]).toMatchObject({ code: 'MESSAGE_MALFORMED', key: '1141A', value: '{"v":3}', origin: { topic: topics.raw.name } });
     expect(letters[0]?.reason).toMatch(/^not a reading batch: v: /);
   });
 

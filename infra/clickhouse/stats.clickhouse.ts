@@ -8,7 +8,8 @@ import { chDateTime, chDateTime64, tablesOf } from './tables';
 const cstMidnight = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
 const DAY_MS = 86_400_000;
 
-type Row = { station: string; day: string; statistic: StationDay['statistic']; value: number | null; n_valid: string; valid: boolean | number; converted: boolean | number; exceedance_exception: boolean | number; n_audited: string | number };
+/** A row in stationDailySql's column order (JSONCompactEachRow: a year of a city is ~30 k rows, and arrays parse faster than objects). */
+type Row = [station: string, day: string, statistic: StationDay['statistic'], value: number | null, nValid: string | number, valid: boolean | number, converted: boolean | number, exceedanceException: boolean | number, nAudited: string | number];
 
 export function createClickHouseStatsQueries(store: StoreConnection): StatsQueries {
   const t = tablesOf(store.database);
@@ -29,18 +30,18 @@ export function createClickHouseStatsQueries(store: StoreConnection): StatsQueri
             mda8Limit: GRADE_II['2012'].o3.mda8,
             ...(f.asOfMs !== undefined ? { asOf: chDateTime64(f.asOfMs) } : {}),
           },
-          format: 'JSONEachRow',
+          format: 'JSONCompactEachRow',
         });
-        return (await rs.json<Row>()).map((r) => ({
-          station: r.station,
-          day: r.day,
-          statistic: r.statistic,
-          value: r.value === null ? null : Number(r.value),
-          nValid: Number(r.n_valid),
-          valid: Boolean(r.valid),
-          converted: Boolean(r.converted),
-          exceedanceException: Boolean(r.exceedance_exception),
-          nAudited: Number(r.n_audited),
+        return (await rs.json<Row>()).map(([station, day, statistic, value, nValid, valid, converted, exceedanceException, nAudited]) => ({
+          station,
+          day,
+          statistic,
+          value: value === null ? null : Number(value),
+          nValid: Number(nValid),
+          valid: Boolean(valid),
+          converted: Boolean(converted),
+          exceedanceException: Boolean(exceedanceException),
+          nAudited: Number(nAudited),
         }));
       } catch (err) {
         throw translateStoreError(err, 'computing station daily statistics');

@@ -30,6 +30,7 @@ beforeAll(async () => {
     ...hours('M13', 'o3', '2025-07-01', range(1, 18), () => 100),
     ...hours('MEX', 'o3', '2025-07-01', range(1, 18), () => 200),
     ...hours('MAX', 'o3', '2025-07-01', range(1, 24), (l) => 10 * l),
+    ...hours('GAP', 'o3', '2025-07-01', range(1, 24).filter((l) => l !== 2 && l !== 3), (l) => 10 * (25 - l)),
     ...hours('OLD', 'no2', '2018-08-31', range(1, 24), () => 100),
     ...hours('OLD', 'pm25', '2018-08-31', range(1, 24), () => 100),
   ];
@@ -41,7 +42,7 @@ beforeAll(async () => {
   });
   await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(i) })) });
   days = await createClickHouseStatsQueries(store).stationDaily({
-    stations: ['S20', 'S19', 'L24', 'M14', 'M13', 'MEX', 'MAX', 'OLD'],
+    stations: ['S20', 'S19', 'L24', 'M14', 'M13', 'MEX', 'MAX', 'GAP', 'OLD'],
     fromDay: '2018-08-30',
     toDay: '2025-07-02',
   });
@@ -75,6 +76,15 @@ describe('station daily statistics (STANDARDS.md §2), hand-computed', () => {
     // O3 = 10·label: window e averages 10·(e−3.5); the largest, e = 24, is 205.
     expect(find('MAX', 'o3_mda8', '2025-07-01')).toMatchObject({ value: 205, nValid: 17, valid: true });
     expect(find('MAX', 'o3_1h_max', '2025-07-01')).toMatchObject({ value: 240, nValid: 24 });
+  });
+
+  it('averages an 8-h window over its valid hours only', () => {
+    // O3 = 10·(25 − label), labels 2 and 3 missing. Window 8 holds labels 1, 4…8: (240 + 210 + 200
+    // + 190 + 180 + 170)/6 = 198.33, the day's largest (window 9: labels 4…9, 185; later ones fall).
+    // Every window keeps ≥ 6 hours, so all 17 count.
+    expect(find('GAP', 'o3_mda8', '2025-07-01')?.value).toBeCloseTo(1190 / 6, 9);
+    expect(find('GAP', 'o3_mda8', '2025-07-01')).toMatchObject({ nValid: 17, valid: true });
+    expect(find('GAP', 'o3_1h_max', '2025-07-01')).toMatchObject({ value: 240, nValid: 22, valid: true });
   });
 
   it('converts gases before 2018-09-01 to the reference state, and not particles', async () => {

@@ -44,9 +44,9 @@ export const stationDailySql = (t: Tables, asOf = false, auditedOnly = false): s
              toUInt8(intDiv((toUnixTimestamp(time) + 25200) % 86400, 3600) + 1) AS label,
              (pollutant != 'pm25' AND pollutant != 'pm10' AND time <= amendment AND {referenceState:UInt8} = 1) AS converted,
              value * if(converted, 273.15 / 298.15, 1) AS v,
-             toString(status) = 'audited' AS audited
+             status = 'audited' AS audited
       FROM ${hourlySource(t, asOf)}
-      WHERE valid AND value IS NOT NULL ${auditedOnly ? "AND toString(status) = 'audited'" : ''}
+      WHERE valid AND value IS NOT NULL ${auditedOnly ? "AND status = 'audited'" : ''}
         AND station IN {stations:Array(String)}
         AND time > {from:DateTime('UTC')} AND time <= {to:DateTime('UTC')}
     )
@@ -56,24 +56,28 @@ export const stationDailySql = (t: Tables, asOf = false, auditedOnly = false): s
   WHERE pollutant != 'o3'
   GROUP BY station, pollutant, day
   UNION ALL
-  SELECT station, toString(day) AS day, 'o3_1h_max' AS statistic, max(v) AS value, count() AS n_valid,
-         n_valid >= {minHours:UInt8} AS valid, max(converted) AS converted, 0 AS exceedance_exception, countIf(audited) AS n_audited
-  FROM hourly
-  WHERE pollutant = 'o3'
-  GROUP BY station, day
-  UNION ALL
-  SELECT station, toString(day) AS day, 'o3_mda8' AS statistic, mda8 AS value, n_windows AS n_valid,
-         (n_windows >= {minWindows:UInt8} OR (n_windows > 0 AND mda8 > {mda8Limit:Float64})) AS valid, converted,
-         (n_windows < {minWindows:UInt8} AND n_windows > 0 AND mda8 > {mda8Limit:Float64}) AS exceedance_exception, n_audited
+  SELECT station, toString(day) AS day, s.1 AS statistic, s.2 AS value, s.3 AS n_valid, s.4 AS valid,
+         converted, s.5 AS exceedance_exception, n_audited
   FROM (
-    SELECT station, day, max(converted) AS converted, countIf(audited) AS n_audited,
-           groupArray(label) AS labels, groupArray(v) AS vs,
-           arrayMap(e -> arrayFilter((x, l) -> l > e - 8 AND l <= e, vs, labels), range(8, 25)) AS windows,
-           arrayFilter(w -> length(w) >= {min8h:UInt8}, windows) AS valid_windows,
+    SELECT station, day, peak, n, converted, n_audited,
+           -- the day's 8-h windows from its 24 hour slots (NaN = no valid value): sum and count of
+           -- labels e−7…e for e = 8…24, in label order
+           arrayMap(x -> if(isNaN(x), 0, x), slots) AS vals,
+           arrayMap(x -> toUInt8(NOT isNaN(x)), slots) AS has,
+           arrayFilter(w -> w.2 >= {min8h:UInt8},
+             arrayMap(e -> (arraySum(arraySlice(vals, e - 7, 8)), arraySum(arraySlice(has, e - 7, 8))), range(8, 25))) AS valid_windows,
            length(valid_windows) AS n_windows,
-           if(n_windows = 0, NULL, arrayMax(arrayMap(w -> arrayAvg(w), valid_windows))) AS mda8
-    FROM hourly
-    WHERE pollutant = 'o3'
-    GROUP BY station, day
-  )
+           if(n_windows = 0, NULL, arrayMax(arrayMap(w -> w.1 / w.2, valid_windows))) AS mda8
+    FROM (
+      SELECT station, day, max(v) AS peak, count() AS n, max(converted) AS converted, countIf(audited) AS n_audited,
+             groupArrayInsertAt(nan, 24)(v, toUInt8(label - 1)) AS slots
+      FROM hourly
+      WHERE pollutant = 'o3'
+      GROUP BY station, day))
+  -- O3's two daily statistics from one pass over its hours
+  ARRAY JOIN [
+    ('o3_1h_max', peak, n, n >= {minHours:UInt8}, false),
+    ('o3_mda8', mda8, n_windows,
+     n_windows >= {minWindows:UInt8} OR (n_windows > 0 AND mda8 > {mda8Limit:Float64}),
+     n_windows < {minWindows:UInt8} AND n_windows > 0 AND mda8 > {mda8Limit:Float64})] AS s
   ORDER BY station, day, statistic`;

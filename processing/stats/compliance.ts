@@ -38,6 +38,7 @@ export function versionOn(versions: readonly StationListVersion[], day: string):
 export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): Promise<ComplianceResponse> {
   const yearEnd = `${q.year}-12-31`;
   const regime = regimeOfDay(yearEnd);
+  const targetsPending = startTargets(deps, q);
   const versions = await deps.versions();
   const byDay = new Map<string, StationListVersion | undefined>();
   const versionAt = (day: string): StationListVersion | undefined => {
@@ -117,7 +118,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   // What the answer rests on (issue 11): audited share of the hours behind the daily values.
   const hourly = stationDays.filter((d) => d.valid && d.statistic !== 'o3_mda8');
   const hours = hourly.reduce((n, d) => n + d.nValid, 0);
-  const targets = await judgeTargets(deps, q, pollutants, days);
+  const targets = await targetsPending.judge(pollutants, days);
   const rank = q.rank ? await rankAmongPeers(deps, q, versionAt, composite.index, annualOf) : null;
   const regimeParts = partsOfRegimes(q, stationDays, versionAt, cityNames);
   return {
@@ -175,37 +176,45 @@ function meanOfCityStatistics(cities: readonly AnnualStatistic[][]): AnnualStati
 }
 
 
+type TargetIndicator = TargetRule['indicator'];
+
+function indicatorValue(indicator: TargetIndicator, stats: readonly AnnualStatistic[], d: ComplianceResponse['days']): number | null {
+  const by = (p: string): AnnualStatistic | undefined => stats.find((s) => s.pollutant === p);
+  switch (indicator) {
+    case 'pm25_annual':
+      return by('pm25')?.meets324 ? (by('pm25')?.mean ?? null) : null;
+    case 'o3_p90':
+      return by('o3')?.meets324 ? (by('o3')?.percentile.value ?? null) : null;
+    case 'good_day_ratio':
+      return d.goodRatio;
+    case 'heavy_day_ratio':
+      return d.heavyRatio;
+  }
+}
+
 /**
  * The area's targets for the year (issue 5 §1), each judged on the year's official statistics:
  * PM2.5 annual mean and O3 P90 only when valid (324 days), the day ratios as computed. A relative
  * target (e.g. −10 % vs 2020) takes its base from the area's own statistic that year unless the
- * rule gives one.
+ * rule gives one. Returns at once: the base years are computed meanwhile (they do not depend on
+ * this year's statistics), and `judge` gives the verdicts once this year's are known.
  */
-async function judgeTargets(deps: ComplianceDeps, q: ComplianceQuery, pollutants: AnnualStatistic[], days: ComplianceResponse['days']): Promise<TargetVerdict[]> {
-  const rules = targetsFor(deps.targets ?? { file: [], defaults: DEFAULT_TARGETS }, q.level, q.id, q.year);
-  const valueOf = (indicator: TargetRule['indicator'], stats: AnnualStatistic[], d: ComplianceResponse['days']): number | null => {
-    const by = (p: string): AnnualStatistic | undefined => stats.find((s) => s.pollutant === p);
-    switch (indicator) {
-      case 'pm25_annual':
-        return by('pm25')?.meets324 ? (by('pm25')?.mean ?? null) : null;
-      case 'o3_p90':
-        return by('o3')?.meets324 ? (by('o3')?.percentile.value ?? null) : null;
-      case 'good_day_ratio':
-        return d.goodRatio;
-      case 'heavy_day_ratio':
-        return d.heavyRatio;
-    }
+function startTargets(deps: ComplianceDeps, q: ComplianceQuery): { judge(pollutants: AnnualStatistic[], days: ComplianceResponse['days']): Promise<TargetVerdict[]> } {
+  const rules = [...targetsFor(deps.targets ?? { file: [], defaults: DEFAULT_TARGETS }, q.level, q.id, q.year).values()];
+  const bases = rules.map(async (rule): Promise<number | null | undefined> => {
+    if (!rule.relative || rule.relative.baseline !== undefined) return undefined;
+    const baseYear = rule.relative.baseYear;
+    const then = await areaCompliance({ ...deps, targets: { file: [], defaults: [] } }, { ...q, year: baseYear, rank: false });
+    return indicatorValue(rule.indicator, then.pollutants.map((p) => ({ ...p, year: baseYear, regime: then.regime })), then.days);
+  });
+  // A failure surfaces when judged; until then it must not count as unhandled.
+  for (const b of bases) b.catch(() => undefined);
+  return {
+    async judge(pollutants, days) {
+      const values = await Promise.all(bases);
+      return rules.map((rule, i) => judgeTarget(rule, indicatorValue(rule.indicator, pollutants, days), values[i]));
+    },
   };
-  const out: TargetVerdict[] = [];
-  for (const rule of rules.values()) {
-    let base: number | null | undefined;
-    if (rule.relative && rule.relative.baseline === undefined) {
-      const then = await areaCompliance({ ...deps, targets: { file: [], defaults: [] } }, { ...q, year: rule.relative.baseYear });
-      base = valueOf(rule.indicator, then.pollutants.map((p) => ({ ...p, year: rule.relative!.baseYear, regime: then.regime })), then.days);
-    }
-    out.push(judgeTarget(rule, valueOf(rule.indicator, pollutants, days), base));
-  }
-  return out;
 }
 
 /**

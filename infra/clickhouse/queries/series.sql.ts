@@ -63,7 +63,7 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
       SELECT station, transform(statistic, ['o3_1h_max'], ['o3'], statistic) AS pollutant, toDate(day) AS time, toDate(day) AS day,
              if(valid OR {incomplete:UInt8} = 1, value, NULL) AS value, toBool(valid) AS valid, toUInt32(n_valid) AS n_valid,
              toUInt32(if(statistic = 'o3_mda8', 17, 24)) AS n_expected, converted
-      FROM (${stationDailySql(t, o.asOf)})
+      FROM (${stationDailySql(t, o.asOf, false, true)})
       WHERE has({pollutants:Array(String)}, transform(statistic, ['o3_1h_max'], ['o3'], statistic)))`);
   }
   if (o.level !== 'station') {

@@ -32,9 +32,10 @@ export const hourlySource = (t: Tables, asOf: boolean): string =>
 
 /**
  * `auditedOnly`: statistics from audited values alone, as official annual statistics are (the
- * current value is audited wherever an audited revision exists).
+ * current value is audited wherever an audited revision exists). `somePollutants`: only the
+ * pollutants in {basePollutants:Array(String)} (a series of PM2.5 reads no O3 hours).
  */
-export const stationDailySql = (t: Tables, asOf = false, auditedOnly = false): string => `
+export const stationDailySql = (t: Tables, asOf = false, auditedOnly = false, somePollutants = false): string => `
   WITH
     toDateTime('2018-09-01 00:00:00', 'Asia/Shanghai') AS amendment,
     hourly AS (
@@ -49,6 +50,7 @@ export const stationDailySql = (t: Tables, asOf = false, auditedOnly = false): s
       WHERE valid AND value IS NOT NULL ${auditedOnly ? "AND status = 'audited'" : ''}
         AND station IN {stations:Array(String)}
         AND time > {from:DateTime('UTC')} AND time <= {to:DateTime('UTC')}
+        ${somePollutants ? 'AND pollutant IN {basePollutants:Array(String)}' : ''}
     )
   SELECT station, toString(day) AS day, pollutant AS statistic, avg(v) AS value, count() AS n_valid,
          n_valid >= {minHours:UInt8} AS valid, max(converted) AS converted, 0 AS exceedance_exception, countIf(audited) AS n_audited

@@ -1,6 +1,22 @@
-# yrd-air roles for the distributed shape (docker-compose.yml). TypeScript runs through tsx.
-# Multi-stage and non-root; optional packages are left out, so the embedded engine's ~540 MB
-# binary (chDB) is not in the image: the server roles use a ClickHouse server (CLICKHOUSE_URL).
+# yrd-air roles for the distributed shape (docker-compose.yml). The CLI runs as one JavaScript
+# file built with esbuild (`npm run build`): no TypeScript compiler in the process, ~70 MB less
+# resident memory than running the sources through tsx. The sources stay in the image for the
+# files read beside them (migrations, station list, dashboard) and for the factor worker, which
+# loads its TypeScript through tsx. Multi-stage and non-root; optional packages are left out, so
+# the embedded engine's ~540 MB binary (chDB) is not in the image: the server roles use a
+# ClickHouse server (CLICKHOUSE_URL).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=optional --ignore-scripts && npm rebuild esbuild
+COPY tsconfig.json cli.ts main.ts commands.ts ./
+COPY schemas ./schemas
+COPY ingest ./ingest
+COPY processing ./processing
+COPY api ./api
+COPY infra ./infra
+RUN npm run build
+
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -16,6 +32,7 @@ COPY ingest ./ingest
 COPY processing ./processing
 COPY api ./api
 COPY infra ./infra
+COPY --from=build /app/dist ./dist
 USER node
-ENTRYPOINT ["node", "--import", "tsx", "cli.ts"]
+ENTRYPOINT ["node", "dist/yrd-air.mjs"]
 CMD ["start"]

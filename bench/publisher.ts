@@ -2,8 +2,9 @@
  * The ingest side of the Kafka benchmark in its own process, as an ingest worker runs (bench/run.ts
  * starts it): makes the bench's readings, says `ready`, and on `go` publishes them hour by hour
  * (a feed delivers an hour of every station at a time) through the Kafka sink, then says
- * `published <ms>`.   node --import tsx bench/publisher.ts <bootstrap,...> <topic> [--quick]
+ * `published <ms> <peak RSS MB>`.   node --import tsx bench/publisher.ts <bootstrap,...> <topic> [--quick]
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createKafka } from '../infra/kafka/kafka-client';
 import { createKafkaReadingSink } from '../infra/kafka/reading-sink.kafka';
@@ -22,7 +23,8 @@ for await (const line of lines) {
   if (line !== 'go') continue;
   const t0 = performance.now();
   for (let i = 0; i < readings.length; i += perHour) await sink.publish(readings.slice(i, i + perHour));
-  console.log(`published ${(performance.now() - t0).toFixed(0)}`);
+  const peakMb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) / 1024;
+  console.log(`published ${(performance.now() - t0).toFixed(0)} ${peakMb.toFixed(0)}`);
   break;
 }
 lines.close();

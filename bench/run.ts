@@ -6,9 +6,9 @@
  *   npm run bench -- --only=ingest,kafka   # some sections: ingest, kafka, backfill, views
  * Not a test: nothing here asserts a time.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../api';
@@ -41,6 +41,7 @@ import { seriesSpec } from '../processing/stats/series';
 import { forecastView } from '../processing/stats/forecast-views';
 import type { Reading } from '../schemas/reading';
 import { benchReadings } from './readings';
+import { feedsFileFor, startSimulator } from '../ingest/simulator';
 import { POLLUTANTS } from '../schemas/pollutant';
 
 const quick = process.argv.includes('--quick');
@@ -128,7 +129,7 @@ async function ingestBench(store: StoreConnection, dir: string): Promise<{ readi
 }
 
 /** Starts bench/publisher.ts in its own process; resolves once it is connected and ready. */
-async function startPublisher(bootstrap: string[], topic: string): Promise<{ go(): Promise<number> }> {
+async function startPublisher(bootstrap: string[], topic: string): Promise<{ go(): Promise<{ ms: number; peakRssMb: number }> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/publisher.ts', bootstrap.join(','), topic, ...(quick ? ['--quick'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const next = (): Promise<string> =>
@@ -145,9 +146,9 @@ async function startPublisher(bootstrap: string[], topic: string): Promise<{ go(
     async go() {
       const answer = next();
       child.stdin.write('go\n');
-      const [word, ms] = (await answer).split(' ');
+      const [word, ms, peak] = (await answer).split(' ');
       if (word !== 'published') throw new Error(`the publisher said ${word}`);
-      return Number(ms);
+      return { ms: Number(ms), peakRssMb: Number(peak) };
     },
   };
 }
@@ -181,7 +182,7 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
       const running = processors.map((p) => p.run());
       await new Promise((r) => setTimeout(r, 3_000)); // the group settles before the clock starts
       const t = tablesOf(s.database);
-      let published = 0;
+      let published = { ms: 0, peakRssMb: 0 };
       const run = await measured(async () => {
         const publishing = publisher.go();
         for (;;) {
@@ -201,12 +202,74 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
         `${fmt(rate)} /s`,
         `${fmt(refRate)} /s (file() JSONEachRow)`,
         `${((100 * rate) / refRate).toFixed(1)} %`,
-        `${consumers > 1 ? `${(rate / base).toFixed(2)}× the one-consumer rate; ` : ''}publishing took ${fmt(published)} ms of ${fmt(run.ms)}; peak RSS of the processing process ${fmt(run.peakRssMb)} MB`,
+        `${consumers > 1 ? `${(rate / base).toFixed(2)}× the one-consumer rate; ` : ''}publishing took ${fmt(published.ms)} ms of ${fmt(run.ms)}; peak RSS: processing process ${fmt(run.peakRssMb)} MB, publishing process ${fmt(published.peakRssMb)} MB (holds the readings it sends)`,
       );
     }
     await admin.disconnect();
+    await ingestRoleMemory(broker.bootstrap);
   } finally {
     await broker.stop();
+  }
+}
+
+/** Peak resident set of a process (VmHWM), in MB. */
+const peakRssOf = (pid: number): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+
+/**
+ * The ingest role (`yrd-air ingest`: feeds → Kafka, no store) pulling the four simulated centres
+ * (served from this process, as real centres are elsewhere), whose first pulls bring their 48
+ * served hours: its peak RSS (VmHWM) once every feed has pulled and the readings published stop
+ * growing. Twice: from the sources through tsx (`npx yrd-air`), and as deployed (the image runs
+ * the `npm run build` bundle, with the heap limits docker-compose.yml gives the role).
+ */
+async function ingestRoleMemory(bootstrap: string[]): Promise<void> {
+  execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
+  const sim = await startSimulator({ ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 } });
+  try {
+    const variants: [string, string[]][] = [
+      ['from the sources through tsx', ['--import', 'tsx', 'cli.ts', 'ingest']],
+      ['as deployed: dist/yrd-air.mjs, --max-semi-space-size=2 --max-old-space-size=96', ['--max-semi-space-size=2', '--max-old-space-size=96', 'dist/yrd-air.mjs', 'ingest']],
+    ];
+    for (const [how, args] of variants) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'yrd-air-bench-ingest-'));
+      const feedsFile = join(dataDir, 'feeds.json');
+      writeFileSync(feedsFile, JSON.stringify(feedsFileFor(sim)));
+      const child = spawn(process.execPath, args, {
+        // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', KAFKA_BROKERS: bootstrap.join(','), KAFKA_TOPIC_PREFIX: `bench-role-${variants.findIndex((v) => v[0] === how)}`, DATA_DIR: dataDir, PORT: '0', FEEDS_FILE: feedsFile },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      try {
+        const lines = createInterface({ input: child.stdout });
+        const url = await new Promise<string>((resolve, reject) => {
+          child.once('exit', (code) => reject(new Error(`yrd-air ingest exited (${code})`)));
+          lines.on('line', (line) => {
+            const m = /health at (http:\/\/\S+)/.exec(line);
+            if (m) resolve(m[1] as string);
+          });
+        });
+        const published = async (): Promise<number> => {
+          const text = await (await fetch(`${url}/metrics`)).text();
+          return [...text.matchAll(/^ingest_readings_published_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        };
+        const t0 = performance.now();
+        let last = -1;
+        for (let stable = 0; stable < 3 && performance.now() - t0 < 180_000; ) {
+          await new Promise((r) => setTimeout(r, 2_000));
+          const feeds = ((await (await fetch(`${url}/v1/feeds`)).json()) as { feeds: { lastSuccessAt: string | null }[] }).feeds;
+          const n = await published();
+          stable = feeds.length === 4 && feeds.every((f) => f.lastSuccessAt !== null) && n === last ? stable + 1 : 0;
+          last = n;
+        }
+        note(`ingest role (\`yrd-air ingest\`, own process), ${how}: first pulls of the four simulated centres, ${fmt(last)} readings published to Kafka`, `peak RSS ${fmt(peakRssOf(child.pid as number))} MB`, '150 MB (aim)', '', 'VmHWM of the process; Node.js itself is ~45 MB');
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await sim.stop();
   }
 }
 

@@ -1,10 +1,9 @@
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import { fromRoot } from '../../infra/package-root';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 /** ECharts' own browser build, served from node_modules: no CDN, the page works on a closed network. */
 const ECHARTS_DIR = dirname(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'));
 
@@ -14,7 +13,7 @@ const ECHARTS_DIR = dirname(createRequire(import.meta.url).resolve('echarts/dist
  * health; Chinese and English.
  */
 export const dashboardRoutes: FastifyPluginAsync = async (app) => {
-  const dir = join(HERE, '..', 'dashboard');
+  const dir = fromRoot('api', 'dashboard');
   await app.register(fastifyStatic, { root: dir, prefix: '/assets/', index: false, wildcard: false, allowedPath: (path) => path !== '/index.html', maxAge: 300_000 });
   await app.register(fastifyStatic, { root: ECHARTS_DIR, prefix: '/assets/', decorateReply: false, wildcard: false, allowedPath: (path) => path === '/echarts.min.js', maxAge: 86_400_000 });
   app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) => reply.status(204).header('cache-control', 'public, max-age=86400').send());

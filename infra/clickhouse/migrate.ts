@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fromRoot } from '../package-root';
 import type { Logger } from '../logger';
 import type { StoreConnection } from './client';
 import { translateStoreError } from './store-errors';
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const MIGRATIONS_DIR = fromRoot('infra', 'clickhouse', 'migrations');
 
 export interface Migration {
   version: number;

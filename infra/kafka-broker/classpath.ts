@@ -4,17 +4,16 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../package-root';
 
-const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const DEFAULT_POM = join(REPO_ROOT, 'infra/kafka-broker/pom.xml');
+const DEFAULT_POM = fromRoot('infra', 'kafka-broker', 'pom.xml');
 
 export interface ClasspathOptions { pomPath?: string; cacheDir?: string }
 
 /** Resolves (and downloads into ~/.m2 if needed) the broker classpath; cached per pom hash. */
 export async function resolveKafkaClasspath(opts: ClasspathOptions = {}): Promise<string> {
   const pom = resolve(opts.pomPath ?? DEFAULT_POM);
-  const cacheDir = opts.cacheDir ?? join(REPO_ROOT, '.cache/kafka');
+  const cacheDir = opts.cacheDir ?? fromRoot('.cache', 'kafka');
   const hash = createHash('sha256').update(readFileSync(pom)).digest('hex').slice(0, 16);
   const cacheFile = join(cacheDir, `classpath-${hash}.txt`);
   // The cache is only valid while the jars are still in ~/.m2 (CI caches may drop them).

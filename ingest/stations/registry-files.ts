@@ -1,11 +1,13 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fromRoot } from '../../infra/package-root';
 import { zStationListVersion, type StationListVersion } from '../../schemas/station';
 import type { StationRegistry } from './registry';
 import { parseStationList } from './station-list-csv';
 
 /** The list bundled with yrd-air: the 2022 national list's 330 stations of the four provinces. */
-export const BUNDLED_LIST_FILE = new URL('./yrd_stations_2022.csv', import.meta.url);
+export const BUNDLED_LIST_FILE = pathToFileURL(fromRoot('ingest', 'stations', 'yrd_stations_2022.csv'));
 export const BUNDLED_VERSION = { version: 'yrd-2022', validFrom: '2013-01-01' } as const;
 
 /**

@@ -1,4 +1,6 @@
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { fromRoot } from '../../infra/package-root';
 import { runFactorJob, type FactorJob, type FactorJobResult } from './factors';
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -19,7 +21,7 @@ function inWorker(job: FactorJob): Promise<FactorJobResult> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
-      worker = new Worker(new URL('./factors-worker.mjs', import.meta.url), { workerData: job });
+      worker = new Worker(pathToFileURL(fromRoot('processing', 'apportionment', 'factors-worker.mjs')), { workerData: job });
     } catch {
       resolve(runFactorJob(job));
       return;

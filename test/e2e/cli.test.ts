@@ -1,4 +1,6 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +26,7 @@ const tempDir = (): string => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true, maxRetries: 5 })));
 
 const DB = 'yrd_air_test';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** A feeds file with no feeds: `start` then pulls nothing (no demo simulator), so counts are exact. */
 const NO_FEEDS = join(mkdtempSync(join(tmpdir(), 'yrd-air-feeds-')), 'feeds.json');
 writeFileSync(NO_FEEDS, '{ "feeds": [] }');
@@ -85,6 +88,37 @@ describe('yrd-air CLI', () => {
       run.proc.kill('SIGTERM');
     }
     expect((await run.exited).code).toBe(0);
+  });
+
+  it('the one-file build (npm run build, as the image runs it) starts from any folder and finds the files shipped beside the code', async () => {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    const dataDir = tempDir();
+    const proc = spawn(process.execPath, [join(ROOT, 'dist', 'yrd-air.mjs'), 'start'], {
+      cwd: tmpdir(),
+      // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB, FEEDS_FILE: NO_FEEDS },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        proc.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /API at (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1] as string);
+        });
+        void exited.then((code) => reject(new Error(`exited ${code}`)));
+      });
+      // Migrations applied (readiness checks the store), the dashboard page and the bundled station list found.
+      expect(await getStatus(`${url}/readyz`)).toBe(200);
+      expect(await getStatus(`${url}/`)).toBe(200);
+      const stations = (await (await fetch(`${url}/v1/stations`)).json()) as { stations: unknown[] };
+      expect(stations.stations).toHaveLength(330);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('keeps stored data when the process is killed and restarted (over a real broker)', async () => {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ReadingStatus } from '../schemas/reading';
-import type { Reject } from '../schemas/reject';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';
-import type { FeedAdapter } from './feed-adapter';
+import type { FeedAdapter, MappedPage } from './feed-adapter';
 import type { ReadingSink } from './reading-sink';
-import { collapseUnknownStations } from './reject-summary';
+import { createRejectCollapser } from './reject-summary';
 import type { StationRegistry } from './stations/registry';
 
 /** The hourly types of the archive; the others are the publisher's derived values (FEEDS.md §5). */
@@ -109,25 +108,42 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
       bytesDone += sizes[i] ?? 0;
       continue;
     }
-    const bytes = readFileSync(file);
     const arrivedAt = now().toISOString();
     const sourceId = basename(file);
     const ctx: BoundaryContext = { registry: opts.registry, owner: 'coordinator', centre: 'coordinator', sourceKind: 'backfill', sourceId, receivedAt: arrivedAt };
-    const mapped = opts.archive.toReadings({ label: file, body: bytes }, { sourceId, sourceKind: 'backfill', arrivedAt, status: opts.status });
-    const { accepted, rejects } = admit(mapped.readings, ctx);
-    const fileRejects: Reject[] = [...problemsToRejects(mapped.problems, ctx), ...collapseUnknownStations(rejects)];
-    for (let at = 0; at < accepted.length; at += chunk) {
-      await opts.sink.publish(accepted.slice(at, at + chunk));
-      opts.onProgress?.({ file, filesDone: summary.files, filesTotal: opts.files.length, bytesDone: bytesDone + ((sizes[i] ?? 0) * Math.min(at + chunk, accepted.length)) / Math.max(1, accepted.length), bytesTotal, readings: summary.readings + Math.min(at + chunk, accepted.length) });
+    const mapCtx = { sourceId, sourceKind: 'backfill' as const, arrivedAt, status: opts.status };
+    // A streaming format is read a chunk at a time (a file of every national station is ~80 %
+    // foreign cells: held whole with their refusals it took ~185 MB of heap a day-file).
+    let bytesRead = 0;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const b of createReadStream(file)) {
+        bytesRead += (b as Buffer).length;
+        yield b as Buffer;
+      }
     }
+    const pages: AsyncIterable<MappedPage> | MappedPage[] = opts.archive.stream
+      ? opts.archive.stream(counted(), mapCtx, chunk)
+      : [opts.archive.toReadings({ label: file, body: readFileSync(file) }, mapCtx)];
+    const collapser = createRejectCollapser();
+    let accepted = 0;
+    let mappedCells = 0;
+    for await (const page of pages) {
+      const admitted = admit(page.readings, ctx);
+      collapser.add([...problemsToRejects(page.problems, ctx), ...admitted.rejects]);
+      mappedCells += page.readings.length + page.problems.filter((p) => p.index >= 0).length;
+      for (let at = 0; at < admitted.accepted.length; at += chunk) await opts.sink.publish(admitted.accepted.slice(at, at + chunk));
+      accepted += admitted.accepted.length;
+      opts.onProgress?.({ file, filesDone: summary.files, filesTotal: opts.files.length, bytesDone: bytesDone + (opts.archive.stream ? bytesRead : (sizes[i] ?? 0)), bytesTotal, readings: summary.readings + accepted });
+    }
+    const fileRejects = collapser.result();
     await opts.sink.publishRejects(fileRejects);
-    for (const r of rejects) if (r.code === 'READING_UNKNOWN_STATION') unknown.set(r.station, (unknown.get(r.station) ?? 0) + 1);
+    for (const [station, cells] of collapser.cellsOf('READING_UNKNOWN_STATION')) unknown.set(station, (unknown.get(station) ?? 0) + cells);
     for (const r of fileRejects) summary.rejectsByCode[r.code] = (summary.rejectsByCode[r.code] ?? 0) + 1;
-    summary.emptyCells += countHourlyCells(bytes.toString('utf8')) - mapped.readings.length - mapped.problems.filter((p) => p.index >= 0).length;
-    summary.readings += accepted.length;
+    summary.emptyCells += countHourlyCells(readFileSync(file, 'utf8')) - mappedCells;
+    summary.readings += accepted;
     summary.files++;
     bytesDone += sizes[i] ?? 0;
-    state[key] = { finishedAt: now().toISOString(), readings: accepted.length };
+    state[key] = { finishedAt: now().toISOString(), readings: accepted };
     writeState(opts.stateFile, state);
     opts.onProgress?.({ file, filesDone: summary.files + summary.skippedFiles.length, filesTotal: opts.files.length, bytesDone, bytesTotal, readings: summary.readings });
   }

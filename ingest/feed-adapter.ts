@@ -69,4 +69,9 @@ export interface FeedAdapter {
   /** Pages from the watermark (minus the feed's look-back) up to what is published now. */
   pull?(feed: FeedDefinition, from: Watermark | undefined, ctx: PullContext): AsyncIterable<RawPage>;
   toReadings(page: RawPage, ctx: MapContext): MappedPage;
+  /**
+   * A whole file as mapped chunks of about `chunkReadings` readings, in order (formats read from
+   * big files: the national archive), so a backfill holds one chunk at a time, not the file.
+   */
+  stream?(source: AsyncIterable<Uint8Array | string>, ctx: MapContext, chunkReadings: number): AsyncIterable<MappedPage>;
 }

@@ -162,6 +162,8 @@ export const cnemcArchive: FeedAdapter = {
     for (const line of new TextDecoder('utf-8').decode(page.body).split('\n')) mapper.push(line);
     return mapper.finish();
   },
+
+  stream: (source, ctx, chunkReadings) => readArchive(source, ctx, chunkReadings),
 };
 
 /**

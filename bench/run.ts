@@ -28,7 +28,8 @@ import { createClickHouseStatsQueries } from '../infra/clickhouse/stats.clickhou
 import { syncStations } from '../infra/clickhouse/stations.clickhouse';
 import { chDateTime, tablesOf } from '../infra/clickhouse/tables';
 import { createLogger } from '../infra/logger';
-import { createProcessor } from '../processing';
+import { createProcessor, type BusMessage } from '../processing';
+import { encodeReadings } from '../infra/bus/reading-messages';
 import { startLocalKafka } from '../infra/kafka-broker/local-broker';
 import { createKafka } from '../infra/kafka/kafka-client';
 import { createKafkaReadingSource } from '../infra/kafka/reading-source.kafka';
@@ -125,7 +126,39 @@ async function ingestBench(store: StoreConnection, dir: string): Promise<{ readi
   const asOf = await timesOf(5, () => series.page(spec(new Date().toISOString()), 'json'));
   note(`station daily series of ${stations.length} stations × ${hours / 24} days: current values vs asOf (rebuilt from revisions)`, `current p50 ${fmt(latest.p50)} ms`, `asOf p50 ${fmt(asOf.p50)} ms`, `${(asOf.p50 / latest.p50).toFixed(2)}×`, 'the latest-value path reads the readings table alone');
   note(`ingest, embedded (in-process bus → QC → revision check → store), ${fmt(readings.length)} readings`, `${fmt(oursRate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * oursRate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(ours.peakRssMb)} MB`);
+  await processingAlone(store, readings, refRate);
   return { readings, refRate };
+}
+
+/**
+ * The processor's own capacity: the same readings as bus messages (format 2, by station-hour)
+ * handed to it in ~10 MB batches, as a Kafka fetch delivers them when it lags — no bus, no
+ * publisher — into a store of its own.
+ */
+async function processingAlone(store: StoreConnection, readings: Reading[], refRate: number): Promise<void> {
+  const s = db(store, 'bench_processing');
+  await migrate(s, logger);
+  const perHour = new Set(readings.map((r) => r.station)).size * POLLUTANTS.length;
+  const batches: BusMessage[][] = [[]];
+  let bytes = 0;
+  let offset = 0;
+  for (let i = 0; i < readings.length; i += perHour) {
+    for (const m of encodeReadings(readings.slice(i, i + perHour))) {
+      if (bytes + m.value.length > 10 * 1024 * 1024) {
+        batches.push([]);
+        bytes = 0;
+      }
+      (batches.at(-1) as BusMessage[]).push({ ...m, partition: 0, offset: String(offset++) });
+      bytes += m.value.length;
+    }
+  }
+  const readingStore = createClickHouseReadingStore(s);
+  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  const run = await measured(async () => {
+    for (const messages of batches) await processor.handleBatch({ topic: 'bench', partition: 0, messages });
+  });
+  const rate = readings.length / (run.ms / 1000);
+  note(`processing alone (decode → QC → revision check → store), ${fmt(readings.length)} readings in ${batches.length} batches of ≤ 10 MB`, `${fmt(rate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * rate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(run.peakRssMb)} MB`);
 }
 
 /** Starts bench/publisher.ts in its own process; resolves once it is connected and ready. */

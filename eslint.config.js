@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const DRIVERS = ['kafkajs', '@clickhouse/client', '@clickhouse/client-common', 'chdb', 'chdb/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.cache/**', 'coverage/**', 'bin/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'data/**', '.cache/**', 'coverage/**', 'dist/**', 'bin/**', 'eslint.config.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { aReading } from '../test/helpers/readings';
+import type { Reading } from '../schemas/reading';
 import type { RevisionContent } from './reading-store';
-import { changedArrivals, contentOf, scopeOf } from './revisions';
+import { RevisionIndex, scopeOf } from './revisions';
+import { timeMs } from './time-ms';
+
+/** A reading as the store reports its latest revision. */
+const contentOf = (r: Reading): RevisionContent => ({
+  station: r.station,
+  pollutant: r.pollutant,
+  timeMs: timeMs(r.time),
+  status: r.status,
+  value: r.value,
+  sourceFlag: r.sourceFlag ?? '',
+  sourceValid: r.sourceValid,
+  missingReason: r.missingReason ?? '',
+});
+const changedArrivals = (arrivals: Reading[], stored: RevisionContent[]): Reading[] => new RevisionIndex(stored).admit(arrivals);
 
 const stored = (overrides: Partial<RevisionContent> = {}): RevisionContent => ({ ...contentOf(aReading()), ...overrides });
 
-describe('changedArrivals (DESIGN.md invariant 2)', () => {
+describe('RevisionIndex.admit (DESIGN.md invariant 2)', () => {
   it('drops an arrival identical to the stored latest revision of its status', () => {
     expect(changedArrivals([aReading({ arrivedAt: '2025-03-02T00:00:00Z' })], [stored()])).toEqual([]);
   });

@@ -2,19 +2,6 @@ import type { Reading } from '../schemas/reading';
 import type { RevisionContent, RevisionScope } from './reading-store';
 import { timeMs } from './time-ms';
 
-export function contentOf(r: Reading): RevisionContent {
-  return {
-    station: r.station,
-    pollutant: r.pollutant,
-    timeMs: timeMs(r.time),
-    status: r.status,
-    value: r.value,
-    sourceFlag: r.sourceFlag ?? '',
-    sourceValid: r.sourceValid,
-    missingReason: r.missingReason ?? '',
-  };
-}
-
 /** The smallest scope covering every identity of the batch, to look up their latest revisions. */
 export function scopeOf(readings: readonly Reading[]): RevisionScope {
   let fromMs = Infinity;
@@ -44,7 +31,7 @@ const sameContent = (a: Content, b: Content): boolean =>
  * Hour-ending instants are whole hours in milliseconds, so adding 1 keys an audited revision apart
  * from the provisional one of the same hour without building a string per identity.
  */
-const statusKey = (timeMs: number, status: string): number => (status === 'audited' ? timeMs + 1 : timeMs);
+export const statusKey = (timeMs: number, status: string): number => (status === 'audited' ? timeMs + 1 : timeMs);
 
 /**
  * The latest revision of each (identity, status) of a batch's scope: the stored ones, then each
@@ -89,8 +76,3 @@ export class RevisionIndex {
 /** The value of an hour in a series as it stands (audited over provisional); undefined = not known. */
 export const valueAt = (series: Map<number, Content>, timeMs: number): number | null | undefined =>
   (series.get(timeMs + 1) ?? series.get(timeMs))?.value;
-
-/** The arrivals that change something, against the stored latest revisions (RevisionIndex.admit). */
-export function changedArrivals<T extends Reading>(arrivals: readonly T[], stored: readonly RevisionContent[]): T[] {
-  return new RevisionIndex(stored).admit(arrivals);
-}

@@ -7,6 +7,7 @@ import type { ReadingStatus } from '../../schemas/reading';
 import type { StoreConnection } from './client';
 import { latestRevisionsSql } from './queries/readings.sql';
 import { timeMs } from '../../processing/time-ms';
+import { boundedMemo } from '../bounded-memo';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
 
@@ -85,18 +86,8 @@ const INSERT_SETTINGS = { optimize_on_insert: 0 } as const;
 /** TabSeparated escaping of a string field (backslash, tab, newline, carriage return). */
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const escaped = new Map<string, string>();
 /** Remembered: station codes, units and sources repeat through a batch. */
-function tsvString(s: string): string {
-  if (s === '') return s;
-  let e = escaped.get(s);
-  if (e === undefined) {
-    if (escaped.size >= 10_000) escaped.clear();
-    e = NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] as string) : s;
-    escaped.set(s, e);
-  }
-  return e;
-}
+const tsvString = boundedMemo((s: string): string => (NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] as string) : s), 10_000);
 const tsvBool = (b: boolean): string => (b ? 'true' : 'false');
 
 /** One revision as a TabSeparated line in REVISION_FILE_STRUCTURE's order. */

@@ -1,3 +1,5 @@
+import { boundedMemo } from '../bounded-memo';
+
 /**
  * Fully qualified table names. chDB ignores the client's `database` option, so every statement
  * names the database; the name is a validated identifier (schemas/config.ts), quoted here.
@@ -18,17 +20,6 @@ export function tablesOf(database: string): Tables {
 }
 
 /** ClickHouse DateTime text in UTC for epoch milliseconds (columns are declared 'UTC'). */
-const formatted = new Map<number, string>();
-const formatted64 = new Map<number, string>();
-const remembered = (cache: Map<number, string>, ms: number, make: () => string): string => {
-  let s = cache.get(ms);
-  if (s === undefined) {
-    if (cache.size >= 50_000) cache.clear();
-    s = make();
-    cache.set(ms, s);
-  }
-  return s;
-};
 /** Remembered: an insert batch repeats a few dozen hours thousands of times. */
-export const chDateTime = (ms: number): string => remembered(formatted, ms, () => new Date(ms).toISOString().slice(0, 19).replace('T', ' '));
-export const chDateTime64 = (ms: number): string => remembered(formatted64, ms, () => new Date(ms).toISOString().slice(0, 23).replace('T', ' '));
+export const chDateTime = boundedMemo((ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' '));
+export const chDateTime64 = boundedMemo((ms: number): string => new Date(ms).toISOString().slice(0, 23).replace('T', ' '));

@@ -1,6 +1,7 @@
 import type { Pollutant } from '../../schemas/pollutant';
 import { INVALIDATING_QC_FLAGS, type QcFlag } from '../../schemas/qc';
 import type { Reading } from '../../schemas/reading';
+import { statusKey } from '../revisions';
 import { timeMs } from '../time-ms';
 
 /**
@@ -44,12 +45,12 @@ export function checkReading(r: Reading): Checked {
  * hours — constant runs, spikes — belong with the stored series, where the neighbours are.
  */
 export function checkBatch(readings: readonly Reading[]): Checked[] {
-  // PM2.5 and PM10 of each station-hour-status: station → hour (+1 when audited) → the pair.
+  // PM2.5 and PM10 of each station-hour-status: station → statusKey(hour, status) → the pair.
   const pm = new Map<string, Map<number, { pm25?: number; pm10?: number }>>();
   const pairOf = (r: Reading) => {
     let byHour = pm.get(r.station);
     if (!byHour) pm.set(r.station, (byHour = new Map()));
-    const key = timeMs(r.time) + (r.status === 'audited' ? 1 : 0);
+    const key = statusKey(timeMs(r.time), r.status);
     let pair = byHour.get(key);
     if (!pair) byHour.set(key, (pair = {}));
     return pair;

@@ -201,10 +201,17 @@ function indicatorValue(indicator: TargetIndicator, stats: readonly AnnualStatis
  */
 function startTargets(deps: ComplianceDeps, q: ComplianceQuery): { judge(pollutants: AnnualStatistic[], days: ComplianceResponse['days']): Promise<TargetVerdict[]> } {
   const rules = [...targetsFor(deps.targets ?? { file: [], defaults: DEFAULT_TARGETS }, q.level, q.id, q.year).values()];
+  // One computation per base year, however many rules refer to it.
+  const years = new Map<number, Promise<ComplianceResponse>>();
+  const yearOf = (year: number): Promise<ComplianceResponse> => {
+    let then = years.get(year);
+    if (!then) years.set(year, (then = areaCompliance({ ...deps, targets: { file: [], defaults: [] } }, { ...q, year, rank: false })));
+    return then;
+  };
   const bases = rules.map(async (rule): Promise<number | null | undefined> => {
     if (!rule.relative || rule.relative.baseline !== undefined) return undefined;
     const baseYear = rule.relative.baseYear;
-    const then = await areaCompliance({ ...deps, targets: { file: [], defaults: [] } }, { ...q, year: baseYear, rank: false });
+    const then = await yearOf(baseYear);
     return indicatorValue(rule.indicator, then.pollutants.map((p) => ({ ...p, year: baseYear, regime: then.regime })), then.days);
   });
   // A failure surfaces when judged; until then it must not count as unhandled.

@@ -1,5 +1,5 @@
 import type { SeriesFormat, SeriesRow } from '../../schemas/api/series';
-import type { SeriesKey, SeriesSpec } from '../../processing/stats/series';
+import type { Member, SeriesKey, SeriesSpec } from '../../processing/stats/series';
 import type { SeriesQueries } from '../../processing/stats/stats-queries';
 import { GRADE_II, VALIDITY } from '../../processing/stats/standards';
 import type { StoreConnection } from './client';
@@ -16,6 +16,30 @@ type JsonRow = { id: string; pollutant: SeriesRow['pollutant']; time: string; va
 
 /** The store-printed form of an output time (the cursor's), from the ISO text the JSON rows carry. */
 const keyTime = (iso: string): string => (iso.length > 10 ? iso.replace('T', ' ').replace('Z', '') : iso);
+
+/**
+ * What each member's area expects while its list is in force, counted here rather than by joins in
+ * the statement: the stations of its city (mCityN), the cities of its area (mAreaN), and the most
+ * cities its area had under any list of the period (mAreaMaxN, a month's or year's expectation).
+ */
+function expectedCounts(members: readonly Member[]): { mCityN: number[]; mAreaN: number[]; mAreaMaxN: number[] } {
+  const stations = new Map<string, number>();
+  const cities = new Map<string, Set<string>>();
+  const key = (...parts: string[]): string => parts.join('\u0000');
+  for (const m of members) {
+    const c = key(m.area, m.city, m.fromDay, m.toDay);
+    stations.set(c, (stations.get(c) ?? 0) + 1);
+    const a = key(m.area, m.fromDay, m.toDay);
+    cities.set(a, (cities.get(a) ?? new Set()).add(m.city));
+  }
+  const most = new Map<string, number>();
+  for (const m of members) most.set(m.area, Math.max(most.get(m.area) ?? 0, cities.get(key(m.area, m.fromDay, m.toDay))?.size ?? 0));
+  return {
+    mCityN: members.map((m) => stations.get(key(m.area, m.city, m.fromDay, m.toDay)) ?? 0),
+    mAreaN: members.map((m) => cities.get(key(m.area, m.fromDay, m.toDay))?.size ?? 0),
+    mAreaMaxN: members.map((m) => most.get(m.area) ?? 0),
+  };
+}
 
 export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQueries {
   const t = tablesOf(store.database);
@@ -47,6 +71,7 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
       mStation: s.members.map((m) => m.station),
       mFrom: s.members.map((m) => m.fromDay),
       mTo: s.members.map((m) => m.toDay),
+      ...expectedCounts(s.members),
       ...(s.asOfMs !== undefined ? { asOf: chDateTime64(s.asOfMs) } : {}),
       ...(s.updatedSinceMs !== undefined ? { since: chDateTime64(s.updatedSinceMs) } : {}),
       ...(s.after ? { afterId: s.after.id, afterPol: s.after.pollutant, afterTime: s.after.time } : {}),
@@ -55,6 +80,7 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
   const options = (s: SeriesSpec, typed: boolean): SeriesSqlOptions => ({
     level: s.level,
     resolution: s.resolution,
+    pollutants: s.pollutants,
     asOf: s.asOfMs !== undefined,
     updatedSince: s.updatedSinceMs !== undefined,
     after: s.after !== undefined,

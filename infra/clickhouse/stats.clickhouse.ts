@@ -17,7 +17,7 @@ export function createClickHouseStatsQueries(store: StoreConnection): StatsQueri
     async stationDaily(f) {
       try {
         const rs = await store.client.query({
-          query: stationDailySql(t, f.asOfMs !== undefined, f.auditedOnly === true),
+          query: stationDailySql(t, { asOf: f.asOfMs !== undefined, auditedOnly: f.auditedOnly === true }),
           query_params: {
             stations: f.stations,
             // Hour-ending instants in (fromDay 00:00, toDay+1 00:00] CST: labels 01–24 of each day.

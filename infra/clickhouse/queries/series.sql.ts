@@ -20,6 +20,8 @@ import { hourlySource, stationDailySql } from './stats-daily.sql';
 export interface SeriesSqlOptions {
   level: Level;
   resolution: Resolution;
+  /** The pollutants asked for: the statement holds only the parts they need. */
+  pollutants: readonly string[];
   asOf: boolean;
   updatedSince: boolean;
   after: boolean;
@@ -46,43 +48,48 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
       FROM ${hourlySource(t, o.asOf)}
       WHERE station IN {stations:Array(String)} AND time > {from:DateTime('UTC')} AND time <= {to:DateTime('UTC')}
         AND pollutant IN {basePollutants:Array(String)})`);
-    ctes.push(`st AS (
+    const parts: string[] = [];
+    if (o.pollutants.some((p) => p !== 'o3_8h')) {
+      parts.push(`
       SELECT toString(station) AS station, toString(pollutant) AS pollutant, time, day, if(ok, v, NULL) AS value, ok AS valid,
              toUInt32(ok) AS n_valid, toUInt32(1) AS n_expected, converted
-      FROM h WHERE has({pollutants:Array(String)}, toString(pollutant)) AND time > {outFrom:DateTime('UTC')}
-      UNION ALL
+      FROM h WHERE has({pollutants:Array(String)}, toString(pollutant)) AND time > {outFrom:DateTime('UTC')}`);
+    }
+    if (o.pollutants.includes('o3_8h')) {
+      parts.push(`
       SELECT station, 'o3_8h' AS pollutant, time, day, if(n8 >= {min8h:UInt8}, a8, NULL) AS value, n8 >= {min8h:UInt8} AS valid,
              toUInt32(n8) AS n_valid, toUInt32(8) AS n_expected, converted
       FROM (
         SELECT toString(station) AS station, time, day, converted, avgIf(v, ok) OVER w AS a8, countIf(ok) OVER w AS n8
         FROM h WHERE pollutant = 'o3'
         WINDOW w AS (PARTITION BY station ORDER BY toUnixTimestamp(time) RANGE BETWEEN 25200 PRECEDING AND CURRENT ROW))
-      WHERE has({pollutants:Array(String)}, 'o3_8h') AND time > {outFrom:DateTime('UTC')})`);
+      WHERE time > {outFrom:DateTime('UTC')}`);
+    }
+    ctes.push(`st AS (${parts.join('\n      UNION ALL')})`);
   } else {
+    const base = o.pollutants.map((p) => (p === 'o3_mda8' ? 'o3' : p));
+    const some = { o3: base.includes('o3'), others: base.some((p) => p !== 'o3') };
     ctes.push(`st AS (
-      SELECT station, transform(statistic, ['o3_1h_max'], ['o3'], statistic) AS pollutant, toDate(day) AS time, toDate(day) AS day,
+      SELECT station, transform(statistic, ['o3_1h_max'], ['o3'], statistic) AS pollutant, day AS time, day,
              if(valid OR {incomplete:UInt8} = 1, value, NULL) AS value, toBool(valid) AS valid, toUInt32(n_valid) AS n_valid,
              toUInt32(if(statistic = 'o3_mda8', 17, 24)) AS n_expected, converted
-      FROM (${stationDailySql(t, o.asOf, false, true)})
+      FROM (${stationDailySql(t, { asOf: o.asOf, some, inner: true })})
       WHERE has({pollutants:Array(String)}, transform(statistic, ['o3_1h_max'], ['o3'], statistic)))`);
   }
   if (o.level !== 'station') {
+    // One row per station of an asked-for area while a list is in force, with what its city and
+    // area expect then (counted by the caller): no join is needed for the expectations.
     ctes.push(`members AS (
-      SELECT m.1 AS area, m.2 AS city, m.3 AS station, m.4 AS dfrom, m.5 AS dto
-      FROM (SELECT arrayJoin(arrayZip({mArea:Array(String)}, {mCity:Array(String)}, {mStation:Array(String)}, {mFrom:Array(Date)}, {mTo:Array(Date)})) AS m))`);
-    ctes.push(`ex AS (SELECT area, city, dfrom, dto, toUInt32(count()) AS n FROM members GROUP BY area, city, dfrom, dto)`);
-    ctes.push(`exc AS (SELECT area, dfrom, dto, toUInt32(uniqExact(city)) AS n FROM members GROUP BY area, dfrom, dto)`);
+      SELECT m.1 AS area, m.2 AS city, m.3 AS station, m.4 AS dfrom, m.5 AS dto, m.6 AS n_city, m.7 AS n_area, m.8 AS n_area_max
+      FROM (SELECT arrayJoin(arrayZip({mArea:Array(String)}, {mCity:Array(String)}, {mStation:Array(String)}, {mFrom:Array(Date)}, {mTo:Array(Date)},
+                                      {mCityN:Array(UInt32)}, {mAreaN:Array(UInt32)}, {mAreaMaxN:Array(UInt32)})) AS m))`);
     ctes.push(`cb AS (
-      SELECT c.area AS area, c.city AS city, c.pollutant AS pollutant, c.time AS time, c.day AS day, c.value AS value,
-             c.n_valid AS n_valid, e.n AS n_expected, c.converted AS converted
-      FROM (
-        SELECT m.area AS area, m.city AS city, s.pollutant AS pollutant, s.time AS time, s.day AS day,
-               avg(s.value) AS value, toUInt32(count()) AS n_valid, max(s.converted) AS converted
-        FROM st AS s INNER JOIN members AS m ON m.station = s.station
-        WHERE s.valid AND s.day >= m.dfrom AND s.day <= m.dto
-        GROUP BY area, city, pollutant, time, day) AS c
-      INNER JOIN ex AS e ON e.area = c.area AND e.city = c.city
-      WHERE c.day >= e.dfrom AND c.day <= e.dto)`);
+      SELECT m.area AS area, m.city AS city, s.pollutant AS pollutant, s.time AS time, s.day AS day,
+             avg(s.value) AS value, toUInt32(count()) AS n_valid, any(m.n_city) AS n_expected, max(s.converted) AS converted,
+             any(m.n_area) AS n_area, any(m.n_area_max) AS n_area_max
+      FROM st AS s INNER JOIN members AS m ON m.station = s.station
+      WHERE s.valid AND s.day >= m.dfrom AND s.day <= m.dto
+      GROUP BY area, city, pollutant, time, day)`);
   }
   const periodRule = o.resolution === 'month' ? 'n_valid >= if(toMonth(time) = 2, {minFeb:UInt8}, {minMonth:UInt8})' : 'n_valid >= {minYear:UInt16}';
   const periodDays = `toUInt32(dateDiff('day', time, time + INTERVAL 1 ${o.resolution === 'month' ? 'MONTH' : 'YEAR'}))`;
@@ -93,28 +100,25 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
     } else if (o.level === 'city') {
       out = `SELECT area AS id, pollutant, time, value, n_valid, n_expected, true AS valid, converted FROM cb`;
     } else {
-      out = `SELECT c.area AS id, c.pollutant AS pollutant, c.time AS time, avg(c.value) AS value, toUInt32(count()) AS n_valid,
-                    any(x.n) AS n_expected, true AS valid, max(c.converted) AS converted
-             FROM cb AS c INNER JOIN exc AS x ON x.area = c.area
-             WHERE c.day >= x.dfrom AND c.day <= x.dto
-             GROUP BY id, pollutant, time`;
+      out = `SELECT area AS id, pollutant, time, avg(value) AS value, toUInt32(count()) AS n_valid,
+                    any(n_area) AS n_expected, true AS valid, max(converted) AS converted
+             FROM cb GROUP BY id, pollutant, time`;
     }
   } else if (o.level === 'station') {
     out = `SELECT id, pollutant, time, if(valid OR {incomplete:UInt8} = 1, mean, NULL) AS value, n_valid, ${periodDays} AS n_expected, ${periodRule} AS valid, converted FROM (
              SELECT station AS id, pollutant, ${period('day')} AS time, avgIf(value, valid) AS mean, toUInt32(countIf(valid)) AS n_valid, max(converted) AS converted
              FROM st GROUP BY id, pollutant, time)`;
   } else {
-    const cityPeriods = `SELECT area, city, pollutant, time, if(valid OR {incomplete:UInt8} = 1, mean, NULL) AS value, n_valid, ${periodDays} AS n_expected, ${periodRule} AS valid, converted FROM (
-             SELECT area, city, pollutant, ${period('day')} AS time, avg(value) AS mean, toUInt32(count()) AS n_valid, max(converted) AS converted
+    const cityPeriods = `SELECT area, city, pollutant, time, if(valid OR {incomplete:UInt8} = 1, mean, NULL) AS value, n_valid, ${periodDays} AS n_expected, ${periodRule} AS valid, converted, n_area_max FROM (
+             SELECT area, city, pollutant, ${period('day')} AS time, avg(value) AS mean, toUInt32(count()) AS n_valid, max(converted) AS converted,
+                    any(n_area_max) AS n_area_max
              FROM cb GROUP BY area, city, pollutant, time)`;
     out =
       o.level === 'city'
         ? `SELECT area AS id, pollutant, time, value, n_valid, n_expected, valid, converted FROM (${cityPeriods})`
-        : `SELECT p.area AS id, p.pollutant AS pollutant, p.time AS time, avgIf(p.value, p.valid OR {incomplete:UInt8} = 1) AS value, toUInt32(countIf(p.valid)) AS n_valid,
-                  any(x.n) AS n_expected, n_valid > 0 AS valid, max(p.converted) AS converted
-           FROM (${cityPeriods}) AS p
-           INNER JOIN (SELECT area, max(n) AS n FROM exc GROUP BY area) AS x ON x.area = p.area
-           GROUP BY id, pollutant, time`;
+        : `SELECT p.area AS id, p.pollutant AS pollutant, p.time AS time, avgIf(p.value, p.valid OR {incomplete:UInt8} = 1) AS value,
+                  toUInt32(countIf(p.valid)) AS n_valid, any(p.n_area_max) AS n_expected, n_valid > 0 AS valid, max(p.converted) AS converted
+           FROM (${cityPeriods}) AS p GROUP BY id, pollutant, time`;
   }
   ctes.push(`out AS (${out})`);
   const where: string[] = [];

@@ -3,7 +3,7 @@ import type { Change } from '../../schemas/api/changes';
 import type { Reject } from '../../schemas/reject';
 import type { Station, StationListVersion } from '../../schemas/station';
 import type { StoreConnection } from './client';
-import { changesSql, listRejectsSql, stationsOfVersionSql, stationVersionsSql } from './queries/api.sql';
+import { allStationsSql, changesSql, listRejectsSql, stationsFingerprintSql, stationsOfVersionSql, stationVersionsSql } from './queries/api.sql';
 import { scorecardPerStationSql, scorecardRejectsSql } from './queries/scorecard.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
@@ -31,6 +31,18 @@ const cstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00
 
 export function createClickHouseStationQueries(store: StoreConnection): StationQueries {
   const t = tablesOf(store.database);
+  let cached: { key: string; versions: readonly StationListVersion[] } | undefined;
+  /** All versions in one statement, frozen: callers share them. */
+  const readVersions = async (): Promise<readonly StationListVersion[]> => {
+    const rows = await (await store.client.query({ query: allStationsSql(t), format: 'JSONEachRow' })).json<Station & { version: string; validFrom: string }>();
+    const byVersion = new Map<string, StationListVersion>();
+    for (const { version, validFrom, ...station } of rows) {
+      const v = byVersion.get(version) ?? { version, validFrom, stations: [] };
+      v.stations.push(Object.freeze(station));
+      byVersion.set(version, v);
+    }
+    return Object.freeze([...byVersion.values()].map((v) => Object.freeze({ ...v, stations: Object.freeze(v.stations) as Station[] })));
+  };
   return {
     async current(f): Promise<StationListVersion | undefined> {
       try {
@@ -49,13 +61,12 @@ export function createClickHouseStationQueries(store: StoreConnection): StationQ
     },
     async versions(): Promise<StationListVersion[]> {
       try {
-        const vs = await (await store.client.query({ query: stationVersionsSql(t), format: 'JSONEachRow' })).json<{ version: string; validFrom: string }>();
-        return await Promise.all(
-          vs.map(async (v) => {
-            const rs = await store.client.query({ query: stationsOfVersionSql(t), query_params: { version: v.version, province: '', city: '' }, format: 'JSONEachRow' });
-            return { ...v, stations: await rs.json<Station>() };
-          }),
-        );
+        // Every view asks for the lists, and they change only when a list is imported: keep them,
+        // and read them again when the table's row count or latest import says they changed.
+        const [fingerprint] = await (await store.client.query({ query: stationsFingerprintSql(t), format: 'JSONCompactEachRow' })).json<[string, string]>();
+        const key = JSON.stringify(fingerprint);
+        if (cached?.key !== key) cached = { key, versions: await readVersions() };
+        return cached.versions as StationListVersion[];
       } catch (err) {
         throw translateStoreError(err, 'listing station list versions');
       }

@@ -6,6 +6,16 @@ export const stationVersionsSql = (t: Tables): string => `
   GROUP BY list_version, valid_from
   ORDER BY valid_from`;
 
+/** Every station of every list version, in the versions' order and by code within each. */
+export const allStationsSql = (t: Tables): string => `
+  SELECT list_version AS version, toString(valid_from) AS validFrom,
+         code, name, city, county_city AS countyCity, province, lon, lat, control, stopped
+  FROM ${t.stations} FINAL
+  ORDER BY valid_from, list_version, code`;
+
+/** Changes whenever a list is imported (a re-import too: its rows are stamped anew). */
+export const stationsFingerprintSql = (t: Tables): string => `SELECT toString(count()), toString(max(imported_at)) FROM ${t.stations}`;
+
 export const stationsOfVersionSql = (t: Tables): string => `
   SELECT code, name, city, county_city AS countyCity, province, lon, lat, control, stopped
   FROM ${t.stations} FINAL

@@ -77,7 +77,11 @@ async function timesOf(n: number, fn: () => Promise<unknown>): Promise<{ p50: nu
     await fn();
     ms.push(performance.now() - t0);
   }
-  ms.sort((a, b) => a - b);
+  return percentiles(ms);
+}
+
+function percentiles(times: readonly number[]): { p50: number; p95: number } {
+  const ms = [...times].sort((a, b) => a - b);
   const at = (p: number): number => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))] as number;
   return { p50: at(50), p95: at(95) };
 }
@@ -386,7 +390,7 @@ async function queryBench(store: StoreConnection): Promise<void> {
     if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
   };
   const hand = async (query: string): Promise<void> => void (await (await store.client.query({ query, format: 'JSONEachRow' })).json());
-  const runs = quick ? 3 : 5;
+  const runs = quick ? 3 : 7;
   const firstYear = 2026 - years;
   const cityOf = `transform(station, [${bundledVersion().stations.map((x) => `'${x.code}'`).join(',')}], [${bundledVersion().stations.map((x) => `'${x.city}'`).join(',')}], '')`;
   const provinceOf = `transform(city, [${[...new Map(bundledVersion().stations.map((x) => [x.city, x.province])).keys()].map((c) => `'${c}'`).join(',')}], [${[...new Map(bundledVersion().stations.map((x) => [x.city, x.province])).values()].map((c) => `'${c}'`).join(',')}], '')`;
@@ -455,12 +459,23 @@ async function queryBench(store: StoreConnection): Promise<void> {
     ],
   ];
   for (const [what, url, sql] of pairs) {
-    await get(url); // warm
+    await get(url); // warm both
+    await hand(sql);
+    // Ours and the reference alternate, so a drift of the shared machine's speed (it moves by tens
+    // of per cent within minutes) falls on both alike; the peak RSS is of our runs alone.
+    const ours: number[] = [];
+    const ref: number[] = [];
     let peak = 0;
-    const ours = await measured(() => timesOf(runs, () => get(url)));
-    peak = ours.peakRssMb;
-    const ref = await timesOf(runs, () => hand(sql));
-    note(what, `p50 ${fmt(ours.value.p50)} ms, p95 ${fmt(ours.value.p95)} ms`, `p50 ${fmt(ref.p50)} ms, p95 ${fmt(ref.p95)} ms (hand-written SQL)`, `${(ours.value.p50 / ref.p50).toFixed(2)}×`, `peak RSS ${fmt(peak)} MB`);
+    for (let i = 0; i < runs; i++) {
+      const m = await measured(() => get(url));
+      ours.push(m.ms);
+      peak = Math.max(peak, m.peakRssMb);
+      const r = await measured(() => hand(sql));
+      ref.push(r.ms);
+    }
+    const o = percentiles(ours);
+    const h = percentiles(ref);
+    note(what, `p50 ${fmt(o.p50)} ms, p95 ${fmt(o.p95)} ms`, `p50 ${fmt(h.p50)} ms, p95 ${fmt(h.p95)} ms (hand-written SQL)`, `${(o.p50 / h.p50).toFixed(2)}×`, `peak RSS ${fmt(peak)} MB`);
   }
   // Factors (issue 6): a year of one province's hourly data; a new seed each call, so no cache.
   let seed = 100;

@@ -58,8 +58,55 @@ export async function connectStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>):
   // chdb/connection implements the client's Connection contract against client-common's own copy
   // of its types, which TypeScript sees as distinct declarations of the same interface.
   const client = createClient({ connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'] });
+  const trimmer = trimAllocator(client, TRIM_EVERY_MS);
   // Batches staged for the engine's file() load (reading-store.clickhouse.ts) that a killed
   // process left behind: this process holds the folder's lock, so none is in use.
   rmSync(resolve(dataPath, 'staging'), { recursive: true, force: true });
-  return { client, database, mode: 'embedded', dataPath, close: () => client.close() };
+  return {
+    client,
+    database,
+    mode: 'embedded',
+    dataPath,
+    async close() {
+      await trimmer.idle();
+      await client.close();
+    },
+  };
+}
+
+const TRIM_EVERY_MS = 5_000;
+
+/**
+ * The embedded engine's allocator keeps the memory a big statement freed (~200–300 MB after a
+ * year of the region's hours), and the process's RSS with it: a ClickHouse server hands it back
+ * from jemalloc's background threads, which chDB does not start. So once a statement ends, and
+ * at most every `everyMs`, ask the engine to purge it (~20 ms, beside the statements). An engine
+ * that refuses the command is not asked again.
+ */
+function trimAllocator(client: ClickHouseClient, everyMs: number): { idle(): Promise<void> } {
+  let last = 0;
+  let supported = true;
+  let pending: Promise<void> | undefined;
+  const trim = (): void => {
+    if (!supported || pending || Date.now() - last < everyMs) return;
+    last = Date.now();
+    pending = command({ query: 'SYSTEM JEMALLOC PURGE' })
+      .then(
+        () => undefined,
+        () => void (supported = false),
+      )
+      .finally(() => (pending = undefined));
+  };
+  const after = <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      const p = f(...args);
+      p.then(trim, trim);
+      return p;
+    };
+  const command = client.command.bind(client);
+  client.query = after(client.query.bind(client)) as typeof client.query;
+  client.insert = after(client.insert.bind(client)) as typeof client.insert;
+  client.command = after(command);
+  client.exec = after(client.exec.bind(client));
+  return { idle: async () => void (await pending) };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zReading } from './reading';
+import { NULL_NEEDS_REASON, nullHasReason, zReading, zReadingFields, type Reading } from './reading';
 import { zReject } from './reject';
 
 /**
@@ -8,35 +8,89 @@ import { zReject } from './reject';
  */
 export const SHAREABLE_READING_FIELDS = ['station', 'time', 'status', 'source', 'arrivedAt', 'sourceValid', 'sourceFlag', 'unit'] as const;
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** Format 2: the shared fields are checked once, and each reading's own fields alone. */
+const zSomeFields = zReadingFields.partial();
+const REQUIRED = (Object.keys(zReadingFields.shape) as (keyof Reading)[]).filter((k) => !zReadingFields.shape[k].safeParse(undefined).success);
+
+type SomeFields = z.output<typeof zSomeFields>;
+const either = <K extends keyof SomeFields>(own: SomeFields, shared: SomeFields, k: K): SomeFields[K] => (own[k] !== undefined ? own[k] : shared[k]);
 
 /**
- * Format 2 puts the fields its readings share in `shared`: each reading is `shared` overlaid with
- * its own fields, then validated like any other (so an error still names readings.N.field).
+ * A reading of format 2: its own fields over the shared ones, built field by field (one object
+ * shape for every reading: spreading the two cost more than checking them), the optional fields
+ * only where given.
  */
-function expandShared(input: unknown): unknown {
-  if (!isRecord(input) || input.v !== 2 || input.shared === undefined) return input;
-  const { shared, readings, ...rest } = input;
-  if (!isRecord(shared) || !Array.isArray(readings)) return input; // refused below, with its path
-  return { ...rest, readings: readings.map((r: unknown) => (isRecord(r) ? { ...shared, ...r } : r)) };
+function overlay(shared: SomeFields, own: SomeFields): SomeFields {
+  const r: SomeFields = {
+    station: either(own, shared, 'station'),
+    pollutant: either(own, shared, 'pollutant'),
+    time: either(own, shared, 'time'),
+    value: either(own, shared, 'value'),
+    unit: either(own, shared, 'unit'),
+    sourceValid: either(own, shared, 'sourceValid'),
+    status: either(own, shared, 'status'),
+    source: either(own, shared, 'source'),
+    arrivedAt: either(own, shared, 'arrivedAt'),
+  };
+  const originalUnit = either(own, shared, 'originalUnit');
+  if (originalUnit !== undefined) r.originalUnit = originalUnit;
+  const missingReason = either(own, shared, 'missingReason');
+  if (missingReason !== undefined) r.missingReason = missingReason;
+  const sourceFlag = either(own, shared, 'sourceFlag');
+  if (sourceFlag !== undefined) r.sourceFlag = sourceFlag;
+  return r;
 }
+/** Fails to compile when a field is added to a reading and not to {@link overlay}. */
+const overlayComplete: [Exclude<keyof SomeFields, 'station' | 'pollutant' | 'time' | 'value' | 'unit' | 'sourceValid' | 'status' | 'source' | 'arrivedAt' | 'originalUnit' | 'missingReason' | 'sourceFlag'>] extends [never] ? true : never = true;
+void overlayComplete;
 
 /**
  * The envelope on the bus (Kafka message value or in-process message). Readings of one message
  * share the message key, their station code, so a station's readings stay ordered on one
  * partition; a message of rejects is keyed by its source. `v` lets the format evolve: 1 writes
  * every reading whole, 2 may write the fields they share once in `shared` (a third the bytes for
- * a station-hour). Both are read.
+ * a station-hour). Both are read. In format 2 each reading is `shared` overlaid with its own
+ * fields; `shared` is checked once (an error names `shared.field`), each reading's own fields
+ * and what the two make together per reading (an error names `readings.N.field`).
  */
-export const zReadingBatch = z.preprocess(
-  expandShared,
-  z
-    .object({
-      v: z.union([z.literal(1), z.literal(2)]),
-      shared: z.record(z.string(), z.unknown()).optional(),
-      readings: z.array(zReading).default([]),
-      rejects: z.array(zReject).default([]),
-    })
-    .refine((b) => b.readings.length + b.rejects.length > 0, 'an empty message'),
-);
+export const zReadingBatch = z
+  .object({
+    v: z.union([z.literal(1), z.literal(2)]),
+    shared: z.unknown().optional(),
+    readings: z.array(z.unknown()).default([]),
+    rejects: z.array(zReject).default([]),
+  })
+  .transform((b, ctx) => {
+    const readings: Reading[] = [];
+    const issue = (path: PropertyKey[], message: string): void => void ctx.addIssue({ code: 'custom', path, message });
+    const at = (i: number, path: readonly PropertyKey[]): PropertyKey[] => ['readings', i, ...path];
+    if (b.v === 1 || b.shared === undefined) {
+      b.readings.forEach((r, i) => {
+        const p = zReading.safeParse(r);
+        if (p.success) readings.push(p.data);
+        else for (const e of p.error.issues) issue(at(i, e.path), e.message);
+      });
+    } else {
+      const shared = zSomeFields.safeParse(b.shared);
+      if (!shared.success) {
+        for (const e of shared.error.issues) issue(['shared', ...e.path], e.message);
+        return z.NEVER;
+      }
+      const sh = shared.data;
+      b.readings.forEach((r, i) => {
+        const own = zSomeFields.safeParse(r);
+        if (!own.success) {
+          for (const e of own.error.issues) issue(at(i, e.path), e.message);
+          return;
+        }
+        const reading = overlay(sh, own.data);
+        const missing = REQUIRED.filter((k) => reading[k] === undefined);
+        for (const k of missing) issue(at(i, [k]), 'required (in the reading or in shared)');
+        if (!nullHasReason(reading)) issue(at(i, ['missingReason']), NULL_NEEDS_REASON);
+        if (missing.length === 0) readings.push(reading as Reading);
+      });
+    }
+    if (b.readings.length + b.rejects.length === 0) issue([], 'an empty message');
+    return { v: b.v, readings, rejects: b.rejects };
+  });
 export type ReadingBatch = z.output<typeof zReadingBatch>;

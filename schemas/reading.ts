@@ -19,28 +19,30 @@ export const zReadingSource = z.object({
 });
 export type ReadingSource = z.infer<typeof zReadingSource>;
 
+/** The fields of a reading, each checked alone ({@link zReading} adds the check across them). */
+export const zReadingFields = z.object({
+  station: zStationCode,
+  pollutant: zPollutant,
+  time: zHourEnding,
+  value: z.number().finite().nullable().describe('Hourly mean in the canonical unit, null when missing'),
+  unit: zUnit,
+  originalUnit: z.string().optional().describe('Unit as the source sent it, where it differs'),
+  missingReason: z.string().optional().describe('Why value is null (the source marker seen)'),
+  sourceFlag: z.string().optional().describe("The source's own flag, verbatim (e.g. N, B, H)"),
+  sourceValid: z.boolean().describe('Whether the source marks the value valid for statistics'),
+  status: zReadingStatus,
+  source: zReadingSource,
+  arrivedAt: zInstant.describe('When yrd-air first received this revision'),
+});
+
+/** A missing value says why (the source marker seen). */
+export const nullHasReason = (r: { value?: number | null; missingReason?: string }): boolean => r.value !== null || r.missingReason !== undefined;
+export const NULL_NEEDS_REASON = 'a null value needs a missingReason';
+
 /**
  * One arrival of an hourly reading: a revision of the identity (station, pollutant, time)
  * (DESIGN.md invariant 2). Values are in the canonical unit; the unit they arrived in is kept.
  * A missing value is `null` with the reason; a source flag is kept verbatim with its meaning.
  */
-export const zReading = z
-  .object({
-    station: zStationCode,
-    pollutant: zPollutant,
-    time: zHourEnding,
-    value: z.number().finite().nullable().describe('Hourly mean in the canonical unit, null when missing'),
-    unit: zUnit,
-    originalUnit: z.string().optional().describe('Unit as the source sent it, where it differs'),
-    missingReason: z.string().optional().describe('Why value is null (the source marker seen)'),
-    sourceFlag: z.string().optional().describe("The source's own flag, verbatim (e.g. N, B, H)"),
-    sourceValid: z.boolean().describe('Whether the source marks the value valid for statistics'),
-    status: zReadingStatus,
-    source: zReadingSource,
-    arrivedAt: zInstant.describe('When yrd-air first received this revision'),
-  })
-  .refine((r) => r.value !== null || r.missingReason !== undefined, {
-    message: 'a null value needs a missingReason',
-    path: ['missingReason'],
-  });
+export const zReading = zReadingFields.refine(nullHasReason, { message: NULL_NEEDS_REASON, path: ['missingReason'] });
 export type Reading = z.infer<typeof zReading>;

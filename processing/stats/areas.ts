@@ -51,9 +51,9 @@ export function cityDays(stationDays: readonly StationDay[], versionAt: (day: st
     const s = stationOn(d.station, d.day);
     if (!s || (s.control && !opts.includeControl)) continue;
     const k = key(s.city, d.day, d.statistic);
-    const g = groups.get(k) ?? { area: s.city, day: d.day, statistic: d.statistic, values: [] };
-    g.values.push(d.value);
-    groups.set(k, g);
+    const g = groups.get(k);
+    if (g) g.values.push(d.value);
+    else groups.set(k, { area: s.city, day: d.day, statistic: d.statistic, values: [d.value] });
   }
   return mean(groups);
 }
@@ -64,9 +64,9 @@ export function meanOfCities(area: string, cities: readonly AreaDay[], include: 
   for (const c of cities) {
     if (!include(c.area)) continue;
     const k = key(area, c.day, c.statistic);
-    const g = groups.get(k) ?? { area, day: c.day, statistic: c.statistic, values: [] };
-    g.values.push(c.value);
-    groups.set(k, g);
+    const g = groups.get(k);
+    if (g) g.values.push(c.value);
+    else groups.set(k, { area, day: c.day, statistic: c.statistic, values: [c.value] });
   }
   return mean(groups);
 }

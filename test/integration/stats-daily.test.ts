@@ -33,6 +33,12 @@ beforeAll(async () => {
     ...hours('GAP', 'o3', '2025-07-01', range(1, 24).filter((l) => l !== 2 && l !== 3), (l) => 10 * (25 - l)),
     ...hours('OLD', 'no2', '2018-08-31', range(1, 24), () => 100),
     ...hours('OLD', 'pm25', '2018-08-31', range(1, 24), () => 100),
+    // O3 on the last day before the amendment, 12 hours of 170: 7 valid 8-h windows (ending at
+    // labels 8…14; the one ending at 14 holds 6 hours), so MDA8 stands only by the exceedance
+    // exception, which looks at the converted value 170 × 273.15/298.15 = 155.7 — not over 160.
+    ...hours('OLD', 'o3', '2018-08-31', range(1, 12), () => 170),
+    // and the first day after it: not converted
+    ...hours('OLD', 'o3', '2018-09-01', range(1, 24), () => 100),
   ];
   const processor = createProcessor({
     source: { run: async () => {}, stop: async () => {} },
@@ -93,5 +99,14 @@ describe('station daily statistics (STANDARDS.md §2), hand-computed', () => {
     expect(find('OLD', 'pm25', '2018-08-31')).toMatchObject({ value: 100, converted: false });
     const raw = await createClickHouseStatsQueries(store).stationDaily({ stations: ['OLD'], fromDay: '2018-08-31', toDay: '2018-08-31', referenceState: false });
     expect(raw.find((d) => d.statistic === 'no2')).toMatchObject({ value: 100, converted: false });
+    // O3 is a gas: converted, and the exceedance exception judged on the converted MDA8
+    const k = 273.15 / 298.15;
+    expect(find('OLD', 'o3_1h_max', '2018-08-31')).toMatchObject({ nValid: 12, valid: false, converted: true });
+    expect(find('OLD', 'o3_1h_max', '2018-08-31')?.value).toBeCloseTo(170 * k, 9);
+    expect(find('OLD', 'o3_mda8', '2018-08-31')).toMatchObject({ nValid: 7, valid: false, exceedanceException: false, converted: true });
+    expect(find('OLD', 'o3_mda8', '2018-08-31')?.value).toBeCloseTo(170 * k, 9);
+    expect(raw.find((d) => d.statistic === 'o3_mda8')).toMatchObject({ value: 170, nValid: 7, valid: true, exceedanceException: true, converted: false });
+    expect(find('OLD', 'o3_mda8', '2018-09-01')).toMatchObject({ value: 100, nValid: 17, valid: true, converted: false });
+    expect(find('OLD', 'o3_1h_max', '2018-09-01')).toMatchObject({ value: 100, converted: false });
   });
 });

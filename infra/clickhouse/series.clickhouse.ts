@@ -3,6 +3,7 @@ import type { Member, SeriesKey, SeriesSpec } from '../../processing/stats/serie
 import type { SeriesQueries } from '../../processing/stats/stats-queries';
 import { GRADE_II, VALIDITY } from '../../processing/stats/standards';
 import type { StoreConnection } from './client';
+import { queryColumns } from './columns';
 import { seriesSql, type SeriesSqlOptions } from './queries/series.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
@@ -12,7 +13,8 @@ const DAY_MS = 86_400_000;
 const cstMidnight = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
 const FORMATS: Record<Exclude<SeriesFormat, 'json'>, string> = { csv: 'CSVWithNames', parquet: 'Parquet', arrow: 'Arrow' };
 
-type JsonRow = { id: string; pollutant: SeriesRow['pollutant']; time: string; value: number | null; n_valid: number | string; n_expected: number | string; capture: number; valid: boolean | number; converted: boolean | number };
+/** seriesSql's columns (id, pollutant, time, value, n_valid, n_expected, capture, valid, converted), column by column. */
+type JsonColumns = [string[], string[], string[], (number | null)[], (number | string)[], (number | string)[], number[], (boolean | number)[], (boolean | number)[]];
 
 /** The store-printed form of an output time (the cursor's), from the ISO text the JSON rows carry. */
 const keyTime = (iso: string): string => (iso.length > 10 ? iso.replace('T', ' ').replace('Z', '') : iso);
@@ -91,21 +93,23 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
     async page(spec, format) {
       try {
         if (format === 'json') {
-          const rs = await store.client.query({ query: seriesSql(t, options(spec, false)), query_params: { ...params(spec), limit: spec.limit + 1 }, format: 'JSONEachRow' });
-          const raw = await rs.json<JsonRow>();
-          const rows = raw.slice(0, spec.limit).map((r) => ({
-            id: r.id,
-            pollutant: r.pollutant,
-            time: r.time,
-            value: r.value === null ? null : Number(r.value),
-            nValid: Number(r.n_valid),
-            nExpected: Number(r.n_expected),
-            capture: Number(r.capture),
-            valid: Boolean(r.valid),
-            converted: Boolean(r.converted),
+          const columns = await queryColumns<JsonColumns>(store.client, seriesSql(t, options(spec, false)), { ...params(spec), limit: spec.limit + 1 });
+          if (columns.length === 0) return { kind: 'rows', rows: [], next: null };
+          const [id, pollutant, time, value, nValid, nExpected, capture, valid, converted] = columns;
+          const n = Math.min(id.length, spec.limit);
+          const rows = Array.from({ length: n }, (_, i) => ({
+            id: id[i] as string,
+            pollutant: pollutant[i] as SeriesRow['pollutant'],
+            time: time[i] as string,
+            value: value[i] === null ? null : Number(value[i]),
+            nValid: Number(nValid[i]),
+            nExpected: Number(nExpected[i]),
+            capture: Number(capture[i]),
+            valid: Boolean(valid[i]),
+            converted: Boolean(converted[i]),
           }));
           const last = rows.at(-1);
-          return { kind: 'rows', rows, next: raw.length > spec.limit && last ? { id: last.id, pollutant: last.pollutant, time: keyTime(last.time) } : null };
+          return { kind: 'rows', rows, next: id.length > spec.limit && last ? { id: last.id, pollutant: last.pollutant, time: keyTime(last.time) } : null };
         }
         // Where does this page end? The key of its last row, and whether one more follows.
         const keysRs = await store.client.query({ query: seriesSql(t, { ...options(spec, false), keysOnly: true }), query_params: { ...params(spec), offset: spec.limit - 1 }, format: 'JSONEachRow' });

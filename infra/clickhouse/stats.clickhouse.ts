@@ -1,6 +1,7 @@
 import type { StationDay, StatsQueries } from '../../processing/stats/stats-queries';
 import { GRADE_II, VALIDITY } from '../../processing/stats/standards';
 import type { StoreConnection } from './client';
+import { queryColumns } from './columns';
 import { stationDailySql } from './queries/stats-daily.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
@@ -14,20 +15,12 @@ const DAY_MS = 86_400_000;
  */
 type Columns = [station: string[], day: string[], statistic: StationDay['statistic'][], value: (number | null)[], nValid: (string | number)[], valid: (boolean | number)[], converted: (boolean | number)[], exceedanceException: (boolean | number)[], nAudited: (string | number)[]];
 
-async function textOf(stream: AsyncIterable<Buffer | string>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export function createClickHouseStatsQueries(store: StoreConnection): StatsQueries {
   const t = tablesOf(store.database);
   return {
     async stationDaily(f) {
       try {
-        const res = await store.client.exec({
-          query: `${stationDailySql(t, { asOf: f.asOfMs !== undefined, auditedOnly: f.auditedOnly === true })}\nFORMAT JSONCompactColumns`,
-          query_params: {
+        const columns = await queryColumns<Columns>(store.client, stationDailySql(t, { asOf: f.asOfMs !== undefined, auditedOnly: f.auditedOnly === true }), {
             stations: f.stations,
             // Hour-ending instants in (fromDay 00:00, toDay+1 00:00] CST: labels 01–24 of each day.
             from: chDateTime(cstMidnight(f.fromDay)),
@@ -38,11 +31,7 @@ export function createClickHouseStatsQueries(store: StoreConnection): StatsQueri
             minWindows: VALIDITY.windowsPerMda8,
             mda8Limit: GRADE_II['2012'].o3.mda8,
             ...(f.asOfMs !== undefined ? { asOf: chDateTime64(f.asOfMs) } : {}),
-          },
         });
-        const text = await textOf(res.stream);
-        // No rows: ClickHouse writes `[]` (no columns) or nothing at all.
-        const columns = (text.trim() === '' ? [] : JSON.parse(text)) as Columns | [];
         if (columns.length === 0) return [];
         const [station, day, statistic, value, nValid, valid, converted, exceedanceException, nAudited] = columns;
         return station.map((code, i) => ({

@@ -49,19 +49,36 @@ export interface BackfillSummary {
   durationMs: number;
 }
 
-/** Hourly rows × named station columns: the cells a file could hold (no CSV quoting in this format). */
-export function countHourlyCells(text: string): number {
-  const lines = text.split(/\r?\n/);
-  const columns = (lines[0] ?? '').split(',').slice(3).filter((c) => c.trim() !== '').length;
+/**
+ * Hourly rows × named station columns: the cells a file could hold (no CSV quoting in this
+ * format). Fed the file's text in pieces as it is read, so the file is not read a second time.
+ */
+export function createHourlyCellCounter(): { push(text: string): void; total(): number } {
+  let columns: number | undefined;
   let rows = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const a = line.indexOf(',');
-    const b = line.indexOf(',', a + 1);
-    const c = line.indexOf(',', b + 1);
-    if (a > 0 && HOURLY_TYPES.has(line.slice(b + 1, c < 0 ? undefined : c))) rows++;
-  }
-  return rows * columns;
+  let rest = '';
+  const line = (l: string): void => {
+    if (columns === undefined) {
+      columns = l.split(',').slice(3).filter((c) => c.trim() !== '').length;
+      return;
+    }
+    const a = l.indexOf(',');
+    const b = l.indexOf(',', a + 1);
+    const c = l.indexOf(',', b + 1);
+    if (a > 0 && HOURLY_TYPES.has(l.slice(b + 1, c < 0 ? undefined : c))) rows++;
+  };
+  return {
+    push(text) {
+      const lines = (rest + text).split(/\r?\n/);
+      rest = lines.pop() ?? '';
+      for (const l of lines) line(l);
+    },
+    total() {
+      if (rest !== '') line(rest);
+      rest = '';
+      return rows * (columns ?? 0);
+    },
+  };
 }
 
 type State = Record<string, { finishedAt: string; readings: number }>;
@@ -115,15 +132,22 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
     // A streaming format is read a chunk at a time (a file of every national station is ~80 %
     // foreign cells: held whole with their refusals it took ~185 MB of heap a day-file).
     let bytesRead = 0;
+    const cells = createHourlyCellCounter();
+    const decoder = new TextDecoder('utf-8');
     async function* counted(): AsyncGenerator<Uint8Array> {
       for await (const b of createReadStream(file)) {
         bytesRead += (b as Buffer).length;
+        cells.push(decoder.decode(b as Buffer, { stream: true }));
         yield b as Buffer;
       }
+      cells.push(decoder.decode());
     }
-    const pages: AsyncIterable<MappedPage> | MappedPage[] = opts.archive.stream
-      ? opts.archive.stream(counted(), mapCtx, chunk)
-      : [opts.archive.toReadings({ label: file, body: readFileSync(file) }, mapCtx)];
+    const whole = (): MappedPage[] => {
+      const body = readFileSync(file);
+      cells.push(body.toString('utf8'));
+      return [opts.archive.toReadings({ label: file, body }, mapCtx)];
+    };
+    const pages: AsyncIterable<MappedPage> | MappedPage[] = opts.archive.stream ? opts.archive.stream(counted(), mapCtx, chunk) : whole();
     const collapser = createRejectCollapser();
     let accepted = 0;
     let mappedCells = 0;
@@ -139,7 +163,7 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
     await opts.sink.publishRejects(fileRejects);
     for (const [station, cells] of collapser.cellsOf('READING_UNKNOWN_STATION')) unknown.set(station, (unknown.get(station) ?? 0) + cells);
     for (const r of fileRejects) summary.rejectsByCode[r.code] = (summary.rejectsByCode[r.code] ?? 0) + 1;
-    summary.emptyCells += countHourlyCells(readFileSync(file, 'utf8')) - mappedCells;
+    summary.emptyCells += cells.total() - mappedCells;
     summary.readings += accepted;
     summary.files++;
     bytesDone += sizes[i] ?? 0;

@@ -25,15 +25,17 @@ const KNOWN = new Set(
 );
 
 /** Non-empty hourly cells of known stations, counted with string splits (independent of the adapter). */
-function knownCells(file: string): { cells: number; unknownStations: number; cellsOf1001A: number } {
+function knownCells(file: string): { cells: number; unknownStations: number; cellsOf1001A: number; empty: number } {
   const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/\r$/, ''));
   const header = (lines[0] ?? '').split(',');
   let cells = 0;
   const unknown = new Set<string>();
   let cellsOf1001A = 0;
+  let empty = 0;
   for (const line of lines.slice(1)) {
     const c = line.split(',');
     if (!HOURLY.has(c[2] ?? '')) continue;
+    for (let i = 3; i < header.length; i++) if ((header[i] ?? '').trim() !== '' && (c[i] ?? '').trim() === '') empty++;
     for (let i = 3; i < c.length; i++) {
       const code = header[i] ?? '';
       if (c[i] === '' || code === '') continue;
@@ -42,7 +44,7 @@ function knownCells(file: string): { cells: number; unknownStations: number; cel
       if (code === '1001A' && Number.isFinite(Number(c[i]))) cellsOf1001A++;
     }
   }
-  return { cells, unknownStations: unknown.size, cellsOf1001A };
+  return { cells, unknownStations: unknown.size, cellsOf1001A, empty };
 }
 
 describe('yrd-air backfill on the real archive days', () => {
@@ -54,6 +56,8 @@ describe('yrd-air backfill on the real archive days', () => {
     expect((await first.exited).code, first.stderr()).toBe(0);
     expect(first.stdout()).toContain(`backfill: 6 file(s) read, 0 already done`);
     expect(first.stdout()).toContain(`readings: ${expected} handed over`);
+    // Empty cells of every named column, counted while the files stream past (not read twice).
+    expect(first.stdout()).toContain(`empty cells: ${FILES.map(knownCells).reduce((n, f) => n + f.empty, 0)}`);
     // Every file is read in chunks of 50,000 cells: a foreign station's cells are counted across them.
     expect(first.stdout()).toContain(`stations outside the registry, skipped once each (cells): 1001A (${FILES.map(knownCells).reduce((n, f) => n + f.cellsOf1001A, 0)})`);
 

@@ -3,7 +3,7 @@ import type { Change } from '../../schemas/api/changes';
 import type { Reject } from '../../schemas/reject';
 import type { Station, StationListVersion } from '../../schemas/station';
 import type { StoreConnection } from './client';
-import { allStationsSql, changesSql, listRejectsSql, stationsFingerprintSql, stationsOfVersionSql, stationVersionsSql } from './queries/api.sql';
+import { allStationsSql, changesSql, listRejectsSql, stationsFingerprintSql } from './queries/api.sql';
 import { scorecardPerStationSql, scorecardRejectsSql } from './queries/scorecard.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
@@ -35,38 +35,38 @@ export function createClickHouseStationQueries(store: StoreConnection): StationQ
   /** All versions in one statement, frozen: callers share them. */
   const readVersions = async (): Promise<readonly StationListVersion[]> => {
     const rows = await (await store.client.query({ query: allStationsSql(t), format: 'JSONEachRow' })).json<Station & { version: string; validFrom: string }>();
-    const byVersion = new Map<string, StationListVersion>();
+    const byVersion = new Map<string, { version: string; validFrom: string; stations: Station[] }>();
     for (const { version, validFrom, ...station } of rows) {
-      const v = byVersion.get(version) ?? { version, validFrom, stations: [] };
+      let v = byVersion.get(version);
+      if (!v) byVersion.set(version, (v = { version, validFrom, stations: [] }));
       v.stations.push(Object.freeze(station));
-      byVersion.set(version, v);
     }
     return Object.freeze([...byVersion.values()].map((v) => Object.freeze({ ...v, stations: Object.freeze(v.stations) as Station[] })));
+  };
+  /**
+   * Every view asks for the lists, and they change only when a list is imported: keep them, and
+   * read them again when the table's row count or latest import says they changed.
+   */
+  const versions = async (): Promise<readonly StationListVersion[]> => {
+    const [fingerprint] = await (await store.client.query({ query: stationsFingerprintSql(t), format: 'JSONCompactEachRow' })).json<[string, string]>();
+    const key = JSON.stringify(fingerprint);
+    if (cached?.key !== key) cached = { key, versions: await readVersions() };
+    return cached.versions;
   };
   return {
     async current(f): Promise<StationListVersion | undefined> {
       try {
-        const vs = await (await store.client.query({ query: stationVersionsSql(t), format: 'JSONEachRow' })).json<{ version: string; validFrom: string }>();
+        const vs = await versions();
         const inForce = vs.filter((v) => cstMidnight(v.validFrom) <= f.atMs).at(-1) ?? vs[0];
         if (!inForce) return undefined;
-        const rs = await store.client.query({
-          query: stationsOfVersionSql(t),
-          query_params: { version: inForce.version, province: f.province ?? '', city: f.city ?? '' },
-          format: 'JSONEachRow',
-        });
-        return { ...inForce, stations: await rs.json<Station>() };
+        return { ...inForce, stations: inForce.stations.filter((s) => (!f.province || s.province === f.province) && (!f.city || s.city === f.city)) };
       } catch (err) {
         throw translateStoreError(err, 'listing stations');
       }
     },
     async versions(): Promise<StationListVersion[]> {
       try {
-        // Every view asks for the lists, and they change only when a list is imported: keep them,
-        // and read them again when the table's row count or latest import says they changed.
-        const [fingerprint] = await (await store.client.query({ query: stationsFingerprintSql(t), format: 'JSONCompactEachRow' })).json<[string, string]>();
-        const key = JSON.stringify(fingerprint);
-        if (cached?.key !== key) cached = { key, versions: await readVersions() };
-        return cached.versions as StationListVersion[];
+        return (await versions()) as StationListVersion[];
       } catch (err) {
         throw translateStoreError(err, 'listing station list versions');
       }

@@ -1,11 +1,5 @@
 import type { Tables } from '../tables';
 
-export const stationVersionsSql = (t: Tables): string => `
-  SELECT list_version AS version, toString(valid_from) AS validFrom
-  FROM ${t.stations} FINAL
-  GROUP BY list_version, valid_from
-  ORDER BY valid_from`;
-
 /** Every station of every list version, in the versions' order and by code within each. */
 export const allStationsSql = (t: Tables): string => `
   SELECT list_version AS version, toString(valid_from) AS validFrom,
@@ -15,14 +9,6 @@ export const allStationsSql = (t: Tables): string => `
 
 /** Changes whenever a list is imported (a re-import too: its rows are stamped anew). */
 export const stationsFingerprintSql = (t: Tables): string => `SELECT toString(count()), toString(max(imported_at)) FROM ${t.stations}`;
-
-export const stationsOfVersionSql = (t: Tables): string => `
-  SELECT code, name, city, county_city AS countyCity, province, lon, lat, control, stopped
-  FROM ${t.stations} FINAL
-  WHERE list_version = {version:String}
-    AND (empty({province:String}) OR province = {province:String})
-    AND (empty({city:String}) OR city = {city:String})
-  ORDER BY code`;
 
 export const listRejectsSql = (t: Tables): string => `
   SELECT formatDateTime(received_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS receivedAt, centre, toString(source_kind) AS sourceKind,

@@ -4,7 +4,7 @@ import type { SeriesQueries } from '../../processing/stats/stats-queries';
 import { GRADE_II, VALIDITY } from '../../processing/stats/standards';
 import type { StoreConnection } from './client';
 import { queryColumns } from './columns';
-import { seriesSql, type SeriesSqlOptions } from './queries/series.sql';
+import { basePollutantsOf, seriesSql, type SeriesSqlOptions } from './queries/series.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
 
@@ -51,11 +51,10 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
     const outFrom = hour ? s.fromMs - 1000 : cstMidnight(s.fromDay);
     const to = hour ? s.toMs - 1000 : cstMidnight(s.toDay) + DAY_MS;
     const needs8h = hour && s.pollutants.includes('o3_8h');
-    const base = [...new Set(s.pollutants.map((p) => (p === 'o3_8h' || p === 'o3_mda8' ? 'o3' : p)))];
     return {
       stations: s.stations,
       pollutants: s.pollutants,
-      basePollutants: base,
+      basePollutants: basePollutantsOf(s.pollutants),
       from: chDateTime(needs8h ? outFrom - 7 * HOUR_MS : outFrom),
       outFrom: chDateTime(outFrom),
       to: chDateTime(to),

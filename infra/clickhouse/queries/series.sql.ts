@@ -35,6 +35,9 @@ export interface SeriesSqlOptions {
 
 const CST = "'Asia/Shanghai'";
 
+/** The hourly pollutants a series reads ({basePollutants:Array(String)}): O3 for its 8-h mean and MDA8. */
+export const basePollutantsOf = (pollutants: readonly string[]): string[] => [...new Set(pollutants.map((p) => (p === 'o3_8h' || p === 'o3_mda8' ? 'o3' : p)))];
+
 export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
   const hourBase = o.resolution === 'hour';
   const period = (day: string): string => (o.resolution === 'month' ? `toStartOfMonth(${day})` : o.resolution === 'year' ? `toStartOfYear(${day})` : day);
@@ -67,7 +70,7 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
     }
     ctes.push(`st AS (${parts.join('\n      UNION ALL')})`);
   } else {
-    const base = o.pollutants.map((p) => (p === 'o3_mda8' ? 'o3' : p));
+    const base = basePollutantsOf(o.pollutants);
     const some = { o3: base.includes('o3'), others: base.some((p) => p !== 'o3') };
     ctes.push(`st AS (
       SELECT station, transform(statistic, ['o3_1h_max'], ['o3'], statistic) AS pollutant, day AS time, day,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NULL_NEEDS_REASON, nullHasReason, zReading, zReadingFields, type Reading } from './reading';
+import { NULL_NEEDS_REASON, nullHasReason, READING_FIELDS, zReading, zReadingFields, type Reading } from './reading';
 import { zReject } from './reject';
 
 /**
@@ -13,36 +13,16 @@ const zSomeFields = zReadingFields.partial();
 const REQUIRED = (Object.keys(zReadingFields.shape) as (keyof Reading)[]).filter((k) => !zReadingFields.shape[k].safeParse(undefined).success);
 
 type SomeFields = z.output<typeof zSomeFields>;
-const either = <K extends keyof SomeFields>(own: SomeFields, shared: SomeFields, k: K): SomeFields[K] => (own[k] !== undefined ? own[k] : shared[k]);
 
-/**
- * A reading of format 2: its own fields over the shared ones, built field by field (one object
- * shape for every reading: spreading the two cost more than checking them), the optional fields
- * only where given.
- */
+/** A reading of format 2: its own fields over the shared ones, the optional ones only where given. */
 function overlay(shared: SomeFields, own: SomeFields): SomeFields {
-  const r: SomeFields = {
-    station: either(own, shared, 'station'),
-    pollutant: either(own, shared, 'pollutant'),
-    time: either(own, shared, 'time'),
-    value: either(own, shared, 'value'),
-    unit: either(own, shared, 'unit'),
-    sourceValid: either(own, shared, 'sourceValid'),
-    status: either(own, shared, 'status'),
-    source: either(own, shared, 'source'),
-    arrivedAt: either(own, shared, 'arrivedAt'),
-  };
-  const originalUnit = either(own, shared, 'originalUnit');
-  if (originalUnit !== undefined) r.originalUnit = originalUnit;
-  const missingReason = either(own, shared, 'missingReason');
-  if (missingReason !== undefined) r.missingReason = missingReason;
-  const sourceFlag = either(own, shared, 'sourceFlag');
-  if (sourceFlag !== undefined) r.sourceFlag = sourceFlag;
-  return r;
+  const r: Record<string, unknown> = {};
+  for (const k of READING_FIELDS) {
+    const v = own[k] !== undefined ? own[k] : shared[k];
+    if (v !== undefined) r[k] = v;
+  }
+  return r as SomeFields;
 }
-/** Fails to compile when a field is added to a reading and not to {@link overlay}. */
-const overlayComplete: [Exclude<keyof SomeFields, 'station' | 'pollutant' | 'time' | 'value' | 'unit' | 'sourceValid' | 'status' | 'source' | 'arrivedAt' | 'originalUnit' | 'missingReason' | 'sourceFlag'>] extends [never] ? true : never = true;
-void overlayComplete;
 
 /**
  * The envelope on the bus (Kafka message value or in-process message). Readings of one message

@@ -35,6 +35,9 @@ export const zReadingFields = z.object({
   arrivedAt: zInstant.describe('When yrd-air first received this revision'),
 });
 
+/** Every field of a reading, in the schema's order (what a message writes, and reads back). */
+export const READING_FIELDS = Object.keys(zReadingFields.shape) as (keyof z.infer<typeof zReadingFields>)[];
+
 /** A missing value says why (the source marker seen). */
 export const nullHasReason = (r: { value?: number | null; missingReason?: string }): boolean => r.value !== null || r.missingReason !== undefined;
 export const NULL_NEEDS_REASON = 'a null value needs a missingReason';

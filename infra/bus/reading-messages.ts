@@ -1,4 +1,4 @@
-import type { Reading } from '../../schemas/reading';
+import { READING_FIELDS, type Reading } from '../../schemas/reading';
 import { SHAREABLE_READING_FIELDS, type ReadingBatch } from '../../schemas/reading-batch';
 import type { Reject } from '../../schemas/reject';
 
@@ -28,13 +28,6 @@ function sharedFields(chunk: readonly Reading[]): Set<Shareable> {
   }
   return shared;
 }
-
-/** Every field of a reading, in the order written. */
-const READING_FIELDS = ['station', 'pollutant', 'time', 'value', 'unit', 'originalUnit', 'missingReason', 'sourceFlag', 'sourceValid', 'status', 'source', 'arrivedAt'] as const satisfies readonly (keyof Reading)[];
-
-/** Fails to compile when a field is added to Reading and not to READING_FIELDS (it would be dropped). */
-const everyFieldWritten: [Exclude<keyof Reading, (typeof READING_FIELDS)[number]>] extends [never] ? true : never = true;
-void everyFieldWritten;
 
 function encodeChunk(chunk: readonly Reading[]): string {
   const keys = sharedFields(chunk);

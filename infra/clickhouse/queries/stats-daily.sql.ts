@@ -100,11 +100,12 @@ export const stationDailySql = (t: Tables, o: StationDailyOptions = {}): string 
      n_windows < {minWindows:UInt8} AND n_windows > 0 AND mda8 > {mda8Limit:Float64})] AS s`);
   }
   // label 1–24: the CST hour of (end − 1 h), plus one; epoch arithmetic, as CST has no DST
+  const label = o3 ? 'toUInt8(intDiv((toUnixTimestamp(time) + 25200) % 86400, 3600) + 1) AS label,' : '';
   return `
   WITH
     hourly AS (
       SELECT station, pollutant, toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS d,
-             ${o3 ? 'toUInt8(intDiv((toUnixTimestamp(time) + 25200) % 86400, 3600) + 1) AS label,' : ''}
+             ${label}
              assumeNotNull(value) AS value, status
       FROM ${hourlySource(t, o.asOf === true)}
       WHERE valid AND value IS NOT NULL ${o.auditedOnly ? "AND status = 'audited'" : ''}

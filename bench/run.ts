@@ -165,6 +165,17 @@ async function processingAlone(store: StoreConnection, readings: Reading[], refR
   note(`processing alone (decode → QC → revision check → store), ${fmt(readings.length)} readings in ${batches.length} batches of ≤ 10 MB`, `${fmt(rate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * rate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(run.peakRssMb)} MB`);
 }
 
+/** Resolves once the store holds `expected` revisions (polled every 50 ms). */
+async function untilStored(s: StoreConnection, expected: number): Promise<void> {
+  const t = tablesOf(s.database);
+  for (;;) {
+    const rs = await s.client.query({ query: `SELECT count() AS n FROM ${t.revisions}`, format: 'JSONEachRow' });
+    const [row] = await rs.json<{ n: string }>();
+    if (Number(row?.n) >= expected) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Starts bench/publisher.ts in its own process; resolves once it is connected and ready. */
 async function startPublisher(bootstrap: string[], topic: string): Promise<{ go(): Promise<{ ms: number; peakRssMb: number }> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/publisher.ts', bootstrap.join(','), topic, ...(quick ? ['--quick'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -218,16 +229,10 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
       );
       const running = processors.map((p) => p.run());
       await new Promise((r) => setTimeout(r, 3_000)); // the group settles before the clock starts
-      const t = tablesOf(s.database);
       let published = { ms: 0, peakRssMb: 0 };
       const run = await measured(async () => {
         const publishing = publisher.go();
-        for (;;) {
-          const rs = await s.client.query({ query: `SELECT count() AS n FROM ${t.revisions}`, format: 'JSONEachRow' });
-          const [row] = await rs.json<{ n: string }>();
-          if (Number(row?.n) >= readings.length) break;
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await untilStored(s, readings.length);
         published = await publishing;
       });
       await Promise.all(processors.map((p) => p.stop()));
@@ -266,16 +271,10 @@ async function catchUp(kafka: ReturnType<typeof createKafka>, admin: ReturnType<
   const published = await (await startPublisher(bootstrap, topics.raw.name)).go();
   const readingStore = createClickHouseReadingStore(s);
   const processor = createProcessor({ source: createKafkaReadingSource(kafka, { topic: topics.raw.name, groupId: 'benchcatchup.processing', logger }), store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
-  const t = tablesOf(s.database);
   let running: Promise<void> | undefined;
   const run = await measured(async () => {
     running = processor.run();
-    for (;;) {
-      const rs = await s.client.query({ query: `SELECT count() AS n FROM ${t.revisions}`, format: 'JSONEachRow' });
-      const [row] = await rs.json<{ n: string }>();
-      if (Number(row?.n) >= expected) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilStored(s, expected);
   });
   await processor.stop();
   await running;

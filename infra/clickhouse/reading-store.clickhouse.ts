@@ -81,7 +81,15 @@ const STAGE_FROM_ROWS = 2_000;
  * revisions (processing/revisions.ts), and `readings` is read with FINAL, which picks the highest
  * version whether the merge happened at insert or later.
  */
-const INSERT_SETTINGS = { optimize_on_insert: 0 } as const;
+const INSERT_SETTINGS = {
+  optimize_on_insert: 0,
+  /**
+   * A batch may span years (a station's archive, a consumer catching up on a backfill): each
+   * month is a partition, and the engine refuses an insert over 100 by default — the batch would
+   * then be retried for ever. Many parts from one insert only cost merges.
+   */
+  max_partitions_per_insert_block: '0',
+} as const;
 
 /** TabSeparated escaping of a string field (backslash, tab, newline, carriage return). */
 const NEEDS_ESCAPE = /[\\\t\n\r]/;

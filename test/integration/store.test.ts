@@ -132,6 +132,24 @@ describe('large batches (staged as a TabSeparated file in the embedded engine)',
   });
 });
 
+describe('a batch over many months', () => {
+  it('stores a station\'s decade in one batch (more months than the engine\'s default 100 partitions an insert)', async () => {
+    // 10 years of daily noon readings: 120 monthly partitions in one insert, staged and row by row.
+    const days = Array.from({ length: 3653 }, (_, d) => new Date(Date.UTC(2015, 0, 1, 4) + d * 86_400_000).toISOString());
+    await process(days.map((time, d) => aReading({ station: 'DEC1', time, value: d })));
+    // every 30th day: 122 readings, under the staging threshold, so inserted row by row
+    const sparse = days.filter((_, d) => d % 30 === 0);
+    await process(sparse.map((time, d) => aReading({ station: 'DEC2', time, value: d })));
+    const rows = await at('DEC1');
+    expect(rows).toHaveLength(3653);
+    expect(rows.map((r) => r.value)).toEqual(days.map((_, d) => d));
+    expect(new Set(rows.map((r) => new Date(r.t * 1000).toISOString().slice(0, 7))).size).toBe(120);
+    const dec2 = await at('DEC2');
+    expect(dec2).toHaveLength(122);
+    expect(new Set(dec2.map((r) => new Date(r.t * 1000).toISOString().slice(0, 7))).size).toBeGreaterThan(100);
+  });
+});
+
 describe('the embedded engine gives back the memory big statements freed', () => {
   // connectStore asks for it after statements (infra/clickhouse/client.ts); an engine that
   // refused the command would keep ~200–300 MB more after every large view. Skipped against a

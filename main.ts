@@ -115,7 +115,7 @@ export async function openKafkaBus(config: Config, logger: Logger): Promise<Bus>
   } catch (err) {
     throw translateKafkaError(err, `connecting to ${brokers.join(',')}`);
   }
-  const sink = await createKafkaReadingSink(kafka, topics.raw.name);
+  const sink = await createKafkaReadingSink(kafka, topics.raw.name, logger.child({ module: 'ingest.sink' }));
   const dlq = await createKafkaDeadLetterSink(kafka, topics.deadLetter.name);
   // PROCESSOR_CONSUMERS consumers of one group: the broker spreads the raw partitions over them.
   const sources = Array.from({ length: config.kafka.consumers }, () =>

@@ -32,7 +32,7 @@ import { createProcessor, type BusMessage } from '../processing';
 import { encodeReadings } from '../infra/bus/reading-messages';
 import { startLocalKafka } from '../infra/kafka-broker/local-broker';
 import { createKafka } from '../infra/kafka/kafka-client';
-import { createKafkaReadingSource } from '../infra/kafka/reading-source.kafka';
+import { createKafkaReadingSource, MAX_BYTES_PER_PARTITION } from '../infra/kafka/reading-source.kafka';
 import { ensureTopics, topicsFor } from '../infra/kafka/topics';
 import { regionalView } from '../processing/apportionment/views';
 import { factorsView } from '../processing/apportionment/factors-view';
@@ -135,9 +135,9 @@ async function ingestBench(store: StoreConnection, dir: string): Promise<{ readi
 }
 
 /**
- * The processor's own capacity: the same readings as bus messages (format 2, by station-hour)
- * handed to it in ~10 MB batches, as a Kafka fetch delivers them when it lags — no bus, no
- * publisher — into a store of its own.
+ * The processor's own capacity: the same readings as bus messages (an hour of every station to
+ * a message) handed to it in batches of at most a Kafka fetch's bytes for a partition, as a
+ * lagging consumer receives them — no bus, no publisher — into a store of its own.
  */
 async function processingAlone(store: StoreConnection, readings: Reading[], refRate: number): Promise<void> {
   const s = db(store, 'bench_processing');
@@ -148,7 +148,7 @@ async function processingAlone(store: StoreConnection, readings: Reading[], refR
   let offset = 0;
   for (let i = 0; i < readings.length; i += perHour) {
     for (const m of encodeReadings(readings.slice(i, i + perHour))) {
-      if (bytes + m.value.length > 10 * 1024 * 1024) {
+      if (bytes + m.value.length > MAX_BYTES_PER_PARTITION) {
         batches.push([]);
         bytes = 0;
       }
@@ -162,7 +162,7 @@ async function processingAlone(store: StoreConnection, readings: Reading[], refR
     for (const messages of batches) await processor.handleBatch({ topic: 'bench', partition: 0, messages });
   });
   const rate = readings.length / (run.ms / 1000);
-  note(`processing alone (decode → QC → revision check → store), ${fmt(readings.length)} readings in ${batches.length} batches of ≤ 10 MB`, `${fmt(rate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * rate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(run.peakRssMb)} MB`);
+  note(`processing alone (decode → QC → revision check → store), ${fmt(readings.length)} readings in ${batches.length} batches of ≤ ${(MAX_BYTES_PER_PARTITION / 1024 / 1024).toFixed(1)} MB`, `${fmt(rate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * rate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(run.peakRssMb)} MB`);
 }
 
 /** Resolves once the store holds `expected` revisions (polled every 50 ms). */

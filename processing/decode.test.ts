@@ -52,4 +52,49 @@ describe('decodeMessage', () => {
     const nullValue = decodeMessage(msg(JSON.stringify({ v: 2, shared: { ...shared, time: '2025-03-01T01:00:00+08:00' }, readings: [{ pollutant: 'pm25', value: null, unit: 'µg/m³' }] })));
     expect(nullValue.kind === 'deadLetter' && nullValue.reason).toBe('not a reading batch: readings.0.missingReason: a null value needs a missingReason');
   });
+
+  describe('format 3 (columns)', () => {
+    const shared = { time: '2025-03-01T01:00:00+08:00', status: 'provisional', source: { kind: 'feed', id: 'f' }, arrivedAt: '2025-03-01T01:20:00+08:00', sourceValid: true };
+    const columns = { station: ['1141A', '1142A', '1142A'], pollutant: ['pm25', 'pm25', 'co'], value: [35, null, 0.6], unit: ['µg/m³', 'µg/m³', 'mg/m³'], missingReason: [null, '—', null] };
+    const v3 = (over: Record<string, unknown> = {}): string => JSON.stringify({ v: 3, n: 3, shared, columns, ...over });
+    const reason = (value: string): string | false => {
+      const out = decodeMessage(msg(value, null));
+      return out.kind === 'deadLetter' && out.reason;
+    };
+
+    it('reads n readings of several stations: shared fields under each, a column\'s null as "not given"', () => {
+      const out = decodeMessage(msg(v3(), null));
+      expect(out.kind === 'ok' && out.value.readings).toEqual([
+        { ...shared, station: '1141A', pollutant: 'pm25', value: 35, unit: 'µg/m³' },
+        { ...shared, station: '1142A', pollutant: 'pm25', value: null, unit: 'µg/m³', missingReason: '—' },
+        { ...shared, station: '1142A', pollutant: 'co', value: 0.6, unit: 'mg/m³' },
+      ]);
+    });
+
+    it('names the reading and field of a bad value in a column, every reading that has it', () => {
+      expect(reason(v3({ columns: { ...columns, station: ['1141A', 'no such code!', 'no such code!'] } }))).toBe(
+        'not a reading batch: readings.1.station: expected a station code such as 1141A; readings.2.station: expected a station code such as 1141A',
+      );
+      expect(reason(v3({ columns: { ...columns, value: [35, null, 'x'] } }))).toMatch(/^not a reading batch: readings\.2\.value: /);
+      expect(reason(v3({ columns: { ...columns, missingReason: [null, null, null] } }))).toBe('not a reading batch: readings.1.missingReason: a null value needs a missingReason');
+    });
+
+    it('names what is wrong with the message\'s shape', () => {
+      expect(reason(v3({ shared: { ...shared, time: '2025-03-01 01:00' } }))).toMatch(/^not a reading batch: shared\.time: expected an ISO 8601 instant/);
+      expect(reason(v3({ n: 4 }))).toContain('columns.station: 3 values for 4 readings');
+      expect(reason(v3({ columns: { ...columns, colour: ['a', 'b', 'c'] } }))).toBe('not a reading batch: columns.colour: not a reading field');
+      expect(reason(v3({ shared: { ...shared, unit: 'µg/m³' } }))).toBe('not a reading batch: columns.unit: given in shared too');
+      expect(reason(v3({ columns: { ...columns, station: '1141A' } }))).toContain('columns.station: expected an array');
+      expect(reason(v3({ n: undefined }))).toBe('not a reading batch: n: format 3 needs n, the number of readings');
+      expect(reason(v3({ n: 2001 }))).toMatch(/^not a reading batch: n: /);
+      const { status: _s, ...noStatus } = shared;
+      expect(reason(v3({ shared: noStatus }))).toBe(
+        'not a reading batch: readings.0.status: required (in the reading or in shared); readings.1.status: required (in the reading or in shared); readings.2.status: required (in the reading or in shared)',
+      );
+    });
+
+    it('still refuses a reading filed under another station key', () => {
+      expect(decodeMessage(msg(v3(), '1141A'))).toEqual({ kind: 'deadLetter', code: 'MESSAGE_MALFORMED', reason: 'reading for station 1142A under message key 1141A' });
+    });
+  });
 });

@@ -2,17 +2,94 @@ import { z } from 'zod';
 import { NULL_NEEDS_REASON, nullHasReason, READING_FIELDS, zReading, zReadingFields, type Reading } from './reading';
 import { zReject } from './reject';
 
-/**
- * Reading fields a message may write once for all its readings (format 2): a feed delivers a
- * station-hour's pollutants together, and these are the same for all of them.
- */
-export const SHAREABLE_READING_FIELDS = ['station', 'time', 'status', 'source', 'arrivedAt', 'sourceValid', 'sourceFlag', 'unit'] as const;
+type Field = (typeof READING_FIELDS)[number];
 
-/** Format 2: the shared fields are checked once, and each reading's own fields alone. */
 const zSomeFields = zReadingFields.partial();
-const REQUIRED = (Object.keys(zReadingFields.shape) as (keyof Reading)[]).filter((k) => !zReadingFields.shape[k].safeParse(undefined).success);
-
 type SomeFields = z.output<typeof zSomeFields>;
+/** Fields a reading may leave out: in a format-3 column, `null` stands for "not given". */
+const OPTIONAL = new Set<Field>(READING_FIELDS.filter((k) => zReadingFields.shape[k].safeParse(undefined).success));
+const REQUIRED = READING_FIELDS.filter((k) => !OPTIONAL.has(k));
+const IS_FIELD = new Set<string>(READING_FIELDS);
+
+/** Format 3 writes at most this many readings to a message (~30–100 bytes each as written). */
+export const MAX_READINGS_PER_MESSAGE = 2_000;
+
+type Issue = (path: PropertyKey[], message: string) => void;
+type Checked = { ok: true; value: unknown } | { ok: false; issues: readonly z.core.$ZodIssue[] };
+/** A column's value that failed its check (its issues are already raised). */
+const REFUSED = Symbol('refused');
+
+/**
+ * One column of format 3 checked value by value against its field's schema, each distinct
+ * primitive checked once (station codes, units and instants repeat down a column); an error
+ * names the reading it belongs to (`readings.N.field`).
+ */
+function readColumn(k: Field, column: readonly unknown[], issue: Issue): unknown[] {
+  const schema = zReadingFields.shape[k];
+  const optional = OPTIONAL.has(k);
+  const seen = new Map<unknown, Checked>();
+  const out: unknown[] = new Array(column.length);
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    if (v === null && optional) continue;
+    const primitive = v === null || typeof v !== 'object';
+    let checked = primitive ? seen.get(v) : undefined;
+    if (checked === undefined) {
+      const p = schema.safeParse(v);
+      checked = p.success ? { ok: true, value: p.data } : { ok: false, issues: p.error.issues };
+      if (primitive) seen.set(v, checked);
+    }
+    if (checked.ok) out[i] = checked.value;
+    else {
+      out[i] = REFUSED;
+      for (const e of checked.issues) issue(['readings', i, k, ...e.path], e.message);
+    }
+  }
+  return out;
+}
+
+/** Checks what a reading made of shared and own fields needs across its fields. */
+function completeReading(r: SomeFields, i: number, issue: Issue): r is Reading {
+  const missing = REQUIRED.filter((k) => r[k] === undefined);
+  for (const k of missing) issue(['readings', i, k], 'required (in the reading or in shared)');
+  if (!nullHasReason(r)) issue(['readings', i, 'missingReason'], NULL_NEEDS_REASON);
+  return missing.length === 0;
+}
+
+/** Format 3: `n` readings, each field either written once in `shared` or as a column of `n` values. */
+function readColumns(b: { n?: number; shared: SomeFields; columns: unknown }, issue: Issue): Reading[] {
+  const n = b.n;
+  if (n === undefined) {
+    issue(['n'], 'format 3 needs n, the number of readings');
+    return [];
+  }
+  const columns = b.columns ?? {};
+  if (typeof columns !== 'object' || Array.isArray(columns)) {
+    issue(['columns'], 'expected an object of columns');
+    return [];
+  }
+  const read = new Map<Field, unknown[]>();
+  for (const [k, column] of Object.entries(columns)) {
+    if (!IS_FIELD.has(k)) issue(['columns', k], 'not a reading field');
+    else if (!Array.isArray(column)) issue(['columns', k], 'expected an array');
+    else if (column.length !== n) issue(['columns', k], `${column.length} values for ${n} readings`);
+    else if (b.shared[k as Field] !== undefined) issue(['columns', k], 'given in shared too');
+    else read.set(k as Field, readColumn(k as Field, column, issue));
+  }
+  const plan = READING_FIELDS.map((k) => [k, read.get(k), b.shared[k]] as const);
+  const readings: Reading[] = [];
+  for (let i = 0; i < n; i++) {
+    const r: Record<string, unknown> = {};
+    let refused = false;
+    for (const [k, column, shared] of plan) {
+      const v = column ? column[i] : shared;
+      if (v === REFUSED) refused = true;
+      else if (v !== undefined) r[k] = v;
+    }
+    if (!refused && completeReading(r, i, issue)) readings.push(r);
+  }
+  return readings;
+}
 
 /** A reading of format 2: its own fields over the shared ones, the optional ones only where given. */
 function overlay(shared: SomeFields, own: SomeFields): SomeFields {
@@ -25,52 +102,58 @@ function overlay(shared: SomeFields, own: SomeFields): SomeFields {
 }
 
 /**
- * The envelope on the bus (Kafka message value or in-process message). Readings of one message
- * share the message key, their station code, so a station's readings stay ordered on one
- * partition; a message of rejects is keyed by its source. `v` lets the format evolve: 1 writes
- * every reading whole, 2 may write the fields they share once in `shared` (a third the bytes for
- * a station-hour). Both are read. In format 2 each reading is `shared` overlaid with its own
- * fields; `shared` is checked once (an error names `shared.field`), each reading's own fields
- * and what the two make together per reading (an error names `readings.N.field`).
+ * The envelope on the bus (Kafka message value or in-process message); `v` lets the format
+ * evolve, and every format is read:
+ * - 1: every reading whole, in `readings`;
+ * - 2: `shared` fields written once, each reading in `readings` with its own fields over them;
+ * - 3 (written now): `n` readings of any stations, each field either in `shared` (one value for
+ *   all) or in `columns` (an array of `n` values, `null` where an optional field is not given).
+ *   A third of format 2's bytes for an hour of a province, and one message instead of one per
+ *   station-hour.
+ * `shared` is checked once (an error names `shared.field`); an error in a reading's own value
+ * or in what the two make together names `readings.N.field`. A message of rejects is format 1.
  */
 export const zReadingBatch = z
   .object({
-    v: z.union([z.literal(1), z.literal(2)]),
+    v: z.union([z.literal(1), z.literal(2), z.literal(3)]),
     shared: z.unknown().optional(),
     readings: z.array(z.unknown()).default([]),
+    n: z.number().int().min(1).max(MAX_READINGS_PER_MESSAGE).optional(),
+    columns: z.unknown().optional(),
     rejects: z.array(zReject).default([]),
   })
   .transform((b, ctx) => {
-    const readings: Reading[] = [];
-    const issue = (path: PropertyKey[], message: string): void => void ctx.addIssue({ code: 'custom', path, message });
-    const at = (i: number, path: readonly PropertyKey[]): PropertyKey[] => ['readings', i, ...path];
-    if (b.v === 1 || b.shared === undefined) {
+    let readings: Reading[] = [];
+    const issue: Issue = (path, message) => void ctx.addIssue({ code: 'custom', path, message });
+    if (b.v === 1 || (b.v === 2 && b.shared === undefined)) {
       b.readings.forEach((r, i) => {
         const p = zReading.safeParse(r);
         if (p.success) readings.push(p.data);
-        else for (const e of p.error.issues) issue(at(i, e.path), e.message);
+        else for (const e of p.error.issues) issue(['readings', i, ...e.path], e.message);
       });
     } else {
-      const shared = zSomeFields.safeParse(b.shared);
+      const shared = zSomeFields.safeParse(b.shared ?? {});
       if (!shared.success) {
         for (const e of shared.error.issues) issue(['shared', ...e.path], e.message);
         return z.NEVER;
       }
       const sh = shared.data;
-      b.readings.forEach((r, i) => {
-        const own = zSomeFields.safeParse(r);
-        if (!own.success) {
-          for (const e of own.error.issues) issue(at(i, e.path), e.message);
-          return;
-        }
-        const reading = overlay(sh, own.data);
-        const missing = REQUIRED.filter((k) => reading[k] === undefined);
-        for (const k of missing) issue(at(i, [k]), 'required (in the reading or in shared)');
-        if (!nullHasReason(reading)) issue(at(i, ['missingReason']), NULL_NEEDS_REASON);
-        if (missing.length === 0) readings.push(reading as Reading);
-      });
+      if (b.v === 3) {
+        if (b.readings.length > 0) issue(['readings'], 'format 3 writes readings in columns');
+        readings = readColumns({ n: b.n, shared: sh, columns: b.columns }, issue);
+      } else {
+        b.readings.forEach((r, i) => {
+          const own = zSomeFields.safeParse(r);
+          if (!own.success) {
+            for (const e of own.error.issues) issue(['readings', i, ...e.path], e.message);
+            return;
+          }
+          const reading = overlay(sh, own.data);
+          if (completeReading(reading, i, issue)) readings.push(reading);
+        });
+      }
     }
-    if (b.readings.length + b.rejects.length === 0) issue([], 'an empty message');
+    if (b.v !== 3 && b.readings.length + b.rejects.length === 0) issue([], 'an empty message');
     return { v: b.v, readings, rejects: b.rejects };
   });
 export type ReadingBatch = z.output<typeof zReadingBatch>;

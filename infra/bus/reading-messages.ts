@@ -1,63 +1,63 @@
 import { READING_FIELDS, type Reading } from '../../schemas/reading';
-import { SHAREABLE_READING_FIELDS, type ReadingBatch } from '../../schemas/reading-batch';
+import { MAX_READINGS_PER_MESSAGE } from '../../schemas/reading-batch';
 import type { Reject } from '../../schemas/reject';
 
+/**
+ * A message for the bus. Readings travel without a key, on the partition their station's code
+ * hashes to (`partition`, where the bus has several): several stations share a message, and
+ * each station still stays on one partition, in order. Rejects are keyed by their source.
+ */
 export interface OutgoingMessage {
-  key: string;
+  key: string | null;
   value: string;
+  partition?: number;
 }
 
+/** Which of the topic's partitions a station's readings go to. */
+export type PartitionOf = (station: string) => number;
+
 const REJECTS_PER_MESSAGE = 1_000;
-/** ~400 bytes a reading: 500 keep a message near 200 kB, well under Kafka's 1 MB default limit. */
-const READINGS_PER_MESSAGE = 500;
 
-type Shareable = (typeof SHAREABLE_READING_FIELDS)[number];
+type Field = (typeof READING_FIELDS)[number];
 
-const sameField = (k: Shareable, a: Reading, b: Reading): boolean =>
+const sameField = (k: Field, a: Reading, b: Reading): boolean =>
   k === 'source'
     ? a.source.kind === b.source.kind && a.source.id === b.source.id && a.source.publishedAt === b.source.publishedAt
     : a[k] === b[k];
 
-/** The fields every reading of the chunk has, with one value: written once in the message. */
-function sharedFields(chunk: readonly Reading[]): Set<Shareable> {
-  const first = chunk[0] as Reading;
-  const shared = new Set<Shareable>();
-  if (chunk.length < 2) return shared;
-  for (const k of SHAREABLE_READING_FIELDS) {
-    if (first[k] !== undefined && chunk.every((r) => sameField(k, first, r))) shared.add(k);
-  }
-  return shared;
-}
-
+/** Format 3: a field all readings have the same is written once, any other as a column. */
 function encodeChunk(chunk: readonly Reading[]): string {
-  const keys = sharedFields(chunk);
-  if (keys.size === 0) return JSON.stringify({ v: 1, readings: chunk as Reading[], rejects: [] } satisfies ReadingBatch);
   const first = chunk[0] as Reading;
   const shared: Record<string, unknown> = {};
-  for (const k of keys) shared[k] = first[k];
-  const ownKeys = READING_FIELDS.filter((k) => !keys.has(k as Shareable));
-  const own = chunk.map((r) => {
-    const o: Record<string, unknown> = {};
-    for (const k of ownKeys) if (r[k] !== undefined) o[k] = r[k];
-    return o;
-  });
-  return JSON.stringify({ v: 2, shared, readings: own });
+  const columns: Record<string, unknown[]> = {};
+  for (const k of READING_FIELDS) {
+    let same = first[k] !== undefined;
+    for (let i = 1; same && i < chunk.length; i++) same = sameField(k, first, chunk[i] as Reading);
+    if (same) shared[k] = first[k];
+    else if (chunk.some((r) => r[k] !== undefined)) columns[k] = chunk.map((r) => r[k] ?? null);
+  }
+  return JSON.stringify({ v: 3, n: chunk.length, shared, columns });
 }
 
 /**
- * Readings become messages keyed by station code (so a station stays ordered on one partition),
- * at most 500 readings to a message, the fields they all share written once (format 2).
+ * Readings become messages of format 3 (schemas/reading-batch.ts), one per partition their
+ * stations hash to, at most 2,000 readings each, in the order given: a feed's hour of a
+ * province is one message, not one per station-hour.
  */
-export function encodeReadings(readings: readonly Reading[]): OutgoingMessage[] {
-  const byStation = new Map<string, Reading[]>();
+export function encodeReadings(readings: readonly Reading[], partitionOf?: PartitionOf): OutgoingMessage[] {
+  const byPartition = new Map<number, Reading[]>();
   for (const r of readings) {
-    const list = byStation.get(r.station);
+    const p = partitionOf ? partitionOf(r.station) : 0;
+    const list = byPartition.get(p);
     if (list) list.push(r);
-    else byStation.set(r.station, [r]);
+    else byPartition.set(p, [r]);
   }
   const out: OutgoingMessage[] = [];
-  for (const [key, list] of byStation) {
-    for (let i = 0; i < list.length; i += READINGS_PER_MESSAGE) out.push({ key, value: encodeChunk(list.slice(i, i + READINGS_PER_MESSAGE)) });
+  for (const [partition, list] of byPartition) {
+    for (let i = 0; i < list.length; i += MAX_READINGS_PER_MESSAGE) {
+      const value = encodeChunk(list.slice(i, i + MAX_READINGS_PER_MESSAGE));
+      out.push(partitionOf ? { key: null, value, partition } : { key: null, value });
+    }
   }
   return out;
 }
@@ -67,8 +67,7 @@ export function encodeRejects(rejects: readonly Reject[]): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
   for (let i = 0; i < rejects.length; i += REJECTS_PER_MESSAGE) {
     const chunk = rejects.slice(i, i + REJECTS_PER_MESSAGE);
-    const batch: ReadingBatch = { v: 1, readings: [], rejects: chunk };
-    out.push({ key: `rejects:${chunk[0]?.sourceId ?? ''}`, value: JSON.stringify(batch) });
+    out.push({ key: `rejects:${chunk[0]?.sourceId ?? ''}`, value: JSON.stringify({ v: 1, readings: [], rejects: chunk }) });
   }
   return out;
 }

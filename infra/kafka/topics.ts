@@ -14,7 +14,7 @@ export interface Topics {
   deadLetter: TopicSpec;
 }
 
-/** Raw readings are keyed by station; 6 partitions let up to 6 processors share the work. */
+/** Raw readings are routed by station code; 6 partitions let up to 6 processors share the work. */
 export const RAW_PARTITIONS = 6;
 
 export function topicsFor(prefix: string, opts: { partitions?: number; replicationFactor?: number } = {}): Topics {

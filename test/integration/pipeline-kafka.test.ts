@@ -8,8 +8,10 @@ import { createKafkaReadingSource } from '../../infra/kafka/reading-source.kafka
 import { ensureTopics, topicsFor, type Topics } from '../../infra/kafka/topics';
 import { createProcessor, type ReadingStore } from '../../processing';
 import type { DeadLetter } from '../../schemas/dead-letter';
+import { zReadingBatch } from '../../schemas/reading-batch';
 import { countRows, currentReadings } from '../helpers/current';
 import { silentLogger } from '../helpers/logger';
+import { createLogger } from '../../infra/logger';
 import { hourlyReadings } from '../helpers/readings';
 import { openTestStore, type TestStore } from '../helpers/store';
 
@@ -92,7 +94,7 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
   it('sends a malformed message to the dead-letter topic with its reason and origin', async () => {
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: topics.raw.name, messages: [{ key: '1141A', value: '{"v":3}' }] });
+    await producer.send({ topic: topics.raw.name, messages: [{ key: '1141A', value: '{"v":9}' }] });
     await producer.disconnect();
     const dlq = await createKafkaDeadLetterSink(kafka, topics.deadLetter.name);
     const run = startProcessor('test-group', createClickHouseReadingStore(store), dlq);
@@ -109,7 +111,7 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     await dlq.close();
 
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ code: 'MESSAGE_MALFORMED', key: '1141A', value: '{"v":3}', origin: { topic: topics.raw.name } });
+    expect(letters[0]).toMatchObject({ code: 'MESSAGE_MALFORMED', key: '1141A', value: '{"v":9}', origin: { topic: topics.raw.name } });
     expect(letters[0]?.reason).toMatch(/^not a reading batch: v: /);
   });
 
@@ -146,4 +148,68 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     expect(batches[0]).toBeGreaterThan(0);
     expect(batches[1]).toBeGreaterThan(0);
   }, 120_000);
+
+  it('puts each station on the partition a message keyed by its code goes to, and groups again when partitions are added', async () => {
+    const topic = `test-${randomUUID().slice(0, 8)}.routing`;
+    const reference = `${topic}.keyed`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }, { topic: reference, numPartitions: 2 }] });
+    // Where Kafka's own keyed routing puts a station: one keyed message each, to a topic alike,
+    // by a producer that reads the topic's partitions when it first sends.
+    const keyedPartitions = async (stations: string[]): Promise<Map<string, number>> => {
+      const producer = kafka.producer();
+      await producer.connect();
+      const out = new Map<string, number>();
+      for (const station of stations) {
+        const [meta] = await producer.send({ topic: reference, messages: [{ key: station, value: 'x' }] });
+        out.set(station, meta?.partition ?? -1);
+      }
+      await producer.disconnect();
+      return out;
+    };
+    const stations = ['1141A', '1142A', '1143A', '1144A', '1145A', '1147A', '1148A', '1149A', '1150A', '1151A', '1152A', '1153A'];
+    const hourOf = (h: number) => hourlyReadings({ stations, pollutants: ['pm25', 'o3'], startMs: Date.UTC(2025, 8, 1, h), hours: 1, valueOf: () => h });
+    const first = await createKafkaReadingSink(kafka, topic);
+    await first.publish(hourOf(0));
+    await first.close();
+    const before = await keyedPartitions(stations);
+    // A sink that read two partitions when it started; a third is added before it publishes.
+    const lines: string[] = [];
+    const second = await createKafkaReadingSink(kafka, topic, createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream }));
+    await admin.createPartitions({ topicPartitions: [{ topic, count: 3 }, { topic: reference, count: 3 }] });
+    await second.publish(hourOf(1));
+    await second.close();
+    const after = await keyedPartitions(stations);
+
+    // Read back: the partitions each station-hour's readings were written to.
+    const seen = new Map<string, Set<number>>();
+    let count = 0;
+    const reader = kafka.consumer({ groupId: `routing-${randomUUID()}` });
+    await reader.connect();
+    await reader.subscribe({ topic, fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ partition, message }) => {
+        const batch = zReadingBatch.parse(JSON.parse(message.value?.toString() ?? ''));
+        for (const r of batch.readings) {
+          const k = `${r.station} ${Date.parse(r.time)}`;
+          seen.set(k, (seen.get(k) ?? new Set()).add(partition));
+          count++;
+        }
+      },
+    });
+    await waitFor(async () => count >= stations.length * 4);
+    await reader.disconnect();
+    await admin.deleteTopics({ topics: [topic, reference] }).catch(() => undefined);
+    await admin.disconnect();
+
+    expect(count).toBe(stations.length * 4);
+    // the keyed routing moved some station when the third partition came: the check bites
+    expect(stations.some((s) => before.get(s) !== after.get(s))).toBe(true);
+    for (const s of stations) {
+      expect([...(seen.get(`${s} ${Date.UTC(2025, 8, 1, 0)}`) ?? [])]).toEqual([before.get(s)]);
+      expect([...(seen.get(`${s} ${Date.UTC(2025, 8, 1, 1)}`) ?? [])]).toEqual([after.get(s)]);
+    }
+    expect(lines.map((l) => JSON.parse(l) as { msg: string; from: number; to: number })).toContainEqual(expect.objectContaining({ msg: 'partition count changed: readings grouped again', from: 2, to: 3 }));
+  }, 60_000);
 });

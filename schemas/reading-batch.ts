@@ -50,10 +50,14 @@ function readColumn(k: Field, column: readonly unknown[], issue: Issue): unknown
 
 /** Checks what a reading made of shared and own fields needs across its fields. */
 function completeReading(r: SomeFields, i: number, issue: Issue): r is Reading {
-  const missing = REQUIRED.filter((k) => r[k] === undefined);
-  for (const k of missing) issue(['readings', i, k], 'required (in the reading or in shared)');
+  let complete = true;
+  for (const k of REQUIRED) {
+    if (r[k] !== undefined) continue;
+    issue(['readings', i, k], 'required (in the reading or in shared)');
+    complete = false;
+  }
   if (!nullHasReason(r)) issue(['readings', i, 'missingReason'], NULL_NEEDS_REASON);
-  return missing.length === 0;
+  return complete;
 }
 
 /** Format 3: `n` readings, each field either written once in `shared` or as a column of `n` values. */

@@ -28,14 +28,19 @@ function verdict(flags: QcFlag[]): Checked {
   return { qcFlags: flags, valid: !flags.some((f) => INVALIDATING_QC_FLAGS.has(f)) };
 }
 
+/** The verdict of most readings, shared (nothing changes a verdict's flags in place). */
+const CLEAN: Checked = Object.freeze({ qcFlags: Object.freeze([]) as unknown as QcFlag[], valid: true });
+
 /** Checks on one value alone. */
 export function checkReading(r: Reading): Checked {
+  const v = r.value;
+  if (v !== null && r.sourceValid && v >= 0 && v <= MAX_PLAUSIBLE[r.pollutant]) return CLEAN;
   const flags: QcFlag[] = [];
-  if (r.value === null) flags.push('missing');
+  if (v === null) flags.push('missing');
   if (!r.sourceValid) flags.push('source_invalid');
   // A concentration cannot be negative; small negatives are instrument drift around zero.
-  if (r.value !== null && r.value < 0) flags.push('negative');
-  if (r.value !== null && r.value > MAX_PLAUSIBLE[r.pollutant]) flags.push('out_of_range');
+  if (v !== null && v < 0) flags.push('negative');
+  if (v !== null && v > MAX_PLAUSIBLE[r.pollutant]) flags.push('out_of_range');
   return verdict(flags);
 }
 

@@ -22,6 +22,11 @@ describe('temporal QC: constant runs and spikes (advisory)', () => {
     // Median of 40, 50, 45 is 45: 146 is +101 and > 135 → spike; 145 is only +100.
     expect(checkTemporal('pm25', 146, history([40, 50, 45]))).toEqual(['spike']);
     expect(checkTemporal('pm25', 145, history([40, 50, 45]))).toEqual([]);
+    // whatever the order of the three hours
+    for (const order of [[40, 45, 50], [45, 40, 50], [45, 50, 40], [50, 40, 45], [50, 45, 40]]) {
+      expect(checkTemporal('pm25', 146, history(order))).toEqual(['spike']);
+      expect(checkTemporal('pm25', 145, history(order))).toEqual([]);
+    }
     // A large jump that is not three-fold (from 200 to 320) is not a spike.
     expect(checkTemporal('pm25', 320, history([200, 210, 190]))).toEqual([]);
     // Without three earlier hours there is nothing to compare.

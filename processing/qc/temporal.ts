@@ -27,18 +27,22 @@ export type Neighbour = (hoursBefore: number) => number | null | undefined;
  * used, as in real time the next one has not arrived; both flags are advisory (not in
  * INVALIDATING_QC_FLAGS): GB 3095 and HJ 663 define validity, and these mark values for audit.
  */
-export function checkTemporal(pollutant: Pollutant, value: number | null, before: Neighbour): QcFlag[] {
-  if (value === null) return [];
-  const flags: QcFlag[] = [];
+export function checkTemporal(pollutant: Pollutant, value: number | null, before: Neighbour): readonly QcFlag[] {
+  if (value === null) return NONE;
+  let constantRun = false;
   if (value >= CONSTANT_RUN.floor[pollutant]) {
     let run = 1;
     while (run < CONSTANT_RUN.hours && before(run) === value) run++;
-    if (run >= CONSTANT_RUN.hours) flags.push('constant_run');
+    constantRun = run >= CONSTANT_RUN.hours;
   }
-  const prev = [before(1), before(2), before(3)];
-  if (prev.every((v): v is number => typeof v === 'number')) {
-    const median = [...prev].sort((a, b) => a - b)[1] as number;
-    if (value - median > SPIKE.jump[pollutant] && value > SPIKE.ratio * median) flags.push('spike');
+  let spike = false;
+  const [b1, b2, b3] = [before(1), before(2), before(3)];
+  if (typeof b1 === 'number' && typeof b2 === 'number' && typeof b3 === 'number') {
+    const median = Math.max(Math.min(b1, b2), Math.min(Math.max(b1, b2), b3));
+    spike = value - median > SPIKE.jump[pollutant] && value > SPIKE.ratio * median;
   }
-  return flags;
+  if (!constantRun && !spike) return NONE;
+  return [...(constantRun ? (['constant_run'] as const) : []), ...(spike ? (['spike'] as const) : [])];
 }
+
+const NONE: readonly QcFlag[] = Object.freeze([]);

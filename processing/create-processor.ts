@@ -12,6 +12,7 @@ import { RevisionIndex, scopeOf, valueAt } from './revisions';
 import { timeMs } from './time-ms';
 
 const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
+const MAX_REASON_ISSUES = 5;
 const HOUR_MS = 3_600_000;
 const TEMPORAL_LOOKBACK_MS = CONSTANT_RUN.hours * HOUR_MS;
 
@@ -92,6 +93,19 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       if (outcome.kind === 'ok') {
         readings.push(...outcome.value.readings);
         rejects.push(...outcome.value.rejects);
+        const { refused } = outcome.value;
+        // The message's other readings are kept; the refused ones are dead-lettered as written.
+        if (refused.length > 0) {
+          const total = outcome.value.readings.length + refused.length;
+          letters.push({
+            code: 'READING_INVALID',
+            reason: `${refused.length} of ${total} readings refused: ${refused.flatMap((r) => r.reasons).slice(0, MAX_REASON_ISSUES).join('; ')}`,
+            key: message.key,
+            value: JSON.stringify({ refused }).slice(0, MAX_DEAD_LETTER_VALUE_CHARS),
+            origin: { topic: batch.topic, partition: batch.partition, offset: message.offset },
+            failedAt,
+          });
+        }
         continue;
       }
       letters.push({

@@ -56,15 +56,22 @@ function completeReading(r: SomeFields, i: number, issue: Issue): r is Reading {
     issue(['readings', i, k], 'required (in the reading or in shared)');
     complete = false;
   }
-  if (!nullHasReason(r)) issue(['readings', i, 'missingReason'], NULL_NEEDS_REASON);
+  if (!nullHasReason(r)) {
+    issue(['readings', i, 'missingReason'], NULL_NEEDS_REASON);
+    complete = false;
+  }
   return complete;
 }
 
 /** Format 3: `n` readings, each field either written once in `shared` or as a column of `n` values. */
-function readColumns(b: { n?: number; shared: SomeFields; columns: unknown }, issue: Issue): Reading[] {
+function readColumns(b: { n?: unknown; shared: SomeFields; columns: unknown }, issue: Issue): Reading[] {
   const n = b.n;
   if (n === undefined) {
     issue(['n'], 'format 3 needs n, the number of readings');
+    return [];
+  }
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_READINGS_PER_MESSAGE) {
+    issue(['n'], `expected a whole number of readings from 1 to ${MAX_READINGS_PER_MESSAGE}`);
     return [];
   }
   const columns = b.columns ?? {};
@@ -105,6 +112,25 @@ function overlay(shared: SomeFields, own: SomeFields): SomeFields {
   return r as SomeFields;
 }
 
+/** A reading the message carried but that failed its checks: the rest of the message is kept. */
+export interface RefusedReading {
+  index: number;
+  /** `readings.N.field: why`, each problem of the reading. */
+  reasons: string[];
+  /** The reading as written (format 3: its shared fields and its cells). */
+  written: unknown;
+}
+
+/** The reading `i` of a message as written, for a dead letter. */
+function writtenReading(b: { v: number; shared?: unknown; readings: unknown[]; columns?: unknown }, i: number): unknown {
+  if (b.v !== 3) return b.readings[i];
+  const out: Record<string, unknown> = typeof b.shared === 'object' && b.shared !== null ? { ...b.shared } : {};
+  if (typeof b.columns === 'object' && b.columns !== null) {
+    for (const [k, column] of Object.entries(b.columns)) if (Array.isArray(column)) out[k] = column[i];
+  }
+  return out;
+}
+
 /**
  * The envelope on the bus (Kafka message value or in-process message); `v` lets the format
  * evolve, and every format is read:
@@ -114,21 +140,30 @@ function overlay(shared: SomeFields, own: SomeFields): SomeFields {
  *   all) or in `columns` (an array of `n` values, `null` where an optional field is not given).
  *   A third of format 2's bytes for an hour of a province, and one message instead of one per
  *   station-hour.
- * `shared` is checked once (an error names `shared.field`); an error in a reading's own value
- * or in what the two make together names `readings.N.field`. A message of rejects is format 1.
+ * What is wrong with the message as a whole (not JSON, an unknown version, a bad `shared` field,
+ * a column of the wrong length) fails it, named `shared.field` or `columns.field`. A reading that
+ * fails its own checks is `refused` with `readings.N.field: why`, and the message's other
+ * readings are kept. A message of rejects is format 1.
  */
 export const zReadingBatch = z
   .object({
     v: z.union([z.literal(1), z.literal(2), z.literal(3)]),
     shared: z.unknown().optional(),
     readings: z.array(z.unknown()).default([]),
-    n: z.number().int().min(1).max(MAX_READINGS_PER_MESSAGE).optional(),
+    n: z.unknown().optional(),
     columns: z.unknown().optional(),
     rejects: z.array(zReject).default([]),
   })
   .transform((b, ctx) => {
     let readings: Reading[] = [];
-    const issue: Issue = (path, message) => void ctx.addIssue({ code: 'custom', path, message });
+    const problems = new Map<number, string[]>();
+    const issue: Issue = (path, message) => {
+      if (path[0] === 'readings' && typeof path[1] === 'number') {
+        const list = problems.get(path[1]) ?? [];
+        list.push(`${path.join('.')}: ${message}`);
+        problems.set(path[1], list);
+      } else ctx.addIssue({ code: 'custom', path, message });
+    };
     if (b.v === 1 || (b.v === 2 && b.shared === undefined)) {
       b.readings.forEach((r, i) => {
         const p = zReading.safeParse(r);
@@ -136,7 +171,7 @@ export const zReadingBatch = z
         else for (const e of p.error.issues) issue(['readings', i, ...e.path], e.message);
       });
     } else {
-      const shared = zSomeFields.safeParse(b.shared ?? {});
+      const shared = zSomeFields.safeParse(b.v === 3 ? (b.shared ?? {}) : b.shared);
       if (!shared.success) {
         for (const e of shared.error.issues) issue(['shared', ...e.path], e.message);
         return z.NEVER;
@@ -158,6 +193,9 @@ export const zReadingBatch = z
       }
     }
     if (b.v !== 3 && b.readings.length + b.rejects.length === 0) issue([], 'an empty message');
-    return { v: b.v, readings, rejects: b.rejects };
+    const refused: RefusedReading[] = [...problems]
+      .sort(([a], [c]) => a - c)
+      .map(([index, reasons]) => ({ index, reasons, written: writtenReading(b, index) }));
+    return { v: b.v, readings, rejects: b.rejects, refused };
   });
 export type ReadingBatch = z.output<typeof zReadingBatch>;

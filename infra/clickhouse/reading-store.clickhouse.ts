@@ -182,7 +182,7 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
     async insertRevisions(rows: readonly Revision[]): Promise<void> {
       try {
         if (store.mode === 'embedded' && store.dataPath && rows.length >= STAGE_FROM_ROWS) await stagedInsert(store.dataPath, rows);
-        else await client.insert({ table: t.revisions, values: rows.map(toRevisionRow), format: 'JSONEachRow', clickhouse_settings: INSERT_SETTINGS });
+        else await client.insert({ table: t.revisions, values: rows.map(toRevisionRow), format: 'JSONEachRow', clickhouse_settings: { max_partitions_per_insert_block: INSERT_SETTINGS.max_partitions_per_insert_block } });
       } catch (err) {
         throw translateStoreError(err, 'inserting readings');
       }
@@ -191,7 +191,7 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
     async insertRejects(rows: readonly RejectRow[]): Promise<void> {
       if (rows.length === 0) return;
       try {
-        await client.insert({ table: t.rejects, values: rows.map(toRejectRow), format: 'JSONEachRow' });
+        await client.insert({ table: t.rejects, values: rows.map(toRejectRow), format: 'JSONEachRow', clickhouse_settings: { max_partitions_per_insert_block: INSERT_SETTINGS.max_partitions_per_insert_block } });
       } catch (err) {
         throw translateStoreError(err, 'inserting rejects');
       }

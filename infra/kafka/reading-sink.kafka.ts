@@ -1,4 +1,5 @@
 import { CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
+import { DependencyError } from '../errors';
 import type { Logger } from '../logger';
 import type { ReadingSink } from '../../ingest';
 import type { DeadLetterSink } from '../../processing';
@@ -96,8 +97,11 @@ async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
   try {
     await admin.connect();
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    return topics[0]?.partitions.length ?? 0;
+    const count = topics[0]?.partitions.length ?? 0;
+    if (count === 0) throw new DependencyError('BUS_UNAVAILABLE', 'kafka', `topic ${topic} has no partitions`, true);
+    return count;
   } catch (err) {
+    if (err instanceof DependencyError) throw err;
     throw translateKafkaError(err, `reading the partitions of ${topic}`);
   } finally {
     await admin.disconnect().catch(() => undefined);

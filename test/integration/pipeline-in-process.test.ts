@@ -60,20 +60,32 @@ describe('first end-to-end path on the in-process bus (embedded mode)', () => {
       messages: [
         { key: 'X1', value: '{"v":1,"readings":[{"station":"X1"}]}', partition: 0, offset: '41' },
         { key: 'X2', value: 'garbage', partition: 0, offset: '42' },
+        // one bad reading of three: the other two are stored, the bad one dead-lettered as written
+        {
+          key: null,
+          value: JSON.stringify({ v: 3, n: 3, shared: { pollutant: 'pm25', time: '2025-04-01T01:00:00+08:00', unit: 'µg/m³', sourceValid: true, status: 'provisional', source: { kind: 'feed', id: 'f' }, arrivedAt: '2025-04-01T01:20:00+08:00' }, columns: { station: ['X3', 'X4', 'X5'], value: [12, 'twelve', 14] } }),
+          partition: 0,
+          offset: '43',
+        },
       ],
     });
-    expect(result).toMatchObject({ deadLettered: 2, stored: 0 });
+    expect(result).toMatchObject({ deadLettered: 3, stored: 2, readings: 2 });
+    expect((await currentReadings(store, { stations: ['X3', 'X4', 'X5'] })).map((r) => [r.station, r.value])).toEqual([['X3', 12], ['X5', 14]]);
     const rs = await store.client.query({
-      query: `SELECT station, code, reason, record_index FROM \`${store.database}\`.rejects WHERE source_kind = 'bus' ORDER BY record_index`,
+      query: `SELECT station, code, reason, record_index, record FROM \`${store.database}\`.rejects WHERE source_kind = 'bus' ORDER BY record_index`,
       format: 'JSONEachRow',
     });
-    const rejects = await rs.json<{ station: string; code: string; reason: string; record_index: string }>();
+    const rejects = await rs.json<{ station: string; code: string; reason: string; record_index: string; record: string }>();
     expect(rejects.map((r) => [r.station, r.code, Number(r.record_index)])).toEqual([
-      ['X1', 'MESSAGE_MALFORMED', 41],
+      ['X1', 'READING_INVALID', 41],
       ['X2', 'MESSAGE_MALFORMED', 42],
+      ['', 'READING_INVALID', 43],
     ]);
-    expect(rejects[0]?.reason).toContain('readings.0.pollutant');
+    expect(rejects[0]?.reason).toMatch(/^1 of 1 readings refused: .*readings\.0\.pollutant/);
     expect(rejects[1]?.reason).toMatch(/^not JSON/);
+    expect(rejects[2]?.reason).toMatch(/^1 of 3 readings refused: readings\.1\.value: /);
+    const letter = JSON.parse(rejects[2]?.record ?? '') as { refused: { index: number; written: Record<string, unknown> }[] };
+    expect(letter.refused).toMatchObject([{ index: 1, written: { station: 'X4', value: 'twelve', pollutant: 'pm25' } }]);
   });
 
   it('flags constant runs and spikes against the hours already stored, and keeps them valid', async () => {

@@ -178,6 +178,8 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     const lines: string[] = [];
     const second = await createKafkaReadingSink(kafka, topic, createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream }));
     await admin.createPartitions({ topicPartitions: [{ topic, count: 3 }, { topic: reference, count: 3 }] });
+    // the broker's metadata shows the third partition before the sink's producer first reads it
+    await waitFor(async () => (await admin.fetchTopicMetadata({ topics: [topic, reference] })).topics.every((t) => t.partitions.length === 3));
     await second.publish(hourOf(1));
     await second.close();
     const after = await keyedPartitions(stations);

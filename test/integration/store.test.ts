@@ -144,6 +144,12 @@ describe('a batch over many months', () => {
     expect(rows).toHaveLength(3653);
     expect(rows.map((r) => r.value)).toEqual(days.map((_, d) => d));
     expect(new Set(rows.map((r) => new Date(r.t * 1000).toISOString().slice(0, 7))).size).toBe(120);
+    // and rejects of as many months (a catching-up consumer's dead letters, a centre's archive)
+    await createClickHouseReadingStore(store).insertRejects(
+      days.map((time, i) => ({ receivedAt: '2026-01-01T00:00:00Z', centre: 'shanghai', sourceKind: 'push', sourceId: 'decade', recordIndex: i, station: 'DEC3', pollutant: 'pm25', time, code: 'READING_INVALID', field: 'value', reason: 'r', record: '' })),
+    );
+    const rs = await store.client.query({ query: `SELECT count() AS n, uniqExact(toYYYYMM(time)) AS months FROM \`${store.database}\`.rejects WHERE station = 'DEC3'`, format: 'JSONEachRow' });
+    expect((await rs.json<{ n: string; months: string }>()).map((r) => [Number(r.n), Number(r.months) > 100])).toEqual([[3653, true]]);
     const dec2 = await at('DEC2');
     expect(dec2).toHaveLength(122);
     expect(new Set(dec2.map((r) => new Date(r.t * 1000).toISOString().slice(0, 7))).size).toBeGreaterThan(100);

@@ -7,7 +7,7 @@ import type { ReadingStatus } from '../../schemas/reading';
 import type { StoreConnection } from './client';
 import { latestRevisionsSql } from './queries/readings.sql';
 import { timeMs } from '../../processing/time-ms';
-import { boundedMemo } from '../bounded-memo';
+import { RowBinaryWriter } from './row-binary';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
 
@@ -91,34 +91,33 @@ const INSERT_SETTINGS = {
   max_partitions_per_insert_block: '0',
 } as const;
 
-/** TabSeparated escaping of a string field (backslash, tab, newline, carriage return). */
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-/** Remembered: station codes, units and sources repeat through a batch. */
-const tsvString = boundedMemo((s: string): string => (NEEDS_ESCAPE.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] as string) : s), 10_000);
-const tsvBool = (b: boolean): string => (b ? 'true' : 'false');
-
-/** One revision as a TabSeparated line in REVISION_FILE_STRUCTURE's order. */
-function toRevisionTsv(r: Revision): string {
-  const flags = r.qcFlags.length === 0 ? '[]' : `[${r.qcFlags.map((f) => `'${f.replace(/[\\']/g, (c) => `\\${c}`)}'`).join(',')}]`;
-  return [
-    tsvString(r.station),
-    tsvString(r.pollutant),
-    chDateTime(timeMs(r.time)),
-    r.value === null ? '\\N' : String(r.value),
-    tsvString(r.unit),
-    tsvString(r.originalUnit ?? ''),
-    tsvString(r.missingReason ?? ''),
-    tsvString(r.sourceFlag ?? ''),
-    tsvBool(r.sourceValid),
-    tsvString(flags),
-    tsvBool(r.valid),
-    r.status,
-    r.source.kind,
-    tsvString(r.source.id),
-    r.source.publishedAt === undefined ? '\\N' : chDateTime64(timeMs(r.source.publishedAt)),
-    chDateTime64(timeMs(r.arrivedAt)),
-  ].join('\t');
+/** One revision in RowBinary, in REVISION_FILE_STRUCTURE's order. */
+function writeRevision(w: RowBinaryWriter, r: Revision): void {
+  w.string(r.station);
+  w.string(r.pollutant);
+  w.dateTime(timeMs(r.time));
+  if (r.value === null) w.uint8(1);
+  else {
+    w.uint8(0);
+    w.float64(r.value);
+  }
+  w.string(r.unit);
+  w.string(r.originalUnit ?? '');
+  w.string(r.missingReason ?? '');
+  w.string(r.sourceFlag ?? '');
+  w.uint8(r.sourceValid ? 1 : 0);
+  w.varUInt(r.qcFlags.length);
+  for (const f of r.qcFlags) w.string(f);
+  w.uint8(r.valid ? 1 : 0);
+  w.string(r.status);
+  w.string(r.source.kind);
+  w.string(r.source.id);
+  if (r.source.publishedAt === undefined) w.uint8(1);
+  else {
+    w.uint8(0);
+    w.dateTime64ms(timeMs(r.source.publishedAt));
+  }
+  w.dateTime64ms(timeMs(r.arrivedAt));
 }
 
 /** The processor's store port on ClickHouse (embedded or server, same SQL). */
@@ -130,18 +129,21 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
   /**
    * The embedded engine loads a file itself with file() several times faster than it parses the
    * same rows inlined in an INSERT statement (the chDB client's only insert path): large batches
-   * are written as TabSeparated (cheaper to write and to parse than JSON) to a file under the
-   * store's folder and loaded from it. The INSERT has returned — the rows are in the table —
+   * are written as RowBinary (cheaper to write than TabSeparated, ~1.5× less for the engine to
+   * read; TabSeparated was ~3× cheaper than JSON) to a file under the store's folder and loaded
+   * from it. The INSERT has returned — the rows are in the table —
    * before the file is removed.
    */
   async function stagedInsert(dataPath: string, rows: readonly Revision[]): Promise<void> {
     const dir = join(dataPath, 'staging');
     await mkdir(dir, { recursive: true });
-    const file = join(dir, `${randomUUID()}.tsv`);
+    const file = join(dir, `${randomUUID()}.bin`);
     try {
-      await writeFile(file, rows.map(toRevisionTsv).join('\n'));
+      const w = new RowBinaryWriter(rows.length * 96);
+      for (const r of rows) writeRevision(w, r);
+      await writeFile(file, w.bytes());
       await client.command({
-        query: `INSERT INTO ${t.revisions} (${columns}) SELECT ${columns} FROM file('${file.replaceAll("'", "\\'")}', 'TabSeparated', '${structure}')`,
+        query: `INSERT INTO ${t.revisions} (${columns}) SELECT ${columns} FROM file('${file.replaceAll("'", "\\'")}', 'RowBinary', '${structure}')`,
         clickhouse_settings: INSERT_SETTINGS,
       });
     } finally {
@@ -182,7 +184,7 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
     async insertRevisions(rows: readonly Revision[]): Promise<void> {
       try {
         if (store.mode === 'embedded' && store.dataPath && rows.length >= STAGE_FROM_ROWS) await stagedInsert(store.dataPath, rows);
-        else await client.insert({ table: t.revisions, values: rows.map(toRevisionRow), format: 'JSONEachRow', clickhouse_settings: { max_partitions_per_insert_block: INSERT_SETTINGS.max_partitions_per_insert_block } });
+        else await client.insert({ table: t.revisions, values: rows.map(toRevisionRow), format: 'JSONEachRow', clickhouse_settings: INSERT_SETTINGS });
       } catch (err) {
         throw translateStoreError(err, 'inserting readings');
       }

@@ -94,9 +94,9 @@ describe('current value of an identity (DESIGN.md invariant 2)', () => {
   });
 });
 
-describe('large batches (staged as a TabSeparated file in the embedded engine)', () => {
-  /** Text a feed may send, with every character TabSeparated escapes. */
-  const awkward = ['tab\there', 'line\nbreak', 'back\\slash', "quote'd \"both\"", 'cr\rlf', '\\N', '—（无数据）'];
+describe('large batches (staged as a RowBinary file in the embedded engine)', () => {
+  /** Text a feed may send: every character TabSeparated escapes, non-ASCII, lengths over 127 bytes. */
+  const awkward = ['tab\there', 'line\nbreak', 'back\\slash', "quote'd \"both\"", 'cr\rlf', '\\N', '—（无数据）', 'x'.repeat(200), '无数据'.repeat(50)];
 
   it('stores awkward text, nulls and flags exactly as the row-by-row insert does', async () => {
     const hours = 400; // × 6 values = 2,400 revisions: above the staging threshold
@@ -105,7 +105,21 @@ describe('large batches (staged as a TabSeparated file in the embedded engine)',
       const time = new Date(Date.UTC(2024, 0, 1, h)).toISOString();
       for (const [i, text] of awkward.slice(0, 6).entries()) {
         const missing = (h + i) % 3 === 0;
-        big.push(aReading({ station: 'T1', pollutant: (['pm25', 'pm10', 'so2', 'no2', 'o3', 'co'] as const)[i], time, value: missing ? null : -1 + h / 8, missingReason: missing ? awkward[(h + i) % awkward.length] : undefined, sourceFlag: text, source: { kind: 'feed', id: awkward[h % awkward.length] as string, publishedAt: h % 2 === 0 ? time : undefined } }));
+        big.push(
+          aReading({
+            station: 'T1',
+            pollutant: (['pm25', 'pm10', 'so2', 'no2', 'o3', 'co'] as const)[i],
+            time,
+            value: missing ? null : -1 + h / 8,
+            missingReason: missing ? awkward[(h + i) % awkward.length] : undefined,
+            sourceFlag: text,
+            sourceValid: h % 5 !== 0,
+            ...(h % 7 === 0 ? { originalUnit: awkward[h % awkward.length] } : {}),
+            status: h % 11 === 0 ? 'audited' : 'provisional',
+            source: { kind: h % 3 === 0 ? 'push' : 'feed', id: awkward[h % awkward.length] as string, publishedAt: h % 2 === 0 ? time : undefined },
+            arrivedAt: new Date(Date.UTC(2024, 0, 1, h, 20, 0, h % 1000)).toISOString(),
+          }),
+        );
       }
     }
     // The same readings in batches of 1,200 (below the threshold: the client's row insert) under another station.
@@ -114,7 +128,8 @@ describe('large batches (staged as a TabSeparated file in the embedded engine)',
     for (let i = 0; i < small.length; i += 1_200) await process(small.slice(i, i + 1_200));
     const rows = async (station: string) => {
       const rs = await store.client.query({
-        query: `SELECT pollutant, toString(time) t, value, missing_reason, source_flag, source_valid, qc_flags, valid, toString(status) s, source_id, toString(published_at) p
+        query: `SELECT pollutant, toString(time) t, value, unit, original_unit, missing_reason, source_flag, source_valid, qc_flags, valid, toString(status) s,
+                       toString(source_kind) k, source_id, toString(published_at) p, toString(arrived_at) a
                 FROM ${store.database}.reading_revisions WHERE station = {s:String} ORDER BY pollutant, time`,
         query_params: { s: station },
         format: 'JSONEachRow',
@@ -126,7 +141,13 @@ describe('large batches (staged as a TabSeparated file in the embedded engine)',
     expect(viaFile).toEqual(viaRows);
     // And against the arrivals themselves, computed here rather than read back.
     const expected = [...big].sort((a, b) => (a.pollutant === b.pollutant ? a.time.localeCompare(b.time) : a.pollutant.localeCompare(b.pollutant)));
-    expect(viaFile.map((r) => [r.value, r.missing_reason, r.source_flag, r.source_id])).toEqual(expected.map((r) => [r.value, r.missingReason ?? '', r.sourceFlag, r.source.id]));
+    expect(viaFile.map((r) => [r.value, r.missing_reason, r.source_flag, r.source_id, r.original_unit, r.s, r.k])).toEqual(
+      expected.map((r) => [r.value, r.missingReason ?? '', r.sourceFlag, r.source.id, r.originalUnit ?? '', r.status, r.source.kind]),
+    );
+    expect(viaFile.map((r) => r.a)).toEqual(expected.map((r) => r.arrivedAt.replace('T', ' ').replace('Z', '')));
+    expect(viaFile.map((r) => r.p)).toEqual(expected.map((r) => (r.source.publishedAt ? `${r.source.publishedAt.replace('T', ' ').replace('Z', '')}` : null)));
+    // some rows carry two flags (a negative value from an invalid source)
+    expect(viaFile.some((r) => (r.qc_flags as string[]).length === 2)).toBe(true);
     expect(viaFile.filter((r) => r.value === null).every((r) => (r.qc_flags as string[]).includes('missing') && r.valid === false)).toBe(true);
     expect(viaFile.filter((r) => typeof r.value === 'number' && r.value < 0).every((r) => (r.qc_flags as string[]).includes('negative'))).toBe(true);
   });

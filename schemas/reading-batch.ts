@@ -87,17 +87,37 @@ function readColumns(b: { n?: unknown; shared: SomeFields; columns: unknown }, i
     else if (b.shared[k as Field] !== undefined) issue(['columns', k], 'given in shared too');
     else read.set(k as Field, readColumn(k as Field, column, issue));
   }
-  const plan = READING_FIELDS.map((k) => [k, read.get(k), b.shared[k]] as const);
+  const sh = b.shared;
+  const [st, po, ti, va, un, ou, mr, sf, sv, ss, so, aa] = (['station', 'pollutant', 'time', 'value', 'unit', 'originalUnit', 'missingReason', 'sourceFlag', 'sourceValid', 'status', 'source', 'arrivedAt'] as const).map((k) => read.get(k));
+  const refused = new Set<number>();
+  for (const column of read.values()) for (let i = 0; i < n; i++) if (column[i] === REFUSED) refused.add(i);
+  // A required field neither shared nor a column is missing from every reading (a column's
+  // cells were checked above: null is refused where the field cannot be absent).
+  const missing = REQUIRED.filter((k) => !read.has(k) && sh[k] === undefined);
   const readings: Reading[] = [];
   for (let i = 0; i < n; i++) {
-    const r: Record<string, unknown> = {};
-    let refused = false;
-    for (const [k, column, shared] of plan) {
-      const v = column ? column[i] : shared;
-      if (v === REFUSED) refused = true;
-      else if (v !== undefined) r[k] = v;
+    if (refused.has(i)) continue;
+    if (missing.length > 0) {
+      for (const k of missing) issue(['readings', i, k], 'required (in the reading or in shared)');
+      continue;
     }
-    if (!refused && completeReading(r, i, issue)) readings.push(r);
+    // One object literal of one shape for every reading (an absent optional field is undefined).
+    const r: { [K in Field]-?: SomeFields[K] } = {
+      station: (st ? st[i] : sh.station) as Reading['station'],
+      pollutant: (po ? po[i] : sh.pollutant) as Reading['pollutant'],
+      time: (ti ? ti[i] : sh.time) as Reading['time'],
+      value: (va ? va[i] : sh.value) as Reading['value'],
+      unit: (un ? un[i] : sh.unit) as Reading['unit'],
+      originalUnit: (ou ? ou[i] : sh.originalUnit) as Reading['originalUnit'],
+      missingReason: (mr ? mr[i] : sh.missingReason) as Reading['missingReason'],
+      sourceFlag: (sf ? sf[i] : sh.sourceFlag) as Reading['sourceFlag'],
+      sourceValid: (sv ? sv[i] : sh.sourceValid) as Reading['sourceValid'],
+      status: (ss ? ss[i] : sh.status) as Reading['status'],
+      source: (so ? so[i] : sh.source) as Reading['source'],
+      arrivedAt: (aa ? aa[i] : sh.arrivedAt) as Reading['arrivedAt'],
+    };
+    if (nullHasReason(r)) readings.push(r as Reading);
+    else issue(['readings', i, 'missingReason'], NULL_NEEDS_REASON);
   }
   return readings;
 }

@@ -42,7 +42,14 @@ export const zInstant = z
   .describe('ISO 8601 instant with offset');
 export type Instant = z.infer<typeof zInstant>;
 
+/** The hours the store can hold: ClickHouse's DateTime is whole seconds from 1970 in 32 bits. */
+const HOUR_RANGE = { fromMs: 0, toMs: 2 ** 32 * 1000 } as const;
+
 /** An hour-ending instant: the end of the averaging hour, on an exact hour boundary. */
 export const zHourEnding = zInstant
   .refine((s) => Date.parse(s) % 3_600_000 === 0, 'must fall exactly on the hour (the end of the averaging hour)')
+  .refine((s) => {
+    const ms = Date.parse(s);
+    return !(ms < HOUR_RANGE.fromMs || ms >= HOUR_RANGE.toMs);
+  }, 'outside the hours the store keeps (1970-01-01 to 2106-02-07 UTC)')
   .describe('Hour-ending instant (the 01:00 value covers 00:00–01:00), ISO 8601 with offset');

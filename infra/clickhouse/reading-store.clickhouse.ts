@@ -99,7 +99,7 @@ function writeRevision(w: RowBinaryWriter, r: Revision): void {
   if (r.value === null) w.uint8(1);
   else {
     w.uint8(0);
-    w.float64(r.value);
+    w.float64(r.value + 0); // -0 as 0, as the JSON path writes it (revision_key hashes the bytes)
   }
   w.string(r.unit);
   w.string(r.originalUnit ?? '');

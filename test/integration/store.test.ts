@@ -96,7 +96,7 @@ describe('current value of an identity (DESIGN.md invariant 2)', () => {
 
 describe('large batches (staged as a RowBinary file in the embedded engine)', () => {
   /** Text a feed may send: every character TabSeparated escapes, non-ASCII, lengths over 127 bytes. */
-  const awkward = ['tab\there', 'line\nbreak', 'back\\slash', "quote'd \"both\"", 'cr\rlf', '\\N', '—（无数据）', 'x'.repeat(200), '无数据'.repeat(50)];
+  const awkward = ['tab\there', 'line\nbreak', 'back\\slash', "quote'd \"both\"", 'cr\rlf', '\\N', '—（无数据）', 'x'.repeat(200), '无数据'.repeat(50), 'ab—'];
 
   it('stores awkward text, nulls and flags exactly as the row-by-row insert does', async () => {
     const hours = 400; // × 6 values = 2,400 revisions: above the staging threshold

@@ -127,7 +127,6 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     const before = await countRows(store, 'reading_revisions');
     const stations = ['1143A', '1144A', '1145A', '1147A', '1148A', '1149A', '1152A', '1153A', '1154A', '1155A', '1156A', '1157A'];
     const all = hourlyReadings({ stations, pollutants: ['pm25'], startMs: Date.UTC(2025, 7, 1, 0), hours: 24, valueOf: (s, _p, h) => Number(s.slice(0, 4)) + h / 100 });
-    await sink.publish(all);
     // Two consumers of one group in this process, each counting the batches it handled.
     const batches = [0, 0];
     const runs = [0, 1].map((i) => {
@@ -136,6 +135,16 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
       const processor = createProcessor({ source: counted, store: readingStore, deadLetters: dlq, logger });
       return { processor, done: processor.run() };
     });
+    // Published once both have joined: a day of twelve stations is a message or two a
+    // partition, which the first consumer alone would take before the second joined.
+    const groups = kafka.admin();
+    await groups.connect();
+    await waitFor(async () => {
+      const [group] = (await groups.describeGroups(['two-consumers'])).groups;
+      return group?.state === 'Stable' && group.members.length === 2;
+    }, 60_000);
+    await groups.disconnect();
+    await sink.publish(all);
     await waitFor(async () => (await countRows(store, 'reading_revisions')) >= before + all.length, 60_000);
     for (const r of runs) await r.processor.stop();
     await Promise.all(runs.map((r) => r.done));

@@ -2,7 +2,7 @@ import type { DeadLetter } from '../schemas/dead-letter';
 import type { Reading } from '../schemas/reading';
 import type { Reject } from '../schemas/reject';
 import type { Logger } from '../infra/logger';
-import { decodeMessage } from './decode';
+import { decodeMessage, refusedReason } from './decode';
 import { checkBatch, type Checked } from './qc/qc.rules';
 import { CONSTANT_RUN, checkTemporal } from './qc/temporal';
 import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
@@ -12,7 +12,6 @@ import { RevisionIndex, scopeOf, valueAt } from './revisions';
 import { timeMs } from './time-ms';
 
 const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
-const MAX_REASON_ISSUES = 5;
 const HOUR_MS = 3_600_000;
 const TEMPORAL_LOOKBACK_MS = CONSTANT_RUN.hours * HOUR_MS;
 
@@ -96,10 +95,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         const { refused } = outcome.value;
         // The message's other readings are kept; the refused ones are dead-lettered as written.
         if (refused.length > 0) {
-          const total = outcome.value.readings.length + refused.length;
           letters.push({
             code: 'READING_INVALID',
-            reason: `${refused.length} of ${total} readings refused: ${refused.flatMap((r) => r.reasons).slice(0, MAX_REASON_ISSUES).join('; ')}`,
+            reason: refusedReason(outcome.value),
             key: message.key,
             value: JSON.stringify({ refused }).slice(0, MAX_DEAD_LETTER_VALUE_CHARS),
             origin: { topic: batch.topic, partition: batch.partition, offset: message.offset },

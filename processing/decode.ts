@@ -28,3 +28,9 @@ export function decodeMessage(message: BusMessage): Outcome<ReadingBatch> {
   }
   return ok(parsed.data);
 }
+
+/** Why a message's refused readings were dead-lettered: how many of how many, and the first problems. */
+export function refusedReason(batch: ReadingBatch): string {
+  const reasons = batch.refused.flatMap((r) => r.reasons).slice(0, MAX_REASON_ISSUES);
+  return `${batch.refused.length} of ${batch.readings.length + batch.refused.length} readings refused: ${reasons.join('; ')}`;
+}

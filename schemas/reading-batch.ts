@@ -16,15 +16,13 @@ export const MAX_READINGS_PER_MESSAGE = 2_000;
 
 type Issue = (path: PropertyKey[], message: string) => void;
 type Checked = { ok: true; value: unknown } | { ok: false; issues: readonly z.core.$ZodIssue[] };
-/** A column's value that failed its check (its issues are already raised). */
-const REFUSED = Symbol('refused');
 
 /**
  * One column of format 3 checked value by value against its field's schema, each distinct
  * primitive checked once (station codes, units and instants repeat down a column); an error
- * names the reading it belongs to (`readings.N.field`).
+ * names the reading it belongs to (`readings.N.field`), which joins `refused`.
  */
-function readColumn(k: Field, column: readonly unknown[], issue: Issue): unknown[] {
+function readColumn(k: Field, column: readonly unknown[], issue: Issue, refused: Set<number>): unknown[] {
   const schema = zReadingFields.shape[k];
   const optional = OPTIONAL.has(k);
   const seen = new Map<unknown, Checked>();
@@ -41,7 +39,7 @@ function readColumn(k: Field, column: readonly unknown[], issue: Issue): unknown
     }
     if (checked.ok) out[i] = checked.value;
     else {
-      out[i] = REFUSED;
+      refused.add(i);
       for (const e of checked.issues) issue(['readings', i, k, ...e.path], e.message);
     }
   }
@@ -80,17 +78,16 @@ function readColumns(b: { n?: unknown; shared: SomeFields; columns: unknown }, i
     return [];
   }
   const read = new Map<Field, unknown[]>();
+  const refused = new Set<number>();
   for (const [k, column] of Object.entries(columns)) {
     if (!IS_FIELD.has(k)) issue(['columns', k], 'not a reading field');
     else if (!Array.isArray(column)) issue(['columns', k], 'expected an array');
     else if (column.length !== n) issue(['columns', k], `${column.length} values for ${n} readings`);
     else if (b.shared[k as Field] !== undefined) issue(['columns', k], 'given in shared too');
-    else read.set(k as Field, readColumn(k as Field, column, issue));
+    else read.set(k as Field, readColumn(k as Field, column, issue, refused));
   }
   const sh = b.shared;
   const [st, po, ti, va, un, ou, mr, sf, sv, ss, so, aa] = (['station', 'pollutant', 'time', 'value', 'unit', 'originalUnit', 'missingReason', 'sourceFlag', 'sourceValid', 'status', 'source', 'arrivedAt'] as const).map((k) => read.get(k));
-  const refused = new Set<number>();
-  for (const column of read.values()) for (let i = 0; i < n; i++) if (column[i] === REFUSED) refused.add(i);
   // A required field neither shared nor a column is missing from every reading (a column's
   // cells were checked above: null is refused where the field cannot be absent).
   const missing = REQUIRED.filter((k) => !read.has(k) && sh[k] === undefined);

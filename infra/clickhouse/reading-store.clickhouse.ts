@@ -76,20 +76,19 @@ const REVISION_FILE_STRUCTURE = [
 const STAGE_FROM_ROWS = 2_000;
 
 /**
+ * A batch may span years (a station's archive, a consumer catching up on a backfill): each month
+ * is a partition, and the engine refuses an insert over 100 by default — the batch would then be
+ * retried for ever. Many parts from one insert only cost merges.
+ */
+const MANY_MONTHS = { max_partitions_per_insert_block: '0' } as const;
+
+/**
  * ReplacingMergeTree collapses duplicates within an inserted block by default, which doubles the
  * cost of an insert into both tables. Nothing is lost without it: a batch never holds two equal
  * revisions (processing/revisions.ts), and `readings` is read with FINAL, which picks the highest
  * version whether the merge happened at insert or later.
  */
-const INSERT_SETTINGS = {
-  optimize_on_insert: 0,
-  /**
-   * A batch may span years (a station's archive, a consumer catching up on a backfill): each
-   * month is a partition, and the engine refuses an insert over 100 by default — the batch would
-   * then be retried for ever. Many parts from one insert only cost merges.
-   */
-  max_partitions_per_insert_block: '0',
-} as const;
+const INSERT_SETTINGS = { optimize_on_insert: 0, ...MANY_MONTHS } as const;
 
 /** One revision in RowBinary, in REVISION_FILE_STRUCTURE's order. */
 function writeRevision(w: RowBinaryWriter, r: Revision): void {
@@ -193,7 +192,7 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
     async insertRejects(rows: readonly RejectRow[]): Promise<void> {
       if (rows.length === 0) return;
       try {
-        await client.insert({ table: t.rejects, values: rows.map(toRejectRow), format: 'JSONEachRow', clickhouse_settings: { max_partitions_per_insert_block: INSERT_SETTINGS.max_partitions_per_insert_block } });
+        await client.insert({ table: t.rejects, values: rows.map(toRejectRow), format: 'JSONEachRow', clickhouse_settings: MANY_MONTHS });
       } catch (err) {
         throw translateStoreError(err, 'inserting rejects');
       }

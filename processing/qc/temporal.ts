@@ -42,7 +42,10 @@ export function checkTemporal(pollutant: Pollutant, value: number | null, before
     spike = value - median > SPIKE.jump[pollutant] && value > SPIKE.ratio * median;
   }
   if (!constantRun && !spike) return NONE;
-  return [...(constantRun ? (['constant_run'] as const) : []), ...(spike ? (['spike'] as const) : [])];
+  const flags: QcFlag[] = [];
+  if (constantRun) flags.push('constant_run');
+  if (spike) flags.push('spike');
+  return flags;
 }
 
 const NONE: readonly QcFlag[] = Object.freeze([]);

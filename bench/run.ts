@@ -209,6 +209,14 @@ async function startPublisher(bootstrap: string[], topic: string): Promise<{ go(
  * every reading; three runs of each, the median reported. Reference: the engine's own file()
  * load rate.
  */
+/** The run of median rate among repeated runs, and their range as written in the table (` (3 runs: a–b)`). */
+function medianRun<R extends { rate: number }>(runs: readonly R[]): { mid: R; range: string } {
+  const sorted = [...runs].sort((a, b) => a.rate - b.rate);
+  const mid = sorted[Math.floor(sorted.length / 2)] as R;
+  const range = runs.length > 1 ? ` (${runs.length} runs: ${fmt(sorted[0]?.rate ?? NaN)}–${fmt(sorted.at(-1)?.rate ?? NaN)})` : '';
+  return { mid, range };
+}
+
 /** Runs of each Kafka configuration (one with --quick). */
 const KAFKA_ROUNDS = quick ? 1 : 3;
 
@@ -250,19 +258,17 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
         runs.set(consumers, done);
       }
     }
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-    const base = median((runs.get(1) ?? []).map((r) => r.rate));
+    const base = medianRun(runs.get(1) ?? []).mid.rate;
     for (const consumers of configs) {
       const rs = runs.get(consumers) ?? [];
-      const rate = median(rs.map((r) => r.rate));
-      const mid = rs.find((r) => r.rate === rate) ?? rs[0];
-      const range = rs.length > 1 ? ` (${KAFKA_ROUNDS} runs: ${fmt(Math.min(...rs.map((r) => r.rate)))}–${fmt(Math.max(...rs.map((r) => r.rate)))})` : '';
+      const { mid, range } = medianRun(rs);
+      const rate = mid.rate;
       note(
         `ingest over a real Kafka broker, ${consumers} partition${consumers > 1 ? 's' : ''} / consumer${consumers > 1 ? 's' : ''} (one process), ${fmt(readings.length)} readings published by an ingest process`,
         `${fmt(rate)} /s${range}`,
         `${fmt(refRate)} /s (file() JSONEachRow)`,
         `${((100 * rate) / refRate).toFixed(1)} %`,
-        `${consumers > 1 ? `${(rate / base).toFixed(2)}× the one-consumer rate; ` : ''}median run: publishing took ${fmt(mid?.publishedMs ?? NaN)} ms of ${fmt(mid?.ms ?? NaN)}; peak RSS: processing process ${fmt(Math.max(...rs.map((r) => r.peakRssMb)))} MB, publishing process ${fmt(Math.max(...rs.map((r) => r.publisherRssMb)))} MB (holds the readings it sends)`,
+        `${consumers > 1 ? `${(rate / base).toFixed(2)}× the one-consumer rate; ` : ''}median run: publishing took ${fmt(mid.publishedMs)} ms of ${fmt(mid.ms)}; peak RSS: processing process ${fmt(Math.max(...rs.map((r) => r.peakRssMb)))} MB, publishing process ${fmt(Math.max(...rs.map((r) => r.publisherRssMb)))} MB (holds the readings it sends)`,
       );
     }
     await catchUp(kafka, admin, broker.bootstrap, store, readings.length, refRate);
@@ -300,9 +306,7 @@ async function catchUp(kafka: ReturnType<typeof createKafka>, admin: ReturnType<
     await running;
     runs.push({ rate: expected / (run.ms / 1000), publishedMs: published.ms, peakRssMb: run.peakRssMb });
   }
-  const sorted = [...runs].sort((a, b) => a.rate - b.rate);
-  const mid = sorted[Math.floor(sorted.length / 2)] as (typeof runs)[number];
-  const range = runs.length > 1 ? ` (${runs.length} runs: ${fmt(sorted[0]?.rate ?? NaN)}–${fmt(sorted.at(-1)?.rate ?? NaN)})` : '';
+  const { mid, range } = medianRun(runs);
   note(
     `processing role catching up over a real Kafka broker, 1 partition: ${fmt(expected)} readings already on the topic (published in ${fmt(mid.publishedMs)} ms by an ingest process)`,
     `${fmt(mid.rate)} /s${range}`,

@@ -9,12 +9,17 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=optional --ignore-scripts && npm rebuild esbuild
-COPY tsconfig.json cli.ts main.ts commands.ts ./
+COPY tsconfig.json ./
+COPY kernel ./kernel
 COPY schemas ./schemas
+COPY bus ./bus
 COPY ingest ./ingest
 COPY processing ./processing
+COPY views ./views
 COPY api ./api
 COPY infra ./infra
+COPY app ./app
+COPY tools ./tools
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps
@@ -26,12 +31,17 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json cli.ts main.ts commands.ts ./
+COPY package.json tsconfig.json ./
+COPY kernel ./kernel
 COPY schemas ./schemas
+COPY bus ./bus
 COPY ingest ./ingest
 COPY processing ./processing
+COPY views ./views
 COPY api ./api
 COPY infra ./infra
+COPY app ./app
+COPY tools ./tools
 COPY --from=build /app/dist ./dist
 USER node
 ENTRYPOINT ["node", "dist/yrd-air.mjs"]

@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{schemas,ingest,processing,api,infra}/**/*.test.ts'],
+          include: ['{app,kernel,schemas,bus,ingest,processing,views,api,infra,tools}/**/*.test.ts'],
           pool: 'threads',
         },
       },

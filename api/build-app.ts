@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { PushRequest } from '../ingest';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../kernel/logger';
 import type { FeedStatus } from '../schemas/api/feeds';
 import type { PushResult } from '../schemas/api/push';
 import type { AqiQuery, AqiResponse } from '../schemas/api/aqi';
@@ -35,7 +35,7 @@ import { forecastRoutes } from './routes/forecast.routes';
 import type { ForecastQuery, ForecastResponse, TrendsQuery, TrendsResponse } from '../schemas/api/forecast';
 import type { OzoneQuery, OzoneResponse } from '../schemas/api/ozone';
 import type { SeriesQuery } from '../schemas/api/series';
-import type { SeriesPage } from '../processing/stats/stats-queries';
+import type { SeriesPage } from '../views/stats/stats-queries';
 import type { Range } from './time-range';
 import { stationsRoutes } from './routes/stations.routes';
 

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody, ErrorCode } from '../schemas/errors';
-import { AppError } from '../infra/errors';
+import { AppError } from '../kernel/errors';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   401: 'AUTH_KEY_INVALID',

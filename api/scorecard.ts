@@ -1,6 +1,6 @@
 import type { CentreSummary, Scorecard } from '../schemas/api/scorecard';
 import type { Province } from '../schemas/station';
-import { percentile } from '../processing/stats/percentile';
+import { percentile } from '../views/stats/percentile';
 import type { ScorecardQueries, StationDelivery, StationQueries } from './ports';
 
 const HOUR_MS = 3_600_000;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../kernel/logger';
 import type { PushResult } from '../schemas/api/push';
 import type { FeedStatus } from '../schemas/api/feeds';
 import type { FeedDefinition, SourceFormat } from '../schemas/feeds/feed-definition';

@@ -1,5 +1,5 @@
 import { createTask, validate, type ScheduledTask } from 'node-cron';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../kernel/logger';
 import type { FeedStatus, PullSummary } from '../schemas/api/feeds';
 import type { FeedDefinition, SourceFormat } from '../schemas/feeds/feed-definition';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';

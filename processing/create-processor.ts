@@ -1,15 +1,15 @@
 import type { DeadLetter } from '../schemas/dead-letter';
 import type { Reading } from '../schemas/reading';
 import type { Reject } from '../schemas/reject';
-import type { Logger } from '../infra/logger';
-import { decodeMessage, refusedReason } from './decode';
+import type { Logger } from '../kernel/logger';
+import { decodeMessage, refusedReason } from '../bus/decode';
 import { checkBatch, type Checked } from './qc/qc.rules';
 import { CONSTANT_RUN, checkTemporal } from './qc/temporal';
 import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
 import type { ReadingStore, Revision } from './reading-store';
 import type { ProcessingMetrics } from './metrics';
 import { RevisionIndex, scopeOf, valueAt } from './revisions';
-import { timeMs } from './time-ms';
+import { timeMs } from '../kernel/time';
 
 const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
 const HOUR_MS = 3_600_000;

@@ -3,7 +3,7 @@ import { aReading } from '../test/helpers/readings';
 import type { Reading } from '../schemas/reading';
 import type { RevisionContent } from './reading-store';
 import { RevisionIndex, scopeOf } from './revisions';
-import { timeMs } from './time-ms';
+import { timeMs } from '../kernel/time';
 
 /** A reading as the store reports its latest revision. */
 const contentOf = (r: Reading): RevisionContent => ({

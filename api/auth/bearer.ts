@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import type { Centre } from '../../schemas/station';
 import type { KeyVerifier } from './centre-keys';
 

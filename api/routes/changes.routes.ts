@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import { zChangesQuery, zChangesResponse } from '../../schemas/api/changes';
 import { zErrorBody } from '../../schemas/errors';
 import type { ChangeCursor, ChangeQueries, StationQueries } from '../ports';

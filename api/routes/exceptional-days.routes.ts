@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import { zExceptionalDaysBody, zExceptionalDaysQuery, zExceptionalDaysResponse } from '../../schemas/api/exceptional-days';
 import { zErrorBody } from '../../schemas/errors';
 import { authenticate } from '../auth/bearer';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import { zErrorBody } from '../../schemas/errors';
 import { zRejectsQuery, zRejectsResponse } from '../../schemas/api/rejects';
 import { authenticate } from '../auth/bearer';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import { zErrorBody } from '../../schemas/errors';
 import { zCentreSummaryQuery, zCentreSummaryResponse, zScorecard, zScorecardParams, zScorecardQuery } from '../../schemas/api/scorecard';
 import { authenticate } from '../auth/bearer';

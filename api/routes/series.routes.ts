@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { encodeCursor } from '../../processing/stats/series';
-import type { SeriesPage } from '../../processing/stats/stats-queries';
+import { encodeCursor } from '../../views/stats/series';
+import type { SeriesPage } from '../../views/stats/stats-queries';
 import { zSeriesQuery, zSeriesResponse, type SeriesFormat, type SeriesQuery } from '../../schemas/api/series';
 import { zErrorBody } from '../../schemas/errors';
 import { resolveRange, type Range } from '../time-range';

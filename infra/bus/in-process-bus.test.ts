@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aReading } from '../../test/helpers/readings';
 import { silentLogger } from '../../test/helpers/logger';
 import type { SourceBatch } from '../../processing';
-import { DependencyError } from '../errors';
+import { DependencyError } from '../../kernel/errors';
 import { createInProcessBus } from './in-process-bus';
 
 describe('in-process bus', () => {

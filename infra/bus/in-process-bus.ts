@@ -2,9 +2,9 @@ import type { ReadingSink } from '../../ingest';
 import type { BusMessage, ReadingSource, SourceBatch } from '../../processing';
 import type { Reading } from '../../schemas/reading';
 import type { Reject } from '../../schemas/reject';
-import { DependencyError, isRetriable } from '../errors';
-import type { Logger } from '../logger';
-import { encodeReadings, encodeRejects, type OutgoingMessage } from './reading-messages';
+import { DependencyError, isRetriable } from '../../kernel/errors';
+import type { Logger } from '../../kernel/logger';
+import { encodeReadings, encodeRejects, type OutgoingMessage } from '../../bus/reading-messages';
 
 const TOPIC = 'in-process.readings';
 const DEFAULT_MAX_BATCH_MESSAGES = 500;

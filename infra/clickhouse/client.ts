@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../../schemas/config';
-import { DependencyError } from '../errors';
+import { DependencyError } from '../../kernel/errors';
 
 export type { ClickHouseClient };
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromRoot } from '../package-root';
-import type { Logger } from '../logger';
+import { fromRoot } from '../../kernel/package-root';
+import type { Logger } from '../../kernel/logger';
 import type { StoreConnection } from './client';
 import { translateStoreError } from './store-errors';
 

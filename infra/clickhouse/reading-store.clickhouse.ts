@@ -6,7 +6,7 @@ import type { Pollutant } from '../../schemas/pollutant';
 import type { ReadingStatus } from '../../schemas/reading';
 import type { StoreConnection } from './client';
 import { latestRevisionsSql } from './queries/readings.sql';
-import { timeMs } from '../../processing/time-ms';
+import { timeMs } from '../../kernel/time';
 import { RowBinaryWriter } from './row-binary';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';

@@ -1,5 +1,5 @@
-import type { StationDay, StatsQueries } from '../../processing/stats/stats-queries';
-import { GRADE_II, VALIDITY } from '../../processing/stats/standards';
+import type { StationDay, StatsQueries } from '../../views/stats/stats-queries';
+import { GRADE_II, VALIDITY } from '../../views/stats/standards';
 import type { StoreConnection } from './client';
 import { queryColumns } from './columns';
 import { stationDailySql } from './queries/stats-daily.sql';

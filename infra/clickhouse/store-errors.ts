@@ -1,4 +1,4 @@
-import { AppError, DependencyError } from '../errors';
+import { AppError, DependencyError } from '../../kernel/errors';
 
 /**
  * Driver errors become `DependencyError`s at the boundary (STYLE.md rule 7). A query the engine

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors';
+import { AppError } from '../../kernel/errors';
 import { loadConfig } from './load-config';
 
 function problemsOf(env: Record<string, string>): string[] {

@@ -3,7 +3,7 @@ import type { FeedDefinition } from '../../schemas/feeds/feed-definition';
 import { loadFeedsFile } from './load-feeds';
 import { loadTargetsFile } from './load-targets';
 import type { TargetRule } from '../../schemas/targets';
-import { AppError } from '../errors';
+import { AppError } from '../../kernel/errors';
 
 /**
  * Parses the environment once, reporting every problem at once as `VAR: problem`. Values are

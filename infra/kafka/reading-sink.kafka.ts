@@ -1,12 +1,12 @@
 import { CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
-import { DependencyError } from '../errors';
-import type { Logger } from '../logger';
+import { DependencyError } from '../../kernel/errors';
+import type { Logger } from '../../kernel/logger';
 import type { ReadingSink } from '../../ingest';
 import type { DeadLetterSink } from '../../processing';
 import type { DeadLetter } from '../../schemas/dead-letter';
 import type { Reading } from '../../schemas/reading';
 import type { Reject } from '../../schemas/reject';
-import { encodeReadings, encodeRejects, type PartitionOf } from '../bus/reading-messages';
+import { encodeReadings, encodeRejects, type PartitionOf } from '../../bus/reading-messages';
 import { translateKafkaError } from './kafka-errors';
 
 /** The messages of one `send` were grouped for another partition count than the producer now knows. */

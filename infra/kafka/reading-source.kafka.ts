@@ -1,7 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { ReadingSource, SourceBatch } from '../../processing';
-import { isRetriable } from '../errors';
-import type { Logger } from '../logger';
+import { isRetriable } from '../../kernel/errors';
+import type { Logger } from '../../kernel/logger';
 import { isTransientKafkaError, translateKafkaError } from './kafka-errors';
 
 const MAX_BACKOFF_MS = 10_000;

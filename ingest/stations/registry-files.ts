@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fromRoot } from '../../infra/package-root';
+import { fromRoot } from '../../kernel/package-root';
 import { zStationListVersion, type StationListVersion } from '../../schemas/station';
 import type { StationRegistry } from './registry';
 import { parseStationList } from './station-list-csv';

@@ -2,7 +2,7 @@ import type { Pollutant } from '../../schemas/pollutant';
 import { INVALIDATING_QC_FLAGS, type QcFlag } from '../../schemas/qc';
 import type { Reading } from '../../schemas/reading';
 import { statusKey } from '../revisions';
-import { timeMs } from '../time-ms';
+import { timeMs } from '../../kernel/time';
 
 /**
  * Highest physically plausible hourly value per pollutant (canonical units): twice the top

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OzoneResponse } from '../../schemas/api/ozone';
 import type { SeriesResponse } from '../../schemas/api/series';
 import { chromiumPath } from '../helpers/chromium';
-import { feedsFileFor, startSimulator, virtualClock, type Simulator } from '../../ingest/simulator';
+import { feedsFileFor, startSimulator, virtualClock, type Simulator } from '../../tools/simulator';
 import { runCli, type CliRun } from '../helpers/cli';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'yrd-air-browser-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { issueKey } from '../../api/auth/centre-keys';
-import { feedsFileFor, startSimulator, virtualClock } from '../../ingest/simulator';
+import { feedsFileFor, startSimulator, virtualClock } from '../../tools/simulator';
 import type { Scorecard } from '../../schemas/api/scorecard';
 import { runCli, type CliRun } from '../helpers/cli';
 

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalKafka, type LocalKafka } from '../../infra/kafka-broker/local-broker';
+import { startLocalKafka, type LocalKafka } from '../../tools/kafka-broker/local-broker';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,3 +1,3 @@
-import { createLogger, type Logger } from '../../infra/logger';
+import { createLogger, type Logger } from '../../kernel/logger';
 
 export const silentLogger = (): Logger => createLogger({ level: 'silent' });

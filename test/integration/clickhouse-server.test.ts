@@ -1,12 +1,12 @@
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledVersion } from '../../ingest/stations/registry-files';
-import { encodeReadings } from '../../infra/bus/reading-messages';
+import { encodeReadings } from '../../bus/reading-messages';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
-import { seriesSpec } from '../../processing/stats/series';
+import { seriesSpec } from '../../views/stats/series';
 import { countRows } from '../helpers/current';
 import { silentLogger } from '../helpers/logger';
 import { aReading } from '../helpers/readings';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ADAPTERS } from '../../ingest/adapters';
 import { createIngest } from '../../ingest';
-import { feedsFileFor, startSimulator, virtualClock, type Simulator, type VirtualClock } from '../../ingest/simulator';
+import { feedsFileFor, startSimulator, virtualClock, type Simulator, type VirtualClock } from '../../tools/simulator';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createKafka } from '../../infra/kafka/kafka-client';
 import { createKafkaDeadLetterSink, createKafkaReadingSink } from '../../infra/kafka/reading-sink.kafka';

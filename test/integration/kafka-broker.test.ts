@@ -2,7 +2,7 @@
 // that infra/kafka-broker starts from Maven Central jars (no Docker).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Kafka, Partitioners, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
-import { startLocalKafka, type LocalKafka } from '../../infra/kafka-broker/local-broker';
+import { startLocalKafka, type LocalKafka } from '../../tools/kafka-broker/local-broker';
 
 const STATIONS = ['1141A', '1142A', '1143A', '1149A', '1150A', '1151A', '1158A', '1160A', '1223A', '1229A', '1233A', '1245A'];
 const PARTITIONS = 4;

@@ -8,10 +8,10 @@ import { createKafkaReadingSource } from '../../infra/kafka/reading-source.kafka
 import { ensureTopics, topicsFor, type Topics } from '../../infra/kafka/topics';
 import { createProcessor, type ReadingStore } from '../../processing';
 import type { DeadLetter } from '../../schemas/dead-letter';
-import { zReadingBatch } from '../../schemas/reading-batch';
+import { zReadingBatch } from '../../bus/reading-batch';
 import { countRows, currentReadings } from '../helpers/current';
 import { silentLogger } from '../helpers/logger';
-import { createLogger } from '../../infra/logger';
+import { createLogger } from '../../kernel/logger';
 import { hourlyReadings } from '../helpers/readings';
 import { openTestStore, type TestStore } from '../helpers/store';
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledVersion } from '../../ingest/stations/registry-files';
-import { encodeReadings } from '../../infra/bus/reading-messages';
+import { encodeReadings } from '../../bus/reading-messages';
 import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
-import { seriesSpec } from '../../processing/stats/series';
+import { seriesSpec } from '../../views/stats/series';
 import type { SeriesQuery, SeriesRow } from '../../schemas/api/series';
 import type { StationListVersion } from '../../schemas/station';
 import { silentLogger } from '../helpers/logger';

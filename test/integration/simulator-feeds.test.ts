@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../../ingest/adapters';
 import type { ReadingSink } from '../../ingest';
 import { createPullScheduler } from '../../ingest/scheduler';
-import { startSimulator, feedsFileFor, virtualClock, type Simulator, type VirtualClock } from '../../ingest/simulator';
+import { startSimulator, feedsFileFor, virtualClock, type Simulator, type VirtualClock } from '../../tools/simulator';
 import { createStationRegistry } from '../../ingest/stations/registry';
 import { bundledVersion } from '../../ingest/stations/registry-files';
 import { createMemoryWatermarkStore } from '../../ingest/watermarks';

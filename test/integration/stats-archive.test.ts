@@ -11,8 +11,8 @@ import { createStoreDeadLetterSink } from '../../infra/clickhouse/dead-letters.c
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
 import { createProcessor } from '../../processing';
-import { roundConcentration } from '../../processing/stats/aqi';
-import type { StationDay } from '../../processing/stats/stats-queries';
+import { roundConcentration } from '../../views/stats/aqi';
+import type { StationDay } from '../../views/stats/stats-queries';
 import { silentLogger } from '../helpers/logger';
 import { sharedData } from '../helpers/shared-data';
 import { openTestStore, type TestStore } from '../helpers/store';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeReadings } from '../../infra/bus/reading-messages';
+import { encodeReadings } from '../../bus/reading-messages';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
 import { createProcessor } from '../../processing';
-import type { StationDay } from '../../processing/stats/stats-queries';
+import type { StationDay } from '../../views/stats/stats-queries';
 import type { Pollutant } from '../../schemas/pollutant';
 import type { Reading } from '../../schemas/reading';
 import { silentLogger } from '../helpers/logger';

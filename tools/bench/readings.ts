@@ -1,7 +1,7 @@
-import { createModel } from '../ingest/simulator/model';
-import { bundledVersion } from '../ingest/stations/registry-files';
-import type { Reading } from '../schemas/reading';
-import { POLLUTANTS } from '../schemas/pollutant';
+import { createModel } from '../simulator/model';
+import { bundledVersion } from '../../ingest/stations/registry-files';
+import type { Reading } from '../../schemas/reading';
+import { POLLUTANTS } from '../../schemas/pollutant';
 
 const HOUR = 3_600_000;
 

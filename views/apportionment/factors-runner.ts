@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { fromRoot } from '../../infra/package-root';
+import { fromRoot } from '../../kernel/package-root';
 import { runFactorJob, type FactorJob, type FactorJobResult } from './factors';
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -21,7 +21,7 @@ function inWorker(job: FactorJob): Promise<FactorJobResult> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
-      worker = new Worker(pathToFileURL(fromRoot('processing', 'apportionment', 'factors-worker.mjs')), { workerData: job });
+      worker = new Worker(pathToFileURL(fromRoot('views', 'apportionment', 'factors-worker.mjs')), { workerData: job });
     } catch {
       resolve(runFactorJob(job));
       return;

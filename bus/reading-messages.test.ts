@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aReading, hourlyReadings } from '../../test/helpers/readings';
-import { zReadingBatch } from '../../schemas/reading-batch';
-import type { Reading } from '../../schemas/reading';
+import { aReading, hourlyReadings } from '../test/helpers/readings';
+import { zReadingBatch } from './reading-batch';
+import type { Reading } from '../schemas/reading';
 import { encodeReadings, encodeRejects } from './reading-messages';
 
 /** What a consumer reads back from a message (processing/decode.ts validates with this schema). */

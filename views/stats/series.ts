@@ -1,4 +1,4 @@
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import type { Resolution, SeriesPollutant, SeriesQuery } from '../../schemas/api/series';
 import { SERIES_MAX_LIMIT } from '../../schemas/api/series';
 import type { StationListVersion } from '../../schemas/station';

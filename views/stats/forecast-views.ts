@@ -1,4 +1,4 @@
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import type { ForecastQuery, ForecastResponse, TrendsQuery, TrendsResponse } from '../../schemas/api/forecast';
 import { SERIES_MAX_LIMIT, type SeriesPollutant, type SeriesQuery } from '../../schemas/api/series';
 import type { StationListVersion } from '../../schemas/station';

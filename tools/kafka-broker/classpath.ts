@@ -4,9 +4,9 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fromRoot } from '../package-root';
+import { fromRoot } from '../../kernel/package-root';
 
-const DEFAULT_POM = fromRoot('infra', 'kafka-broker', 'pom.xml');
+const DEFAULT_POM = fromRoot('tools', 'kafka-broker', 'pom.xml');
 
 export interface ClasspathOptions { pomPath?: string; cacheDir?: string }
 

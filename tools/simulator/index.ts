@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { Logger } from '../../infra/logger';
+import type { Logger } from '../../kernel/logger';
 import type { Pollutant } from '../../schemas/pollutant';
 import type { Station } from '../../schemas/station';
-import { BUNDLED_LIST_FILE } from '../stations/registry-files';
-import { parseStationList } from '../stations/station-list-csv';
+import { BUNDLED_LIST_FILE } from '../../ingest/stations/registry-files';
+import { parseStationList } from '../../ingest/stations/station-list-csv';
 import { createModel, TRANSPORT_LINKS, type Model } from './model';
 import { createPublication, FORMAT_OF, type Publication, type SimFormat } from './publication';
 import { ahJsonHandler, jsXmlHandler, listen, SIM_CREDENTIALS, shJsonHandler, zjCsvHandler, type ServeContext } from './servers';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createModel } from '../../ingest/simulator/model';
+import { createModel } from '../../tools/simulator/model';
 import { bundledVersion } from '../../ingest/stations/registry-files';
 import { regionalHours, regionalPeriods, type RegionalStation } from './regional';
 

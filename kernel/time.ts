@@ -1,4 +1,4 @@
-import { boundedMemo } from '../infra/bounded-memo';
+import { boundedMemo } from './memo';
 
 /**
  * Epoch milliseconds of an ISO instant, remembered: a batch holds thousands of readings of a few

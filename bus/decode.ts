@@ -1,6 +1,6 @@
-import { zReadingBatch, type ReadingBatch } from '../schemas/reading-batch';
-import { deadLetter, ok, type Outcome } from './outcomes';
-import type { BusMessage } from './reading-source';
+import { zReadingBatch, type ReadingBatch } from './reading-batch';
+import { deadLetter, ok, type Outcome } from '../processing/outcomes';
+import type { BusMessage } from '../processing/reading-source';
 
 const MAX_REASON_ISSUES = 5;
 

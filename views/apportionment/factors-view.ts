@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import { SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas/api/series';
 import type { FactorsQuery, FactorsResponse } from '../../schemas/api/species';
 import type { StationListVersion } from '../../schemas/station';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, TRANSPORT_LINKS } from '../../ingest/simulator/model';
+import { createModel, TRANSPORT_LINKS } from '../../tools/simulator/model';
 import { bundledVersion } from '../../ingest/stations/registry-files';
 import type { Province } from '../../schemas/station';
 import { transportMatrix } from './transport';

@@ -1,4 +1,4 @@
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import type { RegionalQuery, RegionalResponse, TransportQuery, TransportResponse } from '../../schemas/api/apportionment';
 import { SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas/api/series';
 import type { Station, StationListVersion } from '../../schemas/station';

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createKafka } from '../infra/kafka/kafka-client';
-import { createKafkaReadingSink } from '../infra/kafka/reading-sink.kafka';
-import { createLogger } from '../infra/logger';
+import { createKafka } from '../../infra/kafka/kafka-client';
+import { createKafkaReadingSink } from '../../infra/kafka/reading-sink.kafka';
+import { createLogger } from '../../kernel/logger';
 import { benchReadings } from './readings';
 
 const [bootstrap, topic] = process.argv.slice(2);

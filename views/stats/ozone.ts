@@ -1,4 +1,4 @@
-import { InputError } from '../../infra/errors';
+import { InputError } from '../../kernel/errors';
 import type { OzoneQuery, OzoneResponse } from '../../schemas/api/ozone';
 import { SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas/api/series';
 import type { StationListVersion } from '../../schemas/station';

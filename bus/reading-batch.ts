@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NULL_NEEDS_REASON, nullHasReason, READING_FIELDS, zReading, zReadingFields, type Reading } from './reading';
-import { zReject } from './reject';
+import { NULL_NEEDS_REASON, nullHasReason, READING_FIELDS, zReading, zReadingFields, type Reading } from '../schemas/reading';
+import { zReject } from '../schemas/reject';
 
 type Field = (typeof READING_FIELDS)[number];
 

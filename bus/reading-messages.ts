@@ -1,6 +1,6 @@
-import { READING_FIELDS, type Reading } from '../../schemas/reading';
-import { MAX_READINGS_PER_MESSAGE } from '../../schemas/reading-batch';
-import type { Reject } from '../../schemas/reject';
+import { READING_FIELDS, type Reading } from '../schemas/reading';
+import { MAX_READINGS_PER_MESSAGE } from './reading-batch';
+import type { Reject } from '../schemas/reject';
 
 /**
  * A message for the bus. Readings travel without a key, on the partition their station's code

@@ -1,11 +1,12 @@
-// Lint rules that keep the module rooms of STYLE.md: drivers only in infra/, env only in the
-// config loader, no default exports, no `export *`.
+// Lint rules that keep the rooms of ARCHITECTURE.md: drivers only in infra/, env only in the
+// config loader, no default exports, no `export *`. The arrows between rooms, the doors and the
+// absence of cycles are checked by dependency-cruiser (.dependency-cruiser.cjs).
 import tseslint from 'typescript-eslint';
 
 const DRIVERS = ['kafkajs', '@clickhouse/client', '@clickhouse/client-common', 'chdb', 'chdb/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.cache/**', 'coverage/**', 'dist/**', 'bin/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'data/**', '.cache/**', 'coverage/**', 'dist/**', 'bin/**', 'eslint.config.js', '.dependency-cruiser.cjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -23,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['schemas/**/*.ts', 'ingest/**/*.ts', 'processing/**/*.ts', 'api/**/*.ts'],
+    files: ['app/**/*.ts', 'kernel/**/*.ts', 'schemas/**/*.ts', 'bus/**/*.ts', 'ingest/**/*.ts', 'processing/**/*.ts', 'views/**/*.ts', 'api/**/*.ts', 'tools/simulator/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -43,7 +44,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!zod$|\\./|\\.\\./).*', message: 'schemas/ imports only zod and other schemas (STYLE.md rule 3).' }] },
+        { patterns: [{ regex: '^(?!zod$|\\./|\\.\\./).*', message: 'schemas/ imports only zod, the kernel and other schemas (ARCHITECTURE.md).' }] },
       ],
     },
   },

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { ErrorBody, ErrorCode } from '../schemas/errors';
-import { AppError } from '../kernel/errors';
+import type { ErrorCode } from '../kernel';
+import type { ErrorBody } from '../schemas';
+import { AppError } from '../kernel';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   401: 'AUTH_KEY_INVALID',

@@ -1,7 +1,4 @@
-import type { Change } from '../schemas/api/changes';
-import type { ExceptionalDay, ExceptionalDaysResponse } from '../schemas/api/exceptional-days';
-import type { Reject } from '../schemas/reject';
-import type { Province, StationListVersion } from '../schemas/station';
+import type { Change, ExceptionalDay, ExceptionalDaysResponse, Reject, Province, StationListVersion } from '../schemas';
 
 /** What the API reads from the store (STYLE.md rule 1: named for the domain; ClickHouse behind it). */
 export interface RejectQueries {

@@ -1,6 +1,5 @@
-import type { CentreSummary, Scorecard } from '../schemas/api/scorecard';
-import type { Province } from '../schemas/station';
-import { percentile } from '../views/stats/percentile';
+import type { CentreSummary, Scorecard, Province } from '../schemas';
+import { percentile } from '../views';
 import type { ScorecardQueries, StationDelivery, StationQueries } from './ports';
 
 const HOUR_MS = 3_600_000;

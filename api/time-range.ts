@@ -1,5 +1,5 @@
-import { isDateParam } from '../schemas/api/common';
-import { InputError } from '../kernel/errors';
+import { isDateParam } from '../schemas';
+import { InputError } from '../kernel';
 
 const HOUR_MS = 3_600_000;
 const cstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);

@@ -1,12 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { issueKey, revokeKeys } from '../api/auth/centre-keys';
-import { AppError, InputError } from '../kernel/errors';
-import { loadConfig } from '../infra/config/load-config';
-import { createLogger, type Logger } from '../kernel/logger';
+import { issueKey, revokeKeys } from '../api';
+import { AppError, InputError, createLogger, type Logger } from '../kernel';
+import { loadConfig } from '../infra';
 import { centreKeysFile, describeBackfill, importStations, runBackfillCommand, runMigrate, runPrune, runSimulate } from './commands';
 import { startAll, startApi, startIngest, startProcessing, type Running } from './roles';
-import { zCentre, type Centre } from '../schemas/station';
-import type { Config } from '../schemas/config';
+import { zCentre, type Centre, type Config } from '../schemas';
 
 /** Exit codes: 1 runtime failure, 78 configuration error (EX_CONFIG). */
 const EXIT_FAILURE = 1;

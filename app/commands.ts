@@ -1,24 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADAPTERS } from '../ingest/adapters';
-import { runBackfill, type BackfillSummary } from '../ingest';
-import { importStationList } from '../ingest/stations/import-station-list';
-import { createStationRegistry } from '../ingest/stations/registry';
-import { loadVersions } from '../ingest/stations/registry-files';
-import { createInProcessBus } from '../infra/bus/in-process-bus';
-import { connectStore } from '../infra/clickhouse/client';
-import { createStoreDeadLetterSink } from '../infra/clickhouse/dead-letters.clickhouse';
-import { migrate } from '../infra/clickhouse/migrate';
-import { pruneSupersededRevisions } from '../infra/clickhouse/retention.clickhouse';
-import { createClickHouseReadingStore } from '../infra/clickhouse/reading-store.clickhouse';
-import { syncStations } from '../infra/clickhouse/stations.clickhouse';
-import { AppError, InputError } from '../kernel/errors';
-import type { Logger } from '../kernel/logger';
+import { ADAPTERS, runBackfill, type BackfillSummary, importStationList, createStationRegistry, loadVersions } from '../ingest';
+import { createInProcessBus, connectStore, createStoreDeadLetterSink, migrate, pruneSupersededRevisions, createClickHouseReadingStore, syncStations } from '../infra';
+import { AppError, InputError, type Logger } from '../kernel';
 import { createProgressBar } from './progress';
 import { openKafkaBus, openStore } from './roles';
 import { createProcessor } from '../processing';
-import type { Config } from '../schemas/config';
-import type { ReadingStatus } from '../schemas/reading';
+import type { Config, ReadingStatus } from '../schemas';
 
 /** One-shot commands of the CLI (the long-running roles are in main.ts). */
 
@@ -166,11 +154,10 @@ export async function runSimulate(
   logger: Logger,
   opts: { seed?: number; archive?: string; from?: string; to?: string },
 ): Promise<{ message: string; stop?: () => Promise<void> }> {
-  const { startSimulator, feedsFileFor, simulatedStations } = await import('../tools/simulator');
+  const { startSimulator, feedsFileFor, simulatedStations, createModel, createPublication, writeArchive } = await import(
+    '../tools/simulator'
+  );
   if (opts.archive) {
-    const { createModel } = await import('../tools/simulator/model');
-    const { createPublication } = await import('../tools/simulator/publication');
-    const { writeArchive } = await import('../tools/simulator/archive-writer');
     const dates = /^\d{4}-\d{2}-\d{2}$/;
     if (!opts.from || !opts.to || !dates.test(opts.from) || !dates.test(opts.to)) {
       throw new InputError('QUERY_INVALID', '--archive needs --from and --to as YYYY-MM-DD');

@@ -1,52 +1,13 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { buildApp, type AppDeps } from '../api';
-import { createKeyVerifier } from '../api/auth/centre-keys';
-import { createIngest, type Ingest, type ReadingSink } from '../ingest';
-import { ADAPTERS } from '../ingest/adapters';
-import { createIngestMetrics } from '../ingest/metrics';
-import { loadVersions } from '../ingest/stations/registry-files';
-import { createInProcessBus } from '../infra/bus/in-process-bus';
-import {
-  createClickHouseChangeQueries,
-  createClickHouseRejectQueries,
-  createClickHouseScorecardQueries,
-  createClickHouseStationQueries,
-} from '../infra/clickhouse/api-queries.clickhouse';
-import { connectStore, type StoreConnection } from '../infra/clickhouse/client';
-import { createStoreDeadLetterSink } from '../infra/clickhouse/dead-letters.clickhouse';
-import { migrate } from '../infra/clickhouse/migrate';
-import { createClickHouseReadingStore } from '../infra/clickhouse/reading-store.clickhouse';
-import { syncStations } from '../infra/clickhouse/stations.clickhouse';
-import { InputError } from '../kernel/errors';
-import { createKafka } from '../infra/kafka/kafka-client';
-import { translateKafkaError } from '../infra/kafka/kafka-errors';
-import { createKafkaDeadLetterSink, createKafkaReadingSink } from '../infra/kafka/reading-sink.kafka';
-import { createKafkaReadingSource } from '../infra/kafka/reading-source.kafka';
-import { ensureTopics, topicsFor } from '../infra/kafka/topics';
-import type { Logger } from '../kernel/logger';
-import { createProcessor, type DeadLetterSink, type Processor, type ReadingSource, type ReadingStore } from '../processing';
-import { createProcessingMetrics, type ProcessingMetrics } from '../processing/metrics';
-import { areaDailyAqi } from '../views/stats/daily-aqi';
-import { areaCompliance } from '../views/stats/compliance';
-import { seriesSpec } from '../views/stats/series';
-import { areaOzone } from '../views/stats/ozone';
-import { listsForStatistics } from '../views/stats/areas';
-import type { StationListVersion } from '../schemas/station';
-import { DEFAULT_TARGETS } from '../views/stats/targets';
-import { regionalView, transportView } from '../views/apportionment/views';
-import { factorsView } from '../views/apportionment/factors-view';
-import { createClickHouseSpeciesStore } from '../infra/clickhouse/species.clickhouse';
-import { createClickHouseRegionalQueries } from '../infra/clickhouse/regional.clickhouse';
-import { forecastView, trendsView } from '../views/stats/forecast-views';
-import { theilSenTrend } from '../views/stats/theil-sen';
-import { createClickHouseSeriesQueries } from '../infra/clickhouse/series.clickhouse';
-import { createClickHouseExceptionalDays } from '../infra/clickhouse/exceptional-days.clickhouse';
-import { pruneSupersededRevisions } from '../infra/clickhouse/retention.clickhouse';
-import { createClickHouseStatsQueries } from '../infra/clickhouse/stats.clickhouse';
-import type { Config } from '../schemas/config';
-import { zFeedsFile, type FeedDefinition } from '../schemas/feeds/feed-definition';
+import { buildApp, type AppDeps, createKeyVerifier } from '../api';
+import { createIngest, type Ingest, type ReadingSink, ADAPTERS, createIngestMetrics, loadVersions } from '../ingest';
+import { createInProcessBus, createClickHouseChangeQueries, createClickHouseRejectQueries, createClickHouseScorecardQueries, createClickHouseStationQueries, connectStore, type StoreConnection, createStoreDeadLetterSink, migrate, createClickHouseReadingStore, syncStations, createKafka, translateKafkaError, createKafkaDeadLetterSink, createKafkaReadingSink, createKafkaReadingSource, ensureTopics, topicsFor, createClickHouseSpeciesStore, createClickHouseRegionalQueries, createClickHouseSeriesQueries, createClickHouseExceptionalDays, pruneSupersededRevisions, createClickHouseStatsQueries } from '../infra';
+import { InputError, type Logger } from '../kernel';
+import { createProcessor, type DeadLetterSink, type Processor, type ReadingSource, type ReadingStore, createProcessingMetrics, type ProcessingMetrics } from '../processing';
+import { areaDailyAqi, areaCompliance, seriesSpec, areaOzone, listsForStatistics, DEFAULT_TARGETS, regionalView, transportView, factorsView, forecastView, trendsView, theilSenTrend } from '../views';
+import { type StationListVersion, type Config, zFeedsFile, type FeedDefinition } from '../schemas';
 
 /**
  * The composition root (STYLE.md rule 2): builds adapters, then roles, starts them in order and

@@ -1,6 +1,6 @@
 import { zReadingBatch, type ReadingBatch } from './reading-batch';
-import { deadLetter, ok, type Outcome } from '../processing/outcomes';
-import type { BusMessage } from '../processing/reading-source';
+import { deadLetter, ok, type Outcome } from '../kernel';
+import type { BusMessage } from './message';
 
 const MAX_REASON_ISSUES = 5;
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { NULL_NEEDS_REASON, nullHasReason, READING_FIELDS, zReading, zReadingFields, type Reading } from '../schemas/reading';
-import { zReject } from '../schemas/reject';
+import { NULL_NEEDS_REASON, nullHasReason, READING_FIELDS, zReading, zReadingFields, type Reading, zReject } from '../schemas';
 
 type Field = (typeof READING_FIELDS)[number];
 

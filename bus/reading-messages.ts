@@ -1,6 +1,5 @@
-import { READING_FIELDS, type Reading } from '../schemas/reading';
+import { READING_FIELDS, type Reading, type Reject } from '../schemas';
 import { MAX_READINGS_PER_MESSAGE } from './reading-batch';
-import type { Reject } from '../schemas/reject';
 
 /**
  * A message for the bus. Readings travel without a key, on the partition their station's code

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import type { ReadingStatus } from '../schemas/reading';
+import type { ReadingStatus } from '../schemas';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';
 import type { FeedAdapter, MappedPage } from './feed-adapter';
 import type { ReadingSink } from './reading-sink';

@@ -1,7 +1,4 @@
-import { CANONICAL_UNIT } from '../schemas/pollutant';
-import { zReading, type Reading } from '../schemas/reading';
-import type { Reject } from '../schemas/reject';
-import type { Province } from '../schemas/station';
+import { CANONICAL_UNIT, zReading, type Reading, type Reject, type Province } from '../schemas';
 import type { RecordProblem } from './feed-adapter';
 import { ownsStation, type StationRegistry } from './stations/registry';
 

@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import type { Logger } from '../kernel/logger';
-import type { PushResult } from '../schemas/api/push';
-import type { FeedStatus } from '../schemas/api/feeds';
-import type { FeedDefinition, SourceFormat } from '../schemas/feeds/feed-definition';
+import type { Logger } from '../kernel';
+import type { PushResult, FeedStatus, FeedDefinition, SourceFormat } from '../schemas';
 import type { FeedAdapter } from './feed-adapter';
 import type { IngestMetrics } from './metrics';
 import { createPushIngest, type PushRequest } from './push';

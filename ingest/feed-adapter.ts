@@ -1,5 +1,4 @@
-import type { FeedDefinition, SourceFormat } from '../schemas/feeds/feed-definition';
-import type { Reading } from '../schemas/reading';
+import type { FeedDefinition, SourceFormat, Reading } from '../schemas';
 
 /**
  * Where a feed resumes. Hour-addressed feeds keep the last hour-ending instant they fully read;

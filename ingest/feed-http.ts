@@ -1,4 +1,4 @@
-import type { FeedDefinition, Secret } from '../schemas/feeds/feed-definition';
+import type { FeedDefinition, Secret } from '../schemas';
 
 /** Thrown for an HTTP answer the caller must see (404 for an unpublished hour, 401, …). */
 export class FeedHttpError extends Error {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { FeedStatus } from '../schemas/api/feeds';
+import type { FeedStatus } from '../schemas';
 
 /** Ingest metrics (STYLE.md rule 11). Labels are fixed: feed, province, code — never a station. */
 export interface IngestMetrics {

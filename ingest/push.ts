@@ -1,7 +1,4 @@
-import { zPushedReading, type PushResult } from '../schemas/api/push';
-import type { Reading, ReadingStatus } from '../schemas/reading';
-import type { Reject } from '../schemas/reject';
-import type { Centre } from '../schemas/station';
+import { zPushedReading, type PushResult, type Reading, type ReadingStatus, type Reject, type Centre } from '../schemas';
 import { makeReading } from './adapters/common';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';
 import type { FeedAdapter, RecordProblem } from './feed-adapter';

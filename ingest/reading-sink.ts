@@ -1,5 +1,4 @@
-import type { Reading } from '../schemas/reading';
-import type { Reject } from '../schemas/reject';
+import type { Reading, Reject } from '../schemas';
 
 /**
  * Where ingest hands readings over (STYLE.md rule 1). `publish` resolves only when the readings

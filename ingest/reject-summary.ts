@@ -1,4 +1,4 @@
-import type { Reject } from '../schemas/reject';
+import type { Reject } from '../schemas';
 
 const PER_STATION_CODES = new Set<Reject['code']>(['READING_UNKNOWN_STATION', 'READING_STATION_NOT_OWNED']);
 

@@ -1,7 +1,6 @@
 import { createTask, validate, type ScheduledTask } from 'node-cron';
-import type { Logger } from '../kernel/logger';
-import type { FeedStatus, PullSummary } from '../schemas/api/feeds';
-import type { FeedDefinition, SourceFormat } from '../schemas/feeds/feed-definition';
+import type { Logger } from '../kernel';
+import type { FeedStatus, PullSummary, FeedDefinition, SourceFormat } from '../schemas';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';
 import type { FeedAdapter, Watermark } from './feed-adapter';
 import type { IngestMetrics } from './metrics';

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../schemas/errors';
+import type { ErrorCode } from './error-codes';
 
 /**
  * The error classes of STYLE.md rule 6. Every error carries a stable code from the registry.

@@ -1,15 +1,12 @@
-import type { DeadLetter } from '../schemas/dead-letter';
-import type { Reading } from '../schemas/reading';
-import type { Reject } from '../schemas/reject';
-import type { Logger } from '../kernel/logger';
-import { decodeMessage, refusedReason } from '../bus/decode';
+import type { DeadLetter, Reading, Reject } from '../schemas';
+import { type Logger, timeMs } from '../kernel';
+import { decodeMessage, refusedReason } from '../bus';
 import { checkBatch, type Checked } from './qc/qc.rules';
 import { CONSTANT_RUN, checkTemporal } from './qc/temporal';
 import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
 import type { ReadingStore, Revision } from './reading-store';
 import type { ProcessingMetrics } from './metrics';
 import { RevisionIndex, scopeOf, valueAt } from './revisions';
-import { timeMs } from '../kernel/time';
 
 const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
 const HOUR_MS = 3_600_000;

@@ -1,4 +1,5 @@
 export { createProcessor } from './create-processor';
 export type { Processor, ProcessorDeps, BatchResult } from './create-processor';
-export type { BusMessage, DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
+export type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
 export type { ReadingStore, Revision, RevisionContent, RevisionScope, RejectRow } from './reading-store';
+export { createProcessingMetrics, type ProcessingMetrics } from './metrics';

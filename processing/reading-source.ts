@@ -1,12 +1,5 @@
-import type { DeadLetter } from '../schemas/dead-letter';
-
-/** One message as the bus delivered it; `value` is undecoded so malformed input can be dead-lettered. */
-export interface BusMessage {
-  key: string | null;
-  value: string;
-  partition: number;
-  offset: string;
-}
+import type { BusMessage } from '../bus';
+import type { DeadLetter } from '../schemas';
 
 export interface SourceBatch {
   topic: string;

@@ -1,6 +1,4 @@
-import type { Pollutant } from '../schemas/pollutant';
-import type { Reading, ReadingStatus } from '../schemas/reading';
-import type { Reject } from '../schemas/reject';
+import type { Pollutant, Reading, ReadingStatus, Reject } from '../schemas';
 
 /** A reading as stored: the arrival plus what quality control concluded. */
 export interface Revision extends Reading {

@@ -1,6 +1,6 @@
-import type { Reading } from '../schemas/reading';
+import type { Reading } from '../schemas';
 import type { RevisionContent, RevisionScope } from './reading-store';
-import { timeMs } from '../kernel/time';
+import { timeMs } from '../kernel';
 
 /** The smallest scope covering every identity of the batch, to look up their latest revisions. */
 export function scopeOf(readings: readonly Reading[]): RevisionScope {

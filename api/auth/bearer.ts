@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { InputError } from '../../kernel/errors';
-import type { Centre } from '../../schemas/station';
+import { InputError } from '../../kernel';
+import type { Centre } from '../../schemas';
 import type { KeyVerifier } from './centre-keys';
 
 export interface Caller {

@@ -1,8 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { zCentreKeysFile, type CentreKey, type CentreKeysFile } from '../../schemas/centre-keys';
-import type { Centre } from '../../schemas/station';
+import { zCentreKeysFile, type CentreKey, type CentreKeysFile, type Centre } from '../../schemas';
 
 /**
  * Centre push keys (DESIGN.md: `keys issue <centre>` / `keys revoke <centre>`). A key is 32

@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zRegionalQuery, zRegionalResponse, zTransportQuery, zTransportResponse, type RegionalQuery, type RegionalResponse, type TransportQuery, type TransportResponse } from '../../schemas/api/apportionment';
-import { zErrorBody } from '../../schemas/errors';
-import { zFactorsQuery, zFactorsResponse, type FactorsQuery, type FactorsResponse } from '../../schemas/api/species';
+import { zRegionalQuery, zRegionalResponse, zTransportQuery, zTransportResponse, type RegionalQuery, type RegionalResponse, type TransportQuery, type TransportResponse, zErrorBody, zFactorsQuery, zFactorsResponse, type FactorsQuery, type FactorsResponse } from '../../schemas';
 import { resolveRange, type Range } from '../time-range';
 
 export interface ApportionmentViews {

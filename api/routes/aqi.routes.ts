@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zAqiQuery, zAqiResponse, type AqiQuery, type AqiResponse } from '../../schemas/api/aqi';
-import { zErrorBody } from '../../schemas/errors';
+import { zAqiQuery, zAqiResponse, type AqiQuery, type AqiResponse, zErrorBody } from '../../schemas';
 
 /** `GET /v1/aqi?level=&id=&date=`: daily AQI, IAQI per pollutant, category and primary pollutant(s). */
 export const aqiRoutes: FastifyPluginAsyncZod<{ aqi: (q: AqiQuery) => Promise<AqiResponse> }> = async (app, opts) => {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../kernel/errors';
-import { zChangesQuery, zChangesResponse } from '../../schemas/api/changes';
-import { zErrorBody } from '../../schemas/errors';
+import { InputError } from '../../kernel';
+import { zChangesQuery, zChangesResponse, zErrorBody } from '../../schemas';
 import type { ChangeCursor, ChangeQueries, StationQueries } from '../ports';
 
 const encode = (c: ChangeCursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');

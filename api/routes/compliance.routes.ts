@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zComplianceQuery, zComplianceResponse, type ComplianceQuery, type ComplianceResponse } from '../../schemas/api/compliance';
-import { zErrorBody } from '../../schemas/errors';
+import { zComplianceQuery, zComplianceResponse, type ComplianceQuery, type ComplianceResponse, zErrorBody } from '../../schemas';
 
 /** `GET /v1/compliance?level=&id=&year=`: annual statistics, validity, verdicts, composite index, good days. */
 export const complianceRoutes: FastifyPluginAsyncZod<{ compliance: (q: ComplianceQuery) => Promise<ComplianceResponse> }> = async (app, opts) => {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../kernel/errors';
-import { zExceptionalDaysBody, zExceptionalDaysQuery, zExceptionalDaysResponse } from '../../schemas/api/exceptional-days';
-import { zErrorBody } from '../../schemas/errors';
+import { InputError } from '../../kernel';
+import { zExceptionalDaysBody, zExceptionalDaysQuery, zExceptionalDaysResponse, zErrorBody } from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import type { ExceptionalDayStore, StationQueries } from '../ports';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zFeedsResponse, type FeedStatus } from '../../schemas/api/feeds';
+import { zFeedsResponse, type FeedStatus } from '../../schemas';
 
 /** `GET /v1/feeds`: each feed's last success, lag behind now, error count and last error. */
 export const feedsRoutes: FastifyPluginAsyncZod<{ feeds: () => FeedStatus[] }> = async (app, opts) => {

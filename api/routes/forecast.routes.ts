@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zForecastQuery, zForecastResponse, zTrendsQuery, zTrendsResponse, type ForecastQuery, type ForecastResponse, type TrendsQuery, type TrendsResponse } from '../../schemas/api/forecast';
-import { zErrorBody } from '../../schemas/errors';
+import { zForecastQuery, zForecastResponse, zTrendsQuery, zTrendsResponse, type ForecastQuery, type ForecastResponse, type TrendsQuery, type TrendsResponse, zErrorBody } from '../../schemas';
 
 /** `GET /v1/compliance/forecast` and `GET /v1/trends` (issue 5 §3, §4). */
 export const forecastRoutes: FastifyPluginAsyncZod<{ forecast: (q: ForecastQuery) => Promise<ForecastResponse>; trends: (q: TrendsQuery) => Promise<TrendsResponse> }> = async (app, opts) => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zHealth, zReadiness } from '../../schemas/api/health';
+import { zHealth, zReadiness } from '../../schemas';
 
 export type ReadinessCheck = () => Promise<void>;
 

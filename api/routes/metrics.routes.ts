@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import type { CentreSummary } from '../../schemas/api/scorecard';
+import type { CentreSummary } from '../../schemas';
 
 /**
  * `GET /metrics` (Prometheus text format) for the one registry of the process, and the HTTP

@@ -4,9 +4,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PushRequest } from '../../ingest';
-import { zErrorBody } from '../../schemas/errors';
-import { zPushResult, type PushResult } from '../../schemas/api/push';
-import { zReadingStatus } from '../../schemas/reading';
+import { zErrorBody, zPushResult, type PushResult, zReadingStatus } from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../kernel/errors';
-import { zErrorBody } from '../../schemas/errors';
-import { zRejectsQuery, zRejectsResponse } from '../../schemas/api/rejects';
+import { InputError } from '../../kernel';
+import { zErrorBody, zRejectsQuery, zRejectsResponse } from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import type { RejectQueries } from '../ports';

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../kernel/errors';
-import { zErrorBody } from '../../schemas/errors';
-import { zCentreSummaryQuery, zCentreSummaryResponse, zScorecard, zScorecardParams, zScorecardQuery } from '../../schemas/api/scorecard';
+import { InputError } from '../../kernel';
+import { zErrorBody, zCentreSummaryQuery, zCentreSummaryResponse, zScorecard, zScorecardParams, zScorecardQuery } from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import type { ScorecardQueries, StationQueries } from '../ports';

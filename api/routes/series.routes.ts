@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { encodeCursor } from '../../views/stats/series';
-import type { SeriesPage } from '../../views/stats/stats-queries';
-import { zSeriesQuery, zSeriesResponse, type SeriesFormat, type SeriesQuery } from '../../schemas/api/series';
-import { zErrorBody } from '../../schemas/errors';
+import { encodeCursor, type SeriesPage } from '../../views';
+import { zSeriesQuery, zSeriesResponse, type SeriesFormat, type SeriesQuery, zErrorBody } from '../../schemas';
 import { resolveRange, type Range } from '../time-range';
 
 const CONTENT_TYPES: Record<Exclude<SeriesFormat, 'json'>, string> = {

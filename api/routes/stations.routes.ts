@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zErrorBody } from '../../schemas/errors';
-import { zStationsQuery, zStationsResponse } from '../../schemas/api/stations';
+import { zErrorBody, zStationsQuery, zStationsResponse } from '../../schemas';
 import type { StationQueries } from '../ports';
 
 /** `GET /v1/stations?province=&city=`: the stations of the list version in force today. */

@@ -1,10 +1,9 @@
 import type { ReadingSink } from '../../ingest';
-import type { BusMessage, ReadingSource, SourceBatch } from '../../processing';
-import type { Reading } from '../../schemas/reading';
-import type { Reject } from '../../schemas/reject';
-import { DependencyError, isRetriable } from '../../kernel/errors';
-import type { Logger } from '../../kernel/logger';
-import { encodeReadings, encodeRejects, type OutgoingMessage } from '../../bus/reading-messages';
+import type { BusMessage } from '../../bus';
+import type { ReadingSource, SourceBatch } from '../../processing';
+import type { Reading, Reject } from '../../schemas';
+import { DependencyError, isRetriable, type Logger } from '../../kernel';
+import { encodeReadings, encodeRejects, type OutgoingMessage } from '../../bus';
 
 const TOPIC = 'in-process.readings';
 const DEFAULT_MAX_BATCH_MESSAGES = 500;

@@ -1,7 +1,5 @@
-import type { ChangeQueries, RejectQueries, ScorecardQueries, StationDelivery, StationQueries } from '../../api/ports';
-import type { Change } from '../../schemas/api/changes';
-import type { Reject } from '../../schemas/reject';
-import type { Station, StationListVersion } from '../../schemas/station';
+import type { ChangeQueries, RejectQueries, ScorecardQueries, StationDelivery, StationQueries } from '../../api';
+import type { Change, Reject, Station, StationListVersion } from '../../schemas';
 import type { StoreConnection } from './client';
 import { allStationsSql, changesSql, listRejectsSql, stationsFingerprintSql } from './queries/api.sql';
 import { scorecardPerStationSql, scorecardRejectsSql } from './queries/scorecard.sql';

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import type { Config } from '../../schemas/config';
-import { DependencyError } from '../../kernel/errors';
+import type { Config } from '../../schemas';
+import { DependencyError } from '../../kernel';
 
 export type { ClickHouseClient };
 

@@ -1,5 +1,5 @@
 import type { DeadLetterSink, ReadingStore } from '../../processing';
-import type { DeadLetter } from '../../schemas/dead-letter';
+import type { DeadLetter } from '../../schemas';
 
 /**
  * Dead letters of the embedded mode, which has no dead-letter topic: they become reject rows

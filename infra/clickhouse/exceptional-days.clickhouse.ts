@@ -1,5 +1,5 @@
-import type { ExceptionalDayStore } from '../../api/ports';
-import type { ExceptionalDaysResponse } from '../../schemas/api/exceptional-days';
+import type { ExceptionalDayStore } from '../../api';
+import type { ExceptionalDaysResponse } from '../../schemas';
 import type { StoreConnection } from './client';
 import { translateStoreError } from './store-errors';
 import { chDateTime64, tablesOf } from './tables';

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromRoot } from '../../kernel/package-root';
-import type { Logger } from '../../kernel/logger';
+import { fromRoot, type Logger } from '../../kernel';
 import type { StoreConnection } from './client';
 import { translateStoreError } from './store-errors';
 

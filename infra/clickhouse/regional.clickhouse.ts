@@ -1,4 +1,4 @@
-import type { RegionalQueries } from '../../views/apportionment/views';
+import type { RegionalQueries } from '../../views';
 import type { StoreConnection } from './client';
 import { regionalPeriodsSql } from './queries/regional.sql';
 import { translateStoreError } from './store-errors';

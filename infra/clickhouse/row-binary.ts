@@ -1,4 +1,4 @@
-import { boundedMemo } from '../../kernel/memo';
+import { boundedMemo } from '../../kernel';
 
 const TWO_32 = 2 ** 32;
 const utf8 = boundedMemo((s: string): Buffer => Buffer.from(s, 'utf8'), 10_000);

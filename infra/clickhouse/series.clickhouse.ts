@@ -1,7 +1,5 @@
-import type { SeriesFormat, SeriesRow } from '../../schemas/api/series';
-import type { Member, SeriesKey, SeriesSpec } from '../../views/stats/series';
-import type { SeriesQueries } from '../../views/stats/stats-queries';
-import { GRADE_II, VALIDITY } from '../../views/stats/standards';
+import type { SeriesFormat, SeriesRow } from '../../schemas';
+import { type Member, type SeriesKey, type SeriesSpec, type SeriesQueries, GRADE_II, VALIDITY } from '../../views';
 import type { StoreConnection } from './client';
 import { queryColumns } from './columns';
 import { basePollutantsOf, seriesSql, type SeriesSqlOptions } from './queries/series.sql';

@@ -1,4 +1,4 @@
-import type { SpeciesRow, SpeciesStore } from '../../api/ports';
+import type { SpeciesRow, SpeciesStore } from '../../api';
 import type { StoreConnection } from './client';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';

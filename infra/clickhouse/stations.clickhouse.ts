@@ -1,4 +1,4 @@
-import type { StationListVersion } from '../../schemas/station';
+import type { StationListVersion } from '../../schemas';
 import type { StoreConnection } from './client';
 import { translateStoreError } from './store-errors';
 import { chDateTime64, tablesOf } from './tables';

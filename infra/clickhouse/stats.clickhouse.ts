@@ -1,5 +1,4 @@
-import type { StationDay, StatsQueries } from '../../views/stats/stats-queries';
-import { GRADE_II, VALIDITY } from '../../views/stats/standards';
+import { type StationDay, type StatsQueries, GRADE_II, VALIDITY } from '../../views';
 import type { StoreConnection } from './client';
 import { queryColumns } from './columns';
 import { stationDailySql } from './queries/stats-daily.sql';

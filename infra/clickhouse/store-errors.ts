@@ -1,4 +1,4 @@
-import { AppError, DependencyError } from '../../kernel/errors';
+import { AppError, DependencyError } from '../../kernel';
 
 /**
  * Driver errors become `DependencyError`s at the boundary (STYLE.md rule 7). A query the engine

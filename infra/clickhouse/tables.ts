@@ -1,4 +1,4 @@
-import { boundedMemo } from '../../kernel/memo';
+import { boundedMemo } from '../../kernel';
 
 /**
  * Fully qualified table names. chDB ignores the client's `database` option, so every statement

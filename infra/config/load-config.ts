@@ -1,9 +1,7 @@
-import { type Config, zEnv } from '../../schemas/config';
-import type { FeedDefinition } from '../../schemas/feeds/feed-definition';
+import { type Config, zEnv, type FeedDefinition, type TargetRule } from '../../schemas';
 import { loadFeedsFile } from './load-feeds';
 import { loadTargetsFile } from './load-targets';
-import type { TargetRule } from '../../schemas/targets';
-import { AppError } from '../../kernel/errors';
+import { AppError } from '../../kernel';
 
 /**
  * Parses the environment once, reporting every problem at once as `VAR: problem`. Values are

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { validate } from 'node-cron';
-import { zFeedsFile, type FeedDefinition, type Secret } from '../../schemas/feeds/feed-definition';
+import { zFeedsFile, type FeedDefinition, type Secret } from '../../schemas';
 
 /**
  * Reads and validates FEEDS_FILE. Every problem is reported as `FEEDS_FILE <path>: <field path>:

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { zTargetsFile, type TargetRule } from '../../schemas/targets';
+import { zTargetsFile, type TargetRule } from '../../schemas';
 
 /** Reads and validates TARGETS_FILE; every problem as `TARGETS_FILE <path>: <field path>: <problem>`. */
 export function loadTargetsFile(path: string): { targets?: TargetRule[]; problems: string[] } {

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
-import type { Logger } from '../../kernel/logger';
+import type { Logger } from '../../kernel';
 
 export interface KafkaSettings {
   brokers: string[];

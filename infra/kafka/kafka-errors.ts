@@ -1,4 +1,4 @@
-import { DependencyError } from '../../kernel/errors';
+import { DependencyError } from '../../kernel';
 
 /**
  * Transient for kafkajs: the error or any cause in its chain says `retriable` — e.g. a

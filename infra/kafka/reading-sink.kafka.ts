@@ -1,12 +1,9 @@
 import { CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
-import { DependencyError } from '../../kernel/errors';
-import type { Logger } from '../../kernel/logger';
+import { DependencyError, type Logger } from '../../kernel';
 import type { ReadingSink } from '../../ingest';
 import type { DeadLetterSink } from '../../processing';
-import type { DeadLetter } from '../../schemas/dead-letter';
-import type { Reading } from '../../schemas/reading';
-import type { Reject } from '../../schemas/reject';
-import { encodeReadings, encodeRejects, type PartitionOf } from '../../bus/reading-messages';
+import type { DeadLetter, Reading, Reject } from '../../schemas';
+import { encodeReadings, encodeRejects, type PartitionOf } from '../../bus';
 import { translateKafkaError } from './kafka-errors';
 
 /** The messages of one `send` were grouped for another partition count than the producer now knows. */

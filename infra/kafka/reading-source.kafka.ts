@@ -1,7 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { ReadingSource, SourceBatch } from '../../processing';
-import { isRetriable } from '../../kernel/errors';
-import type { Logger } from '../../kernel/logger';
+import { isRetriable, type Logger } from '../../kernel';
 import { isTransientKafkaError, translateKafkaError } from './kafka-errors';
 
 const MAX_BACKOFF_MS = 10_000;

@@ -1,4 +1,4 @@
-import type { Pollutant } from '../../schemas/pollutant';
+import type { Pollutant } from '../../schemas';
 import type { FeedAdapter, MappedPage, RawPage } from '../feed-adapter';
 import { bodyOf, clean, HOUR_MS, pageProblem, readingMaker, toCstIso, unitFactor } from './common';
 

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { Pollutant } from '../../schemas/pollutant';
+import type { Pollutant } from '../../schemas';
 import type { FeedAdapter, MapContext, MappedPage } from '../feed-adapter';
 import { cstHourEnding, pageProblem, parseNumber, readingMaker } from './common';
 

@@ -1,6 +1,4 @@
-import type { Pollutant } from '../../schemas/pollutant';
-import { CANONICAL_UNIT } from '../../schemas/pollutant';
-import type { Reading } from '../../schemas/reading';
+import { type Pollutant, CANONICAL_UNIT, type Reading } from '../../schemas';
 import type { MapContext, RecordProblem } from '../feed-adapter';
 
 /** China Standard Time is UTC+8 all year (no daylight saving). */

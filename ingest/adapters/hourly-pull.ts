@@ -1,4 +1,4 @@
-import type { FeedDefinition } from '../../schemas/feeds/feed-definition';
+import type { FeedDefinition } from '../../schemas';
 import type { PullContext, RawPage, Watermark } from '../feed-adapter';
 import { bodyOf, floorHour, HOUR_MS, pullStartMs, toCstIso } from './common';
 

@@ -1,4 +1,4 @@
-import type { SourceFormat } from '../../schemas/feeds/feed-definition';
+import type { SourceFormat } from '../../schemas';
 import type { FeedAdapter } from '../feed-adapter';
 import { ahJson } from './ah-json';
 import { cnemcArchive } from './cnemc-archive';

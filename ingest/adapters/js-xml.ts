@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { Pollutant } from '../../schemas/pollutant';
+import type { Pollutant } from '../../schemas';
 import type { FeedAdapter, MappedPage } from '../feed-adapter';
 import { clean, cstCompact, cstHourEnding, pageProblem, parseNumber, readingMaker, unitFactor } from './common';
 import { pullHourly } from './hourly-pull';

@@ -1,4 +1,4 @@
-import type { Pollutant } from '../../schemas/pollutant';
+import type { Pollutant } from '../../schemas';
 import type { FeedAdapter, MappedPage, RawPage } from '../feed-adapter';
 import { bodyOf, cstHourEnding, pageProblem, parseNumber, pullStartMs, readingMaker, toCstIso } from './common';
 

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import type { Pollutant } from '../../schemas/pollutant';
+import type { Pollutant } from '../../schemas';
 import type { FeedAdapter, MappedPage } from '../feed-adapter';
 import { clean, cstCompact, cstHourEnding, pageProblem, parseNumber, readingMaker, unitFactor } from './common';
 import { pullHourly } from './hourly-pull';

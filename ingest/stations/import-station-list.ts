@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { zStationListVersion, type StationListVersion } from '../../schemas/station';
+import { zStationListVersion, type StationListVersion } from '../../schemas';
 import { saveVersion } from './registry-files';
 import { parseStationList } from './station-list-csv';
 

@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fromRoot } from '../../kernel/package-root';
-import { zStationListVersion, type StationListVersion } from '../../schemas/station';
+import { fromRoot } from '../../kernel';
+import { zStationListVersion, type StationListVersion } from '../../schemas';
 import type { StationRegistry } from './registry';
 import { parseStationList } from './station-list-csv';
 

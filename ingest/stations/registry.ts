@@ -1,4 +1,4 @@
-import type { Province, Station, StationListVersion } from '../../schemas/station';
+import type { Province, Station, StationListVersion } from '../../schemas';
 
 export interface StationRegistry {
   /** The station as listed in the version valid at `timeMs` (epoch ms), if any. */

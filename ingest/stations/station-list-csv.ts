@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { zProvince, zStation, type Province, type Station } from '../../schemas/station';
+import { zProvince, zStation, type Province, type Station } from '../../schemas';
 
 /**
  * Reads a station list in either circulating layout:

@@ -1,8 +1,6 @@
-import type { Pollutant } from '../../schemas/pollutant';
-import { INVALIDATING_QC_FLAGS, type QcFlag } from '../../schemas/qc';
-import type { Reading } from '../../schemas/reading';
+import { type Pollutant, INVALIDATING_QC_FLAGS, type QcFlag, type Reading } from '../../schemas';
 import { statusKey } from '../revisions';
-import { timeMs } from '../../kernel/time';
+import { timeMs } from '../../kernel';
 
 /**
  * Highest physically plausible hourly value per pollutant (canonical units): twice the top

@@ -1,5 +1,4 @@
-import type { Pollutant } from '../../schemas/pollutant';
-import type { QcFlag } from '../../schemas/qc';
+import type { Pollutant, QcFlag } from '../../schemas';
 
 
 /**

@@ -6,9 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createKafka } from '../../infra/kafka/kafka-client';
-import { createKafkaReadingSink } from '../../infra/kafka/reading-sink.kafka';
-import { createLogger } from '../../kernel/logger';
+import { createKafka, createKafkaReadingSink } from '../../infra';
+import { createLogger } from '../../kernel';
 import { benchReadings } from './readings';
 
 const [bootstrap, topic] = process.argv.slice(2);

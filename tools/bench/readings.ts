@@ -1,7 +1,6 @@
-import { createModel } from '../simulator/model';
-import { bundledVersion } from '../../ingest/stations/registry-files';
-import type { Reading } from '../../schemas/reading';
-import { POLLUTANTS } from '../../schemas/pollutant';
+import { createModel } from '../simulator';
+import { bundledVersion } from '../../ingest';
+import { type Reading, POLLUTANTS } from '../../schemas';
 
 const HOUR = 3_600_000;
 

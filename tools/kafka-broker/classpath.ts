@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fromRoot } from '../../kernel/package-root';
+import { fromRoot } from '../../kernel';
 
 const DEFAULT_POM = fromRoot('tools', 'kafka-broker', 'pom.xml');
 

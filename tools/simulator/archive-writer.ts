@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { Station } from '../../schemas/station';
+import type { Station } from '../../schemas';
 import type { Publication } from './publication';
 
 const HOUR_MS = 3_600_000;

@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { Logger } from '../../kernel/logger';
-import type { Pollutant } from '../../schemas/pollutant';
-import type { Station } from '../../schemas/station';
-import { BUNDLED_LIST_FILE } from '../../ingest/stations/registry-files';
-import { parseStationList } from '../../ingest/stations/station-list-csv';
+import type { Logger } from '../../kernel';
+import type { Pollutant, Station } from '../../schemas';
+import { BUNDLED_LIST_FILE, parseStationList } from '../../ingest';
 import { createModel, TRANSPORT_LINKS, type Model } from './model';
 import { createPublication, FORMAT_OF, type Publication, type SimFormat } from './publication';
 import { ahJsonHandler, jsXmlHandler, listen, SIM_CREDENTIALS, shJsonHandler, zjCsvHandler, type ServeContext } from './servers';
 
-export { TRANSPORT_LINKS, SIM_CREDENTIALS, FORMAT_OF };
+export { TRANSPORT_LINKS, SIM_CREDENTIALS, FORMAT_OF, createPublication };
+export { writeArchive } from './archive-writer';
 export type { SimFormat };
 
 const HOUR_MS = 3_600_000;
@@ -149,3 +148,4 @@ export function feedsFileFor(sim: Pick<Simulator, 'urls' | 'originMs'>, opts: { 
     ],
   };
 }
+export { createModel } from './model';

@@ -1,5 +1,4 @@
-import type { Pollutant } from '../../schemas/pollutant';
-import type { Province, Station } from '../../schemas/station';
+import type { Pollutant, Province, Station } from '../../schemas';
 import { gaussian, keyOf, uniform } from './random';
 import { HOUR_FACTOR, MONTH_FACTOR, OZONE_MONTH, TRAFFIC_FACTOR } from './shape';
 

@@ -1,5 +1,4 @@
-import { POLLUTANTS, type Pollutant } from '../../schemas/pollutant';
-import type { Province, Station } from '../../schemas/station';
+import { POLLUTANTS, type Pollutant, type Province, type Station } from '../../schemas';
 import type { Model } from './model';
 import { keyOf, uniform } from './random';
 

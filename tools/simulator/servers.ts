@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import iconv from 'iconv-lite';
-import type { Station } from '../../schemas/station';
-import { cstCompact, toCstIso } from '../../ingest/adapters/common';
+import type { Station } from '../../schemas';
+import { cstCompact, toCstIso } from '../../ingest';
 import type { Publication, PublishedHour } from './publication';
 import { keyOf, uniform } from './random';
 

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { fromRoot } from '../../kernel/package-root';
+import { fromRoot } from '../../kernel';
 import { runFactorJob, type FactorJob, type FactorJobResult } from './factors';
 
 let queue: Promise<unknown> = Promise.resolve();

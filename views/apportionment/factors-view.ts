@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { InputError } from '../../kernel/errors';
-import { SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas/api/series';
-import type { FactorsQuery, FactorsResponse } from '../../schemas/api/species';
-import type { StationListVersion } from '../../schemas/station';
+import { InputError } from '../../kernel';
+import { SERIES_MAX_LIMIT, type SeriesQuery, type FactorsQuery, type FactorsResponse, type StationListVersion } from '../../schemas';
 import { versionOn } from '../stats/compliance';
 import { seriesSpec } from '../stats/series';
-import type { SeriesQueries } from '../stats/stats-queries';
+import type { SeriesQueries } from '../stats/series';
 import { labelFactors, prepareMatrix, qExpected, type SpeciesInput } from './factors';
 import { runFactorJobOffThread } from './factors-runner';
 

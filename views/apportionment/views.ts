@@ -1,10 +1,8 @@
-import { InputError } from '../../kernel/errors';
-import type { RegionalQuery, RegionalResponse, TransportQuery, TransportResponse } from '../../schemas/api/apportionment';
-import { SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas/api/series';
-import type { Station, StationListVersion } from '../../schemas/station';
+import { InputError } from '../../kernel';
+import { type RegionalQuery, type RegionalResponse, type TransportQuery, type TransportResponse, SERIES_MAX_LIMIT, type SeriesQuery, type Station, type StationListVersion } from '../../schemas';
 import { versionOn } from '../stats/compliance';
 import { seriesSpec } from '../stats/series';
-import type { SeriesQueries } from '../stats/stats-queries';
+import type { SeriesQueries } from '../stats/series';
 import { regionalHours, regionalPeriods, type RegionalStation } from './regional';
 import { transportMatrix } from './transport';
 

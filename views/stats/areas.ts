@@ -1,4 +1,4 @@
-import type { Province, Station, StationListVersion } from '../../schemas/station';
+import type { Province, Station, StationListVersion } from '../../schemas';
 import type { DailyStatistic, StationDay } from './stats-queries';
 
 /**

@@ -1,15 +1,13 @@
-import type { ComplianceQuery, ComplianceResponse } from '../../schemas/api/compliance';
-import type { StationListVersion } from '../../schemas/station';
+import { type ComplianceQuery, type ComplianceResponse, type StationListVersion, type TargetRule, SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas';
 import { ANNUAL_ITEMS, annualStatistic, judgeAnnual, type AnnualPollutant, type AnnualStatistic, type DailyValue } from './annual';
 import { dailyAqi, roundGbt8170 } from './aqi';
 import { cityDays, stationsOfArea, type AreaDay } from './areas';
 import { compositeIndex, dayCounts } from './composite';
 import { regimeOfDay } from './standards';
-import type { TargetRule } from '../../schemas/targets';
 import { DEFAULT_TARGETS, judgeTarget, targetsFor, type TargetVerdict } from './targets';
-import type { DailyStatistic, SeriesQueries, StationDay, StatsQueries } from './stats-queries';
+import type { SeriesQueries } from './series';
+import type { DailyStatistic, StationDay, StatsQueries } from './stats-queries';
 import { seriesSpec } from './series';
-import { SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas/api/series';
 
 export interface ComplianceDeps {
   queries: StatsQueries;

@@ -1,5 +1,4 @@
-import type { AqiQuery, AqiResponse } from '../../schemas/api/aqi';
-import type { StationListVersion } from '../../schemas/station';
+import type { AqiQuery, AqiResponse, StationListVersion } from '../../schemas';
 import { dailyAqi, type DailyInput } from './aqi';
 import { cityDays, stationsOfArea, type AreaDay } from './areas';
 import { regimeOfDay } from './standards';

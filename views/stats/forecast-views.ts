@@ -1,10 +1,7 @@
-import { InputError } from '../../kernel/errors';
-import type { ForecastQuery, ForecastResponse, TrendsQuery, TrendsResponse } from '../../schemas/api/forecast';
-import { SERIES_MAX_LIMIT, type SeriesPollutant, type SeriesQuery } from '../../schemas/api/series';
-import type { StationListVersion } from '../../schemas/station';
-import type { TargetRule } from '../../schemas/targets';
+import { InputError } from '../../kernel';
+import { type ForecastQuery, type ForecastResponse, type TrendsQuery, type TrendsResponse, SERIES_MAX_LIMIT, type SeriesPollutant, type SeriesQuery, type StationListVersion, type TargetRule } from '../../schemas';
 import { seriesSpec } from './series';
-import type { SeriesQueries } from './stats-queries';
+import type { SeriesQueries } from './series';
 import { DEFAULT_TARGETS, targetsFor } from './targets';
 import { theilSenTrend } from './theil-sen';
 import { forecastAnnualMean } from './year-forecast';

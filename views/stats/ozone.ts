@@ -1,12 +1,10 @@
-import { InputError } from '../../kernel/errors';
-import type { OzoneQuery, OzoneResponse } from '../../schemas/api/ozone';
-import { SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas/api/series';
-import type { StationListVersion } from '../../schemas/station';
+import { InputError } from '../../kernel';
+import { type OzoneQuery, type OzoneResponse, SERIES_MAX_LIMIT, type SeriesQuery, type StationListVersion } from '../../schemas';
 import { roundGbt8170 } from './aqi';
 import { percentile } from './percentile';
 import { seriesSpec } from './series';
 import { GRADE_II, VALIDITY, regimeOfDay } from './standards';
-import type { SeriesQueries } from './stats-queries';
+import type { SeriesQueries } from './series';
 
 /** A day's MDA8 (valid days only carry a value). */
 export interface Mda8Day {

@@ -1,7 +1,5 @@
-import { InputError } from '../../kernel/errors';
-import type { Resolution, SeriesPollutant, SeriesQuery } from '../../schemas/api/series';
-import { SERIES_MAX_LIMIT } from '../../schemas/api/series';
-import type { StationListVersion } from '../../schemas/station';
+import { InputError } from '../../kernel';
+import { type Resolution, type SeriesPollutant, type SeriesQuery, SERIES_MAX_LIMIT, type SeriesFormat, type SeriesRow, type StationListVersion } from '../../schemas';
 import { stationsOfArea } from './areas';
 
 const HOUR_MS = 3_600_000;
@@ -131,4 +129,13 @@ export function seriesSpec(q: SeriesQuery, range: { fromMs: number; toMs: number
     limit: q.limit,
     after: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
   };
+}
+
+/** One page of a series: rows (JSON), or the bytes ClickHouse wrote in the asked format. */
+export type SeriesPage =
+  | { kind: 'rows'; rows: SeriesRow[]; next: SeriesKey | null }
+  | { kind: 'bytes'; body: NodeJS.ReadableStream; next: SeriesKey | null };
+
+export interface SeriesQueries {
+  page(spec: SeriesSpec, format: SeriesFormat): Promise<SeriesPage>;
 }

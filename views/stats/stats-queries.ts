@@ -22,12 +22,3 @@ export interface StatsQueries {
   /** `asOfMs`: as the data stood at that instant (only what had arrived by then). */
   stationDaily(f: { stations: string[]; fromDay: string; toDay: string; referenceState?: boolean; asOfMs?: number; auditedOnly?: boolean }): Promise<StationDay[]>;
 }
-
-/** One page of a series: rows (JSON), or the bytes ClickHouse wrote in the asked format. */
-export type SeriesPage =
-  | { kind: 'rows'; rows: import('../../schemas/api/series').SeriesRow[]; next: import('./series').SeriesKey | null }
-  | { kind: 'bytes'; body: NodeJS.ReadableStream; next: import('./series').SeriesKey | null };
-
-export interface SeriesQueries {
-  page(spec: import('./series').SeriesSpec, format: import('../../schemas/api/series').SeriesFormat): Promise<SeriesPage>;
-}

@@ -1,4 +1,4 @@
-import type { TargetIndicator, TargetRule } from '../../schemas/targets';
+import type { TargetIndicator, TargetRule } from '../../schemas';
 
 /**
  * The default targets (STANDARDS.md §5), as data. A TARGETS_FILE adds to them and overrides them

@@ -1,5 +1,4 @@
-import type { Level } from '../../../schemas/api/aqi';
-import type { Resolution } from '../../../schemas/api/series';
+import type { Level, Resolution } from '../../../schemas';
 import type { Tables } from '../tables';
 import { hourlySource, stationDailySql } from './stats-daily.sql';
 

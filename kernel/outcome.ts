@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../schemas/errors';
+import type { ErrorCode } from './error-codes';
 
 /** Per-message outcomes are values, not exceptions (STYLE.md rule 7). */
 export type Outcome<T> =

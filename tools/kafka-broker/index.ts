@@ -1,0 +1,1 @@
+export { startLocalKafka } from './local-broker';

@@ -16,7 +16,19 @@ const MAY_IMPORT = {
   'tools/kafka-broker': ['kernel'],
   'tools/simulator': ['kernel', 'schemas', 'ingest'],
   app: ['kernel', 'schemas', 'bus', 'ingest', 'processing', 'views', 'api', 'infra', 'tools/simulator'],
-  'tools/bench': ['kernel', 'schemas', 'bus', 'ingest', 'processing', 'views', 'api', 'infra', 'app', 'tools/simulator', 'tools/kafka-broker'],
+  'tools/bench': [
+    'kernel',
+    'schemas',
+    'bus',
+    'ingest',
+    'processing',
+    'views',
+    'api',
+    'infra',
+    'app',
+    'tools/simulator',
+    'tools/kafka-broker',
+  ],
 };
 const ROOMS = Object.keys(MAY_IMPORT);
 const folder = (room) => `^${room}/`;
@@ -39,7 +51,7 @@ module.exports = {
     })),
     {
       name: 'doors-only',
-      comment: "Another room is entered by its door (its index.ts), never a file behind it.",
+      comment: 'Another room is entered by its door (its index.ts), never a file behind it.',
       severity: 'error',
       from: { path: `^${ROOM}/`, pathNot: TESTS },
       to: { path: `^${ROOM}/.+`, pathNot: ['^$1/', `^${ROOM}/index\\.ts$`, '\\.(sql|csv|xml|json|mjs)$'] },

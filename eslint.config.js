@@ -6,15 +6,32 @@ import tseslint from 'typescript-eslint';
 const DRIVERS = ['kafkajs', '@clickhouse/client', '@clickhouse/client-common', 'chdb', 'chdb/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.cache/**', 'coverage/**', 'dist/**', 'bin/**', 'eslint.config.js', '.dependency-cruiser.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      '.cache/**',
+      'coverage/**',
+      'dist/**',
+      'bin/**',
+      'eslint.config.js',
+      '.dependency-cruiser.cjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportAllDeclaration', message: 'No `export *`: name what the module exports (STYLE.md rule 12).' },
+        {
+          selector: 'ExportAllDeclaration',
+          message: 'No `export *`: name what the module exports (STYLE.md rule 12).',
+        },
         { selector: 'ExportDefaultDeclaration', message: 'Named exports only (STYLE.md rule 12).' },
         {
           selector: "MemberExpression[object.name='process'][property.name='env']",
@@ -24,7 +41,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['app/**/*.ts', 'kernel/**/*.ts', 'schemas/**/*.ts', 'bus/**/*.ts', 'ingest/**/*.ts', 'processing/**/*.ts', 'views/**/*.ts', 'api/**/*.ts', 'tools/simulator/**/*.ts'],
+    files: [
+      'app/**/*.ts',
+      'kernel/**/*.ts',
+      'schemas/**/*.ts',
+      'bus/**/*.ts',
+      'ingest/**/*.ts',
+      'processing/**/*.ts',
+      'views/**/*.ts',
+      'api/**/*.ts',
+      'tools/simulator/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -44,7 +71,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!zod$|\\./|\\.\\./).*', message: 'schemas/ imports only zod, the kernel and other schemas (ARCHITECTURE.md).' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\./|\\.\\./).*',
+              message: 'schemas/ imports only zod, the kernel and other schemas (ARCHITECTURE.md).',
+            },
+          ],
+        },
       ],
     },
   },

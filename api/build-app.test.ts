@@ -36,9 +36,20 @@ describe('the HTTP app', () => {
 
   it('serves feed health and documents it in /openapi.json', async () => {
     const status = {
-      name: 'shanghai-sh-json', format: 'sh-json' as const, province: 'shanghai' as const, enabled: true, schedule: '*/5 * * * *',
-      running: false, lastAttemptAt: null, lastSuccessAt: null, watermark: null, lagMinutes: null, errorCount: 0,
-      consecutiveErrors: 0, lastError: null, lastPull: null,
+      name: 'shanghai-sh-json',
+      format: 'sh-json' as const,
+      province: 'shanghai' as const,
+      enabled: true,
+      schedule: '*/5 * * * *',
+      running: false,
+      lastAttemptAt: null,
+      lastSuccessAt: null,
+      watermark: null,
+      lagMinutes: null,
+      errorCount: 0,
+      consecutiveErrors: 0,
+      lastError: null,
+      lastPull: null,
     };
     app = await buildApp({ logger: silentLogger(), readiness: {}, feeds: () => [status] });
     expect((await app.inject('/v1/feeds')).json()).toEqual({ feeds: [status] });
@@ -57,7 +68,9 @@ describe('the HTTP app', () => {
     const res = await app.inject('/metrics');
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('processing_readings_total{outcome="stored"} 42');
-    expect(res.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} 1/);
+    expect(res.body).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} 1/,
+    );
     expect(res.body).not.toContain('/v1/nothing/here');
   });
 });

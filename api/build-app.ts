@@ -8,10 +8,31 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Registry } from 'prom-client';
 import type { PushRequest } from '../ingest';
 import type { Logger } from '../kernel';
-import type { FeedStatus, PushResult, AqiQuery, AqiResponse, ComplianceQuery, ComplianceResponse, ForecastQuery, ForecastResponse, TrendsQuery, TrendsResponse, OzoneQuery, OzoneResponse, SeriesQuery } from '../schemas';
+import type {
+  FeedStatus,
+  PushResult,
+  AqiQuery,
+  AqiResponse,
+  ComplianceQuery,
+  ComplianceResponse,
+  ForecastQuery,
+  ForecastResponse,
+  TrendsQuery,
+  TrendsResponse,
+  OzoneQuery,
+  OzoneResponse,
+  SeriesQuery,
+} from '../schemas';
 import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
-import type { ChangeQueries, ExceptionalDayStore, RejectQueries, ScorecardQueries, SpeciesStore, StationQueries } from './ports';
+import type {
+  ChangeQueries,
+  ExceptionalDayStore,
+  RejectQueries,
+  ScorecardQueries,
+  SpeciesStore,
+  StationQueries,
+} from './ports';
 import { aqiRoutes } from './routes/aqi.routes';
 import { changesRoutes } from './routes/changes.routes';
 import { complianceRoutes } from './routes/compliance.routes';
@@ -83,7 +104,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'yrd-air', version: '0.1.0', description: 'PM2.5 and ozone data of the Yangtze River Delta' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A centre key from `yrd-air keys issue <centre>`' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A centre key from `yrd-air keys issue <centre>`' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -94,30 +119,52 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.feeds) await app.register(feedsRoutes, { feeds: deps.feeds });
   if (deps.stations) await app.register(stationsRoutes, { stations: deps.stations });
   if (deps.aqi) await app.register(aqiRoutes, { aqi: deps.aqi });
-  if (deps.changes && deps.stations) await app.register(changesRoutes, { changes: deps.changes, stations: deps.stations });
+  if (deps.changes && deps.stations)
+    await app.register(changesRoutes, { changes: deps.changes, stations: deps.stations });
   if (deps.compliance) await app.register(complianceRoutes, { compliance: deps.compliance });
   if (deps.series) await app.register(seriesRoutes, { series: deps.series });
   if (deps.ozone) await app.register(ozoneRoutes, { ozone: deps.ozone });
   if (deps.apportionment) await app.register(apportionmentRoutes, { views: deps.apportionment });
-  if (deps.forecast && deps.trends) await app.register(forecastRoutes, { forecast: deps.forecast, trends: deps.trends });
-  if (deps.verifier && deps.rejects) await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
+  if (deps.forecast && deps.trends)
+    await app.register(forecastRoutes, { forecast: deps.forecast, trends: deps.trends });
+  if (deps.verifier && deps.rejects)
+    await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
   if (deps.metrics && deps.scorecards && deps.stations) {
     const scorecardDeps = { scorecards: deps.scorecards, stations: deps.stations };
     installDeliveryMetrics(deps.metrics, () => centreSummaries(scorecardDeps, 24, Date.now()));
   }
   if (deps.verifier && deps.scorecards && deps.stations) {
-    await app.register(scorecardRoutes, { scorecards: deps.scorecards, stations: deps.stations, verifier: deps.verifier });
+    await app.register(scorecardRoutes, {
+      scorecards: deps.scorecards,
+      stations: deps.stations,
+      verifier: deps.verifier,
+    });
   }
   if (deps.verifier && deps.exceptionalDays && deps.stations) {
-    await app.register(exceptionalDaysRoutes, { store: deps.exceptionalDays, stations: deps.stations, verifier: deps.verifier });
+    await app.register(exceptionalDaysRoutes, {
+      store: deps.exceptionalDays,
+      stations: deps.stations,
+      verifier: deps.verifier,
+    });
   }
   if (deps.verifier && deps.species && deps.stations) {
     const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };
-    await app.register(speciesRoutes, { store: deps.species, stations: deps.stations, verifier: deps.verifier, bodyLimitBytes: limits.pushBodyLimitBytes, ratePerMinute: limits.pushPerMinute });
+    await app.register(speciesRoutes, {
+      store: deps.species,
+      stations: deps.stations,
+      verifier: deps.verifier,
+      bodyLimitBytes: limits.pushBodyLimitBytes,
+      ratePerMinute: limits.pushPerMinute,
+    });
   }
   if (deps.verifier && deps.push) {
     const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };
-    await app.register(readingsPushRoutes, { push: deps.push, verifier: deps.verifier, bodyLimitBytes: limits.pushBodyLimitBytes, ratePerMinute: limits.pushPerMinute });
+    await app.register(readingsPushRoutes, {
+      push: deps.push,
+      verifier: deps.verifier,
+      bodyLimitBytes: limits.pushBodyLimitBytes,
+      ratePerMinute: limits.pushPerMinute,
+    });
   }
   return app;
 }

@@ -22,11 +22,26 @@ export function installErrorHandler(app: FastifyInstance): void {
     let body: ErrorBody = { error: { code: 'INTERNAL', message: 'internal error' } };
     if (err instanceof AppError) {
       status = err.statusCode;
-      body = { error: { code: err.code, message: status >= 500 ? 'a dependency is unavailable' : err.message, details: status >= 500 ? undefined : err.details } };
+      body = {
+        error: {
+          code: err.code,
+          message: status >= 500 ? 'a dependency is unavailable' : err.message,
+          details: status >= 500 ? undefined : err.details,
+        },
+      };
     } else if (hasZodFastifySchemaValidationErrors(err)) {
       status = 400;
-      const issues = err.validation.map((v) => ({ field: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)', message: v.message ?? 'invalid' }));
-      body = { error: { code: 'QUERY_INVALID', message: `invalid ${err.validationContext ?? 'request'}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, details: issues } };
+      const issues = err.validation.map((v) => ({
+        field: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)',
+        message: v.message ?? 'invalid',
+      }));
+      body = {
+        error: {
+          code: 'QUERY_INVALID',
+          message: `invalid ${err.validationContext ?? 'request'}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+          details: issues,
+        },
+      };
     } else if (typeof err.statusCode === 'number' && err.statusCode < 500) {
       status = err.statusCode;
       body = { error: { code: CODE_BY_STATUS[status] ?? 'QUERY_INVALID', message: err.message } };
@@ -36,6 +51,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } } satisfies ErrorBody);
+    void reply
+      .status(404)
+      .send({
+        error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+      } satisfies ErrorBody);
   });
 }

@@ -37,7 +37,13 @@ export interface ChangeCursor {
 
 export interface ChangeQueries {
   /** Revisions that arrived after `sinceMs`, strictly after `after`, in arrival order. */
-  list(f: { sinceMs: number; after?: ChangeCursor; pollutant?: string; stations?: string[]; limit: number }): Promise<{ changes: Change[]; last?: ChangeCursor }>;
+  list(f: {
+    sinceMs: number;
+    after?: ChangeCursor;
+    pollutant?: string;
+    stations?: string[];
+    limit: number;
+  }): Promise<{ changes: Change[]; last?: ChangeCursor }>;
 }
 
 export interface ExceptionalDayStore {

@@ -5,7 +5,6 @@ import type { ScorecardQueries, StationDelivery, StationQueries } from './ports'
 const HOUR_MS = 3_600_000;
 const POLLUTANTS_PER_HOUR = 6;
 
-
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 const round1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
 
@@ -45,7 +44,14 @@ export function buildScorecard(input: {
 }): Scorecard {
   const perStationExpected = Math.round((input.toMs - input.fromMs) / HOUR_MS) * POLLUTANTS_PER_HOUR;
   const byStation = new Map(input.rows.map((r) => [r.station, r]));
-  const empty = (station: string): StationDelivery => ({ station, received: 0, valid: 0, corrected: 0, audited: 0, delaysMin: [] });
+  const empty = (station: string): StationDelivery => ({
+    station,
+    received: 0,
+    valid: 0,
+    corrected: 0,
+    audited: 0,
+    delaysMin: [],
+  });
   const all = input.stations.map((s) => byStation.get(s) ?? empty(s));
   return {
     centre: input.centre,
@@ -58,18 +64,29 @@ export function buildScorecard(input: {
 }
 
 /** Reads what a centre's scorecard needs and builds it (the route, the summary and /metrics share this). */
-export async function centreScorecard(deps: { scorecards: ScorecardQueries; stations: StationQueries }, centre: Province, range: { fromMs: number; toMs: number }): Promise<Scorecard> {
+export async function centreScorecard(
+  deps: { scorecards: ScorecardQueries; stations: StationQueries },
+  centre: Province,
+  range: { fromMs: number; toMs: number },
+): Promise<Scorecard> {
   const list = await deps.stations.current({ province: centre, atMs: range.toMs - 1 });
   const stations = (list?.stations ?? []).filter((s) => !s.stopped).map((s) => s.code);
   // The range is on hour-ending times [from, to); the store's `time` is the hour's end too.
-  const [rows, rejectsByCode] = await Promise.all([deps.scorecards.perStation({ stations, ...range }), deps.scorecards.rejectsByCode({ centre, ...range })]);
+  const [rows, rejectsByCode] = await Promise.all([
+    deps.scorecards.perStation({ stations, ...range }),
+    deps.scorecards.rejectsByCode({ centre, ...range }),
+  ]);
   return buildScorecard({ centre, ...range, stations, rows, rejectsByCode });
 }
 
 export const CENTRES: readonly Province[] = ['shanghai', 'jiangsu', 'zhejiang', 'anhui'];
 
 /** The headline figures of every centre over the last `hours` complete hours (dashboard, /metrics). */
-export async function centreSummaries(deps: { scorecards: ScorecardQueries; stations: StationQueries }, hours: number, nowMs: number): Promise<CentreSummary[]> {
+export async function centreSummaries(
+  deps: { scorecards: ScorecardQueries; stations: StationQueries },
+  hours: number,
+  nowMs: number,
+): Promise<CentreSummary[]> {
   // The hours ending at the last full hour and the `hours − 1` before it: [from, to) on hour ends.
   const toMs = Math.floor(nowMs / HOUR_MS) * HOUR_MS + HOUR_MS;
   const range = { fromMs: toMs - hours * HOUR_MS, toMs };

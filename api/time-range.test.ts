@@ -26,6 +26,8 @@ describe('resolveRange (DESIGN.md "Times")', () => {
   });
 
   it('refuses an empty or reversed range with QUERY_INVALID_RANGE', () => {
-    expect(() => resolveRange('2025-03-02', '2025-03-01', dflt, true)).toThrow(expect.objectContaining({ code: 'QUERY_INVALID_RANGE', statusCode: 400 }));
+    expect(() => resolveRange('2025-03-02', '2025-03-01', dflt, true)).toThrow(
+      expect.objectContaining({ code: 'QUERY_INVALID_RANGE', statusCode: 400 }),
+    );
   });
 });

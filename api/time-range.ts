@@ -16,12 +16,21 @@ export interface Range {
  * `hourEnding`: the times compared are hour-ending labels, so natural day D is the hours ending
  * D 01:00 … D+1 00:00 (labels 01–24); otherwise D is [D 00:00, D+1 00:00).
  */
-export function resolveRange(from: string | undefined, to: string | undefined, dflt: Range, hourEnding: boolean): Range {
+export function resolveRange(
+  from: string | undefined,
+  to: string | undefined,
+  dflt: Range,
+  hourEnding: boolean,
+): Range {
   const shift = hourEnding ? HOUR_MS : 0;
   const fromMs = from === undefined ? dflt.fromMs : isDateParam(from) ? cstMidnight(from) + shift : Date.parse(from);
   const toMs = to === undefined ? dflt.toMs : isDateParam(to) ? cstMidnight(to) + 24 * HOUR_MS + shift : Date.parse(to);
   if (!(fromMs < toMs)) {
-    throw new InputError('QUERY_INVALID_RANGE', `the range is empty: from ${from ?? 'default'} is not before to ${to ?? 'default'}`, { from, to });
+    throw new InputError(
+      'QUERY_INVALID_RANGE',
+      `the range is empty: from ${from ?? 'default'} is not before to ${to ?? 'default'}`,
+      { from, to },
+    );
   }
   return { fromMs, toMs };
 }

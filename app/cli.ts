@@ -2,7 +2,15 @@ import { Command, InvalidArgumentError } from 'commander';
 import { issueKey, revokeKeys } from '../api';
 import { AppError, InputError, createLogger, type Logger } from '../kernel';
 import { loadConfig } from '../infra';
-import { centreKeysFile, describeBackfill, importStations, runBackfillCommand, runMigrate, runPrune, runSimulate } from './commands';
+import {
+  centreKeysFile,
+  describeBackfill,
+  importStations,
+  runBackfillCommand,
+  runMigrate,
+  runPrune,
+  runSimulate,
+} from './commands';
 import { startAll, startApi, startIngest, startProcessing, type Running } from './roles';
 import { zCentre, type Centre, type Config } from '../schemas';
 
@@ -33,7 +41,10 @@ function setup(): { config: Config; logger: Logger } {
 }
 
 /** Runs a long-lived role until SIGINT/SIGTERM, then stops it in order. */
-async function serve(start: (config: Config, logger: Logger) => Promise<Running>, banner: (r: Running) => string | undefined): Promise<void> {
+async function serve(
+  start: (config: Config, logger: Logger) => Promise<Running>,
+  banner: (r: Running) => string | undefined,
+): Promise<void> {
   const { config, logger } = setup();
   let running: Running;
   try {
@@ -60,7 +71,6 @@ async function serve(start: (config: Config, logger: Logger) => Promise<Running>
   });
 }
 
-
 const program = new Command('yrd-air')
   .description('PM2.5 and ozone data pipeline for the Yangtze River Delta')
   .showHelpAfterError();
@@ -68,13 +78,27 @@ const program = new Command('yrd-air')
 program
   .command('start')
   .description('ingest, processing and the API in one process (embedded store unless CLICKHOUSE_URL is set)')
-  .action(() => serve(startAll, (r) => `yrd-air is running: API at ${r.url?.replace('0.0.0.0', 'localhost')} (Ctrl-C to stop)`));
-program.command('process').description('the stream processor alone (needs KAFKA_BROKERS)').action(() => serve(startProcessing, () => undefined));
-program.command('api').description('the HTTP API alone').action(() => serve(startApi, (r) => `yrd-air API at ${r.url?.replace('0.0.0.0', 'localhost')}`));
+  .action(() =>
+    serve(startAll, (r) => `yrd-air is running: API at ${r.url?.replace('0.0.0.0', 'localhost')} (Ctrl-C to stop)`),
+  );
+program
+  .command('process')
+  .description('the stream processor alone (needs KAFKA_BROKERS)')
+  .action(() => serve(startProcessing, () => undefined));
+program
+  .command('api')
+  .description('the HTTP API alone')
+  .action(() => serve(startApi, (r) => `yrd-air API at ${r.url?.replace('0.0.0.0', 'localhost')}`));
 program
   .command('ingest')
   .description('pull the feeds of FEEDS_FILE into Kafka (its own process: needs KAFKA_BROKERS, never the store)')
-  .action(() => serve(startIngest, (r) => `yrd-air ingest is pulling ${r.ingest?.feeds().length ?? 0} feed(s); health at ${r.url?.replace('0.0.0.0', 'localhost')}`));
+  .action(() =>
+    serve(
+      startIngest,
+      (r) =>
+        `yrd-air ingest is pulling ${r.ingest?.feeds().length ?? 0} feed(s); health at ${r.url?.replace('0.0.0.0', 'localhost')}`,
+    ),
+  );
 program
   .command('migrate')
   .description('apply pending store migrations')
@@ -89,13 +113,19 @@ program
   });
 program
   .command('prune')
-  .description('delete superseded revisions older than --days (default REVISION_RETENTION_DAYS); the latest provisional and audited revision of each reading stay')
+  .description(
+    'delete superseded revisions older than --days (default REVISION_RETENTION_DAYS); the latest provisional and audited revision of each reading stay',
+  )
   .option('--days <n>', 'age in days')
   .action(async (opts: { days?: string }) => {
     const { config, logger } = setup();
     try {
       const days = opts.days !== undefined ? Number(opts.days) : config.retention.supersededDays;
-      if (days === undefined || !Number.isInteger(days) || days < 1) throw new InputError('QUERY_INVALID', 'prune: give --days <n> (a whole number of days, at least 1) or set REVISION_RETENTION_DAYS');
+      if (days === undefined || !Number.isInteger(days) || days < 1)
+        throw new InputError(
+          'QUERY_INVALID',
+          'prune: give --days <n> (a whole number of days, at least 1) or set REVISION_RETENTION_DAYS',
+        );
       const n = await runPrune(config, logger, days);
       process.stdout.write(`pruned ${n} superseded revisions older than ${days} days\n`);
     } catch (err) {

@@ -1,7 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADAPTERS, runBackfill, type BackfillSummary, importStationList, createStationRegistry, loadVersions } from '../ingest';
-import { createInProcessBus, connectStore, createStoreDeadLetterSink, migrate, pruneSupersededRevisions, createClickHouseReadingStore, syncStations } from '../infra';
+import {
+  ADAPTERS,
+  runBackfill,
+  type BackfillSummary,
+  importStationList,
+  createStationRegistry,
+  loadVersions,
+} from '../ingest';
+import {
+  createInProcessBus,
+  connectStore,
+  createStoreDeadLetterSink,
+  migrate,
+  pruneSupersededRevisions,
+  createClickHouseReadingStore,
+  syncStations,
+} from '../infra';
 import { AppError, InputError, type Logger } from '../kernel';
 import { createProgressBar } from './progress';
 import { openKafkaBus, openStore } from './roles';
@@ -42,10 +57,18 @@ export function centreKeysFile(config: Config): string {
  * is free; if `yrd-air start` holds it, the running instance mirrors the list at its next start
  * while its ingest uses the new list at once.
  */
-export async function importStations(config: Config, logger: Logger, csv: string, opts: { version?: string; validFrom?: string }): Promise<string> {
+export async function importStations(
+  config: Config,
+  logger: Logger,
+  csv: string,
+  opts: { version?: string; validFrom?: string },
+): Promise<string> {
   const result = importStationList(config.dataDir, csv, opts);
   if (result.problems.length > 0) {
-    throw new InputError('READING_INVALID', `station list ${csv} refused:\n${result.problems.map((p) => `line ${p.line}: ${p.reason}`).join('\n')}`);
+    throw new InputError(
+      'READING_INVALID',
+      `station list ${csv} refused:\n${result.problems.map((p) => `line ${p.line}: ${p.reason}`).join('\n')}`,
+    );
   }
   const lines = [
     `imported ${result.version.stations.length} stations as version ${result.version.version}, valid from ${result.version.validFrom}` +
@@ -56,13 +79,15 @@ export async function importStations(config: Config, logger: Logger, csv: string
     try {
       await migrate(store, logger.child({ module: 'migrate' }));
       await syncStations(store, loadVersions(config.dataDir));
-      lines.push('the store\'s station table is up to date');
+      lines.push("the store's station table is up to date");
     } finally {
       await store.close();
     }
   } catch (err) {
     if (!(err instanceof AppError && err.code === 'STORE_LOCKED')) throw err;
-    lines.push('the running instance holds the store: ingest uses the new list now, the station table follows at its next start');
+    lines.push(
+      'the running instance holds the store: ingest uses the new list now, the station table follows at its next start',
+    );
   }
   return lines.join('\n');
 }
@@ -81,15 +106,32 @@ export async function runBackfillCommand(
 ): Promise<BackfillSummary> {
   const status: ReadingStatus = opts.audited ? 'audited' : 'provisional';
   const registry = createStationRegistry(loadVersions(config.dataDir));
-  const bar = createProgressBar(1, 'backfill [{bar}] {percentage}% | files {files} | {readings} readings | {rate} readings/s');
+  const bar = createProgressBar(
+    1,
+    'backfill [{bar}] {percentage}% | files {files} | {readings} readings | {rate} readings/s',
+  );
   const started = Date.now();
-  const onProgress = (p: { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; readings: number }): void =>
+  const onProgress = (p: {
+    filesDone: number;
+    filesTotal: number;
+    bytesDone: number;
+    bytesTotal: number;
+    readings: number;
+  }): void =>
     bar.update(p.bytesDone / Math.max(1, p.bytesTotal), {
       files: `${p.filesDone}/${p.filesTotal}`,
       readings: p.readings,
       rate: Math.round(p.readings / Math.max(0.001, (Date.now() - started) / 1000)),
     });
-  const common = { files, registry, archive: ADAPTERS['cnemc-archive'], status, force: opts.force, stateFile: join(config.dataDir, 'ingest', 'backfill-state.json'), onProgress };
+  const common = {
+    files,
+    registry,
+    archive: ADAPTERS['cnemc-archive'],
+    status,
+    force: opts.force,
+    stateFile: join(config.dataDir, 'ingest', 'backfill-state.json'),
+    onProgress,
+  };
   try {
     if (config.kafka.brokers) {
       const bus = await openKafkaBus(config, logger);
@@ -114,7 +156,12 @@ export async function runBackfillCommand(
     }
     const readingStore = createClickHouseReadingStore(store);
     const bus = createInProcessBus({ logger, maxBatchMessages: 2_000 });
-    const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+    const processor = createProcessor({
+      source: bus.source,
+      store: readingStore,
+      deadLetters: createStoreDeadLetterSink(readingStore),
+      logger,
+    });
     const running = processor.run();
     try {
       return await runBackfill({ ...common, sink: bus.sink });
@@ -138,9 +185,13 @@ export function describeBackfill(s: BackfillSummary): string {
   ];
   if (s.unknownStations.length > 0) {
     const shown = s.unknownStations.slice(0, 20).map((u) => `${u.station} (${u.cells})`);
-    lines.push(`stations outside the registry, skipped once each (cells): ${shown.join(', ')}${s.unknownStations.length > 20 ? `, … ${s.unknownStations.length - 20} more` : ''}`);
+    lines.push(
+      `stations outside the registry, skipped once each (cells): ${shown.join(', ')}${s.unknownStations.length > 20 ? `, … ${s.unknownStations.length - 20} more` : ''}`,
+    );
   }
-  lines.push(`took ${(s.durationMs / 1000).toFixed(1)} s (${Math.round(s.readings / Math.max(0.001, s.durationMs / 1000))} readings/s)`);
+  lines.push(
+    `took ${(s.durationMs / 1000).toFixed(1)} s (${Math.round(s.readings / Math.max(0.001, s.durationMs / 1000))} readings/s)`,
+  );
   return lines.join('\n');
 }
 
@@ -154,16 +205,21 @@ export async function runSimulate(
   logger: Logger,
   opts: { seed?: number; archive?: string; from?: string; to?: string },
 ): Promise<{ message: string; stop?: () => Promise<void> }> {
-  const { startSimulator, feedsFileFor, simulatedStations, createModel, createPublication, writeArchive } = await import(
-    '../tools/simulator'
-  );
+  const { startSimulator, feedsFileFor, simulatedStations, createModel, createPublication, writeArchive } =
+    await import('../tools/simulator');
   if (opts.archive) {
     const dates = /^\d{4}-\d{2}-\d{2}$/;
     if (!opts.from || !opts.to || !dates.test(opts.from) || !dates.test(opts.to)) {
       throw new InputError('QUERY_INVALID', '--archive needs --from and --to as YYYY-MM-DD');
     }
     const seed = opts.seed ?? 20_250_301;
-    const files = writeArchive({ dir: opts.archive, fromDate: opts.from, toDate: opts.to, stations: simulatedStations(), publication: createPublication(seed, createModel(seed)) });
+    const files = writeArchive({
+      dir: opts.archive,
+      fromDate: opts.from,
+      toDate: opts.to,
+      stations: simulatedStations(),
+      publication: createPublication(seed, createModel(seed)),
+    });
     return { message: `wrote ${files.length} archive file(s) to ${opts.archive}` };
   }
   const sim = await startSimulator({ seed: opts.seed, logger });
@@ -172,7 +228,11 @@ export async function runSimulate(
   writeFileSync(feedsFile, JSON.stringify(feedsFileFor(sim), null, 2));
   const urls = Object.entries(sim.urls).map(([format, url]) => `  ${format}: ${url}`);
   return {
-    message: [`simulating the four centres (seed ${sim.seed}, ${sim.stations.length} stations):`, ...urls, `feeds file: ${feedsFile} (use it as FEEDS_FILE); Ctrl-C to stop`].join('\n'),
+    message: [
+      `simulating the four centres (seed ${sim.seed}, ${sim.stations.length} stations):`,
+      ...urls,
+      `feeds file: ${feedsFile} (use it as FEEDS_FILE); Ctrl-C to stop`,
+    ].join('\n'),
     stop: () => sim.stop(),
   };
 }

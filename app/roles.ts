@@ -3,10 +3,56 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { buildApp, type AppDeps, createKeyVerifier } from '../api';
 import { createIngest, type Ingest, type ReadingSink, ADAPTERS, createIngestMetrics, loadVersions } from '../ingest';
-import { createInProcessBus, createClickHouseChangeQueries, createClickHouseRejectQueries, createClickHouseScorecardQueries, createClickHouseStationQueries, connectStore, type StoreConnection, createStoreDeadLetterSink, migrate, createClickHouseReadingStore, syncStations, createKafka, translateKafkaError, createKafkaDeadLetterSink, createKafkaReadingSink, createKafkaReadingSource, ensureTopics, topicsFor, createClickHouseSpeciesStore, createClickHouseRegionalQueries, createClickHouseSeriesQueries, createClickHouseExceptionalDays, pruneSupersededRevisions, createClickHouseStatsQueries } from '../infra';
+import {
+  createInProcessBus,
+  createClickHouseChangeQueries,
+  createClickHouseRejectQueries,
+  createClickHouseScorecardQueries,
+  createClickHouseStationQueries,
+  connectStore,
+  type StoreConnection,
+  createStoreDeadLetterSink,
+  migrate,
+  createClickHouseReadingStore,
+  syncStations,
+  createKafka,
+  translateKafkaError,
+  createKafkaDeadLetterSink,
+  createKafkaReadingSink,
+  createKafkaReadingSource,
+  ensureTopics,
+  topicsFor,
+  createClickHouseSpeciesStore,
+  createClickHouseRegionalQueries,
+  createClickHouseSeriesQueries,
+  createClickHouseExceptionalDays,
+  pruneSupersededRevisions,
+  createClickHouseStatsQueries,
+} from '../infra';
 import { InputError, type Logger } from '../kernel';
-import { createProcessor, type DeadLetterSink, type Processor, type ReadingSource, type ReadingStore, createProcessingMetrics, type ProcessingMetrics } from '../processing';
-import { areaDailyAqi, areaCompliance, seriesSpec, areaOzone, listsForStatistics, DEFAULT_TARGETS, regionalView, transportView, factorsView, forecastView, trendsView, theilSenTrend } from '../views';
+import {
+  createProcessor,
+  type DeadLetterSink,
+  type Processor,
+  type ReadingSource,
+  type ReadingStore,
+  createProcessingMetrics,
+  type ProcessingMetrics,
+} from '../processing';
+import {
+  areaDailyAqi,
+  areaCompliance,
+  seriesSpec,
+  areaOzone,
+  listsForStatistics,
+  DEFAULT_TARGETS,
+  regionalView,
+  transportView,
+  factorsView,
+  forecastView,
+  trendsView,
+  theilSenTrend,
+} from '../views';
 import { type StationListVersion, type Config, zFeedsFile, type FeedDefinition } from '../schemas';
 
 /**
@@ -66,7 +112,11 @@ interface Bus {
 
 export async function openKafkaBus(config: Config, logger: Logger): Promise<Bus> {
   const brokers = config.kafka.brokers;
-  if (!brokers) throw new InputError('CONFIG_INVALID', 'KAFKA_BROKERS: required for this role (it talks to the others only through Kafka)');
+  if (!brokers)
+    throw new InputError(
+      'CONFIG_INVALID',
+      'KAFKA_BROKERS: required for this role (it talks to the others only through Kafka)',
+    );
   const kafka = createKafka({ brokers, clientId: config.kafka.clientId }, logger);
   const topics = topicsFor(config.kafka.topicPrefix);
   const admin = kafka.admin();
@@ -113,7 +163,10 @@ function createRegistry(): Registry {
  * so `npm start` shows live data with no centre reachable. A FEEDS_FILE of `{ "feeds": [] }`
  * pulls nothing.
  */
-async function resolveFeeds(config: Config, logger: Logger): Promise<{ feeds: FeedDefinition[]; urls?: Record<string, string>; stop?: Stopper }> {
+async function resolveFeeds(
+  config: Config,
+  logger: Logger,
+): Promise<{ feeds: FeedDefinition[]; urls?: Record<string, string>; stop?: Stopper }> {
   if (config.feeds) return { feeds: config.feeds };
   const { startSimulator, feedsFileFor } = await import('../tools/simulator');
   const anyPort = { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 };
@@ -122,7 +175,12 @@ async function resolveFeeds(config: Config, logger: Logger): Promise<{ feeds: Fe
   return { feeds: zFeedsFile.parse(feedsFileFor(simulator)).feeds, urls: simulator.urls, stop: () => simulator.stop() };
 }
 
-function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logger: Logger): Omit<AppDeps, 'readiness'> {
+function apiDeps(
+  config: Config,
+  store: StoreConnection,
+  metrics: Registry,
+  logger: Logger,
+): Omit<AppDeps, 'readiness'> {
   const stations = createClickHouseStationQueries(store);
   const statsQueries = createClickHouseStatsQueries(store);
   const seriesQueries = createClickHouseSeriesQueries(store);
@@ -133,7 +191,8 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
   // Area statistics see the lists with CITY_MEANS_INCLUDE_CONTROL_SITES applied; listings and the
   // regional background see the real control flags.
   const include = config.statistics.includeControlSites;
-  const statsVersions = async (): Promise<StationListVersion[]> => listsForStatistics(await stations.versions(), include);
+  const statsVersions = async (): Promise<StationListVersion[]> =>
+    listsForStatistics(await stations.versions(), include);
   const versionAt = async (day: string) => {
     const v = await stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
     return v && listsForStatistics([v], include)[0];
@@ -149,14 +208,30 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
     aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
     exceptionalDays,
     apportionment: {
-      regional: (q, range) => regionalView({ series: seriesQueries, versions: () => stations.versions(), regional: regionalQueries }, q, range),
+      regional: (q, range) =>
+        regionalView(
+          { series: seriesQueries, versions: () => stations.versions(), regional: regionalQueries },
+          q,
+          range,
+        ),
       transport: (q, range) => transportView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
-      factors: (q, range) => factorsView({ series: seriesQueries, versions: () => stations.versions(), species }, q, range),
+      factors: (q, range) =>
+        factorsView({ series: seriesQueries, versions: () => stations.versions(), species }, q, range),
     },
     species,
     compliance: (q) =>
-      areaCompliance({ queries: statsQueries, series: seriesQueries, versions: statsVersions, targets, exceptionalDays: (year) => exceptionalDays.list(year) }, q),
-    ozone: (q) => areaOzone({ series: seriesQueries, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
+      areaCompliance(
+        {
+          queries: statsQueries,
+          series: seriesQueries,
+          versions: statsVersions,
+          targets,
+          exceptionalDays: (year) => exceptionalDays.list(year),
+        },
+        q,
+      ),
+    ozone: (q) =>
+      areaOzone({ series: seriesQueries, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
     forecast: (q) => forecastView({ series: seriesQueries, versions: statsVersions, targets }, q),
     trends: (q) => trendsView({ series: seriesQueries, versions: statsVersions, targets }, q),
     series: async (q, range) => seriesQueries.page(seriesSpec(q, range, await statsVersions()), q.format),
@@ -169,10 +244,21 @@ function apiDeps(config: Config, store: StoreConnection, metrics: Registry, logg
  * bus), sharing the store and the metrics. `done` settles when all have stopped; a crash of any
  * rejects it.
  */
-function startProcessors(bus: Bus, store: ReadingStore, logger: Logger, metrics: ProcessingMetrics): { processor: Processor; done: Promise<void>; stop: Stopper } {
-  const processors = (bus.sources ?? [bus.source]).map((source, i) => createProcessor({ source, store, deadLetters: bus.deadLetters, logger: logger.child({ consumer: i }), metrics }));
+function startProcessors(
+  bus: Bus,
+  store: ReadingStore,
+  logger: Logger,
+  metrics: ProcessingMetrics,
+): { processor: Processor; done: Promise<void>; stop: Stopper } {
+  const processors = (bus.sources ?? [bus.source]).map((source, i) =>
+    createProcessor({ source, store, deadLetters: bus.deadLetters, logger: logger.child({ consumer: i }), metrics }),
+  );
   const done = Promise.all(processors.map((p) => p.run())).then(() => undefined);
-  return { processor: processors[0] as Processor, done, stop: async () => void (await Promise.all(processors.map((p) => p.stop()))) };
+  return {
+    processor: processors[0] as Processor,
+    done,
+    stop: async () => void (await Promise.all(processors.map((p) => p.stop()))),
+  };
 }
 
 /**
@@ -210,16 +296,32 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
       bus = await openKafkaBus(config, logger);
     } else {
       const inProcess = createInProcessBus({ logger });
-      bus = { ...inProcess, deadLetters: createStoreDeadLetterSink(readingStore), ping: async () => {}, close: () => inProcess.sink.close() };
+      bus = {
+        ...inProcess,
+        deadLetters: createStoreDeadLetterSink(readingStore),
+        ping: async () => {},
+        close: () => inProcess.sink.close(),
+      };
     }
     stoppers.push(() => bus.close());
-    const { processor, done, stop: stopProcessors } = startProcessors(bus, readingStore, logger, createProcessingMetrics(metrics));
+    const {
+      processor,
+      done,
+      stop: stopProcessors,
+    } = startProcessors(bus, readingStore, logger, createProcessingMetrics(metrics));
     stoppers.push(stopProcessors);
     stoppers.push(scheduleRetention(config, store, logger));
     const feeds = await resolveFeeds(config, logger);
     if (feeds.stop) stoppers.push(feeds.stop);
     const ingestMetrics = createIngestMetrics(metrics, () => ingest.feeds());
-    const ingest: Ingest = createIngest({ sink: bus.sink, feeds: feeds.feeds, adapters: ADAPTERS, dataDir: config.dataDir, logger, metrics: ingestMetrics });
+    const ingest: Ingest = createIngest({
+      sink: bus.sink,
+      feeds: feeds.feeds,
+      adapters: ADAPTERS,
+      dataDir: config.dataDir,
+      logger,
+      metrics: ingestMetrics,
+    });
     const app = await buildApp({
       ...apiDeps(config, store, metrics, logger),
       readiness: { store: async () => void (await store.client.ping()), bus: bus.ping },
@@ -230,7 +332,17 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
     const url = await app.listen({ port: config.http.port, host: config.http.host });
     ingest.start();
     stoppers.push(() => ingest.stop());
-    return { url, app, sink: bus.sink, store, processor, ingest, simulatorUrls: feeds.urls, done, stop: () => stopAll(stoppers, logger) };
+    return {
+      url,
+      app,
+      sink: bus.sink,
+      store,
+      processor,
+      ingest,
+      simulatorUrls: feeds.urls,
+      done,
+      stop: () => stopAll(stoppers, logger),
+    };
   } catch (err) {
     await stopAll(stoppers, logger);
     throw err;
@@ -249,10 +361,18 @@ export async function startProcessing(config: Config, logger: Logger): Promise<R
     stoppers.push(() => store.close());
     const bus = await openKafkaBus(config, logger);
     stoppers.push(() => bus.close());
-    const { processor, done, stop: stopProcessors } = startProcessors(bus, createClickHouseReadingStore(store), logger, createProcessingMetrics(metrics));
+    const {
+      processor,
+      done,
+      stop: stopProcessors,
+    } = startProcessors(bus, createClickHouseReadingStore(store), logger, createProcessingMetrics(metrics));
     stoppers.push(stopProcessors);
     stoppers.push(scheduleRetention(config, store, logger));
-    const app = await buildApp({ logger, metrics, readiness: { store: async () => void (await store.client.ping()), bus: bus.ping } });
+    const app = await buildApp({
+      logger,
+      metrics,
+      readiness: { store: async () => void (await store.client.ping()), bus: bus.ping },
+    });
     stoppers.push(() => app.close());
     const url = await app.listen({ port: config.http.port, host: config.http.host });
     return { url, app, store, processor, done, stop: () => stopAll(stoppers, logger) };
@@ -274,10 +394,21 @@ export async function startApi(config: Config, logger: Logger): Promise<Running>
     if (config.kafka.brokers) {
       const bus = await openKafkaBus(config, logger);
       stoppers.push(() => bus.close());
-      const ingest = createIngest({ sink: bus.sink, feeds: [], adapters: ADAPTERS, dataDir: config.dataDir, logger, metrics: createIngestMetrics(metrics) });
+      const ingest = createIngest({
+        sink: bus.sink,
+        feeds: [],
+        adapters: ADAPTERS,
+        dataDir: config.dataDir,
+        logger,
+        metrics: createIngestMetrics(metrics),
+      });
       push = (req) => ingest.push(req);
     }
-    const app = await buildApp({ ...apiDeps(config, store, metrics, logger), readiness: { store: async () => void (await store.client.ping()) }, push });
+    const app = await buildApp({
+      ...apiDeps(config, store, metrics, logger),
+      readiness: { store: async () => void (await store.client.ping()) },
+      push,
+    });
     stoppers.push(() => app.close());
     const url = await app.listen({ port: config.http.port, host: config.http.host });
     return { url, app, store, done: new Promise(() => {}), stop: () => stopAll(stoppers, logger) };
@@ -301,13 +432,28 @@ export async function startIngest(config: Config, logger: Logger): Promise<Runni
     const feeds = await resolveFeeds(config, logger);
     if (feeds.stop) stoppers.push(feeds.stop);
     const ingestMetrics = createIngestMetrics(metrics, () => ingest.feeds());
-    const ingest: Ingest = createIngest({ sink: bus.sink, feeds: feeds.feeds, adapters: ADAPTERS, dataDir: config.dataDir, logger, metrics: ingestMetrics });
+    const ingest: Ingest = createIngest({
+      sink: bus.sink,
+      feeds: feeds.feeds,
+      adapters: ADAPTERS,
+      dataDir: config.dataDir,
+      logger,
+      metrics: ingestMetrics,
+    });
     const app = await buildApp({ logger, metrics, readiness: { bus: bus.ping }, feeds: () => ingest.feeds() });
     stoppers.push(() => app.close());
     const url = await app.listen({ port: config.http.port, host: config.http.host });
     ingest.start();
     stoppers.push(() => ingest.stop());
-    return { url, app, sink: bus.sink, ingest, simulatorUrls: feeds.urls, done: new Promise(() => {}), stop: () => stopAll(stoppers, logger) };
+    return {
+      url,
+      app,
+      sink: bus.sink,
+      ingest,
+      simulatorUrls: feeds.urls,
+      done: new Promise(() => {}),
+      stop: () => stopAll(stoppers, logger),
+    };
   } catch (err) {
     await stopAll(stoppers, logger);
     throw err;

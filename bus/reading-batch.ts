@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { NULL_NEEDS_REASON, nullHasReason, READING_FIELDS, zReading, zReadingFields, type Reading, zReject } from '../schemas';
+import {
+  NULL_NEEDS_REASON,
+  nullHasReason,
+  READING_FIELDS,
+  zReading,
+  zReadingFields,
+  type Reading,
+  zReject,
+} from '../schemas';
 
 type Field = (typeof READING_FIELDS)[number];
 
@@ -86,7 +94,22 @@ function readColumns(b: { n?: unknown; shared: SomeFields; columns: unknown }, i
     else read.set(k as Field, readColumn(k as Field, column, issue, refused));
   }
   const sh = b.shared;
-  const [st, po, ti, va, un, ou, mr, sf, sv, ss, so, aa] = (['station', 'pollutant', 'time', 'value', 'unit', 'originalUnit', 'missingReason', 'sourceFlag', 'sourceValid', 'status', 'source', 'arrivedAt'] as const).map((k) => read.get(k));
+  const [st, po, ti, va, un, ou, mr, sf, sv, ss, so, aa] = (
+    [
+      'station',
+      'pollutant',
+      'time',
+      'value',
+      'unit',
+      'originalUnit',
+      'missingReason',
+      'sourceFlag',
+      'sourceValid',
+      'status',
+      'source',
+      'arrivedAt',
+    ] as const
+  ).map((k) => read.get(k));
   // A required field neither shared nor a column is missing from every reading (a column's
   // cells were checked above: null is refused where the field cannot be absent).
   const missing = REQUIRED.filter((k) => !read.has(k) && sh[k] === undefined);
@@ -138,7 +161,10 @@ export interface RefusedReading {
 }
 
 /** The reading `i` of a message as written, for a dead letter. */
-function writtenReading(b: { v: number; shared?: unknown; readings: unknown[]; columns?: unknown }, i: number): unknown {
+function writtenReading(
+  b: { v: number; shared?: unknown; readings: unknown[]; columns?: unknown },
+  i: number,
+): unknown {
   if (b.v !== 3) return b.readings[i];
   const out: Record<string, unknown> = typeof b.shared === 'object' && b.shared !== null ? { ...b.shared } : {};
   if (typeof b.columns === 'object' && b.columns !== null) {

@@ -66,7 +66,10 @@ export function encodeRejects(rejects: readonly Reject[]): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
   for (let i = 0; i < rejects.length; i += REJECTS_PER_MESSAGE) {
     const chunk = rejects.slice(i, i + REJECTS_PER_MESSAGE);
-    out.push({ key: `rejects:${chunk[0]?.sourceId ?? ''}`, value: JSON.stringify({ v: 1, readings: [], rejects: chunk }) });
+    out.push({
+      key: `rejects:${chunk[0]?.sourceId ?? ''}`,
+      value: JSON.stringify({ v: 1, readings: [], rejects: chunk }),
+    });
   }
   return out;
 }

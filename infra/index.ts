@@ -1,5 +1,10 @@
 export { createInProcessBus } from './bus/in-process-bus';
-export { createClickHouseChangeQueries, createClickHouseRejectQueries, createClickHouseScorecardQueries, createClickHouseStationQueries } from './clickhouse/api-queries.clickhouse';
+export {
+  createClickHouseChangeQueries,
+  createClickHouseRejectQueries,
+  createClickHouseScorecardQueries,
+  createClickHouseStationQueries,
+} from './clickhouse/api-queries.clickhouse';
 export { connectStore, type StoreConnection } from './clickhouse/client';
 export { createStoreDeadLetterSink } from './clickhouse/dead-letters.clickhouse';
 export { createClickHouseExceptionalDays } from './clickhouse/exceptional-days.clickhouse';

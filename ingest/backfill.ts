@@ -59,7 +59,10 @@ export function createHourlyCellCounter(): { push(text: string): void; total(): 
   let rest = '';
   const line = (l: string): void => {
     if (columns === undefined) {
-      columns = l.split(',').slice(3).filter((c) => c.trim() !== '').length;
+      columns = l
+        .split(',')
+        .slice(3)
+        .filter((c) => c.trim() !== '').length;
       return;
     }
     const a = l.indexOf(',');
@@ -85,7 +88,9 @@ type State = Record<string, { finishedAt: string; readings: number }>;
 
 function fileKey(path: string): string {
   const st = statSync(path);
-  return createHash('sha1').update(`${resolve(path)}|${st.size}|${st.mtimeMs}`).digest('hex');
+  return createHash('sha1')
+    .update(`${resolve(path)}|${st.size}|${st.mtimeMs}`)
+    .digest('hex');
 }
 
 function readState(file: string): State {
@@ -115,7 +120,15 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
   const state = readState(opts.stateFile);
   const sizes = opts.files.map((f) => statSync(f).size);
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
-  const summary: BackfillSummary = { files: 0, skippedFiles: [], readings: 0, emptyCells: 0, rejectsByCode: {}, unknownStations: [], durationMs: 0 };
+  const summary: BackfillSummary = {
+    files: 0,
+    skippedFiles: [],
+    readings: 0,
+    emptyCells: 0,
+    rejectsByCode: {},
+    unknownStations: [],
+    durationMs: 0,
+  };
   const unknown = new Map<string, number>();
   let bytesDone = 0;
   for (const [i, file] of opts.files.entries()) {
@@ -127,7 +140,14 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
     }
     const arrivedAt = now().toISOString();
     const sourceId = basename(file);
-    const ctx: BoundaryContext = { registry: opts.registry, owner: 'coordinator', centre: 'coordinator', sourceKind: 'backfill', sourceId, receivedAt: arrivedAt };
+    const ctx: BoundaryContext = {
+      registry: opts.registry,
+      owner: 'coordinator',
+      centre: 'coordinator',
+      sourceKind: 'backfill',
+      sourceId,
+      receivedAt: arrivedAt,
+    };
     const mapCtx = { sourceId, sourceKind: 'backfill' as const, arrivedAt, status: opts.status };
     // A streaming format is read a chunk at a time (a file of every national station is ~80 %
     // foreign cells: held whole with their refusals it took ~185 MB of heap a day-file).
@@ -147,7 +167,9 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
       cells.push(body.toString('utf8'));
       return [opts.archive.toReadings({ label: file, body }, mapCtx)];
     };
-    const pages: AsyncIterable<MappedPage> | MappedPage[] = opts.archive.stream ? opts.archive.stream(counted(), mapCtx, chunk) : whole();
+    const pages: AsyncIterable<MappedPage> | MappedPage[] = opts.archive.stream
+      ? opts.archive.stream(counted(), mapCtx, chunk)
+      : whole();
     const collapser = createRejectCollapser();
     let accepted = 0;
     let mappedCells = 0;
@@ -155,13 +177,22 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
       const admitted = admit(page.readings, ctx);
       collapser.add([...problemsToRejects(page.problems, ctx), ...admitted.rejects]);
       mappedCells += page.readings.length + page.problems.filter((p) => p.index >= 0).length;
-      for (let at = 0; at < admitted.accepted.length; at += chunk) await opts.sink.publish(admitted.accepted.slice(at, at + chunk));
+      for (let at = 0; at < admitted.accepted.length; at += chunk)
+        await opts.sink.publish(admitted.accepted.slice(at, at + chunk));
       accepted += admitted.accepted.length;
-      opts.onProgress?.({ file, filesDone: summary.files, filesTotal: opts.files.length, bytesDone: bytesDone + (opts.archive.stream ? bytesRead : (sizes[i] ?? 0)), bytesTotal, readings: summary.readings + accepted });
+      opts.onProgress?.({
+        file,
+        filesDone: summary.files,
+        filesTotal: opts.files.length,
+        bytesDone: bytesDone + (opts.archive.stream ? bytesRead : (sizes[i] ?? 0)),
+        bytesTotal,
+        readings: summary.readings + accepted,
+      });
     }
     const fileRejects = collapser.result();
     await opts.sink.publishRejects(fileRejects);
-    for (const [station, cells] of collapser.cellsOf('READING_UNKNOWN_STATION')) unknown.set(station, (unknown.get(station) ?? 0) + cells);
+    for (const [station, cells] of collapser.cellsOf('READING_UNKNOWN_STATION'))
+      unknown.set(station, (unknown.get(station) ?? 0) + cells);
     for (const r of fileRejects) summary.rejectsByCode[r.code] = (summary.rejectsByCode[r.code] ?? 0) + 1;
     summary.emptyCells += cells.total() - mappedCells;
     summary.readings += accepted;
@@ -169,9 +200,18 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
     bytesDone += sizes[i] ?? 0;
     state[key] = { finishedAt: now().toISOString(), readings: accepted };
     writeState(opts.stateFile, state);
-    opts.onProgress?.({ file, filesDone: summary.files + summary.skippedFiles.length, filesTotal: opts.files.length, bytesDone, bytesTotal, readings: summary.readings });
+    opts.onProgress?.({
+      file,
+      filesDone: summary.files + summary.skippedFiles.length,
+      filesTotal: opts.files.length,
+      bytesDone,
+      bytesTotal,
+      readings: summary.readings,
+    });
   }
-  summary.unknownStations = [...unknown].map(([station, cells]) => ({ station, cells })).sort((a, b) => a.station.localeCompare(b.station));
+  summary.unknownStations = [...unknown]
+    .map(([station, cells]) => ({ station, cells }))
+    .sort((a, b) => a.station.localeCompare(b.station));
   summary.durationMs = Date.now() - started;
   return summary;
 }

@@ -5,11 +5,26 @@ import { admit, problemsToRejects, type BoundaryContext } from './boundary';
 import { createStationRegistry } from './stations/registry';
 
 const station = (code: string, province: Station['province']): Station => ({
-  code, name: code, city: 'c', countyCity: '', province, lon: null, lat: null, control: false, stopped: false,
+  code,
+  name: code,
+  city: 'c',
+  countyCity: '',
+  province,
+  lon: null,
+  lat: null,
+  control: false,
+  stopped: false,
 });
-const registry = createStationRegistry([{ version: 'v', validFrom: '2013-01-01', stations: [station('1141A', 'shanghai'), station('1151A', 'jiangsu')] }]);
+const registry = createStationRegistry([
+  { version: 'v', validFrom: '2013-01-01', stations: [station('1141A', 'shanghai'), station('1151A', 'jiangsu')] },
+]);
 const ctx = (owner: BoundaryContext['owner']): BoundaryContext => ({
-  registry, owner, centre: owner, sourceKind: 'push', sourceId: owner, receivedAt: '2025-03-01T02:00:00Z',
+  registry,
+  owner,
+  centre: owner,
+  sourceKind: 'push',
+  sourceId: owner,
+  receivedAt: '2025-03-01T02:00:00Z',
 });
 
 describe('the ingest boundary', () => {
@@ -36,7 +51,12 @@ describe('the ingest boundary', () => {
       [2, 'READING_INVALID', 'unit', 'co must be in mg/m³, got µg/m³'],
       [3, 'READING_INVALID', 'time', 'expected an ISO 8601 instant with offset, e.g. 2025-03-01T01:00:00+08:00'],
     ]);
-    expect(out.rejects[1]).toMatchObject({ centre: 'shanghai', station: '1151A', pollutant: 'pm25', time: '2025-02-28T17:00:00.000Z' });
+    expect(out.rejects[1]).toMatchObject({
+      centre: 'shanghai',
+      station: '1151A',
+      pollutant: 'pm25',
+      time: '2025-02-28T17:00:00.000Z',
+    });
   });
 
   it('lets the coordinator report any province', () => {
@@ -53,7 +73,14 @@ describe('the ingest boundary', () => {
   it('turns an adapter problem into a reject, a whole-page one into FEED_PARSE_FAILED', () => {
     const rejects = problemsToRejects(
       [
-        { index: 3, station: '1141A', pollutant: 'pm25', field: 'PM2_5', reason: '"abc" is not a number', record: '{"PM2_5":"abc"}' },
+        {
+          index: 3,
+          station: '1141A',
+          pollutant: 'pm25',
+          field: 'PM2_5',
+          reason: '"abc" is not a number',
+          record: '{"PM2_5":"abc"}',
+        },
         { index: -1, field: '(page)', reason: 'not JSON', record: '<html>' },
       ],
       ctx('shanghai'),

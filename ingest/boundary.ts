@@ -21,7 +21,15 @@ export interface Admitted {
   rejects: Reject[];
 }
 
-function reject(ctx: BoundaryContext, index: number, r: Partial<Reading>, code: Reject['code'], field: string, reason: string, record: unknown): Reject {
+function reject(
+  ctx: BoundaryContext,
+  index: number,
+  r: Partial<Reading>,
+  code: Reject['code'],
+  field: string,
+  reason: string,
+  record: unknown,
+): Reject {
   return {
     receivedAt: ctx.receivedAt,
     centre: ctx.centre,
@@ -30,11 +38,14 @@ function reject(ctx: BoundaryContext, index: number, r: Partial<Reading>, code: 
     recordIndex: index,
     station: typeof r.station === 'string' ? r.station : '',
     pollutant: typeof r.pollutant === 'string' ? r.pollutant : '',
-    time: typeof r.time === 'string' && !Number.isNaN(Date.parse(r.time)) ? new Date(Date.parse(r.time)).toISOString() : null,
+    time:
+      typeof r.time === 'string' && !Number.isNaN(Date.parse(r.time))
+        ? new Date(Date.parse(r.time)).toISOString()
+        : null,
     code,
     field,
     reason,
-    record: (typeof record === 'string' ? record : JSON.stringify(record) ?? '').slice(0, MAX_RECORD_CHARS),
+    record: (typeof record === 'string' ? record : (JSON.stringify(record) ?? '')).slice(0, MAX_RECORD_CHARS),
   };
 }
 
@@ -45,7 +56,15 @@ export function problemsToRejects(
   wholePageCode: Reject['code'] = 'FEED_PARSE_FAILED',
 ): Reject[] {
   return problems.map((p) =>
-    reject(ctx, p.index, { station: p.station, pollutant: p.pollutant as Reading['pollutant'], time: p.time }, p.index < 0 ? wholePageCode : 'READING_INVALID', p.field, p.reason, p.record),
+    reject(
+      ctx,
+      p.index,
+      { station: p.station, pollutant: p.pollutant as Reading['pollutant'], time: p.time },
+      p.index < 0 ? wholePageCode : 'READING_INVALID',
+      p.field,
+      p.reason,
+      p.record,
+    ),
   );
 }
 
@@ -64,29 +83,69 @@ export function admit(candidates: readonly unknown[], ctx: BoundaryContext, inde
     // them before the schema parse saves most of the work (the outcome is the same refusal).
     const rawTime = typeof raw.time === 'string' ? Date.parse(raw.time) : NaN;
     if (typeof raw.station === 'string' && !Number.isNaN(rawTime) && !ctx.registry.lookup(raw.station, rawTime)) {
-      out.rejects.push(reject(ctx, index, raw, 'READING_UNKNOWN_STATION', 'station', `station ${raw.station} is not in the station registry`, candidate));
+      out.rejects.push(
+        reject(
+          ctx,
+          index,
+          raw,
+          'READING_UNKNOWN_STATION',
+          'station',
+          `station ${raw.station} is not in the station registry`,
+          candidate,
+        ),
+      );
       return;
     }
     const parsed = zReading.safeParse(candidate);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') || '(record)';
-      out.rejects.push(reject(ctx, index, raw, 'READING_INVALID', field, issue?.message ?? 'invalid reading', candidate));
+      out.rejects.push(
+        reject(ctx, index, raw, 'READING_INVALID', field, issue?.message ?? 'invalid reading', candidate),
+      );
       return;
     }
     const r = parsed.data;
     if (r.unit !== CANONICAL_UNIT[r.pollutant]) {
-      out.rejects.push(reject(ctx, index, r, 'READING_INVALID', 'unit', `${r.pollutant} must be in ${CANONICAL_UNIT[r.pollutant]}, got ${r.unit}`, candidate));
+      out.rejects.push(
+        reject(
+          ctx,
+          index,
+          r,
+          'READING_INVALID',
+          'unit',
+          `${r.pollutant} must be in ${CANONICAL_UNIT[r.pollutant]}, got ${r.unit}`,
+          candidate,
+        ),
+      );
       return;
     }
     const station = ctx.registry.lookup(r.station, Date.parse(r.time));
     if (!station) {
-      out.rejects.push(reject(ctx, index, r, 'READING_UNKNOWN_STATION', 'station', `station ${r.station} is not in the station registry`, candidate));
+      out.rejects.push(
+        reject(
+          ctx,
+          index,
+          r,
+          'READING_UNKNOWN_STATION',
+          'station',
+          `station ${r.station} is not in the station registry`,
+          candidate,
+        ),
+      );
       return;
     }
     if (!ownsStation(ctx.owner, station)) {
       out.rejects.push(
-        reject(ctx, index, r, 'READING_STATION_NOT_OWNED', 'station', `station ${r.station} belongs to ${station.province}, not ${ctx.owner}`, candidate),
+        reject(
+          ctx,
+          index,
+          r,
+          'READING_STATION_NOT_OWNED',
+          'station',
+          `station ${r.station} belongs to ${station.province}, not ${ctx.owner}`,
+          candidate,
+        ),
       );
       return;
     }

@@ -43,7 +43,13 @@ export function createIngest(deps: IngestDeps): Ingest {
     now: deps.now,
     metrics: deps.metrics,
   });
-  const push = createPushIngest({ sink: deps.sink, registry, archive: deps.adapters['cnemc-archive'], now: deps.now, metrics: deps.metrics });
+  const push = createPushIngest({
+    sink: deps.sink,
+    registry,
+    archive: deps.adapters['cnemc-archive'],
+    now: deps.now,
+    metrics: deps.metrics,
+  });
   return {
     start: () => scheduler.start(),
     stop: () => scheduler.stop(),

@@ -72,5 +72,9 @@ export interface FeedAdapter {
    * A whole file as mapped chunks of about `chunkReadings` readings, in order (formats read from
    * big files: the national archive), so a backfill holds one chunk at a time, not the file.
    */
-  stream?(source: AsyncIterable<Uint8Array | string>, ctx: MapContext, chunkReadings: number): AsyncIterable<MappedPage>;
+  stream?(
+    source: AsyncIterable<Uint8Array | string>,
+    ctx: MapContext,
+    chunkReadings: number,
+  ): AsyncIterable<MappedPage>;
 }

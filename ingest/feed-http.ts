@@ -28,7 +28,9 @@ export function credentialHeaders(feed: FeedDefinition): Record<string, string> 
     case 'api-key':
       return { [c.header]: secretValue(c.key, `feed ${feed.name} api key`) };
     case 'basic':
-      return { authorization: `Basic ${Buffer.from(`${c.username}:${secretValue(c.password, `feed ${feed.name} password`)}`).toString('base64')}` };
+      return {
+        authorization: `Basic ${Buffer.from(`${c.username}:${secretValue(c.password, `feed ${feed.name} password`)}`).toString('base64')}`,
+      };
     case 'bearer':
       return { authorization: `Bearer ${secretValue(c.token, `feed ${feed.name} token`)}` };
   }
@@ -58,12 +60,18 @@ export function createFeedFetch(
       if (attempt > 0) await sleep(base * 2 ** (attempt - 1), opts.signal);
       if (opts.signal?.aborted) break;
       try {
-        const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(feed.timeoutMs)]) : AbortSignal.timeout(feed.timeoutMs);
+        const signal = opts.signal
+          ? AbortSignal.any([opts.signal, AbortSignal.timeout(feed.timeoutMs)])
+          : AbortSignal.timeout(feed.timeoutMs);
         const res = await fetch(url, { headers: { ...init?.headers, ...auth }, signal });
         // 404 is an answer, not a failure: an hourly document not yet published (FEEDS.md §2, §3).
         if (res.ok || res.status === 404) return res;
         await res.body?.cancel();
-        const err = new FeedHttpError(res.status, url, `feed ${feed.name}: GET ${url} answered ${res.status} ${res.statusText}`);
+        const err = new FeedHttpError(
+          res.status,
+          url,
+          `feed ${feed.name}: GET ${url} answered ${res.status} ${res.statusText}`,
+        );
         if (!RETRY_STATUSES.has(res.status)) throw err;
         lastError = err;
       } catch (err) {
@@ -72,7 +80,9 @@ export function createFeedFetch(
         lastError =
           e instanceof FeedHttpError
             ? e
-            : new Error(`feed ${feed.name}: GET ${url} failed: ${e.name === 'TimeoutError' ? `no answer within ${feed.timeoutMs} ms` : e.message}`);
+            : new Error(
+                `feed ${feed.name}: GET ${url} failed: ${e.name === 'TimeoutError' ? `no answer within ${feed.timeoutMs} ms` : e.message}`,
+              );
       }
     }
     throw lastError ?? new Error(`feed ${feed.name}: GET ${url} aborted`);

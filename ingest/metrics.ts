@@ -16,7 +16,8 @@ export function createIngestMetrics(registry: Registry, feeds?: () => FeedStatus
       labelNames: ['feed', 'province'],
       registers: [registry],
       collect() {
-        for (const f of feeds()) if (f.lagMinutes !== null) this.set({ feed: f.name, province: f.province }, f.lagMinutes);
+        for (const f of feeds())
+          if (f.lagMinutes !== null) this.set({ feed: f.name, province: f.province }, f.lagMinutes);
       },
     });
     new Gauge({
@@ -30,13 +31,23 @@ export function createIngestMetrics(registry: Registry, feeds?: () => FeedStatus
     });
   }
   return {
-    pulls: new Counter({ name: 'ingest_pulls_total', help: 'Feed pulls, by outcome (ok, failed)', labelNames: ['feed', 'outcome'], registers: [registry] }),
+    pulls: new Counter({
+      name: 'ingest_pulls_total',
+      help: 'Feed pulls, by outcome (ok, failed)',
+      labelNames: ['feed', 'outcome'],
+      registers: [registry],
+    }),
     readings: new Counter({
       name: 'ingest_readings_published_total',
       help: 'Readings handed durably to the bus',
       labelNames: ['source_kind', 'province'],
       registers: [registry],
     }),
-    rejects: new Counter({ name: 'ingest_rejects_total', help: 'Records refused, by reason code', labelNames: ['source_kind', 'code'], registers: [registry] }),
+    rejects: new Counter({
+      name: 'ingest_rejects_total',
+      help: 'Records refused, by reason code',
+      labelNames: ['source_kind', 'code'],
+      registers: [registry],
+    }),
   };
 }

@@ -8,9 +8,19 @@ import type { ReadingSink } from './reading-sink';
 import { createStationRegistry } from './stations/registry';
 
 const station = (code: string, province: Station['province']): Station => ({
-  code, name: code, city: 'c', countyCity: '', province, lon: null, lat: null, control: false, stopped: false,
+  code,
+  name: code,
+  city: 'c',
+  countyCity: '',
+  province,
+  lon: null,
+  lat: null,
+  control: false,
+  stopped: false,
 });
-const registry = createStationRegistry([{ version: 'v', validFrom: '2013-01-01', stations: [station('1141A', 'shanghai'), station('1151A', 'jiangsu')] }]);
+const registry = createStationRegistry([
+  { version: 'v', validFrom: '2013-01-01', stations: [station('1141A', 'shanghai'), station('1151A', 'jiangsu')] },
+]);
 const noArchive: FeedAdapter = { format: 'cnemc-archive', toReadings: () => ({ readings: [], problems: [] }) };
 
 function sink(): ReadingSink & { readings: Reading[]; rejects: Reject[]; order: string[] } {
@@ -34,7 +44,7 @@ function sink(): ReadingSink & { readings: Reading[]; rejects: Reject[]; order: 
 const now = () => new Date('2025-03-01T02:05:00Z');
 
 describe('push ingest (JSON body)', () => {
-  it('accepts a centre\'s own stations and answers each other record with its index and reason', async () => {
+  it("accepts a centre's own stations and answers each other record with its index and reason", async () => {
     const out = sink();
     const push = createPushIngest({ sink: out, registry: () => registry, archive: noArchive, now });
     const result = await push({
@@ -43,7 +53,14 @@ describe('push ingest (JSON body)', () => {
       body: [
         { station: '1141A', pollutant: 'pm25', time: '2025-03-01T10:00:00+08:00', value: 41 },
         { station: '1151A', pollutant: 'pm25', time: '2025-03-01T10:00:00+08:00', value: 41 },
-        { station: '1141A', pollutant: 'co', time: '2025-03-01T10:00:00+08:00', value: 0.8, status: 'audited', flag: 'N' },
+        {
+          station: '1141A',
+          pollutant: 'co',
+          time: '2025-03-01T10:00:00+08:00',
+          value: 0.8,
+          status: 'audited',
+          flag: 'N',
+        },
         { station: '1141A', pollutant: 'pm1', time: '2025-03-01T10:00:00+08:00', value: 3 },
         { station: '1141A', pollutant: 'o3', time: '2025-03-01T10:30:00+08:00', value: 3 },
         { station: '1141A', pollutant: 'o3', time: '2025-03-01T11:00:00+08:00', value: 90, extra: 1 },
@@ -70,18 +87,47 @@ describe('push ingest (JSON body)', () => {
 
   it('lets the coordinator push for any province', async () => {
     const push = createPushIngest({ sink: sink(), registry: () => registry, archive: noArchive, now });
-    const result = await push({ centre: 'coordinator', format: 'json', body: [{ station: '1151A', pollutant: 'so2', time: '2025-03-01T10:00:00+08:00', value: 7 }] });
+    const result = await push({
+      centre: 'coordinator',
+      format: 'json',
+      body: [{ station: '1151A', pollutant: 'so2', time: '2025-03-01T10:00:00+08:00', value: 7 }],
+    });
     expect(result).toEqual({ accepted: 1, rejected: [] });
   });
 
   it('refuses a body that is not an array, naming the body', async () => {
-    const result = await createPushIngest({ sink: sink(), registry: () => registry, archive: noArchive, now })({ centre: 'anhui', format: 'json', body: { station: '1141A' } });
-    expect(result).toEqual({ accepted: 0, rejected: [{ index: -1, station: '', code: 'READING_INVALID', field: '(body)', reason: 'expected a JSON array of readings' }] });
+    const result = await createPushIngest({ sink: sink(), registry: () => registry, archive: noArchive, now })({
+      centre: 'anhui',
+      format: 'json',
+      body: { station: '1141A' },
+    });
+    expect(result).toEqual({
+      accepted: 0,
+      rejected: [
+        {
+          index: -1,
+          station: '',
+          code: 'READING_INVALID',
+          field: '(body)',
+          reason: 'expected a JSON array of readings',
+        },
+      ],
+    });
   });
 
   it('answers only after the readings are durable: a failing bus fails the push', async () => {
-    const failing: ReadingSink = { publish: async () => Promise.reject(new Error('bus down')), publishRejects: async () => {}, close: async () => {} };
+    const failing: ReadingSink = {
+      publish: async () => Promise.reject(new Error('bus down')),
+      publishRejects: async () => {},
+      close: async () => {},
+    };
     const push = createPushIngest({ sink: failing, registry: () => registry, archive: noArchive, now });
-    await expect(push({ centre: 'shanghai', format: 'json', body: [{ station: '1141A', pollutant: 'pm25', time: '2025-03-01T10:00:00+08:00', value: 1 }] })).rejects.toThrow('bus down');
+    await expect(
+      push({
+        centre: 'shanghai',
+        format: 'json',
+        body: [{ station: '1141A', pollutant: 'pm25', time: '2025-03-01T10:00:00+08:00', value: 1 }],
+      }),
+    ).rejects.toThrow('bus down');
   });
 });

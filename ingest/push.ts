@@ -1,4 +1,11 @@
-import { zPushedReading, type PushResult, type Reading, type ReadingStatus, type Reject, type Centre } from '../schemas';
+import {
+  zPushedReading,
+  type PushResult,
+  type Reading,
+  type ReadingStatus,
+  type Reject,
+  type Centre,
+} from '../schemas';
 import { makeReading } from './adapters/common';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';
 import type { FeedAdapter, RecordProblem } from './feed-adapter';
@@ -91,7 +98,10 @@ export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<
     let decodeRejects: Reject[] = [];
     if (req.format === 'archive-csv') {
       const bytes = typeof req.body === 'string' ? Buffer.from(req.body) : (req.body as Uint8Array);
-      const mapped = deps.archive.toReadings({ label: 'push', body: bytes }, { sourceId: req.centre, sourceKind: 'push', arrivedAt, status: req.status });
+      const mapped = deps.archive.toReadings(
+        { label: 'push', body: bytes },
+        { sourceId: req.centre, sourceKind: 'push', arrivedAt, status: req.status },
+      );
       candidates = mapped.readings;
       decodeRejects = problemsToRejects(mapped.problems, ctx, 'READING_INVALID');
     } else if (Array.isArray(req.body)) {
@@ -108,13 +118,18 @@ export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<
       });
       decodeRejects = problemsToRejects(problems, ctx, 'READING_INVALID');
     } else {
-      decodeRejects = problemsToRejects([{ index: -1, field: '(body)', reason: 'expected a JSON array of readings', record: '' }], ctx, 'READING_INVALID');
+      decodeRejects = problemsToRejects(
+        [{ index: -1, field: '(body)', reason: 'expected a JSON array of readings', record: '' }],
+        ctx,
+        'READING_INVALID',
+      );
     }
     const { accepted, rejects } = admit(candidates, ctx, indexes);
     // An archive file carries every national station: one reject per foreign station, not per cell.
-    const allRejects = [...decodeRejects, ...(req.format === 'archive-csv' ? collapseUnknownStations(rejects) : rejects)].sort(
-      (a, b) => a.recordIndex - b.recordIndex,
-    );
+    const allRejects = [
+      ...decodeRejects,
+      ...(req.format === 'archive-csv' ? collapseUnknownStations(rejects) : rejects),
+    ].sort((a, b) => a.recordIndex - b.recordIndex);
     await deps.sink.publish(accepted);
     await deps.sink.publishRejects(allRejects);
     deps.metrics?.readings.inc({ source_kind: 'push', province: req.centre }, accepted.length);

@@ -34,11 +34,22 @@ export function createRejectCollapser(): RejectCollapser {
     result() {
       return [
         ...kept,
-        ...[...perStation.values()].map(({ first, cells }) => ({ ...first, recordIndex: -1, pollutant: '', time: null, reason: `${first.reason}; ${cells} cell(s) skipped`, record: '' })),
+        ...[...perStation.values()].map(({ first, cells }) => ({
+          ...first,
+          recordIndex: -1,
+          pollutant: '',
+          time: null,
+          reason: `${first.reason}; ${cells} cell(s) skipped`,
+          record: '',
+        })),
       ];
     },
     cellsOf(code) {
-      return new Map([...perStation.values()].filter(({ first }) => first.code === code).map(({ first, cells }) => [first.station, cells]));
+      return new Map(
+        [...perStation.values()]
+          .filter(({ first }) => first.code === code)
+          .map(({ first, cells }) => [first.station, cells]),
+      );
     },
   };
 }

@@ -52,7 +52,17 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
   const now = deps.now ?? (() => new Date());
   const byName = new Map(deps.feeds.map((f) => [f.name, f]));
   const states = new Map<string, FeedState>(
-    deps.feeds.map((f) => [f.name, { lastAttemptAt: null, lastSuccessAt: null, errorCount: 0, consecutiveErrors: 0, lastError: null, lastPull: null }]),
+    deps.feeds.map((f) => [
+      f.name,
+      {
+        lastAttemptAt: null,
+        lastSuccessAt: null,
+        errorCount: 0,
+        consecutiveErrors: 0,
+        lastError: null,
+        lastPull: null,
+      },
+    ]),
   );
   const tasks: ScheduledTask[] = [];
   const abort = new AbortController();
@@ -61,7 +71,14 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
     const adapter = deps.adapters[feed.format];
     if (!adapter?.pull) throw new Error(`no adapter can pull format ${feed.format}`);
     const flog = log.child({ feed: feed.name });
-    const summary: PullSummary = { startedAt: now().toISOString(), finishedAt: '', pages: 0, readings: 0, accepted: 0, rejected: 0 };
+    const summary: PullSummary = {
+      startedAt: now().toISOString(),
+      finishedAt: '',
+      pages: 0,
+      readings: 0,
+      accepted: 0,
+      rejected: 0,
+    };
     state.lastAttemptAt = summary.startedAt;
     const fetch = createFeedFetch(feed, { retryBaseMs: deps.retryBaseMs, signal: abort.signal });
     const registry = deps.registry();
@@ -69,7 +86,14 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
       if (abort.signal.aborted) break;
       const arrivedAt = now().toISOString();
       const mapped = adapter.toReadings(page, { sourceId: feed.name, sourceKind: 'feed', arrivedAt });
-      const ctx: BoundaryContext = { registry, owner: feed.province, centre: feed.province, sourceKind: 'feed', sourceId: feed.name, receivedAt: arrivedAt };
+      const ctx: BoundaryContext = {
+        registry,
+        owner: feed.province,
+        centre: feed.province,
+        sourceKind: 'feed',
+        sourceId: feed.name,
+        receivedAt: arrivedAt,
+      };
       const { accepted, rejects } = admit(mapped.readings, ctx);
       const allRejects = [...problemsToRejects(mapped.problems, ctx), ...rejects];
       await deps.sink.publish(accepted);
@@ -81,7 +105,10 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
       summary.readings += mapped.readings.length;
       summary.accepted += accepted.length;
       summary.rejected += allRejects.length;
-      flog.debug({ page: page.label, readings: mapped.readings.length, accepted: accepted.length, rejected: allRejects.length }, 'feed page ingested');
+      flog.debug(
+        { page: page.label, readings: mapped.readings.length, accepted: accepted.length, rejected: allRejects.length },
+        'feed page ingested',
+      );
     }
     summary.finishedAt = now().toISOString();
     return summary;
@@ -124,7 +151,10 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
       for (const feed of deps.feeds) {
         if (!feed.enabled) continue;
         if (!validate(feed.schedule)) throw new Error(`feed ${feed.name}: invalid schedule ${feed.schedule}`);
-        const task = createTask(feed.schedule, () => pullNow(feed.name).catch(() => undefined), { name: feed.name, noOverlap: true });
+        const task = createTask(feed.schedule, () => pullNow(feed.name).catch(() => undefined), {
+          name: feed.name,
+          noOverlap: true,
+        });
         void task.start();
         tasks.push(task);
         // A first pull at start-up, so a restarted process catches up at once.

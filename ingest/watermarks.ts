@@ -17,7 +17,8 @@ export function createFileWatermarkStore(file: string): WatermarkStore {
   try {
     state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Watermark>;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read watermarks from ${file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`cannot read watermarks from ${file}: ${(err as Error).message}`);
   }
   let writing: Promise<void> = Promise.resolve();
   return {

@@ -35,7 +35,10 @@ export function createLogger(opts: LoggerOptions): Logger {
   if (opts.destination) return pino(base, opts.destination);
   const pretty = opts.pretty ?? process.stdout.isTTY === true;
   if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard' } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard' } },
+    });
   }
   return pino(base);
 }

@@ -125,7 +125,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       }
       // The hours before the batch too: the temporal checks look back (qc/temporal.ts).
       const scope = scopeOf(revisions);
-      const index = new RevisionIndex(await deps.store.latestRevisions({ ...scope, fromMs: scope.fromMs - TEMPORAL_LOOKBACK_MS }));
+      const index = new RevisionIndex(
+        await deps.store.latestRevisions({ ...scope, fromMs: scope.fromMs - TEMPORAL_LOOKBACK_MS }),
+      );
       const fresh = index.admit(revisions);
       // Flags are not part of a revision's content (a re-arrival is not new because of them):
       // only the revisions stored get them, against the series with every arrival in place.
@@ -136,7 +138,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     if (rejects.length > 0) await deps.store.insertRejects(rejects);
     if (letters.length > 0) {
       await deps.deadLetters.publish(letters);
-      log.warn({ partition: batch.partition, count: letters.length, first: letters[0]?.reason }, 'messages dead-lettered');
+      log.warn(
+        { partition: batch.partition, count: letters.length, first: letters[0]?.reason },
+        'messages dead-lettered',
+      );
     }
     const result = {
       messages: batch.messages.length,

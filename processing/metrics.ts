@@ -10,7 +10,12 @@ export interface ProcessingMetrics {
 
 export function createProcessingMetrics(registry: Registry): ProcessingMetrics {
   return {
-    batches: new Counter({ name: 'processing_batches_total', help: 'Bus batches handled, by outcome (stored, failed)', labelNames: ['outcome'], registers: [registry] }),
+    batches: new Counter({
+      name: 'processing_batches_total',
+      help: 'Bus batches handled, by outcome (stored, failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     readings: new Counter({
       name: 'processing_readings_total',
       help: 'Readings handled, by outcome: stored (a new revision), unchanged (identical re-arrival), dead_lettered, rejects_stored',

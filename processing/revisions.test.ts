@@ -16,9 +16,13 @@ const contentOf = (r: Reading): RevisionContent => ({
   sourceValid: r.sourceValid,
   missingReason: r.missingReason ?? '',
 });
-const changedArrivals = (arrivals: Reading[], stored: RevisionContent[]): Reading[] => new RevisionIndex(stored).admit(arrivals);
+const changedArrivals = (arrivals: Reading[], stored: RevisionContent[]): Reading[] =>
+  new RevisionIndex(stored).admit(arrivals);
 
-const stored = (overrides: Partial<RevisionContent> = {}): RevisionContent => ({ ...contentOf(aReading()), ...overrides });
+const stored = (overrides: Partial<RevisionContent> = {}): RevisionContent => ({
+  ...contentOf(aReading()),
+  ...overrides,
+});
 
 describe('RevisionIndex.admit (DESIGN.md invariant 2)', () => {
   it('drops an arrival identical to the stored latest revision of its status', () => {

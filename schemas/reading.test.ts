@@ -11,7 +11,9 @@ describe('zReading', () => {
   it('accepts a well-formed reading', () => expect(issuesOf(aReading())).toEqual([]));
 
   it('requires an explicit offset (DESIGN.md invariant 4)', () => {
-    expect(issuesOf(aReading({ time: '2025-03-01T01:00:00' }))[0]).toMatch(/^time: expected an ISO 8601 instant with offset/);
+    expect(issuesOf(aReading({ time: '2025-03-01T01:00:00' }))[0]).toMatch(
+      /^time: expected an ISO 8601 instant with offset/,
+    );
   });
 
   it('requires the hour-ending instant to fall on the hour', () => {

@@ -39,7 +39,8 @@ export const zReadingFields = z.object({
 export const READING_FIELDS = Object.keys(zReadingFields.shape) as (keyof z.infer<typeof zReadingFields>)[];
 
 /** A missing value says why (the source marker seen). */
-export const nullHasReason = (r: { value?: number | null; missingReason?: string }): boolean => r.value !== null || r.missingReason !== undefined;
+export const nullHasReason = (r: { value?: number | null; missingReason?: string }): boolean =>
+  r.value !== null || r.missingReason !== undefined;
 export const NULL_NEEDS_REASON = 'a null value needs a missingReason';
 
 /**

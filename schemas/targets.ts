@@ -21,11 +21,19 @@ export const zTargetRule = z
     indicator: zTargetIndicator,
     max: z.number().nonnegative().optional(),
     min: z.number().nonnegative().optional(),
-    relative: z.object({ baseYear: zYear, change: z.number().min(-1).max(1).describe('e.g. -0.1 for 10 % below the base year'), baseline: z.number().positive().optional().describe('The base-year value, when the store lacks that year') }).optional(),
+    relative: z
+      .object({
+        baseYear: zYear,
+        change: z.number().min(-1).max(1).describe('e.g. -0.1 for 10 % below the base year'),
+        baseline: z.number().positive().optional().describe('The base-year value, when the store lacks that year'),
+      })
+      .optional(),
     source: z.string().min(1).describe('Where the target comes from'),
   })
   .strict()
-  .refine((r) => [r.max, r.min, r.relative].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of max, min or relative' })
+  .refine((r) => [r.max, r.min, r.relative].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of max, min or relative',
+  })
   .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['to'] });
 export type TargetRule = z.infer<typeof zTargetRule>;
 

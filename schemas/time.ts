@@ -26,7 +26,14 @@ function checkInstant(s: string): boolean {
   // ISO 8601's 24:00 (the end of a day, as an hour-ending label 24) is allowed on the hour.
   const endOfDay = h === 24 && mi === 0 && se === 0;
   const check = new Date(Date.UTC(y, mo - 1, d, endOfDay ? 0 : h, mi, se));
-  return check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d && check.getUTCHours() === (endOfDay ? 0 : h) && check.getUTCMinutes() === mi && check.getUTCSeconds() === se;
+  return (
+    check.getUTCFullYear() === y &&
+    check.getUTCMonth() === mo - 1 &&
+    check.getUTCDate() === d &&
+    check.getUTCHours() === (endOfDay ? 0 : h) &&
+    check.getUTCMinutes() === mi &&
+    check.getUTCSeconds() === se
+  );
 }
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

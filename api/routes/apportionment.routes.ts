@@ -1,5 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zRegionalQuery, zRegionalResponse, zTransportQuery, zTransportResponse, type RegionalQuery, type RegionalResponse, type TransportQuery, type TransportResponse, zErrorBody, zFactorsQuery, zFactorsResponse, type FactorsQuery, type FactorsResponse } from '../../schemas';
+import {
+  zRegionalQuery,
+  zRegionalResponse,
+  zTransportQuery,
+  zTransportResponse,
+  type RegionalQuery,
+  type RegionalResponse,
+  type TransportQuery,
+  type TransportResponse,
+  zErrorBody,
+  zFactorsQuery,
+  zFactorsResponse,
+  type FactorsQuery,
+  type FactorsResponse,
+} from '../../schemas';
 import { resolveRange, type Range } from '../time-range';
 
 export interface ApportionmentViews {
@@ -20,7 +34,11 @@ export const apportionmentRoutes: FastifyPluginAsyncZod<{ views: ApportionmentVi
         response: { 200: zRegionalResponse, 400: zErrorBody, 422: zErrorBody },
       },
     },
-    async (request) => opts.views.regional(request.query, resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true)),
+    async (request) =>
+      opts.views.regional(
+        request.query,
+        resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true),
+      ),
   );
   app.get(
     '/v1/apportionment/transport',
@@ -32,7 +50,11 @@ export const apportionmentRoutes: FastifyPluginAsyncZod<{ views: ApportionmentVi
         response: { 200: zTransportResponse, 400: zErrorBody, 422: zErrorBody },
       },
     },
-    async (request) => opts.views.transport(request.query, resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true)),
+    async (request) =>
+      opts.views.transport(
+        request.query,
+        resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true),
+      ),
   );
   const factors = opts.views.factors;
   if (factors) {
@@ -41,12 +63,14 @@ export const apportionmentRoutes: FastifyPluginAsyncZod<{ views: ApportionmentVi
       {
         schema: {
           tags: ['apportionment'],
-          summary: 'Source factors (PMF-style): profiles, contributions, Q, bootstrap, labels; supersite species when present',
+          summary:
+            'Source factors (PMF-style): profiles, contributions, Q, bootstrap, labels; supersite species when present',
           querystring: zFactorsQuery,
           response: { 200: zFactorsResponse, 400: zErrorBody, 422: zErrorBody },
         },
       },
-      async (request) => factors(request.query, resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true)),
+      async (request) =>
+        factors(request.query, resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true)),
     );
   }
 };

@@ -5,7 +5,14 @@ import { zAqiQuery, zAqiResponse, type AqiQuery, type AqiResponse, zErrorBody } 
 export const aqiRoutes: FastifyPluginAsyncZod<{ aqi: (q: AqiQuery) => Promise<AqiResponse> }> = async (app, opts) => {
   app.get(
     '/v1/aqi',
-    { schema: { tags: ['statistics'], summary: 'Daily AQI of a station, city, province or region', querystring: zAqiQuery, response: { 200: zAqiResponse, 400: zErrorBody } } },
+    {
+      schema: {
+        tags: ['statistics'],
+        summary: 'Daily AQI of a station, city, province or region',
+        querystring: zAqiQuery,
+        response: { 200: zAqiResponse, 400: zErrorBody },
+      },
+    },
     async (request) => opts.aqi(request.query),
   );
 };

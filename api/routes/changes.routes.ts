@@ -18,14 +18,32 @@ function decode(s: string): ChangeCursor {
  * `GET /v1/changes?since=`: every revision that arrived after an instant, audited replacements
  * included, in arrival order and paged by cursor — so a modeler refreshes only what changed.
  */
-export const changesRoutes: FastifyPluginAsyncZod<{ changes: ChangeQueries; stations: StationQueries }> = async (app, opts) => {
+export const changesRoutes: FastifyPluginAsyncZod<{ changes: ChangeQueries; stations: StationQueries }> = async (
+  app,
+  opts,
+) => {
   app.get(
     '/v1/changes',
-    { schema: { tags: ['series'], summary: 'What changed since an instant', querystring: zChangesQuery, response: { 200: zChangesResponse, 400: zErrorBody } } },
+    {
+      schema: {
+        tags: ['series'],
+        summary: 'What changed since an instant',
+        querystring: zChangesQuery,
+        response: { 200: zChangesResponse, 400: zErrorBody },
+      },
+    },
     async (request) => {
       const q = request.query;
-      const stations = q.province ? ((await opts.stations.current({ province: q.province, atMs: Date.now() }))?.stations.map((s) => s.code) ?? []) : undefined;
-      const page = await opts.changes.list({ sinceMs: Date.parse(q.since), after: q.after ? decode(q.after) : undefined, pollutant: q.pollutant, stations, limit: q.limit });
+      const stations = q.province
+        ? ((await opts.stations.current({ province: q.province, atMs: Date.now() }))?.stations.map((s) => s.code) ?? [])
+        : undefined;
+      const page = await opts.changes.list({
+        sinceMs: Date.parse(q.since),
+        after: q.after ? decode(q.after) : undefined,
+        pollutant: q.pollutant,
+        stations,
+        limit: q.limit,
+      });
       return { changes: page.changes, next: page.changes.length === q.limit && page.last ? encode(page.last) : null };
     },
   );

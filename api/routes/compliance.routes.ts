@@ -1,8 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zComplianceQuery, zComplianceResponse, type ComplianceQuery, type ComplianceResponse, zErrorBody } from '../../schemas';
+import {
+  zComplianceQuery,
+  zComplianceResponse,
+  type ComplianceQuery,
+  type ComplianceResponse,
+  zErrorBody,
+} from '../../schemas';
 
 /** `GET /v1/compliance?level=&id=&year=`: annual statistics, validity, verdicts, composite index, good days. */
-export const complianceRoutes: FastifyPluginAsyncZod<{ compliance: (q: ComplianceQuery) => Promise<ComplianceResponse> }> = async (app, opts) => {
+export const complianceRoutes: FastifyPluginAsyncZod<{
+  compliance: (q: ComplianceQuery) => Promise<ComplianceResponse>;
+}> = async (app, opts) => {
   app.get(
     '/v1/compliance',
     {

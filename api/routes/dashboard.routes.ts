@@ -14,8 +14,26 @@ const ECHARTS_DIR = dirname(createRequire(import.meta.url).resolve('echarts/dist
  */
 export const dashboardRoutes: FastifyPluginAsync = async (app) => {
   const dir = fromRoot('api', 'dashboard');
-  await app.register(fastifyStatic, { root: dir, prefix: '/assets/', index: false, wildcard: false, allowedPath: (path) => path !== '/index.html', maxAge: 300_000 });
-  await app.register(fastifyStatic, { root: ECHARTS_DIR, prefix: '/assets/', decorateReply: false, wildcard: false, allowedPath: (path) => path === '/echarts.min.js', maxAge: 86_400_000 });
-  app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) => reply.status(204).header('cache-control', 'public, max-age=86400').send());
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html', dir));
+  await app.register(fastifyStatic, {
+    root: dir,
+    prefix: '/assets/',
+    index: false,
+    wildcard: false,
+    allowedPath: (path) => path !== '/index.html',
+    maxAge: 300_000,
+  });
+  await app.register(fastifyStatic, {
+    root: ECHARTS_DIR,
+    prefix: '/assets/',
+    decorateReply: false,
+    wildcard: false,
+    allowedPath: (path) => path === '/echarts.min.js',
+    maxAge: 86_400_000,
+  });
+  app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) =>
+    reply.status(204).header('cache-control', 'public, max-age=86400').send(),
+  );
+  app.get('/', { schema: { hide: true } }, (_request, reply) =>
+    reply.header('cache-control', 'no-cache').sendFile('index.html', dir),
+  );
 };

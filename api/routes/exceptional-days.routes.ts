@@ -10,10 +10,21 @@ import { z } from 'zod';
  * Exceptional (sand-dust) days per city: `GET` lists a year's, `POST` records them (the
  * coordinator's key only). Statistics then come both with and without them (/v1/compliance).
  */
-export const exceptionalDaysRoutes: FastifyPluginAsyncZod<{ store: ExceptionalDayStore; stations: StationQueries; verifier: KeyVerifier }> = async (app, opts) => {
+export const exceptionalDaysRoutes: FastifyPluginAsyncZod<{
+  store: ExceptionalDayStore;
+  stations: StationQueries;
+  verifier: KeyVerifier;
+}> = async (app, opts) => {
   app.get(
     '/v1/exceptional-days',
-    { schema: { tags: ['statistics'], summary: 'Recorded dust (exceptional) days of a year', querystring: zExceptionalDaysQuery, response: { 200: zExceptionalDaysResponse, 400: zErrorBody } } },
+    {
+      schema: {
+        tags: ['statistics'],
+        summary: 'Recorded dust (exceptional) days of a year',
+        querystring: zExceptionalDaysQuery,
+        response: { 200: zExceptionalDaysResponse, 400: zErrorBody },
+      },
+    },
     async (request) => ({ year: request.query.year, days: await opts.store.list(request.query.year) }),
   );
   app.post(
@@ -24,17 +35,29 @@ export const exceptionalDaysRoutes: FastifyPluginAsyncZod<{ store: ExceptionalDa
         summary: 'Record (or remove) dust days per city — coordinator key',
         security: [{ bearer: [] }],
         body: zExceptionalDaysBody,
-        response: { 200: z.object({ recorded: z.number().int() }), 400: zErrorBody, 401: zErrorBody, 403: zErrorBody, 422: zErrorBody },
+        response: {
+          200: z.object({ recorded: z.number().int() }),
+          400: zErrorBody,
+          401: zErrorBody,
+          403: zErrorBody,
+          422: zErrorBody,
+        },
       },
     },
     async (request) => {
       const caller = authenticate(request, opts.verifier);
-      if (caller.centre !== 'coordinator') throw new InputError('AUTH_FORBIDDEN', 'only the coordinator records exceptional days', undefined, 403);
+      if (caller.centre !== 'coordinator')
+        throw new InputError('AUTH_FORBIDDEN', 'only the coordinator records exceptional days', undefined, 403);
       const versions = await opts.stations.versions();
       const cities = new Set(versions.flatMap((v) => v.stations.map((s) => s.city)));
       const unknown = request.body.map((d, index) => ({ index, city: d.city })).filter((d) => !cities.has(d.city));
       if (unknown.length > 0) {
-        throw new InputError('QUERY_UNKNOWN_AREA', `city: ${unknown.map((u) => `record ${u.index} names ${u.city}`).join('; ')} — not a city of the station list`, { field: 'city', unknown }, 422);
+        throw new InputError(
+          'QUERY_UNKNOWN_AREA',
+          `city: ${unknown.map((u) => `record ${u.index} names ${u.city}`).join('; ')} — not a city of the station list`,
+          { field: 'city', unknown },
+          422,
+        );
       }
       await opts.store.record(request.body, Date.now());
       return { recorded: request.body.length };

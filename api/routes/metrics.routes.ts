@@ -31,7 +31,11 @@ export function installMetrics(app: FastifyInstance, registry: Registry): void {
  * The centres' headline delivery figures over the last 24 hours as gauges (issue 11 §5), computed
  * when scraped and kept five minutes so frequent scrapes cost one scorecard query an interval.
  */
-export function installDeliveryMetrics(registry: Registry, summaries: () => Promise<CentreSummary[]>, nowMs: () => number = Date.now): void {
+export function installDeliveryMetrics(
+  registry: Registry,
+  summaries: () => Promise<CentreSummary[]>,
+  nowMs: () => number = Date.now,
+): void {
   let cached: { at: number; value: Promise<CentreSummary[]> } | undefined;
   const current = (): Promise<CentreSummary[]> => {
     if (!cached || nowMs() - cached.at > 300_000) cached = { at: nowMs(), value: summaries().catch(() => []) };
@@ -51,9 +55,25 @@ export function installDeliveryMetrics(registry: Registry, summaries: () => Prom
         }
       },
     });
-  gauge('yrdair_centre_capture_ratio', 'Valid station-hours × pollutants over the expected, last 24 h', (s) => s.capture);
-  gauge('yrdair_centre_delay_p50_minutes', 'Median minutes from the hour’s end to publication, last 24 h', (s) => s.p50Minutes);
-  gauge('yrdair_centre_delay_p90_minutes', '90th percentile minutes from the hour’s end to publication, last 24 h', (s) => s.p90Minutes);
-  gauge('yrdair_centre_within_hour_ratio', 'Share published within an hour of the hour’s end, last 24 h', (s) => s.withinHourShare);
+  gauge(
+    'yrdair_centre_capture_ratio',
+    'Valid station-hours × pollutants over the expected, last 24 h',
+    (s) => s.capture,
+  );
+  gauge(
+    'yrdair_centre_delay_p50_minutes',
+    'Median minutes from the hour’s end to publication, last 24 h',
+    (s) => s.p50Minutes,
+  );
+  gauge(
+    'yrdair_centre_delay_p90_minutes',
+    '90th percentile minutes from the hour’s end to publication, last 24 h',
+    (s) => s.p90Minutes,
+  );
+  gauge(
+    'yrdair_centre_within_hour_ratio',
+    'Share published within an hour of the hour’s end, last 24 h',
+    (s) => s.withinHourShare,
+  );
   gauge('yrdair_centre_rejects', 'Records rejected in the last 24 h', (s) => s.rejects);
 }

@@ -4,7 +4,17 @@ import type { CentreSummary } from '../../schemas/api/scorecard';
 import { installDeliveryMetrics } from './metrics.routes';
 
 const summary = (centre: CentreSummary['centre'], capture: number | null): CentreSummary => ({
-  centre, from: '', to: '', stations: 10, capture, p50Minutes: 25, p90Minutes: 70, withinHourShare: 0.8, corrected: 1, auditedShare: 0, rejects: 3,
+  centre,
+  from: '',
+  to: '',
+  stations: 10,
+  capture,
+  p50Minutes: 25,
+  p90Minutes: 70,
+  withinHourShare: 0.8,
+  corrected: 1,
+  auditedShare: 0,
+  rejects: 3,
 });
 
 describe('delivery figures in /metrics', () => {
@@ -12,7 +22,11 @@ describe('delivery figures in /metrics', () => {
     const registry = new Registry();
     let calls = 0;
     let now = 0;
-    installDeliveryMetrics(registry, async () => (calls++, [summary('shanghai', 0.95), summary('anhui', null)]), () => now);
+    installDeliveryMetrics(
+      registry,
+      async () => (calls++, [summary('shanghai', 0.95), summary('anhui', null)]),
+      () => now,
+    );
     const text = await registry.metrics();
     expect(text).toContain('yrdair_centre_capture_ratio{centre="shanghai"} 0.95');
     expect(text).not.toContain('yrdair_centre_capture_ratio{centre="anhui"}'); // no figure, no sample

@@ -2,7 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { zOzoneQuery, zOzoneResponse, type OzoneQuery, type OzoneResponse, zErrorBody } from '../../schemas';
 
 /** `GET /v1/ozone?level=&id=&from=&to=`: what an ozone dashboard plots. */
-export const ozoneRoutes: FastifyPluginAsyncZod<{ ozone: (q: OzoneQuery) => Promise<OzoneResponse> }> = async (app, opts) => {
+export const ozoneRoutes: FastifyPluginAsyncZod<{ ozone: (q: OzoneQuery) => Promise<OzoneResponse> }> = async (
+  app,
+  opts,
+) => {
   app.get(
     '/v1/ozone',
     {

@@ -20,7 +20,9 @@ const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const IDEMPOTENCY_MAX_ENTRIES = 10_000;
 
 const zPushQuery = z
-  .object({ status: zReadingStatus.optional().describe('Status of archive-CSV readings (JSON records carry their own)') })
+  .object({
+    status: zReadingStatus.optional().describe('Status of archive-CSV readings (JSON records carry their own)'),
+  })
   .strict();
 
 /**
@@ -31,7 +33,11 @@ const zPushQuery = z
  */
 export const readingsPushRoutes: FastifyPluginAsyncZod<PushRouteOptions> = async (app, opts) => {
   const answered = new Map<string, { at: number; result: PushResult }>();
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer', bodyLimit: opts.bodyLimitBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { parseAs: 'buffer', bodyLimit: opts.bodyLimitBytes },
+    (_req, body, done) => done(null, body),
+  );
 
   app.post(
     '/v1/readings',
@@ -42,7 +48,10 @@ export const readingsPushRoutes: FastifyPluginAsyncZod<PushRouteOptions> = async
           max: opts.ratePerMinute,
           timeWindow: 60_000,
           // Per key: a hash of the bearer header, so one centre cannot exhaust another's budget.
-          keyGenerator: (req) => createHash('sha256').update(String(req.headers.authorization ?? req.ip)).digest('hex'),
+          keyGenerator: (req) =>
+            createHash('sha256')
+              .update(String(req.headers.authorization ?? req.ip))
+              .digest('hex'),
         },
       },
       schema: {
@@ -57,10 +66,12 @@ export const readingsPushRoutes: FastifyPluginAsyncZod<PushRouteOptions> = async
     async (request, reply) => {
       const caller = authenticate(request, opts.verifier);
       const idem = request.headers['idempotency-key'];
-      const idemKey = typeof idem === 'string' && idem.length > 0 && idem.length <= 200 ? `${caller.centre}|${idem}` : undefined;
+      const idemKey =
+        typeof idem === 'string' && idem.length > 0 && idem.length <= 200 ? `${caller.centre}|${idem}` : undefined;
       const now = Date.now();
       const earlier = idemKey ? answered.get(idemKey) : undefined;
-      if (earlier && now - earlier.at < IDEMPOTENCY_TTL_MS) return reply.status(202).header('idempotent-replay', 'true').send(earlier.result);
+      if (earlier && now - earlier.at < IDEMPOTENCY_TTL_MS)
+        return reply.status(202).header('idempotent-replay', 'true').send(earlier.result);
       const csv = Buffer.isBuffer(request.body);
       const result = await opts.push({
         centre: caller.centre,
@@ -72,7 +83,10 @@ export const readingsPushRoutes: FastifyPluginAsyncZod<PushRouteOptions> = async
         if (answered.size >= IDEMPOTENCY_MAX_ENTRIES) answered.delete(answered.keys().next().value as string);
         answered.set(idemKey, { at: now, result });
       }
-      request.log.info({ centre: caller.centre, keyId: caller.keyId, accepted: result.accepted, rejected: result.rejected.length }, 'push received');
+      request.log.info(
+        { centre: caller.centre, keyId: caller.keyId, accepted: result.accepted, rejected: result.rejected.length },
+        'push received',
+      );
       return reply.status(202).send(result);
     },
   );

@@ -12,7 +12,10 @@ const WEEK_MS = 7 * 24 * 3_600_000;
  * `GET /v1/rejects`: what was refused and why. A centre's key sees its own centre's rejects
  * only; the coordinator's key sees all (DESIGN.md "Centres").
  */
-export const rejectsRoutes: FastifyPluginAsyncZod<{ rejects: RejectQueries; verifier: KeyVerifier }> = async (app, opts) => {
+export const rejectsRoutes: FastifyPluginAsyncZod<{ rejects: RejectQueries; verifier: KeyVerifier }> = async (
+  app,
+  opts,
+) => {
   app.get(
     '/v1/rejects',
     {
@@ -28,7 +31,12 @@ export const rejectsRoutes: FastifyPluginAsyncZod<{ rejects: RejectQueries; veri
       const caller = authenticate(request, opts.verifier);
       const q = request.query;
       if (caller.centre !== 'coordinator' && q.centre !== undefined && q.centre !== caller.centre) {
-        throw new InputError('AUTH_FORBIDDEN', `a ${caller.centre} key may read only ${caller.centre}'s rejects`, undefined, 403);
+        throw new InputError(
+          'AUTH_FORBIDDEN',
+          `a ${caller.centre} key may read only ${caller.centre}'s rejects`,
+          undefined,
+          403,
+        );
       }
       const centre = caller.centre === 'coordinator' ? q.centre : caller.centre;
       const now = Date.now();

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { InputError } from '../../kernel';
-import { zErrorBody, zCentreSummaryQuery, zCentreSummaryResponse, zScorecard, zScorecardParams, zScorecardQuery } from '../../schemas';
+import {
+  zErrorBody,
+  zCentreSummaryQuery,
+  zCentreSummaryResponse,
+  zScorecard,
+  zScorecardParams,
+  zScorecardQuery,
+} from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import type { ScorecardQueries, StationQueries } from '../ports';
@@ -13,7 +20,11 @@ const MAX_RANGE_MS = 400 * 24 * 3_600_000;
  * `GET /v1/centres/{centre}/scorecard`: timeliness, capture, rejects, corrections and audit
  * coverage of one centre. A centre's key sees its own scorecard; the coordinator's, every one.
  */
-export const scorecardRoutes: FastifyPluginAsyncZod<{ scorecards: ScorecardQueries; stations: StationQueries; verifier: KeyVerifier }> = async (app, opts) => {
+export const scorecardRoutes: FastifyPluginAsyncZod<{
+  scorecards: ScorecardQueries;
+  stations: StationQueries;
+  verifier: KeyVerifier;
+}> = async (app, opts) => {
   app.get(
     '/v1/centres/:centre/scorecard',
     {
@@ -30,10 +41,16 @@ export const scorecardRoutes: FastifyPluginAsyncZod<{ scorecards: ScorecardQueri
       const caller = authenticate(request, opts.verifier);
       const { centre } = request.params;
       if (caller.centre !== 'coordinator' && caller.centre !== centre) {
-        throw new InputError('AUTH_FORBIDDEN', `a ${caller.centre} key may read only ${caller.centre}'s scorecard`, undefined, 403);
+        throw new InputError(
+          'AUTH_FORBIDDEN',
+          `a ${caller.centre} key may read only ${caller.centre}'s scorecard`,
+          undefined,
+          403,
+        );
       }
       const range = resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true);
-      if (range.toMs - range.fromMs > MAX_RANGE_MS) throw new InputError('QUERY_INVALID_RANGE', 'a scorecard covers at most 400 days');
+      if (range.toMs - range.fromMs > MAX_RANGE_MS)
+        throw new InputError('QUERY_INVALID_RANGE', 'a scorecard covers at most 400 days');
       return centreScorecard(opts, centre, range);
     },
   );
@@ -49,7 +66,13 @@ export const scorecardRoutes: FastifyPluginAsyncZod<{ scorecards: ScorecardQueri
     },
     async (request, reply) => {
       void reply.header('cache-control', 'public, max-age=60');
-      return { centres: await centreSummaries(opts, request.query.hours, request.query.to === undefined ? Date.now() : Date.parse(request.query.to)) };
+      return {
+        centres: await centreSummaries(
+          opts,
+          request.query.hours,
+          request.query.to === undefined ? Date.now() : Date.parse(request.query.to),
+        ),
+      };
     },
   );
 };

@@ -23,7 +23,9 @@ function cacheControl(q: SeriesQuery, range: Range, now: number): string {
 }
 
 /** `GET /v1/series`: station, city, province or region series at hour, day, month or year resolution, paged. */
-export const seriesRoutes: FastifyPluginAsyncZod<{ series: (q: SeriesQuery, range: Range) => Promise<SeriesPage> }> = async (app, opts) => {
+export const seriesRoutes: FastifyPluginAsyncZod<{
+  series: (q: SeriesQuery, range: Range) => Promise<SeriesPage>;
+}> = async (app, opts) => {
   app.get(
     '/v1/series',
     {
@@ -48,13 +50,23 @@ export const seriesRoutes: FastifyPluginAsyncZod<{ series: (q: SeriesQuery, rang
         url.searchParams.set('cursor', next);
         void reply.header('link', `<${url.pathname}${url.search}>; rel="next"`).header('x-next-cursor', next);
       }
-      if (page.kind === 'rows') return { level: q.level, resolution: q.resolution, from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), rows: page.rows, next };
+      if (page.kind === 'rows')
+        return {
+          level: q.level,
+          resolution: q.resolution,
+          from: new Date(range.fromMs).toISOString(),
+          to: new Date(range.toMs).toISOString(),
+          rows: page.rows,
+          next,
+        };
       const format = q.format as Exclude<SeriesFormat, 'json'>;
-      return reply
-        .header('content-type', CONTENT_TYPES[format])
-        .header('content-disposition', `attachment; filename="series.${format === 'arrow' ? 'arrow' : format}"`)
-        // A file ClickHouse wrote: sent as bytes, past the JSON response schema.
-        .send(page.body as never);
+      return (
+        reply
+          .header('content-type', CONTENT_TYPES[format])
+          .header('content-disposition', `attachment; filename="series.${format === 'arrow' ? 'arrow' : format}"`)
+          // A file ClickHouse wrote: sent as bytes, past the JSON response schema.
+          .send(page.body as never)
+      );
     },
   );
 };

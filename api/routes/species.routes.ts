@@ -3,7 +3,14 @@ import type {} from '@fastify/rate-limit';
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { zErrorBody, zPushedSpecies, zSpeciesPushResult, type PushedSpecies, type PushResult, zHourEnding } from '../../schemas';
+import {
+  zErrorBody,
+  zPushedSpecies,
+  zSpeciesPushResult,
+  type PushedSpecies,
+  type PushResult,
+  zHourEnding,
+} from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import type { SpeciesRow, SpeciesStore, StationQueries } from '../ports';
@@ -39,7 +46,10 @@ export const speciesRoutes: FastifyPluginAsyncZod<SpeciesRouteOptions> = async (
         rateLimit: {
           max: opts.ratePerMinute,
           timeWindow: 60_000,
-          keyGenerator: (req) => createHash('sha256').update(String(req.headers.authorization ?? req.ip)).digest('hex'),
+          keyGenerator: (req) =>
+            createHash('sha256')
+              .update(String(req.headers.authorization ?? req.ip))
+              .digest('hex'),
         },
       },
       schema: {
@@ -56,38 +66,81 @@ export const speciesRoutes: FastifyPluginAsyncZod<SpeciesRouteOptions> = async (
       const rows: SpeciesRow[] = [];
       const body = request.body;
       if (!Array.isArray(body)) {
-        rejected.push({ index: -1, station: '', code: 'READING_INVALID', field: '(body)', reason: 'expected a JSON array of speciated readings' });
+        rejected.push({
+          index: -1,
+          station: '',
+          code: 'READING_INVALID',
+          field: '(body)',
+          reason: 'expected a JSON array of speciated readings',
+        });
         return reply.status(202).send({ accepted: 0, rejected });
       }
       const list = await opts.stations.current({ atMs: Date.now() });
       const byCode = new Map((list?.stations ?? []).map((s) => [s.code, s]));
       body.forEach((record: unknown, index) => {
         const parsed = zPushedSpecies.safeParse(record);
-        const station = typeof (record as { station?: unknown } | null)?.station === 'string' ? (record as { station: string }).station : '';
+        const station =
+          typeof (record as { station?: unknown } | null)?.station === 'string'
+            ? (record as { station: string }).station
+            : '';
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          rejected.push({ index, station, code: 'READING_INVALID', field: issue?.path.join('.') || '(record)', reason: `${issue?.message ?? 'invalid record'}: ${recordText(record)}` });
+          rejected.push({
+            index,
+            station,
+            code: 'READING_INVALID',
+            field: issue?.path.join('.') || '(record)',
+            reason: `${issue?.message ?? 'invalid record'}: ${recordText(record)}`,
+          });
           return;
         }
         const r: PushedSpecies = parsed.data;
         const time = zHourEnding.safeParse(r.time);
         if (!time.success) {
-          rejected.push({ index, station, code: 'READING_INVALID', field: 'time', reason: time.error.issues[0]?.message ?? 'not an hour-ending instant' });
+          rejected.push({
+            index,
+            station,
+            code: 'READING_INVALID',
+            field: 'time',
+            reason: time.error.issues[0]?.message ?? 'not an hour-ending instant',
+          });
           return;
         }
         const s = byCode.get(r.station);
         if (!s) {
-          rejected.push({ index, station, code: 'READING_UNKNOWN_STATION', field: 'station', reason: `no station ${r.station} in the station list in force` });
+          rejected.push({
+            index,
+            station,
+            code: 'READING_UNKNOWN_STATION',
+            field: 'station',
+            reason: `no station ${r.station} in the station list in force`,
+          });
           return;
         }
         if (caller.centre !== 'coordinator' && s.province !== caller.centre) {
-          rejected.push({ index, station, code: 'READING_STATION_NOT_OWNED', field: 'station', reason: `station ${r.station} belongs to ${s.province}, not ${caller.centre}` });
+          rejected.push({
+            index,
+            station,
+            code: 'READING_STATION_NOT_OWNED',
+            field: 'station',
+            reason: `station ${r.station} belongs to ${s.province}, not ${caller.centre}`,
+          });
           return;
         }
-        rows.push({ station: r.station, species: r.species, timeMs: Date.parse(r.time), value: r.value, mdl: r.mdl ?? null, uncertainty: r.uncertainty ?? null });
+        rows.push({
+          station: r.station,
+          species: r.species,
+          timeMs: Date.parse(r.time),
+          value: r.value,
+          mdl: r.mdl ?? null,
+          uncertainty: r.uncertainty ?? null,
+        });
       });
       await opts.store.record(rows, caller.centre, Date.now());
-      request.log.info({ centre: caller.centre, keyId: caller.keyId, accepted: rows.length, rejected: rejected.length }, 'species push received');
+      request.log.info(
+        { centre: caller.centre, keyId: caller.keyId, accepted: rows.length, rejected: rejected.length },
+        'species push received',
+      );
       return reply.status(202).send({ accepted: rows.length, rejected });
     },
   );

@@ -23,7 +23,11 @@ describe('in-process bus', () => {
     await p;
     expect(published).toBe(true);
     // one message holds both stations' readings
-    expect(seen.flatMap((b) => b.messages.map((m) => (JSON.parse(m.value) as { columns: { station: string[] } }).columns.station))).toEqual([['1141A', '1142A']]);
+    expect(
+      seen.flatMap((b) =>
+        b.messages.map((m) => (JSON.parse(m.value) as { columns: { station: string[] } }).columns.station),
+      ),
+    ).toEqual([['1141A', '1142A']]);
     await bus.source.stop();
   });
 

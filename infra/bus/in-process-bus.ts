@@ -55,7 +55,8 @@ export function createInProcessBus(opts: InProcessBusOptions): InProcessBus {
     });
 
   function enqueue(messages: OutgoingMessage[]): Promise<void> {
-    if (closed) return Promise.reject(new DependencyError('BUS_UNAVAILABLE', 'bus', 'the in-process bus is closed', false));
+    if (closed)
+      return Promise.reject(new DependencyError('BUS_UNAVAILABLE', 'bus', 'the in-process bus is closed', false));
     const waits = messages.map(
       ({ key, value }) =>
         new Promise<void>((resolve, reject) => {
@@ -114,7 +115,9 @@ export function createInProcessBus(opts: InProcessBusOptions): InProcessBus {
       wakeUp();
       await stopped;
       for (const p of queue.splice(0)) {
-        p.settle(new DependencyError('BUS_UNAVAILABLE', 'bus', 'the processor stopped before storing this reading', true));
+        p.settle(
+          new DependencyError('BUS_UNAVAILABLE', 'bus', 'the processor stopped before storing this reading', true),
+        );
       }
     },
   };

@@ -13,7 +13,13 @@ export function createClickHouseRejectQueries(store: StoreConnection): RejectQue
       try {
         const rs = await store.client.query({
           query: listRejectsSql(t),
-          query_params: { centre: f.centre ?? '', code: f.code ?? '', from: chDateTime64(f.fromMs), to: chDateTime64(f.toMs), limit: f.limit },
+          query_params: {
+            centre: f.centre ?? '',
+            code: f.code ?? '',
+            from: chDateTime64(f.fromMs),
+            to: chDateTime64(f.toMs),
+            limit: f.limit,
+          },
           format: 'JSONEachRow',
         });
         const rows = await rs.json<Reject & { recordIndex: string | number }>();
@@ -32,21 +38,27 @@ export function createClickHouseStationQueries(store: StoreConnection): StationQ
   let cached: { key: string; versions: readonly StationListVersion[] } | undefined;
   /** All versions in one statement, frozen: callers share them. */
   const readVersions = async (): Promise<readonly StationListVersion[]> => {
-    const rows = await (await store.client.query({ query: allStationsSql(t), format: 'JSONEachRow' })).json<Station & { version: string; validFrom: string }>();
+    const rows = await (
+      await store.client.query({ query: allStationsSql(t), format: 'JSONEachRow' })
+    ).json<Station & { version: string; validFrom: string }>();
     const byVersion = new Map<string, { version: string; validFrom: string; stations: Station[] }>();
     for (const { version, validFrom, ...station } of rows) {
       let v = byVersion.get(version);
       if (!v) byVersion.set(version, (v = { version, validFrom, stations: [] }));
       v.stations.push(Object.freeze(station));
     }
-    return Object.freeze([...byVersion.values()].map((v) => Object.freeze({ ...v, stations: Object.freeze(v.stations) as Station[] })));
+    return Object.freeze(
+      [...byVersion.values()].map((v) => Object.freeze({ ...v, stations: Object.freeze(v.stations) as Station[] })),
+    );
   };
   /**
    * Every view asks for the lists, and they change only when a list is imported: keep them, and
    * read them again when the table's row count or latest import says they changed.
    */
   const versions = async (): Promise<readonly StationListVersion[]> => {
-    const [fingerprint] = await (await store.client.query({ query: stationsFingerprintSql(t), format: 'JSONCompactEachRow' })).json<[string, string]>();
+    const [fingerprint] = await (
+      await store.client.query({ query: stationsFingerprintSql(t), format: 'JSONCompactEachRow' })
+    ).json<[string, string]>();
     const key = JSON.stringify(fingerprint);
     if (cached?.key !== key) cached = { key, versions: await readVersions() };
     return cached.versions;
@@ -57,7 +69,12 @@ export function createClickHouseStationQueries(store: StoreConnection): StationQ
         const vs = await versions();
         const inForce = vs.filter((v) => cstMidnight(v.validFrom) <= f.atMs).at(-1) ?? vs[0];
         if (!inForce) return undefined;
-        return { ...inForce, stations: inForce.stations.filter((s) => (!f.province || s.province === f.province) && (!f.city || s.city === f.city)) };
+        return {
+          ...inForce,
+          stations: inForce.stations.filter(
+            (s) => (!f.province || s.province === f.province) && (!f.city || s.city === f.city),
+          ),
+        };
       } catch (err) {
         throw translateStoreError(err, 'listing stations');
       }
@@ -82,7 +99,14 @@ export function createClickHouseScorecardQueries(store: StoreConnection): Scorec
           query_params: { stations: f.stations, from: chDateTime(f.fromMs), to: chDateTime(f.toMs) },
           format: 'JSONEachRow',
         });
-        const rows = await rs.json<{ station: string; received: string; valid: string; corrected: string; audited: string; delays_min: number[] }>();
+        const rows = await rs.json<{
+          station: string;
+          received: string;
+          valid: string;
+          corrected: string;
+          audited: string;
+          delays_min: number[];
+        }>();
         return rows.map((r) => ({
           station: r.station,
           received: Number(r.received),
@@ -135,7 +159,13 @@ export function createClickHouseChangeQueries(store: StoreConnection): ChangeQue
         const lastRow = rows.at(-1);
         return {
           changes: rows.map(({ arrived_ms: _a, st: _s, ...c }) => ({ ...c, valid: Boolean(c.valid) })),
-          last: lastRow && { arrivedMs: Number(lastRow.arrived_ms), station: lastRow.station, pollutant: lastRow.pollutant, timeSec: Date.parse(lastRow.time) / 1000, status: lastRow.st },
+          last: lastRow && {
+            arrivedMs: Number(lastRow.arrived_ms),
+            station: lastRow.station,
+            pollutant: lastRow.pollutant,
+            timeSec: Date.parse(lastRow.time) / 1000,
+            status: lastRow.st,
+          },
         };
       } catch (err) {
         throw translateStoreError(err, 'listing changes');

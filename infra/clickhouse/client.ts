@@ -57,7 +57,9 @@ export async function connectStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>):
   }
   // chdb/connection implements the client's Connection contract against client-common's own copy
   // of its types, which TypeScript sees as distinct declarations of the same interface.
-  const client = createClient({ connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'] });
+  const client = createClient({
+    connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+  });
   const trimmer = trimAllocator(client, TRIM_EVERY_MS);
   // Batches staged for the engine's file() load (reading-store.clickhouse.ts) that a killed
   // process left behind: this process holds the folder's lock, so none is in use.
@@ -97,7 +99,8 @@ function trimAllocator(client: ClickHouseClient, everyMs: number): { idle(): Pro
       )
       .finally(() => (pending = undefined));
   };
-  const after = <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+  const after =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
     (...args: A): Promise<R> => {
       const p = f(...args);
       p.then(trim, trim);

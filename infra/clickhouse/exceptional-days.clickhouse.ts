@@ -11,7 +11,14 @@ export function createClickHouseExceptionalDays(store: StoreConnection): Excepti
       try {
         await store.client.insert({
           table: t.exceptionalDays,
-          values: days.map((d) => ({ city: d.city, day: d.day, kind: d.kind, source: d.source, removed: d.removed, recorded_at: chDateTime64(atMs) })),
+          values: days.map((d) => ({
+            city: d.city,
+            day: d.day,
+            kind: d.kind,
+            source: d.source,
+            removed: d.removed,
+            recorded_at: chDateTime64(atMs),
+          })),
           format: 'JSONEachRow',
         });
       } catch (err) {

@@ -123,7 +123,9 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
   const t = tablesOf(store.database);
   const { client } = store;
   const columns = REVISION_FILE_STRUCTURE.map(([c]) => c).join(', ');
-  const structure = REVISION_FILE_STRUCTURE.map(([c, type]) => `${c} ${type}`).join(', ').replaceAll("'", "\\'");
+  const structure = REVISION_FILE_STRUCTURE.map(([c, type]) => `${c} ${type}`)
+    .join(', ')
+    .replaceAll("'", "\\'");
   /**
    * The embedded engine loads a file itself with file() several times faster than it parses the
    * same rows inlined in an INSERT statement (the chDB client's only insert path): large batches
@@ -181,8 +183,15 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
 
     async insertRevisions(rows: readonly Revision[]): Promise<void> {
       try {
-        if (store.mode === 'embedded' && store.dataPath && rows.length >= STAGE_FROM_ROWS) await stagedInsert(store.dataPath, rows);
-        else await client.insert({ table: t.revisions, values: rows.map(toRevisionRow), format: 'JSONEachRow', clickhouse_settings: INSERT_SETTINGS });
+        if (store.mode === 'embedded' && store.dataPath && rows.length >= STAGE_FROM_ROWS)
+          await stagedInsert(store.dataPath, rows);
+        else
+          await client.insert({
+            table: t.revisions,
+            values: rows.map(toRevisionRow),
+            format: 'JSONEachRow',
+            clickhouse_settings: INSERT_SETTINGS,
+          });
       } catch (err) {
         throw translateStoreError(err, 'inserting readings');
       }
@@ -191,7 +200,12 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
     async insertRejects(rows: readonly RejectRow[]): Promise<void> {
       if (rows.length === 0) return;
       try {
-        await client.insert({ table: t.rejects, values: rows.map(toRejectRow), format: 'JSONEachRow', clickhouse_settings: MANY_MONTHS });
+        await client.insert({
+          table: t.rejects,
+          values: rows.map(toRejectRow),
+          format: 'JSONEachRow',
+          clickhouse_settings: MANY_MONTHS,
+        });
       } catch (err) {
         throw translateStoreError(err, 'inserting rejects');
       }

@@ -11,7 +11,14 @@ import { chDateTime64, tablesOf } from './tables';
  */
 export async function pruneSupersededRevisions(store: StoreConnection, cutoffMs: number): Promise<number> {
   const t = tablesOf(store.database);
-  const count = async (): Promise<number> => Number((await (await store.client.query({ query: `SELECT count() AS n FROM ${t.revisions} FINAL`, format: 'JSONEachRow' })).json<{ n: string }>())[0]?.n ?? 0);
+  const count = async (): Promise<number> =>
+    Number(
+      (
+        await (
+          await store.client.query({ query: `SELECT count() AS n FROM ${t.revisions} FINAL`, format: 'JSONEachRow' })
+        ).json<{ n: string }>()
+      )[0]?.n ?? 0,
+    );
   try {
     const before = await count();
     await store.client.command({

@@ -9,10 +9,24 @@ import { chDateTime, chDateTime64, tablesOf } from './tables';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const cstMidnight = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
-const FORMATS: Record<Exclude<SeriesFormat, 'json'>, string> = { csv: 'CSVWithNames', parquet: 'Parquet', arrow: 'Arrow' };
+const FORMATS: Record<Exclude<SeriesFormat, 'json'>, string> = {
+  csv: 'CSVWithNames',
+  parquet: 'Parquet',
+  arrow: 'Arrow',
+};
 
 /** seriesSql's columns (id, pollutant, time, value, n_valid, n_expected, capture, valid, converted), column by column. */
-type JsonColumns = [string[], string[], string[], (number | null)[], (number | string)[], (number | string)[], number[], (boolean | number)[], (boolean | number)[]];
+type JsonColumns = [
+  string[],
+  string[],
+  string[],
+  (number | null)[],
+  (number | string)[],
+  (number | string)[],
+  number[],
+  (boolean | number)[],
+  (boolean | number)[],
+];
 
 /** The store-printed form of an output time (the cursor's), from the ISO text the JSON rows carry. */
 const keyTime = (iso: string): string => (iso.length > 10 ? iso.replace('T', ' ').replace('Z', '') : iso);
@@ -33,7 +47,8 @@ function expectedCounts(members: readonly Member[]): { mCityN: number[]; mAreaN:
     cities.set(a, (cities.get(a) ?? new Set()).add(m.city));
   }
   const most = new Map<string, number>();
-  for (const m of members) most.set(m.area, Math.max(most.get(m.area) ?? 0, cities.get(key(m.area, m.fromDay, m.toDay))?.size ?? 0));
+  for (const m of members)
+    most.set(m.area, Math.max(most.get(m.area) ?? 0, cities.get(key(m.area, m.fromDay, m.toDay))?.size ?? 0));
   return {
     mCityN: members.map((m) => stations.get(key(m.area, m.city, m.fromDay, m.toDay)) ?? 0),
     mAreaN: members.map((m) => cities.get(key(m.area, m.fromDay, m.toDay))?.size ?? 0),
@@ -90,7 +105,10 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
     async page(spec, format) {
       try {
         if (format === 'json') {
-          const columns = await queryColumns<JsonColumns>(store.client, seriesSql(t, options(spec, false)), { ...params(spec), limit: spec.limit + 1 });
+          const columns = await queryColumns<JsonColumns>(store.client, seriesSql(t, options(spec, false)), {
+            ...params(spec),
+            limit: spec.limit + 1,
+          });
           if (columns.length === 0) return { kind: 'rows', rows: [], next: null };
           const [id, pollutant, time, value, nValid, nExpected, capture, valid, converted] = columns;
           const n = Math.min(id.length, spec.limit);
@@ -106,16 +124,35 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
             converted: Boolean(converted[i]),
           }));
           const last = rows.at(-1);
-          return { kind: 'rows', rows, next: id.length > spec.limit && last ? { id: last.id, pollutant: last.pollutant, time: keyTime(last.time) } : null };
+          return {
+            kind: 'rows',
+            rows,
+            next:
+              id.length > spec.limit && last
+                ? { id: last.id, pollutant: last.pollutant, time: keyTime(last.time) }
+                : null,
+          };
         }
         // Where does this page end? The key of its last row, and whether one more follows.
-        const keysRs = await store.client.query({ query: seriesSql(t, { ...options(spec, false), keysOnly: true }), query_params: { ...params(spec), offset: spec.limit - 1 }, format: 'JSONEachRow' });
+        const keysRs = await store.client.query({
+          query: seriesSql(t, { ...options(spec, false), keysOnly: true }),
+          query_params: { ...params(spec), offset: spec.limit - 1 },
+          format: 'JSONEachRow',
+        });
         const keys = await keysRs.json<SeriesKey>();
         const next = keys.length === 2 ? (keys[0] as SeriesKey) : null;
         const upto = next ? { uptoId: next.id, uptoPol: next.pollutant, uptoTime: next.time } : {};
         const sql = `${seriesSql(t, { ...options(spec, true), upto: next !== null })}\nFORMAT ${FORMATS[format]}`;
         // Arrow uncompressed: every Arrow reader takes it (apache-arrow JS has no LZ4 codec); HTTP compression covers the wire.
-        const res = await store.client.exec({ query: sql, query_params: { ...params(spec), ...upto, limit: spec.limit }, clickhouse_settings: { output_format_parquet_string_as_string: 1, output_format_arrow_string_as_string: 1, output_format_arrow_compression_method: 'none' } });
+        const res = await store.client.exec({
+          query: sql,
+          query_params: { ...params(spec), ...upto, limit: spec.limit },
+          clickhouse_settings: {
+            output_format_parquet_string_as_string: 1,
+            output_format_arrow_string_as_string: 1,
+            output_format_arrow_compression_method: 'none',
+          },
+        });
         return { kind: 'bytes', body: res.stream, next };
       } catch (err) {
         throw translateStoreError(err, 'computing a series');

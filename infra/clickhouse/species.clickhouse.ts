@@ -12,7 +12,16 @@ export function createClickHouseSpeciesStore(store: StoreConnection): SpeciesSto
       try {
         await store.client.insert({
           table: t.species,
-          values: rows.map((r) => ({ station: r.station, species: r.species, time: chDateTime(r.timeMs), value: r.value, mdl: r.mdl, uncertainty: r.uncertainty, centre, received_at: chDateTime64(atMs) })),
+          values: rows.map((r) => ({
+            station: r.station,
+            species: r.species,
+            time: chDateTime(r.timeMs),
+            value: r.value,
+            mdl: r.mdl,
+            uncertainty: r.uncertainty,
+            centre,
+            received_at: chDateTime64(atMs),
+          })),
           format: 'JSONEachRow',
         });
       } catch (err) {
@@ -30,7 +39,14 @@ export function createClickHouseSpeciesStore(store: StoreConnection): SpeciesSto
           format: 'JSONCompactEachRow',
         });
         const rows = await rs.json<[string, number | string, number | null, number | null, number | null]>();
-        return rows.map(([species, timeMs, value, mdl, uncertainty]): SpeciesRow => ({ station, species, timeMs: Number(timeMs), value, mdl, uncertainty }));
+        return rows.map(([species, timeMs, value, mdl, uncertainty]): SpeciesRow => ({
+          station,
+          species,
+          timeMs: Number(timeMs),
+          value,
+          mdl,
+          uncertainty,
+        }));
       } catch (err) {
         throw translateStoreError(err, 'reading species readings');
       }

@@ -26,7 +26,8 @@ export async function syncStations(store: StoreConnection, versions: readonly St
     })),
   );
   try {
-    if (rows.length > 0) await store.client.insert({ table: tablesOf(store.database).stations, values: rows, format: 'JSONEachRow' });
+    if (rows.length > 0)
+      await store.client.insert({ table: tablesOf(store.database).stations, values: rows, format: 'JSONEachRow' });
     return rows.length;
   } catch (err) {
     throw translateStoreError(err, 'saving the station registry');

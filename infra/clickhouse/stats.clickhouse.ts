@@ -12,14 +12,27 @@ const DAY_MS = 86_400_000;
  * stationDailySql's columns, column by column (JSONCompactColumns: a year of a city is ~33 k
  * rows, and one parse of the whole answer is cheaper than one per row).
  */
-type Columns = [station: string[], day: string[], statistic: StationDay['statistic'][], value: (number | null)[], nValid: (string | number)[], valid: (boolean | number)[], converted: (boolean | number)[], exceedanceException: (boolean | number)[], nAudited: (string | number)[]];
+type Columns = [
+  station: string[],
+  day: string[],
+  statistic: StationDay['statistic'][],
+  value: (number | null)[],
+  nValid: (string | number)[],
+  valid: (boolean | number)[],
+  converted: (boolean | number)[],
+  exceedanceException: (boolean | number)[],
+  nAudited: (string | number)[],
+];
 
 export function createClickHouseStatsQueries(store: StoreConnection): StatsQueries {
   const t = tablesOf(store.database);
   return {
     async stationDaily(f) {
       try {
-        const columns = await queryColumns<Columns>(store.client, stationDailySql(t, { asOf: f.asOfMs !== undefined, auditedOnly: f.auditedOnly === true }), {
+        const columns = await queryColumns<Columns>(
+          store.client,
+          stationDailySql(t, { asOf: f.asOfMs !== undefined, auditedOnly: f.auditedOnly === true }),
+          {
             stations: f.stations,
             // Hour-ending instants in (fromDay 00:00, toDay+1 00:00] CST: labels 01–24 of each day.
             from: chDateTime(cstMidnight(f.fromDay)),
@@ -30,7 +43,8 @@ export function createClickHouseStatsQueries(store: StoreConnection): StatsQueri
             minWindows: VALIDITY.windowsPerMda8,
             mda8Limit: GRADE_II['2012'].o3.mda8,
             ...(f.asOfMs !== undefined ? { asOf: chDateTime64(f.asOfMs) } : {}),
-        });
+          },
+        );
         if (columns.length === 0) return [];
         const [station, day, statistic, value, nValid, valid, converted, exceedanceException, nAudited] = columns;
         return station.map((code, i) => ({

@@ -21,7 +21,13 @@ export function translateStoreError(err: unknown, doing: string): AppError {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; message?: string };
   const retriable = e.type === undefined || !NOT_RETRIABLE_TYPES.has(e.type);
-  return new DependencyError('STORE_UNAVAILABLE', 'clickhouse', `ClickHouse failed while ${doing}: ${e.message ?? String(err)}`, retriable, {
-    cause: err,
-  });
+  return new DependencyError(
+    'STORE_UNAVAILABLE',
+    'clickhouse',
+    `ClickHouse failed while ${doing}: ${e.message ?? String(err)}`,
+    retriable,
+    {
+      cause: err,
+    },
+  );
 }

@@ -37,8 +37,18 @@ describe('loadConfig', () => {
   });
 
   it('reports every problem at once', () => {
-    const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'loud', KAFKA_BROKERS: 'nohostport', CLICKHOUSE_URL: 'ftp://x' });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CLICKHOUSE_URL', 'KAFKA_BROKERS', 'LOG_LEVEL', 'PORT']);
+    const problems = problemsOf({
+      PORT: 'x',
+      LOG_LEVEL: 'loud',
+      KAFKA_BROKERS: 'nohostport',
+      CLICKHOUSE_URL: 'ftp://x',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'CLICKHOUSE_URL',
+      'KAFKA_BROKERS',
+      'LOG_LEVEL',
+      'PORT',
+    ]);
   });
 
   it('parses a broker list', () => {

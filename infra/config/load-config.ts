@@ -12,7 +12,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const known = Object.keys(zEnv.def.in.shape);
   const picked = Object.fromEntries(known.map((k) => [k, env[k]]));
   const parsed = zEnv.safeParse(picked);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
   let feeds: FeedDefinition[] | undefined;
   if (parsed.success && parsed.data.feedsFile !== undefined) {
     const loaded = loadFeedsFile(parsed.data.feedsFile, env);

@@ -8,13 +8,20 @@ import { zFeedsFile, type FeedDefinition, type Secret } from '../../schemas';
  * are resolved from `env` here, so no other module reads the environment; their values never
  * appear in a message.
  */
-export function loadFeedsFile(path: string, env: Record<string, string | undefined>): { feeds?: FeedDefinition[]; problems: string[] } {
+export function loadFeedsFile(
+  path: string,
+  env: Record<string, string | undefined>,
+): { feeds?: FeedDefinition[]; problems: string[] } {
   const where = `FEEDS_FILE ${path}`;
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    return { problems: [`${where}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON: ${(err as Error).message}`}`] };
+    return {
+      problems: [
+        `${where}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON: ${(err as Error).message}`}`,
+      ],
+    };
   }
   const parsed = zFeedsFile.safeParse(json);
   if (!parsed.success) {
@@ -24,7 +31,8 @@ export function loadFeedsFile(path: string, env: Record<string, string | undefin
   const resolve = (secret: Secret, at: string): Secret => {
     if (typeof secret === 'string') return secret;
     const value = env[secret.env];
-    if (value === undefined || value === '') problems.push(`${where}: ${at}: environment variable ${secret.env} is not set`);
+    if (value === undefined || value === '')
+      problems.push(`${where}: ${at}: environment variable ${secret.env} is not set`);
     return value ?? secret;
   };
   const feeds = parsed.data.feeds.map((feed, i) => {

@@ -8,9 +8,14 @@ export function loadTargetsFile(path: string): { targets?: TargetRule[]; problem
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    return { problems: [`${where}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON: ${(err as Error).message}`}`] };
+    return {
+      problems: [
+        `${where}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON: ${(err as Error).message}`}`,
+      ],
+    };
   }
   const parsed = zTargetsFile.safeParse(json);
-  if (!parsed.success) return { problems: parsed.error.issues.map((i) => `${where}: ${i.path.join('.') || '(file)'}: ${i.message}`) };
+  if (!parsed.success)
+    return { problems: parsed.error.issues.map((i) => `${where}: ${i.path.join('.') || '(file)'}: ${i.message}`) };
   return { targets: parsed.data.targets, problems: [] };
 }

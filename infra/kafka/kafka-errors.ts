@@ -16,7 +16,13 @@ export function isTransientKafkaError(err: unknown): boolean {
 export function translateKafkaError(err: unknown, doing: string): DependencyError {
   if (err instanceof DependencyError) return err;
   const e = err as { retriable?: boolean; message?: string; name?: string };
-  return new DependencyError('BUS_UNAVAILABLE', 'kafka', `Kafka failed while ${doing}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`, e.retriable !== false || isTransientKafkaError(err), {
-    cause: err,
-  });
+  return new DependencyError(
+    'BUS_UNAVAILABLE',
+    'kafka',
+    `Kafka failed while ${doing}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+    e.retriable !== false || isTransientKafkaError(err),
+    {
+      cause: err,
+    },
+  );
 }

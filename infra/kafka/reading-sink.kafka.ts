@@ -1,4 +1,12 @@
-import { CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
+import {
+  CompressionTypes,
+  Partitioners,
+  type ICustomPartitioner,
+  type Kafka,
+  type Message,
+  type PartitionMetadata,
+  type Producer,
+} from 'kafkajs';
 import { DependencyError, type Logger } from '../../kernel';
 import type { ReadingSink } from '../../ingest';
 import type { DeadLetterSink } from '../../processing';
@@ -45,7 +53,12 @@ const routedPartitioner = (): ReturnType<ICustomPartitioner> => {
  * request in flight.
  */
 async function connectProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: routedPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: routedPartitioner,
+  });
   try {
     await producer.connect();
   } catch (err) {
@@ -80,11 +93,15 @@ function* bySize(messages: Routed[], maxBytes: number): Generator<Routed[]> {
 /** A station's partition as a message keyed by its code gets it: kafkajs' default partitioner (murmur2, as the Java client's). */
 function stationPartitions(topic: string, count: number): PartitionOf {
   const byKey = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata);
+  const partitionMetadata = Array.from(
+    { length: count },
+    (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata,
+  );
   const memo = new Map<string, number>();
   return (station) => {
     let p = memo.get(station);
-    if (p === undefined) memo.set(station, (p = byKey({ topic, partitionMetadata, message: { key: station, value: null } })));
+    if (p === undefined)
+      memo.set(station, (p = byKey({ topic, partitionMetadata, message: { key: station, value: null } })));
     return p;
   };
 }
@@ -128,7 +145,10 @@ export async function createKafkaReadingSink(kafka: Kafka, topic: string, logger
       } catch (err) {
         const changed = countChangedIn(err);
         if (!changed || attempt >= 2) throw translateKafkaError(err, 'publishing readings');
-        logger?.info({ topic, from: partitions, to: changed.partitions }, 'partition count changed: readings grouped again');
+        logger?.info(
+          { topic, from: partitions, to: changed.partitions },
+          'partition count changed: readings grouped again',
+        );
         partitions = changed.partitions;
         partitionOf = stationPartitions(topic, partitions);
       }
@@ -147,7 +167,10 @@ export async function createKafkaReadingSink(kafka: Kafka, topic: string, logger
   };
 }
 
-export async function createKafkaDeadLetterSink(kafka: Kafka, topic: string): Promise<DeadLetterSink & { close(): Promise<void> }> {
+export async function createKafkaDeadLetterSink(
+  kafka: Kafka,
+  topic: string,
+): Promise<DeadLetterSink & { close(): Promise<void> }> {
   const producer = await connectProducer(kafka);
   return {
     async publish(letters: readonly DeadLetter[]): Promise<void> {

@@ -5,7 +5,13 @@ import { ahJson } from './ah-json';
 import { byteInputs, jsonBytes, mapsCleanly } from './fuzz.testkit';
 
 /** A reading written out by hand (feedCtx: provisional feed "test-feed"). */
-const reading = (station: string, pollutant: string, time: string, value: number | null, more: Record<string, unknown> = {}) => ({
+const reading = (
+  station: string,
+  pollutant: string,
+  time: string,
+  value: number | null,
+  more: Record<string, unknown> = {},
+) => ({
   station,
   pollutant,
   time,
@@ -74,12 +80,30 @@ describe('ah-json adapter (FEEDS.md §4)', () => {
 
 describe('ah-json toReadings never throws (fast-check)', () => {
   it.each(Object.entries(byteInputs(pages)))('on %s', (_name, bytes) => {
-    fc.assert(fc.property(bytes, (body) => mapsCleanly(ahJson, body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(bytes, (body) => mapsCleanly(ahJson, body)),
+      { numRuns: 300 },
+    );
   });
 
   it('on pages of arbitrary items', () => {
-    const field = fc.oneof(fc.string({ maxLength: 24 }), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom('pm25', 'co', '2025-02-28T17:00:00Z', 'µg/m³'));
-    const item = fc.oneof(fc.object(), fc.dictionary(fc.constantFrom('site', 'param', 'ts', 'val', 'unit', 'valid', 'constructor'), field));
-    fc.assert(fc.property(jsonBytes(fc.record({ items: fc.array(item, { maxLength: 8 }), next: fc.option(fc.string()) })), (body) => mapsCleanly(ahJson, body)), { numRuns: 300 });
+    const field = fc.oneof(
+      fc.string({ maxLength: 24 }),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom('pm25', 'co', '2025-02-28T17:00:00Z', 'µg/m³'),
+    );
+    const item = fc.oneof(
+      fc.object(),
+      fc.dictionary(fc.constantFrom('site', 'param', 'ts', 'val', 'unit', 'valid', 'constructor'), field),
+    );
+    fc.assert(
+      fc.property(
+        jsonBytes(fc.record({ items: fc.array(item, { maxLength: 8 }), next: fc.option(fc.string()) })),
+        (body) => mapsCleanly(ahJson, body),
+      ),
+      { numRuns: 300 },
+    );
   });
 });

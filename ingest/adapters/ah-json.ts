@@ -36,7 +36,13 @@ function tsMs(ts: unknown): number | undefined {
   const ms = Date.parse(ts as string);
   // Date.parse rolls 30 February into March; the calendar date must survive the round trip.
   const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (Number.isNaN(ms) || day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3]) || ms % HOUR_MS !== 0) return undefined;
+  if (
+    Number.isNaN(ms) ||
+    day.getUTCMonth() !== Number(m[2]) - 1 ||
+    day.getUTCDate() !== Number(m[3]) ||
+    ms % HOUR_MS !== 0
+  )
+    return undefined;
   return ms;
 }
 
@@ -72,45 +78,108 @@ export const ahJson: FeedAdapter = {
     try {
       items = parsePage(page.body).items;
     } catch (err) {
-      return { readings: [], problems: [pageProblem(`not an observations page: ${(err as Error).message}`, page.body)] };
+      return {
+        readings: [],
+        problems: [pageProblem(`not an observations page: ${(err as Error).message}`, page.body)],
+      };
     }
     const make = readingMaker(ctx);
     items.forEach((raw, index) => {
       const it = (raw !== null && typeof raw === 'object' ? raw : {}) as Item;
       const record = JSON.stringify(raw) ?? '';
       if (typeof it.site !== 'string' || it.site.trim() === '') {
-        out.problems.push({ index, field: 'site', reason: `site ${JSON.stringify(it.site) ?? 'is absent'} is not a station code`, record });
+        out.problems.push({
+          index,
+          field: 'site',
+          reason: `site ${JSON.stringify(it.site) ?? 'is absent'} is not a station code`,
+          record,
+        });
         return;
       }
       const station = it.site.trim();
       const pollutant = typeof it.param === 'string' && Object.hasOwn(PARAMS, it.param) ? PARAMS[it.param] : undefined;
       if (!pollutant) {
-        out.problems.push({ index, station, field: 'param', reason: `unknown pollutant ${JSON.stringify(it.param)}`, record });
+        out.problems.push({
+          index,
+          station,
+          field: 'param',
+          reason: `unknown pollutant ${JSON.stringify(it.param)}`,
+          record,
+        });
         return;
       }
       const ms = tsMs(it.ts);
       if (ms === undefined) {
-        out.problems.push({ index, station, pollutant, field: 'ts', reason: `ts ${JSON.stringify(it.ts)} is not an hour in UTC like 2025-02-28T17:00:00Z`, record });
+        out.problems.push({
+          index,
+          station,
+          pollutant,
+          field: 'ts',
+          reason: `ts ${JSON.stringify(it.ts)} is not an hour in UTC like 2025-02-28T17:00:00Z`,
+          record,
+        });
         return;
       }
       // Emitted in CST like the other feeds: 2025-02-28T17:00:00Z is 2025-03-01T01:00:00+08:00.
       const time = toCstIso(ms);
       if (it.valid !== undefined && typeof it.valid !== 'boolean') {
-        out.problems.push({ index, station, pollutant, time, field: 'valid', reason: `valid ${JSON.stringify(it.valid)} is not true or false`, record });
+        out.problems.push({
+          index,
+          station,
+          pollutant,
+          time,
+          field: 'valid',
+          reason: `valid ${JSON.stringify(it.valid)} is not true or false`,
+          record,
+        });
         return;
       }
       const flag = it.valid === undefined ? {} : { sourceFlag: VALID_FLAGS[`${it.valid}`], sourceValid: it.valid };
       const unit = typeof it.unit === 'string' ? it.unit : '';
       const factor = unitFactor(pollutant, unit);
       if (it.val === null || it.val === undefined) {
-        out.readings.push(make({ station, pollutant, time, ...flag, value: null, missingReason: it.val === null ? 'val is null' : 'no val' }));
+        out.readings.push(
+          make({
+            station,
+            pollutant,
+            time,
+            ...flag,
+            value: null,
+            missingReason: it.val === null ? 'val is null' : 'no val',
+          }),
+        );
       } else if (typeof it.val !== 'number' || !Number.isFinite(it.val)) {
-        out.problems.push({ index, station, pollutant, time, field: 'val', reason: `${JSON.stringify(it.val)} is not a number`, record });
+        out.problems.push({
+          index,
+          station,
+          pollutant,
+          time,
+          field: 'val',
+          reason: `${JSON.stringify(it.val)} is not a number`,
+          record,
+        });
       } else if (factor === undefined) {
-        out.problems.push({ index, station, pollutant, time, field: 'unit', reason: `unit ${JSON.stringify(it.unit)} is not a mass concentration the adapter knows`, record });
+        out.problems.push({
+          index,
+          station,
+          pollutant,
+          time,
+          field: 'unit',
+          reason: `unit ${JSON.stringify(it.unit)} is not a mass concentration the adapter knows`,
+          record,
+        });
       } else {
         // CO arrives in µg/m³ (FEEDS.md §4): ÷1000 into mg/m³, noting the unit it came in.
-        out.readings.push(make({ station, pollutant, time, ...flag, value: clean(it.val * factor), ...(factor !== 1 ? { originalUnit: unit } : {}) }));
+        out.readings.push(
+          make({
+            station,
+            pollutant,
+            time,
+            ...flag,
+            value: clean(it.val * factor),
+            ...(factor !== 1 ? { originalUnit: unit } : {}),
+          }),
+        );
       }
     });
     return out;

@@ -8,7 +8,11 @@ import { cnemcArchive, readArchive } from './cnemc-archive';
 import { byteInputs, mapsCleanly } from './fuzz.testkit';
 
 const HOURLY = new Set(['PM2.5', 'PM10', 'SO2', 'NO2', 'O3', 'CO']);
-const ctx = { sourceId: 'china_sites_20230121.csv', sourceKind: 'backfill', arrivedAt: '2025-03-01T00:00:00.000Z' } as const;
+const ctx = {
+  sourceId: 'china_sites_20230121.csv',
+  sourceKind: 'backfill',
+  arrivedAt: '2025-03-01T00:00:00.000Z',
+} as const;
 
 /** Counts non-empty hourly cells under a named station column with plain string splits. */
 function countCells(text: string): number {
@@ -91,9 +95,15 @@ describe('cnemc-archive adapter (FEEDS.md §5)', () => {
   });
 });
 
-const REAL_FILES = ['china_sites_20230121.csv', 'china_sites_20230120.csv', 'china_sites_20180101.csv', 'china_sites_20170101.csv'];
+const REAL_FILES = [
+  'china_sites_20230121.csv',
+  'china_sites_20230120.csv',
+  'china_sites_20180101.csv',
+  'china_sites_20170101.csv',
+];
 const missing = !existsSync(`${SHARED_DATA_DIR}china_sites/${REAL_FILES[0]}`);
-const realName = (what: string): string => (missing ? `${what} — SKIPPED: the real archive days are not in ${SHARED_DATA_DIR}china_sites/` : what);
+const realName = (what: string): string =>
+  missing ? `${what} — SKIPPED: the real archive days are not in ${SHARED_DATA_DIR}china_sites/` : what;
 
 describe.skipIf(missing)('cnemc-archive on the real archive days (../shared/data)', () => {
   const path = (file: string): string => `${SHARED_DATA_DIR}china_sites/${file}`;
@@ -109,9 +119,20 @@ describe.skipIf(missing)('cnemc-archive on the real archive days (../shared/data
 
   it(realName('reads spot values of 2023-01-21 as the file holds them (read by hand with cut)'), () => {
     const mapped = cnemcArchive.toReadings({ label: 'f', body: readFileSync(path('china_sites_20230121.csv')) }, ctx);
-    const find = (station: string, pollutant: string, time: string) => mapped.readings.filter((r) => r.station === station && r.pollutant === pollutant && r.time === time);
+    const find = (station: string, pollutant: string, time: string) =>
+      mapped.readings.filter((r) => r.station === station && r.pollutant === pollutant && r.time === time);
     expect(find('1141A', 'pm25', '2023-01-21T00:00:00+08:00')).toStrictEqual([
-      { station: '1141A', pollutant: 'pm25', time: '2023-01-21T00:00:00+08:00', value: 20, unit: 'µg/m³', sourceValid: true, status: 'provisional', source: { kind: 'backfill', id: 'china_sites_20230121.csv' }, arrivedAt: ctx.arrivedAt },
+      {
+        station: '1141A',
+        pollutant: 'pm25',
+        time: '2023-01-21T00:00:00+08:00',
+        value: 20,
+        unit: 'µg/m³',
+        sourceValid: true,
+        status: 'provisional',
+        source: { kind: 'backfill', id: 'china_sites_20230121.csv' },
+        arrivedAt: ctx.arrivedAt,
+      },
     ]);
     expect(find('1001A', 'pm25', '2023-01-21T00:00:00+08:00').map((r) => r.value)).toEqual([32]);
     expect(find('1151A', 'co', '2023-01-21T23:00:00+08:00').map((r) => [r.value, r.unit])).toEqual([[0.3, 'mg/m³']]);
@@ -125,7 +146,9 @@ describe.skipIf(missing)('cnemc-archive on the real archive days (../shared/data
   it(realName('streams a 2 MB day to the same readings as a whole-file read'), async () => {
     const bytes = readFileSync(path('china_sites_20230121.csv'));
     const whole = cnemcArchive.toReadings({ label: 'f', body: bytes }, ctx);
-    const streamed = await collect(readArchive(createReadStream(path('china_sites_20230121.csv'), { highWaterMark: 64 * 1024 }), ctx));
+    const streamed = await collect(
+      readArchive(createReadStream(path('china_sites_20230121.csv'), { highWaterMark: 64 * 1024 }), ctx),
+    );
     expect(streamed.readings).toHaveLength(whole.readings.length);
     expect(streamed.readings.at(-1)).toStrictEqual(whole.readings.at(-1));
     expect(streamed.chunks).toBeGreaterThan(1);
@@ -134,12 +157,27 @@ describe.skipIf(missing)('cnemc-archive on the real archive days (../shared/data
 
 describe('cnemc-archive toReadings never throws (fast-check)', () => {
   it.each(Object.entries(byteInputs([fixture('cnemc-archive-20250301.csv')])))('on %s', (_name, bytes) => {
-    fc.assert(fc.property(bytes, (body) => mapsCleanly(cnemcArchive, body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(bytes, (body) => mapsCleanly(cnemcArchive, body)),
+      { numRuns: 300 },
+    );
   });
 
   it('on rows of arbitrary cells under an archive header', () => {
-    const cell = fc.oneof(fc.constant(''), fc.constantFrom('20250301', '0', '23', 'PM2.5', 'CO', 'AQI', '1.5', '"'), fc.string({ maxLength: 6 }));
-    const rows = fc.array(fc.array(cell, { maxLength: 8 }).map((cells) => cells.join(',')), { maxLength: 8 });
-    fc.assert(fc.property(rows, (lines) => mapsCleanly(cnemcArchive, Buffer.from(['date,hour,type,1141A,1142A,', ...lines].join('\r\n')))), { numRuns: 300 });
+    const cell = fc.oneof(
+      fc.constant(''),
+      fc.constantFrom('20250301', '0', '23', 'PM2.5', 'CO', 'AQI', '1.5', '"'),
+      fc.string({ maxLength: 6 }),
+    );
+    const rows = fc.array(
+      fc.array(cell, { maxLength: 8 }).map((cells) => cells.join(',')),
+      { maxLength: 8 },
+    );
+    fc.assert(
+      fc.property(rows, (lines) =>
+        mapsCleanly(cnemcArchive, Buffer.from(['date,hour,type,1141A,1142A,', ...lines].join('\r\n'))),
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -19,7 +19,17 @@ const HOURLY_TYPES = new Map<string, Pollutant>([
   ['CO', 'co'],
 ]);
 /** The publisher's derived rows: skipped before they are even parsed (they are ~60 % of a file). */
-const DERIVED_TYPES = new Set(['AQI', 'PM2.5_24h', 'PM10_24h', 'SO2_24h', 'NO2_24h', 'O3_24h', 'O3_8h', 'O3_8h_24h', 'CO_24h']);
+const DERIVED_TYPES = new Set([
+  'AQI',
+  'PM2.5_24h',
+  'PM10_24h',
+  'SO2_24h',
+  'NO2_24h',
+  'O3_24h',
+  'O3_8h',
+  'O3_8h_24h',
+  'CO_24h',
+]);
 const HEADER_START = ['date', 'hour', 'type'];
 const DATE = /^(\d{4})(\d{2})(\d{2})$/;
 /** Lines handed to the CSV parser at once; ~16 × 2,000 cells keeps a streamed chunk small. */
@@ -42,7 +52,12 @@ function lineType(line: string): string {
  * line's problem. `index` in a
  * problem is the data line (0 = the first line after the header; blank lines are not counted).
  */
-function createLineMapper(ctx: MapContext): { push(line: string): void; mapped(): number; drain(): MappedPage; finish(): MappedPage } {
+function createLineMapper(ctx: MapContext): {
+  push(line: string): void;
+  mapped(): number;
+  drain(): MappedPage;
+  finish(): MappedPage;
+} {
   const make = readingMaker(ctx);
   let out: MappedPage = { readings: [], problems: [] };
   let stations: string[] | undefined;
@@ -54,7 +69,13 @@ function createLineMapper(ctx: MapContext): { push(line: string): void; mapped()
     const type = row[2] ?? '';
     const pollutant = HOURLY_TYPES.get(type);
     if (!pollutant) {
-      if (!DERIVED_TYPES.has(type)) out.problems.push({ index: i, field: 'type', reason: `unknown row type "${type}"`, record: text.slice(0, 200) });
+      if (!DERIVED_TYPES.has(type))
+        out.problems.push({
+          index: i,
+          field: 'type',
+          reason: `unknown row type "${type}"`,
+          record: text.slice(0, 200),
+        });
       return;
     }
     const d = DATE.exec(row[0] ?? '');
@@ -62,7 +83,13 @@ function createLineMapper(ctx: MapContext): { push(line: string): void; mapped()
     // Hours 0–23 (FEEDS.md §5); 24, should it appear, is the same instant as 0 of the next day.
     const time: string | undefined = d ? cstHourEnding(Number(d[1]), Number(d[2]), Number(d[3]), hour) : undefined;
     if (time === undefined) {
-      out.problems.push({ index: i, pollutant, field: 'date/hour', reason: `date "${row[0]}" hour "${row[1]}" is not yyyyMMdd and an hour 0–24`, record: text.slice(0, 200) });
+      out.problems.push({
+        index: i,
+        pollutant,
+        field: 'date/hour',
+        reason: `date "${row[0]}" hour "${row[1]}" is not yyyyMMdd and an hour 0–24`,
+        record: text.slice(0, 200),
+      });
       return;
     }
     const names = stations as string[];
@@ -72,9 +99,24 @@ function createLineMapper(ctx: MapContext): { push(line: string): void; mapped()
       const station = names[c - 3];
       const value = parseNumber(cell);
       if (!station) {
-        out.problems.push({ index: i, pollutant, time, field: `column ${c + 1}`, reason: `value "${cell}" in a column without a station code`, record: `${row.slice(0, 3).join(',')},…,${cell}` });
+        out.problems.push({
+          index: i,
+          pollutant,
+          time,
+          field: `column ${c + 1}`,
+          reason: `value "${cell}" in a column without a station code`,
+          record: `${row.slice(0, 3).join(',')},…,${cell}`,
+        });
       } else if (value === undefined) {
-        out.problems.push({ index: i, station, pollutant, time, field: station, reason: `"${cell}" is not a number`, record: `${row.slice(0, 3).join(',')},${station}=${cell}` });
+        out.problems.push({
+          index: i,
+          station,
+          pollutant,
+          time,
+          field: station,
+          reason: `"${cell}" is not a number`,
+          record: `${row.slice(0, 3).join(',')},${station}=${cell}`,
+        });
       } else {
         out.readings.push(make({ station, pollutant, time, value }));
       }
@@ -99,7 +141,12 @@ function createLineMapper(ctx: MapContext): { push(line: string): void; mapped()
       try {
         mapRow((parse(line.text, { relax_column_count: true }) as string[][])[0] ?? [], line.index, line.text);
       } catch (err) {
-        out.problems.push({ index: line.index, field: '(row)', reason: `not a CSV row: ${(err as Error).message}`, record: line.text.slice(0, 200) });
+        out.problems.push({
+          index: line.index,
+          field: '(row)',
+          reason: `not a CSV row: ${(err as Error).message}`,
+          record: line.text.slice(0, 200),
+        });
       }
     }
   }

@@ -11,7 +11,8 @@ export const HOUR_MS = 3_600_000;
  * the end of the day's last hour, the same instant as 00 of the next day (FEEDS.md introduction).
  */
 export function cstHourEnding(year: number, month: number, day: number, hour: number): string | undefined {
-  if (![year, month, day, hour].every(Number.isInteger) || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 24) return undefined;
+  if (![year, month, day, hour].every(Number.isInteger) || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 24)
+    return undefined;
   const midnight = new Date(Date.UTC(year, month - 1, day));
   if (midnight.getUTCMonth() !== month - 1 || midnight.getUTCDate() !== day) return undefined;
   return toCstIso(midnight.getTime() + hour * HOUR_MS - CST_OFFSET_MS);
@@ -34,10 +35,19 @@ export const floorHour = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR
  * late and corrected values of the last `lookbackHours` are read again. A watermark that is not an
  * instant stops the pull with the feed's name rather than silently reading nothing.
  */
-export function pullStartMs(watermarkTime: string | undefined, startAt: string | undefined, lookbackHours: number, nowMs: number, feedName = '?'): number {
+export function pullStartMs(
+  watermarkTime: string | undefined,
+  startAt: string | undefined,
+  lookbackHours: number,
+  nowMs: number,
+  feedName = '?',
+): number {
   const text = watermarkTime || startAt;
   const base = text ? Date.parse(text) : floorHour(nowMs);
-  if (Number.isNaN(base)) throw new Error(`feed ${feedName}: ${watermarkTime ? 'watermark' : 'startAt'} ${JSON.stringify(text)} is not an instant`);
+  if (Number.isNaN(base))
+    throw new Error(
+      `feed ${feedName}: ${watermarkTime ? 'watermark' : 'startAt'} ${JSON.stringify(text)} is not an instant`,
+    );
   return floorHour(base) - lookbackHours * HOUR_MS;
 }
 
@@ -50,7 +60,15 @@ export function parseNumber(text: string): number | undefined {
 }
 
 /** Unit spellings seen in the feeds, and what multiplies a value into µg/m³. */
-const TO_UG: Record<string, number> = { 'µg/m³': 1, 'μg/m³': 1, 'ug/m3': 1, 'µg/m3': 1, 'μg/m3': 1, 'mg/m³': 1000, 'mg/m3': 1000 };
+const TO_UG: Record<string, number> = {
+  'µg/m³': 1,
+  'μg/m³': 1,
+  'ug/m3': 1,
+  'µg/m3': 1,
+  'μg/m3': 1,
+  'mg/m³': 1000,
+  'mg/m3': 1000,
+};
 
 /** Factor converting a value in `unit` to the pollutant's canonical unit, or undefined if unknown. */
 export function unitFactor(pollutant: Pollutant, unit: string): number | undefined {
@@ -78,11 +96,26 @@ export interface ReadingFields {
  * A reading builder for one page: status, source and arrival are the same for all its records, so
  * they are worked out once (an archive file makes ~250,000 readings; the source object is shared).
  */
-export function readingMaker(ctx: MapContext, publishedAt?: string): (f: Omit<ReadingFields, 'publishedAt'>) => Reading {
+export function readingMaker(
+  ctx: MapContext,
+  publishedAt?: string,
+): (f: Omit<ReadingFields, 'publishedAt'>) => Reading {
   const status = ctx.status ?? 'provisional';
-  const source: Reading['source'] = publishedAt ? { kind: ctx.sourceKind, id: ctx.sourceId, publishedAt } : { kind: ctx.sourceKind, id: ctx.sourceId };
+  const source: Reading['source'] = publishedAt
+    ? { kind: ctx.sourceKind, id: ctx.sourceId, publishedAt }
+    : { kind: ctx.sourceKind, id: ctx.sourceId };
   return (f) => {
-    const r: Reading = { station: f.station, pollutant: f.pollutant, time: f.time, value: f.value, unit: CANONICAL_UNIT[f.pollutant], sourceValid: f.sourceValid ?? true, status, source, arrivedAt: ctx.arrivedAt };
+    const r: Reading = {
+      station: f.station,
+      pollutant: f.pollutant,
+      time: f.time,
+      value: f.value,
+      unit: CANONICAL_UNIT[f.pollutant],
+      sourceValid: f.sourceValid ?? true,
+      status,
+      source,
+      arrivedAt: ctx.arrivedAt,
+    };
     if (f.originalUnit !== undefined) r.originalUnit = f.originalUnit;
     if (f.missingReason !== undefined) r.missingReason = f.missingReason;
     if (f.sourceFlag !== undefined) r.sourceFlag = f.sourceFlag;
@@ -103,6 +136,7 @@ export function pageProblem(reason: string, body: Uint8Array | string): RecordPr
 
 /** Reads a fetch response body, refusing anything but 200 (404 is handled by the caller). */
 export async function bodyOf(res: Response, feed: string, url: string): Promise<Uint8Array> {
-  if (!res.ok) throw new Error(`feed ${feed}: GET ${url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+  if (!res.ok)
+    throw new Error(`feed ${feed}: GET ${url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   return new Uint8Array(await res.arrayBuffer());
 }

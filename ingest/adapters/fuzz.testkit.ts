@@ -12,9 +12,16 @@ const CTX = { sourceId: 'fuzz', sourceKind: 'feed', arrivedAt: '2025-03-01T01:20
 export function mapsCleanly(adapter: FeedAdapter, body: Uint8Array): boolean {
   const out = adapter.toReadings({ label: 'fuzz', body }, CTX);
   const problemsOk = out.problems.every(
-    (p) => Number.isInteger(p.index) && p.index >= -1 && p.field.length > 0 && p.reason.trim().length > 0 && typeof p.record === 'string',
+    (p) =>
+      Number.isInteger(p.index) &&
+      p.index >= -1 &&
+      p.field.length > 0 &&
+      p.reason.trim().length > 0 &&
+      typeof p.record === 'string',
   );
-  const readingsOk = out.readings.every((r) => (r.value === null ? (r.missingReason ?? '').length > 0 : Number.isFinite(r.value)));
+  const readingsOk = out.readings.every((r) =>
+    r.value === null ? (r.missingReason ?? '').length > 0 : Number.isFinite(r.value),
+  );
   return problemsOk && readingsOk;
 }
 
@@ -25,14 +32,20 @@ export function byteInputs(seeds: readonly Uint8Array[]): Record<string, fc.Arbi
     'random bytes': fc.uint8Array({ maxLength: 4096 }),
     'a fixture cut short': seed.chain((s) => fc.nat({ max: s.length }).map((n) => s.subarray(0, n))),
     'a fixture with bytes overwritten': seed.chain((s) =>
-      fc.array(fc.tuple(fc.nat({ max: Math.max(0, s.length - 1) }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((edits) => {
-        const b = Uint8Array.from(s);
-        for (const [at, v] of edits) b[at] = v;
-        return b;
-      }),
+      fc
+        .array(fc.tuple(fc.nat({ max: Math.max(0, s.length - 1) }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        })
+        .map((edits) => {
+          const b = Uint8Array.from(s);
+          for (const [at, v] of edits) b[at] = v;
+          return b;
+        }),
     ),
   };
 }
 
 /** JSON text as bytes, for the JSON feeds: arbitrary values where the format expects records. */
-export const jsonBytes = (value: fc.Arbitrary<unknown>): fc.Arbitrary<Uint8Array> => value.map((v) => Buffer.from(JSON.stringify(v) ?? 'null'));
+export const jsonBytes = (value: fc.Arbitrary<unknown>): fc.Arbitrary<Uint8Array> =>
+  value.map((v) => Buffer.from(JSON.stringify(v) ?? 'null'));

@@ -5,18 +5,20 @@ import { byteInputs, mapsCleanly } from './fuzz.testkit';
 import { jsXml } from './js-xml';
 
 /** A reading written out by hand: provisional, from feed "test-feed", published at `publishedAt`. */
-const reading = (publishedAt: string) => (station: string, pollutant: string, time: string, value: number | null, more: Record<string, unknown> = {}) => ({
-  station,
-  pollutant,
-  time,
-  value,
-  unit: pollutant === 'co' ? 'mg/m³' : 'µg/m³',
-  sourceValid: true,
-  status: 'provisional',
-  source: { kind: 'feed', id: 'test-feed', publishedAt },
-  arrivedAt: '2025-03-01T01:20:00.000Z',
-  ...more,
-});
+const reading =
+  (publishedAt: string) =>
+  (station: string, pollutant: string, time: string, value: number | null, more: Record<string, unknown> = {}) => ({
+    station,
+    pollutant,
+    time,
+    value,
+    unit: pollutant === 'co' ? 'mg/m³' : 'µg/m³',
+    sourceValid: true,
+    status: 'provisional',
+    source: { kind: 'feed', id: 'test-feed', publishedAt },
+    arrivedAt: '2025-03-01T01:20:00.000Z',
+    ...more,
+  });
 const H01 = '2025-03-01T01:00:00+08:00';
 
 describe('js-xml adapter (FEEDS.md §2)', () => {
@@ -49,7 +51,11 @@ describe('js-xml adapter (FEEDS.md §2)', () => {
     const r2 = reading('2025-03-01T02:06:00+08:00');
     expect(h02.readings).toStrictEqual([
       r2('1151A', 'pm25', '2025-03-01T02:00:00+08:00', 45, { sourceFlag: 'N' }),
-      r2('1151A', 'so2', '2025-03-01T02:00:00+08:00', null, { sourceFlag: 'C', sourceValid: false, missingReason: 'no value attribute' }),
+      r2('1151A', 'so2', '2025-03-01T02:00:00+08:00', null, {
+        sourceFlag: 'C',
+        sourceValid: false,
+        missingReason: 'no value attribute',
+      }),
     ]);
     expect(h02.problems.map((p) => [p.index, p.field, p.reason])).toEqual([[0, 'Item.name', 'unknown item "PM1"']]);
   });
@@ -59,20 +65,35 @@ describe('js-xml adapter (FEEDS.md §2)', () => {
     expect(broken.readings).toEqual([]);
     expect(broken.problems.map((p) => [p.index, p.field])).toEqual([[-1, '(page)']]);
     expect(broken.problems[0]?.reason).toMatch(/^not well-formed XML/);
-    expect(jsXml.toReadings({ label: 'x', body: Buffer.from('<html/>') }, feedCtx()).problems[0]?.reason).toBe('no AirQualityData element');
+    expect(jsXml.toReadings({ label: 'x', body: Buffer.from('<html/>') }, feedCtx()).problems[0]?.reason).toBe(
+      'no AirQualityData element',
+    );
   });
 });
 
 describe('js-xml toReadings never throws (fast-check)', () => {
   const seeds = [fixture('js-xml-2025030101.xml'), fixture('js-xml-2025030102.xml')];
   it.each(Object.entries(byteInputs(seeds)))('on %s', (_name, bytes) => {
-    fc.assert(fc.property(bytes, (body) => mapsCleanly(jsXml, body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(bytes, (body) => mapsCleanly(jsXml, body)),
+      { numRuns: 300 },
+    );
   });
 
   it('on documents of arbitrary attribute values', () => {
     const attr = fc.string({ maxLength: 12 }).map((s) => s.replace(/[<>&"]/g, ''));
-    const item = fc.tuple(attr, attr, attr, attr).map(([n, v, u, f]) => `<Item name="${n}" value="${v}" unit="${u}" flag="${f}"/>`);
-    const doc = fc.tuple(attr, attr, fc.array(item, { maxLength: 5 })).map(([code, time, items]) => `<AirQualityData><Station code="${code}"><Record time="${time}">${items.join('')}</Record></Station></AirQualityData>`);
-    fc.assert(fc.property(doc, (xml) => mapsCleanly(jsXml, Buffer.from(xml))), { numRuns: 300 });
+    const item = fc
+      .tuple(attr, attr, attr, attr)
+      .map(([n, v, u, f]) => `<Item name="${n}" value="${v}" unit="${u}" flag="${f}"/>`);
+    const doc = fc
+      .tuple(attr, attr, fc.array(item, { maxLength: 5 }))
+      .map(
+        ([code, time, items]) =>
+          `<AirQualityData><Station code="${code}"><Record time="${time}">${items.join('')}</Record></Station></AirQualityData>`,
+      );
+    fc.assert(
+      fc.property(doc, (xml) => mapsCleanly(jsXml, Buffer.from(xml))),
+      { numRuns: 300 },
+    );
   });
 });

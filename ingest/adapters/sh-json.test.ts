@@ -5,7 +5,13 @@ import { byteInputs, jsonBytes, mapsCleanly } from './fuzz.testkit';
 import { shJson } from './sh-json';
 
 /** The reading every field of which is written out by hand (feedCtx: provisional feed "test-feed"). */
-const reading = (station: string, pollutant: string, time: string, value: number | null, more: Record<string, unknown> = {}) => ({
+const reading = (
+  station: string,
+  pollutant: string,
+  time: string,
+  value: number | null,
+  more: Record<string, unknown> = {},
+) => ({
   station,
   pollutant,
   time,
@@ -61,7 +67,9 @@ describe('sh-json adapter (FEEDS.md §1)', () => {
   it('reports a bad time and keeps nothing of that record', () => {
     const p2 = shJson.toReadings({ label: 'p2', body: fixture('sh-json-page2.json') }, feedCtx());
     expect(p2.readings).toEqual([]);
-    expect(p2.problems.map((p) => [p.index, p.station, p.field, p.reason])).toEqual([[0, '1144A', 'time', 'time "2025-03-01 02:00" is not "yyyy-MM-dd HH:00:00"']]);
+    expect(p2.problems.map((p) => [p.index, p.station, p.field, p.reason])).toEqual([
+      [0, '1144A', 'time', 'time "2025-03-01 02:00" is not "yyyy-MM-dd HH:00:00"'],
+    ]);
   });
 
   it.each([
@@ -77,14 +85,28 @@ describe('sh-json adapter (FEEDS.md §1)', () => {
     const err = shJson.toReadings({ label: 'e', body: fixture('sh-json-error.json') }, feedCtx());
     expect(err).toStrictEqual({
       readings: [],
-      problems: [{ index: -1, field: '(page)', reason: 'the feed answered code 401: invalid api key', record: '{ "code": 401, "msg": "invalid api key", "data": null }\n' }],
+      problems: [
+        {
+          index: -1,
+          field: '(page)',
+          reason: 'the feed answered code 401: invalid api key',
+          record: '{ "code": 401, "msg": "invalid api key", "data": null }\n',
+        },
+      ],
     });
-    expect(shJson.toReadings({ label: 'j', body: Buffer.from('<html>') }, feedCtx()).problems[0]?.reason).toMatch(/^not JSON/);
-    expect(shJson.toReadings({ label: 'n', body: Buffer.from('{"code":0}') }, feedCtx()).problems[0]?.reason).toBe('no data array');
+    expect(shJson.toReadings({ label: 'j', body: Buffer.from('<html>') }, feedCtx()).problems[0]?.reason).toMatch(
+      /^not JSON/,
+    );
+    expect(shJson.toReadings({ label: 'n', body: Buffer.from('{"code":0}') }, feedCtx()).problems[0]?.reason).toBe(
+      'no data array',
+    );
   });
 
   it('uses the status and source of the context', () => {
-    const audited = shJson.toReadings({ label: 'p1', body: fixture('sh-json-page1.json') }, { ...feedCtx('sh-push'), sourceKind: 'push', status: 'audited' });
+    const audited = shJson.toReadings(
+      { label: 'p1', body: fixture('sh-json-page1.json') },
+      { ...feedCtx('sh-push'), sourceKind: 'push', status: 'audited' },
+    );
     expect(audited.readings[0]).toMatchObject({ status: 'audited', source: { kind: 'push', id: 'sh-push' } });
   });
 });
@@ -92,11 +114,29 @@ describe('sh-json adapter (FEEDS.md §1)', () => {
 describe('sh-json toReadings never throws (fast-check)', () => {
   const seeds = [fixture('sh-json-page1.json'), fixture('sh-json-page2.json'), fixture('sh-json-error.json')];
   it.each(Object.entries(byteInputs(seeds)))('on %s', (_name, bytes) => {
-    fc.assert(fc.property(bytes, (body) => mapsCleanly(shJson, body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(bytes, (body) => mapsCleanly(shJson, body)),
+      { numRuns: 300 },
+    );
   });
 
   it('on envelopes of arbitrary records', () => {
-    const envelope = fc.record({ code: fc.constantFrom(0, 0, 1), total: fc.anything(), data: fc.array(fc.oneof(fc.object(), fc.dictionary(fc.constantFrom('stationCode', 'time', 'PM2_5', 'CO', 'AQI'), fc.oneof(fc.string(), fc.double(), fc.constant(null))))) });
-    fc.assert(fc.property(jsonBytes(envelope), (body) => mapsCleanly(shJson, body)), { numRuns: 300 });
+    const envelope = fc.record({
+      code: fc.constantFrom(0, 0, 1),
+      total: fc.anything(),
+      data: fc.array(
+        fc.oneof(
+          fc.object(),
+          fc.dictionary(
+            fc.constantFrom('stationCode', 'time', 'PM2_5', 'CO', 'AQI'),
+            fc.oneof(fc.string(), fc.double(), fc.constant(null)),
+          ),
+        ),
+      ),
+    });
+    fc.assert(
+      fc.property(jsonBytes(envelope), (body) => mapsCleanly(shJson, body)),
+      { numRuns: 300 },
+    );
   });
 });

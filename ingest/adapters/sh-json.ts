@@ -79,25 +79,47 @@ export const shJson: FeedAdapter = {
       const r = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
       const record = JSON.stringify(raw) ?? '';
       if (typeof r.stationCode !== 'string' || r.stationCode.trim() === '') {
-        out.problems.push({ index, field: 'stationCode', reason: `stationCode ${JSON.stringify(r.stationCode) ?? 'is absent'} is not a station code`, record });
+        out.problems.push({
+          index,
+          field: 'stationCode',
+          reason: `stationCode ${JSON.stringify(r.stationCode) ?? 'is absent'} is not a station code`,
+          record,
+        });
         return;
       }
       const station = r.stationCode.trim();
       const time = parseTime(r.time);
       if (time === undefined) {
-        out.problems.push({ index, station, field: 'time', reason: `time ${JSON.stringify(r.time)} is not "yyyy-MM-dd HH:00:00"`, record });
+        out.problems.push({
+          index,
+          station,
+          field: 'time',
+          reason: `time ${JSON.stringify(r.time)} is not "yyyy-MM-dd HH:00:00"`,
+          record,
+        });
         return;
       }
       for (const [field, pollutant] of Object.entries(FIELDS)) {
         if (!(field in r)) continue; // no field, no value sent: nothing to record (a sent marker is a null reading)
         const text = r[field];
         if (typeof text !== 'string') {
-          out.problems.push({ index, station, pollutant, time, field, reason: `expected a string value, got ${JSON.stringify(text)}`, record });
+          out.problems.push({
+            index,
+            station,
+            pollutant,
+            time,
+            field,
+            reason: `expected a string value, got ${JSON.stringify(text)}`,
+            record,
+          });
         } else if (MISSING_MARKERS.has(text.trim())) {
-          out.readings.push(make({ station, pollutant, time, value: null, missingReason: `"${text}" (missing marker)` }));
+          out.readings.push(
+            make({ station, pollutant, time, value: null, missingReason: `"${text}" (missing marker)` }),
+          );
         } else {
           const value = parseNumber(text);
-          if (value === undefined) out.problems.push({ index, station, pollutant, time, field, reason: `"${text}" is not a number`, record });
+          if (value === undefined)
+            out.problems.push({ index, station, pollutant, time, field, reason: `"${text}" is not a number`, record });
           else out.readings.push(make({ station, pollutant, time, value }));
         }
       }

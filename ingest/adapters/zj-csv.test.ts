@@ -6,7 +6,13 @@ import { byteInputs, mapsCleanly } from './fuzz.testkit';
 import { zjCsv } from './zj-csv';
 
 /** A reading written out by hand (feedCtx: provisional feed "test-feed"). */
-const reading = (station: string, pollutant: string, time: string, value: number | null, more: Record<string, unknown> = {}) => ({
+const reading = (
+  station: string,
+  pollutant: string,
+  time: string,
+  value: number | null,
+  more: Record<string, unknown> = {},
+) => ({
   station,
   pollutant,
   time,
@@ -58,7 +64,15 @@ describe('zj-csv adapter (FEEDS.md §3)', () => {
 
   it('reports a non-number with its row, station, column and the row as text', () => {
     expect(out.problems).toEqual([
-      { index: 1, station: '1224A', pollutant: 'o3', time: H01, field: 'O3(μg/m³)', reason: '"abc" is not a number', record: '1224A,和睦小学,杭州,2025/3/1 1:00,,47,abc,36,7,0.6,,' },
+      {
+        index: 1,
+        station: '1224A',
+        pollutant: 'o3',
+        time: H01,
+        field: 'O3(μg/m³)',
+        reason: '"abc" is not a number',
+        record: '1224A,和睦小学,杭州,2025/3/1 1:00,,47,abc,36,7,0.6,,',
+      },
     ]);
   });
 
@@ -91,12 +105,21 @@ describe('zj-csv adapter (FEEDS.md §3)', () => {
 
 describe('zj-csv toReadings never throws (fast-check)', () => {
   it.each(Object.entries(byteInputs([h01, h02])))('on %s', (_name, bytes) => {
-    fc.assert(fc.property(bytes, (body) => mapsCleanly(zjCsv, body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(bytes, (body) => mapsCleanly(zjCsv, body)),
+      { numRuns: 300 },
+    );
   });
 
   it('on rows of arbitrary cells under the real header', () => {
     const header = iconv.decode(h01, 'gb18030').split('\r\n')[0] ?? '';
-    const rows = fc.array(fc.array(fc.string({ maxLength: 8 }), { maxLength: 14 }).map((cells) => cells.join(',')), { maxLength: 6 });
-    fc.assert(fc.property(rows, (lines) => mapsCleanly(zjCsv, iconv.encode([header, ...lines].join('\n'), 'gb18030'))), { numRuns: 300 });
+    const rows = fc.array(
+      fc.array(fc.string({ maxLength: 8 }), { maxLength: 14 }).map((cells) => cells.join(',')),
+      { maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(rows, (lines) => mapsCleanly(zjCsv, iconv.encode([header, ...lines].join('\n'), 'gb18030'))),
+      { numRuns: 300 },
+    );
   });
 });

@@ -48,23 +48,36 @@ export const zjCsv: FeedAdapter = {
         trim: true,
         info: true,
         skip_records_with_error: true,
-        on_skip: (err) => void skipped.push({ line: Number(err?.lines ?? 0), reason: err?.message ?? 'unreadable CSV row' }),
+        on_skip: (err) =>
+          void skipped.push({ line: Number(err?.lines ?? 0), reason: err?.message ?? 'unreadable CSV row' }),
       }) as unknown as typeof rows;
     } catch (err) {
       return { readings: [], problems: [pageProblem(`not CSV: ${(err as Error).message}`, text)] };
     }
     const header = rows[0]?.record ?? [];
-    if (skipped.some((s) => s.line <= (rows[0]?.info.lines ?? 1))) return { readings: [], problems: [pageProblem(`header is not CSV: ${skipped[0]?.reason}`, text)] };
-    for (const s of skipped) out.problems.push({ index: s.line - 2, field: '(row)', reason: `not a CSV row: ${s.reason}`, record: text.split(/\r?\n/)[s.line - 1] ?? '' });
+    if (skipped.some((s) => s.line <= (rows[0]?.info.lines ?? 1)))
+      return { readings: [], problems: [pageProblem(`header is not CSV: ${skipped[0]?.reason}`, text)] };
+    for (const s of skipped)
+      out.problems.push({
+        index: s.line - 2,
+        field: '(row)',
+        reason: `not a CSV row: ${s.reason}`,
+        record: text.split(/\r?\n/)[s.line - 1] ?? '',
+      });
     const codeAt = header.indexOf(CODE);
     const timeAt = header.indexOf(TIME);
-    if (codeAt < 0 || timeAt < 0) return { readings: [], problems: [pageProblem(`header lacks ${CODE} or ${TIME} (is the file GB18030?): ${header.join(',')}`, text)] };
+    if (codeAt < 0 || timeAt < 0)
+      return {
+        readings: [],
+        problems: [pageProblem(`header lacks ${CODE} or ${TIME} (is the file GB18030?): ${header.join(',')}`, text)],
+      };
     const columns = COLUMNS.flatMap(([prefix, pollutant]) => {
       const at = header.findIndex((h) => h.startsWith(`${prefix}(`) || h === prefix);
       const unit = /\(([^)]*)\)/.exec(header[at] ?? '')?.[1] ?? '';
       return at < 0 ? [] : [{ at, pollutant, unit, name: header[at] ?? prefix }];
     });
-    if (columns.length === 0) return { readings: [], problems: [pageProblem(`header has no pollutant column: ${header.join(',')}`, text)] };
+    if (columns.length === 0)
+      return { readings: [], problems: [pageProblem(`header has no pollutant column: ${header.join(',')}`, text)] };
     const make = readingMaker(ctx);
     rows.slice(1).forEach(({ record: row, info }) => {
       const index = info.lines - 2;
@@ -78,7 +91,13 @@ export const zjCsv: FeedAdapter = {
       }
       const time = cellTime(row[timeAt] ?? '');
       if (time === undefined) {
-        out.problems.push({ index, station, field: TIME, reason: `time "${row[timeAt] ?? ''}" is not like 2025/3/1 1:00`, record });
+        out.problems.push({
+          index,
+          station,
+          field: TIME,
+          reason: `time "${row[timeAt] ?? ''}" is not like 2025/3/1 1:00`,
+          record,
+        });
         return;
       }
       for (const c of columns) {
@@ -89,9 +108,36 @@ export const zjCsv: FeedAdapter = {
         }
         const value = parseNumber(raw);
         const factor = unitFactor(c.pollutant, c.unit);
-        if (value === undefined) out.problems.push({ index, station, pollutant: c.pollutant, time, field: c.name, reason: `"${raw}" is not a number`, record });
-        else if (factor === undefined) out.problems.push({ index, station, pollutant: c.pollutant, time, field: c.name, reason: `unknown unit "${c.unit}"`, record });
-        else out.readings.push(make({ station, pollutant: c.pollutant, time, value: clean(value * factor), ...(factor !== 1 ? { originalUnit: c.unit } : {}) }));
+        if (value === undefined)
+          out.problems.push({
+            index,
+            station,
+            pollutant: c.pollutant,
+            time,
+            field: c.name,
+            reason: `"${raw}" is not a number`,
+            record,
+          });
+        else if (factor === undefined)
+          out.problems.push({
+            index,
+            station,
+            pollutant: c.pollutant,
+            time,
+            field: c.name,
+            reason: `unknown unit "${c.unit}"`,
+            record,
+          });
+        else
+          out.readings.push(
+            make({
+              station,
+              pollutant: c.pollutant,
+              time,
+              value: clean(value * factor),
+              ...(factor !== 1 ? { originalUnit: c.unit } : {}),
+            }),
+          );
       }
     });
     return out;

@@ -16,7 +16,11 @@ export interface ImportResult {
  * saves it as a version of the registry valid from `validFrom`. Refuses a list with problems
  * rather than saving part of it.
  */
-export function importStationList(dataDir: string, csvPath: string, opts: { version?: string; validFrom?: string }): ImportResult {
+export function importStationList(
+  dataDir: string,
+  csvPath: string,
+  opts: { version?: string; validFrom?: string },
+): ImportResult {
   const parsed = parseStationList(readFileSync(csvPath));
   const version: StationListVersion = {
     version: opts.version ?? basename(csvPath).replace(/\.[^.]+$/, ''),
@@ -25,10 +29,22 @@ export function importStationList(dataDir: string, csvPath: string, opts: { vers
   };
   const valid = zStationListVersion.safeParse(version);
   if (!valid.success) {
-    return { version, file: '', outsideRegion: parsed.outsideRegion, problems: valid.error.issues.map((i) => ({ line: 0, reason: `${i.path.join('.')}: ${i.message}` })) };
+    return {
+      version,
+      file: '',
+      outsideRegion: parsed.outsideRegion,
+      problems: valid.error.issues.map((i) => ({ line: 0, reason: `${i.path.join('.')}: ${i.message}` })),
+    };
   }
   if (parsed.problems.length > 0 || parsed.stations.length === 0) {
-    return { version, file: '', outsideRegion: parsed.outsideRegion, problems: parsed.problems.length ? parsed.problems : [{ line: 0, reason: 'no station of the four provinces in the file' }] };
+    return {
+      version,
+      file: '',
+      outsideRegion: parsed.outsideRegion,
+      problems: parsed.problems.length
+        ? parsed.problems
+        : [{ line: 0, reason: 'no station of the four provinces in the file' }],
+    };
   }
   return { version, file: saveVersion(dataDir, version), outsideRegion: parsed.outsideRegion, problems: [] };
 }

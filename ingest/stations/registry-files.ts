@@ -63,7 +63,10 @@ export function saveVersion(dataDir: string, version: StationListVersion): strin
  * The registry as of now: re-read when the folder changes (a `stations import` while the process
  * runs takes effect at the next pull or push), else served from memory.
  */
-export function createRegistryLoader(dataDir: string, build: (v: StationListVersion[]) => StationRegistry): () => StationRegistry {
+export function createRegistryLoader(
+  dataDir: string,
+  build: (v: StationListVersion[]) => StationRegistry,
+): () => StationRegistry {
   let cached: StationRegistry | undefined;
   let stamp = '';
   return () => {

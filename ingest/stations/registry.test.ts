@@ -3,7 +3,15 @@ import type { Station } from '../../schemas/station';
 import { createStationRegistry, ownsStation } from './registry';
 
 const st = (code: string, province: Station['province'], city = 'x'): Station => ({
-  code, name: code, city, countyCity: '', province, lon: 120, lat: 31, control: false, stopped: false,
+  code,
+  name: code,
+  city,
+  countyCity: '',
+  province,
+  lon: 120,
+  lat: 31,
+  control: false,
+  stopped: false,
 });
 
 describe('station registry versions', () => {

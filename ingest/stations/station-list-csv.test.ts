@@ -9,11 +9,24 @@ describe('parseStationList', () => {
     const parsed = parseStationList(readFileSync(BUNDLED_LIST_FILE));
     expect(parsed.problems).toEqual([]);
     expect(parsed.stations).toHaveLength(330);
-    const counts = Object.fromEntries(['shanghai', 'jiangsu', 'zhejiang', 'anhui'].map((p) => [p, parsed.stations.filter((s) => s.province === p).length]));
+    const counts = Object.fromEntries(
+      ['shanghai', 'jiangsu', 'zhejiang', 'anhui'].map((p) => [
+        p,
+        parsed.stations.filter((s) => s.province === p).length,
+      ]),
+    );
     // Counted from the file with awk: 20, 139, 76, 95.
     expect(counts).toEqual({ shanghai: 20, jiangsu: 139, zhejiang: 76, anhui: 95 });
     expect(parsed.stations.find((s) => s.code === '1141A')).toEqual({
-      code: '1141A', name: '普陀', city: '上海', countyCity: '', province: 'shanghai', lon: 121.4, lat: 31.238, control: false, stopped: false,
+      code: '1141A',
+      name: '普陀',
+      city: '上海',
+      countyCity: '',
+      province: 'shanghai',
+      lon: 121.4,
+      lat: 31.238,
+      control: false,
+      stopped: false,
     });
     expect(parsed.stations.find((s) => s.code === '1202A')?.lon).toBeNull(); // listed without coordinates
   });
@@ -34,7 +47,11 @@ describe('parseStationList', () => {
   });
 
   it('names the line and field of a bad row', () => {
-    const parsed = parseStationList(Buffer.from('code,name,city,county_city,province,lon,lat,control,stopped\n1141A,普陀,上海,,Shanghai,east,31.2,N,N\n'));
+    const parsed = parseStationList(
+      Buffer.from(
+        'code,name,city,county_city,province,lon,lat,control,stopped\n1141A,普陀,上海,,Shanghai,east,31.2,N,N\n',
+      ),
+    );
     expect(parsed.problems).toEqual([{ line: 2, reason: 'lon: Invalid input: expected number, received NaN' }]);
   });
 

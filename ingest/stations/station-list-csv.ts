@@ -73,7 +73,11 @@ export function parseStationList(bytes: Uint8Array): ParsedStationList {
   const header = Object.keys(rows[0] ?? {});
   const national = header.includes('监测点编码');
   if (!national && !header.includes('code')) {
-    return { stations: [], outsideRegion: 0, problems: [{ line: 1, reason: `unrecognised header: ${header.join(',')}` }] };
+    return {
+      stations: [],
+      outsideRegion: 0,
+      problems: [{ line: 1, reason: `unrecognised header: ${header.join(',')}` }],
+    };
   }
   const out: ParsedStationList = { stations: [], outsideRegion: 0, problems: [] };
   rows.forEach((row, i) => {
@@ -84,7 +88,11 @@ export function parseStationList(bytes: Uint8Array): ParsedStationList {
     }
     const parsed = zStation.safeParse(candidate);
     if (parsed.success) out.stations.push(parsed.data);
-    else out.problems.push({ line: i + 2, reason: parsed.error.issues.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ') });
+    else
+      out.problems.push({
+        line: i + 2,
+        reason: parsed.error.issues.map((e) => `${e.path.join('.')}: ${e.message}`).join('; '),
+      });
   });
   return out;
 }

@@ -19,12 +19,19 @@ describe('quality control flags (values are never changed)', () => {
     // PM10 = 50: the limit is 50 × 1.1 + 5 = 60. 60 passes, 61 does not.
     const ok = checkBatch([aReading({ pollutant: 'pm25', value: 60 }), aReading({ pollutant: 'pm10', value: 50 })]);
     expect(ok.map((c) => c.valid)).toEqual([true, true]);
-    const bad = checkBatch([aReading({ pollutant: 'pm25', value: 61 }), aReading({ pollutant: 'pm10', value: 50 }), aReading({ pollutant: 'o3', value: 80 })]);
+    const bad = checkBatch([
+      aReading({ pollutant: 'pm25', value: 61 }),
+      aReading({ pollutant: 'pm10', value: 50 }),
+      aReading({ pollutant: 'o3', value: 80 }),
+    ]);
     expect(bad.map((c) => c.qcFlags)).toEqual([['pm25_above_pm10'], ['pm25_above_pm10'], []]);
   });
 
   it('compares only the same station and hour', () => {
-    const out = checkBatch([aReading({ pollutant: 'pm25', value: 90 }), aReading({ pollutant: 'pm10', value: 50, station: '1142A' })]);
+    const out = checkBatch([
+      aReading({ pollutant: 'pm25', value: 90 }),
+      aReading({ pollutant: 'pm10', value: 50, station: '1142A' }),
+    ]);
     expect(out.every((c) => c.valid)).toBe(true);
   });
 });

@@ -9,7 +9,14 @@ import { timeMs } from '../../kernel';
  * Above it a value is an instrument or transmission fault, not air — Spring Festival PM2.5 of
  * 600–1000 µg/m³ (real, in the archive samples) stays well inside.
  */
-export const MAX_PLAUSIBLE: Readonly<Record<Pollutant, number>> = { pm25: 1000, pm10: 1200, o3: 2400, no2: 7680, so2: 5240, co: 300 };
+export const MAX_PLAUSIBLE: Readonly<Record<Pollutant, number>> = {
+  pm25: 1000,
+  pm10: 1200,
+  o3: 2400,
+  no2: 7680,
+  so2: 5240,
+  co: 300,
+};
 
 /**
  * PM2.5 is part of PM10: a PM2.5 above PM10 by more than the two monitors' joint uncertainty
@@ -66,7 +73,11 @@ export function checkBatch(readings: readonly Reading[]): Checked[] {
     const checked = checkReading(r);
     if (r.value === null || (r.pollutant !== 'pm25' && r.pollutant !== 'pm10')) return checked;
     const pair = pairOf(r);
-    if (pair.pm25 !== undefined && pair.pm10 !== undefined && pair.pm25 > pair.pm10 * (1 + PM_TOLERANCE.relative) + PM_TOLERANCE.absoluteUgM3) {
+    if (
+      pair.pm25 !== undefined &&
+      pair.pm10 !== undefined &&
+      pair.pm25 > pair.pm10 * (1 + PM_TOLERANCE.relative) + PM_TOLERANCE.absoluteUgM3
+    ) {
       return verdict([...checked.qcFlags, 'pm25_above_pm10']);
     }
     return checked;

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { checkTemporal, type Neighbour } from './temporal';
 
 /** Neighbours from a list: before(1) is the last element. */
-const history = (values: (number | null)[]): Neighbour => (h) => (h <= values.length ? values[values.length - h] : undefined);
+const history =
+  (values: (number | null)[]): Neighbour =>
+  (h) =>
+    h <= values.length ? values[values.length - h] : undefined;
 
 describe('temporal QC: constant runs and spikes (advisory)', () => {
   it('flags the sixth identical value in a row at or above the floor, not the fifth', () => {
@@ -23,7 +26,13 @@ describe('temporal QC: constant runs and spikes (advisory)', () => {
     expect(checkTemporal('pm25', 146, history([40, 50, 45]))).toEqual(['spike']);
     expect(checkTemporal('pm25', 145, history([40, 50, 45]))).toEqual([]);
     // whatever the order of the three hours
-    for (const order of [[40, 45, 50], [45, 40, 50], [45, 50, 40], [50, 40, 45], [50, 45, 40]]) {
+    for (const order of [
+      [40, 45, 50],
+      [45, 40, 50],
+      [45, 50, 40],
+      [50, 40, 45],
+      [50, 45, 40],
+    ]) {
       expect(checkTemporal('pm25', 146, history(order))).toEqual(['spike']);
       expect(checkTemporal('pm25', 145, history(order))).toEqual([]);
     }

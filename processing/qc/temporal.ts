@@ -1,6 +1,5 @@
 import type { Pollutant, QcFlag } from '../../schemas';
 
-
 /**
  * A stuck instrument repeats one reading: `hours` identical consecutive values (this hour and the
  * ones before it). Below `floor` identical runs are ordinary — values are reported in whole
@@ -8,7 +7,10 @@ import type { Pollutant, QcFlag } from '../../schemas';
  * 160 k values per pollutant) runs of six at or above these floors are 0.001–0.03 % of values,
  * against 5–14 % for SO2 and CO at any level.
  */
-export const CONSTANT_RUN = { hours: 6, floor: { pm25: 30, pm10: 50, so2: 20, no2: 30, o3: 30, co: 2 } satisfies Record<Pollutant, number> } as const;
+export const CONSTANT_RUN = {
+  hours: 6,
+  floor: { pm25: 30, pm10: 50, so2: 20, no2: 30, o3: 30, co: 2 } satisfies Record<Pollutant, number>,
+} as const;
 
 /**
  * A spike: the hour jumps above the median of the three hours before it by more than `jump` and by
@@ -16,7 +18,10 @@ export const CONSTANT_RUN = { hours: 6, floor: { pm25: 30, pm10: 50, so2: 20, no
  * give most of the 0.3 % of PM values flagged in the archive sample), so the flag asks for review
  * and does not invalidate.
  */
-export const SPIKE = { jump: { pm25: 100, pm10: 150, so2: 100, no2: 100, o3: 100, co: 5 } satisfies Record<Pollutant, number>, ratio: 3 } as const;
+export const SPIKE = {
+  jump: { pm25: 100, pm10: 150, so2: 100, no2: 100, o3: 100, co: 5 } satisfies Record<Pollutant, number>,
+  ratio: 3,
+} as const;
 
 /** The value of a neighbouring hour of the same series, if known (undefined = not known). */
 export type Neighbour = (hoursBefore: number) => number | null | undefined;

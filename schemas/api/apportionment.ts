@@ -8,9 +8,24 @@ export const zRegionalQuery = z
     to: zTimeParam,
     pollutant: z.enum(['pm25', 'pm10', 'no2', 'so2', 'co', 'o3']).default('pm25'),
     resolution: z.enum(['day', 'month', 'year']).default('month'),
-    method: z.enum(['control', 'percentile']).default('control').describe('Background from the city’s control stations (对照点), or a low percentile of the stations around it each hour'),
-    percentile: z.coerce.number().min(0).max(50).default(10).describe('method=percentile: which percentile (HJ 663 formula)'),
-    radiusKm: z.coerce.number().min(5).max(500).default(50).describe('method=percentile: stations within this distance of the city’s stations’ centre'),
+    method: z
+      .enum(['control', 'percentile'])
+      .default('control')
+      .describe(
+        'Background from the city’s control stations (对照点), or a low percentile of the stations around it each hour',
+      ),
+    percentile: z.coerce
+      .number()
+      .min(0)
+      .max(50)
+      .default(10)
+      .describe('method=percentile: which percentile (HJ 663 formula)'),
+    radiusKm: z.coerce
+      .number()
+      .min(5)
+      .max(500)
+      .default(50)
+      .describe('method=percentile: stations within this distance of the city’s stations’ centre'),
   })
   .strict();
 export type RegionalQuery = z.infer<typeof zRegionalQuery>;
@@ -20,7 +35,9 @@ export const zRegionalResponse = z.object({
   pollutant: z.string(),
   resolution: z.enum(['day', 'month', 'year']),
   method: z.string().describe('How the background was formed, with its parameters'),
-  stations: z.object({ city: z.array(z.string()), background: z.array(z.string()) }).describe('Stations behind the city value and the background'),
+  stations: z
+    .object({ city: z.array(z.string()), background: z.array(z.string()) })
+    .describe('Stations behind the city value and the background'),
   coverage: z.object({ hours: z.number().int(), usedHours: z.number().int() }),
   periods: z.array(
     z.object({
@@ -41,7 +58,12 @@ export const zTransportQuery = z
     from: zTimeParam,
     to: zTimeParam,
     maxLag: z.coerce.number().int().min(1).max(72).default(24).describe('Longest lag tried, hours'),
-    alpha: z.coerce.number().gt(0).lt(0.5).default(0.01).describe('Family-wise significance level (Bonferroni over pairs and lags)'),
+    alpha: z.coerce
+      .number()
+      .gt(0)
+      .lt(0.5)
+      .default(0.01)
+      .describe('Family-wise significance level (Bonferroni over pairs and lags)'),
   })
   .strict();
 export type TransportQuery = z.infer<typeof zTransportQuery>;

@@ -8,9 +8,15 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export const zTimeParam = z
   .string()
-  .refine((s) => (DATE.test(s) ? !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)) : /(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s))), {
-    message: 'expected a date YYYY-MM-DD or an ISO 8601 instant with offset',
-  })
+  .refine(
+    (s) =>
+      DATE.test(s)
+        ? !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`))
+        : /(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+    {
+      message: 'expected a date YYYY-MM-DD or an ISO 8601 instant with offset',
+    },
+  )
   .describe('A date YYYY-MM-DD (natural day, CST) or an ISO 8601 instant with offset');
 
 export const isDateParam = (s: string): boolean => DATE.test(s);

@@ -8,8 +8,17 @@ export const zComplianceQuery = z
     id: z.string().min(1),
     year: z.coerce.number().int().min(2013).max(2100),
     asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
-    status: z.enum(['all', 'audited']).default('all').describe('audited: from audited values only, as official annual statistics are'),
-    rank: z.enum(['true', 'false']).default('false').transform((s) => s === 'true').describe('Also rank the area among its peers (a station in its city, a city among the region’s cities, a province among the four) by the composite index'),
+    status: z
+      .enum(['all', 'audited'])
+      .default('all')
+      .describe('audited: from audited values only, as official annual statistics are'),
+    rank: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((s) => s === 'true')
+      .describe(
+        'Also rank the area among its peers (a station in its city, a city among the region’s cities, a province among the four) by the composite index',
+      ),
   })
   .strict();
 export type ComplianceQuery = z.infer<typeof zComplianceQuery>;
@@ -19,11 +28,18 @@ const zAnnual = z.object({
   nValid: z.number().int().describe('Valid daily values (MDA8 for O3)'),
   capture: z.number().describe('Valid days / days of the year'),
   meets324: z.boolean().describe('At least 324 valid daily values (GB 3095 Table 4)'),
-  meetsMonthly: z.boolean().describe('Every month ≥ 27 valid days, February ≥ 25 (reported apart: unverified in MEE practice)'),
+  meetsMonthly: z
+    .boolean()
+    .describe('Every month ≥ 27 valid days, February ≥ 25 (reported apart: unverified in MEE practice)'),
   shortMonths: z.array(z.object({ month: z.number().int(), n: z.number().int(), required: z.number().int() })),
   mean: z.number().nullable().describe('Annual mean, rounded as published (none for CO and O3)'),
-  percentile: z.object({ p: z.number(), value: z.number().nullable() }).describe('HJ 663 percentile of the daily values: P98 SO2/NO2, P95 PM10/PM2.5/CO, P90 O3 MDA8'),
-  complies: z.boolean().nullable().describe('Against the Grade II limits of the regime; null when the statistic is not valid'),
+  percentile: z
+    .object({ p: z.number(), value: z.number().nullable() })
+    .describe('HJ 663 percentile of the daily values: P98 SO2/NO2, P95 PM10/PM2.5/CO, P90 O3 MDA8'),
+  complies: z
+    .boolean()
+    .nullable()
+    .describe('Against the Grade II limits of the regime; null when the statistic is not valid'),
 });
 
 const zDays = z.object({
@@ -37,11 +53,17 @@ const zDays = z.object({
 export const zTargetVerdict = z.object({
   indicator: z.enum(['pm25_annual', 'o3_p90', 'good_day_ratio', 'heavy_day_ratio']),
   bound: z.enum(['max', 'min']),
-  target: z.number().nullable().describe('The bound (µg/m³ or %); null for a relative target whose base year has no valid value'),
+  target: z
+    .number()
+    .nullable()
+    .describe('The bound (µg/m³ or %); null for a relative target whose base year has no valid value'),
   value: z.number().nullable().describe('The year’s value as published; null when not valid'),
   met: z.boolean().nullable(),
   source: z.string(),
-  base: z.object({ year: z.number().int(), value: z.number().nullable(), change: z.number() }).optional().describe('A relative target’s base year and value'),
+  base: z
+    .object({ year: z.number().int(), value: z.number().nullable(), change: z.number() })
+    .optional()
+    .describe('A relative target’s base year and value'),
 });
 
 export const zComplianceResponse = z.object({
@@ -49,7 +71,9 @@ export const zComplianceResponse = z.object({
   id: z.string(),
   year: z.number().int(),
   regime: z.enum(['2012', '2026']).describe('Rules in force at the year’s end (2026: the verdict uses GB 3095-2026)'),
-  targets: z.array(zTargetVerdict).describe('The area’s targets for the year (TARGETS_FILE over the defaults of STANDARDS.md §5), each judged'),
+  targets: z
+    .array(zTargetVerdict)
+    .describe('The area’s targets for the year (TARGETS_FILE over the defaults of STANDARDS.md §5), each judged'),
   stations: z.number().int(),
   cities: z.number().int(),
   pollutants: z.array(zAnnual),
@@ -65,12 +89,18 @@ export const zComplianceResponse = z.object({
       days: zDays.describe('Day counts and ratios without those days (the second MEE reporting)'),
     })
     .nullable()
-    .describe('The same year without the recorded dust (exceptional) days, as official releases report both ways; null when none are recorded'),
+    .describe(
+      'The same year without the recorded dust (exceptional) days, as official releases report both ways; null when none are recorded',
+    ),
   days: zDays,
   rank: z
     .object({
       by: z.literal('composite index'),
-      position: z.number().int().nullable().describe('1 = cleanest; ties share a position; null when the area has no valid index'),
+      position: z
+        .number()
+        .int()
+        .nullable()
+        .describe('1 = cleanest; ties share a position; null when the area has no valid index'),
       of: z.number().int().describe('Peers with a valid index'),
       peers: z.string().describe('Who the area is ranked among'),
     })
@@ -82,11 +112,21 @@ export const zComplianceResponse = z.object({
         from: z.string(),
         to: z.string(),
         regime: z.enum(['2012', '2026']),
-        pollutants: z.array(z.object({ pollutant: z.string(), nValid: z.number().int(), mean: z.number().nullable(), percentile: z.object({ p: z.number(), value: z.number().nullable() }), complies: z.boolean().nullable() })),
+        pollutants: z.array(
+          z.object({
+            pollutant: z.string(),
+            nValid: z.number().int(),
+            mean: z.number().nullable(),
+            percentile: z.object({ p: z.number(), value: z.number().nullable() }),
+            complies: z.boolean().nullable(),
+          }),
+        ),
       }),
     )
     .nullable()
-    .describe('A year that straddles a change of regime (2026): each part under its own rules, indicative (a part cannot meet the 324-day rule); the annual verdict above uses the rules in force at the year’s end'),
+    .describe(
+      'A year that straddles a change of regime (2026): each part under its own rules, indicative (a part cannot meet the 324-day rule); the annual verdict above uses the rules in force at the year’s end',
+    ),
   method: z.string().describe('How the area values were formed'),
   status: z.enum(['all', 'audited']),
   auditedShare: z.number().nullable().describe('Share of the hourly values behind the statistics that are audited'),

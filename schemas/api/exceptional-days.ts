@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-const zDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'not a real date');
+const zDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d,
+    'not a real date',
+  );
 
 export const zExceptionalDay = z
   .object({
@@ -15,5 +21,8 @@ export type ExceptionalDay = z.infer<typeof zExceptionalDay>;
 
 export const zExceptionalDaysBody = z.array(zExceptionalDay).min(1).max(10_000);
 export const zExceptionalDaysQuery = z.object({ year: z.coerce.number().int().min(2013).max(2100) }).strict();
-export const zExceptionalDaysResponse = z.object({ year: z.number().int(), days: z.array(zExceptionalDay.omit({ removed: true }).extend({ recordedAt: z.string() })) });
+export const zExceptionalDaysResponse = z.object({
+  year: z.number().int(),
+  days: z.array(zExceptionalDay.omit({ removed: true }).extend({ recordedAt: z.string() })),
+});
 export type ExceptionalDaysResponse = z.infer<typeof zExceptionalDaysResponse>;

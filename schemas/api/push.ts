@@ -22,7 +22,10 @@ export const zPushedReading = z
 export type PushedReading = z.infer<typeof zPushedReading>;
 
 export const zPushRejection = z.object({
-  index: z.number().int().describe('Position of the record in the body (0-based); -1 for a whole-body or whole-station problem'),
+  index: z
+    .number()
+    .int()
+    .describe('Position of the record in the body (0-based); -1 for a whole-body or whole-station problem'),
   station: z.string(),
   code: zErrorCode,
   field: z.string(),

@@ -3,7 +3,9 @@ import { zProvince } from '../station';
 import { zTimeParam } from './common';
 import { zInstant } from '../time';
 
-export const zScorecardParams = z.object({ centre: zProvince.describe('The centre (province) whose delivery is scored') }).strict();
+export const zScorecardParams = z
+  .object({ centre: zProvince.describe('The centre (province) whose delivery is scored') })
+  .strict();
 export const zScorecardQuery = z
   .object({
     from: zTimeParam.describe('First hour (a date = its natural day, hours labelled 01–24)'),
@@ -55,7 +57,13 @@ export const zCentreSummary = z.object({
 export type CentreSummary = z.infer<typeof zCentreSummary>;
 export const zCentreSummaryQuery = z
   .object({
-    hours: z.coerce.number().int().min(1).max(24 * 31).default(24).describe('The last N complete hours'),
+    hours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 31)
+      .default(24)
+      .describe('The last N complete hours'),
     to: zInstant.optional().describe('The hours ending at or before this instant (default now)'),
   })
   .strict();

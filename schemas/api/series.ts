@@ -15,25 +15,53 @@ export type SeriesFormat = z.infer<typeof zSeriesFormat>;
 export const SERIES_MAX_LIMIT = 1_000_000;
 
 const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).min(1).max(500));
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(item).min(1).max(500),
+  );
 
 export const zSeriesQuery = z
   .object({
     level: zLevel,
-    id: list(z.string().min(1)).describe('One or more area ids, comma-separated: station codes, city names, provinces or regions (yrd, yrd31)'),
+    id: list(z.string().min(1)).describe(
+      'One or more area ids, comma-separated: station codes, city names, provinces or regions (yrd, yrd31)',
+    ),
     pollutant: list(zSeriesPollutant).describe(
       'One or more of pm25, pm10, o3, no2, so2, co (hourly values; at day and coarser: 24-h means, and for o3 the daily max 1-h), o3_8h (hourly: 8-h moving mean ending at the hour, valid with ≥ 6 hours), o3_mda8 (day and coarser)',
     ),
     from: zTimeParam,
     to: zTimeParam,
     resolution: zResolution.default('hour'),
-    format: zSeriesFormat.default('json').describe('json, csv (CSV with a header), parquet or arrow (Arrow IPC file) — written by ClickHouse itself'),
-    limit: z.coerce.number().int().min(1).default(100_000).describe(`Rows per page (at most ${SERIES_MAX_LIMIT}); follow \`next\` (or the Link header) for the rest`),
+    format: zSeriesFormat
+      .default('json')
+      .describe('json, csv (CSV with a header), parquet or arrow (Arrow IPC file) — written by ClickHouse itself'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(100_000)
+      .describe(`Rows per page (at most ${SERIES_MAX_LIMIT}); follow \`next\` (or the Link header) for the rest`),
     cursor: z.string().optional().describe('The `next` of the previous page'),
     asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
     updatedSince: zInstant.optional().describe('Only the values whose readings arrived or changed after this instant'),
-    incomplete: z.enum(['true', 'false']).default('false').transform((s) => s === 'true').describe('Also give the value of days, months and years below the completeness rule (flagged valid=false): e.g. a year-to-date mean'),
-    referenceState: z.enum(['true', 'false']).default('true').transform((s) => s === 'true').describe('Convert gases before 2018-09-01 to the reference state (STANDARDS.md §1.2), flagged `converted`'),
+    incomplete: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((s) => s === 'true')
+      .describe(
+        'Also give the value of days, months and years below the completeness rule (flagged valid=false): e.g. a year-to-date mean',
+      ),
+    referenceState: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((s) => s === 'true')
+      .describe('Convert gases before 2018-09-01 to the reference state (STANDARDS.md §1.2), flagged `converted`'),
   })
   .strict();
 export type SeriesQuery = z.infer<typeof zSeriesQuery>;
@@ -41,12 +69,25 @@ export type SeriesQuery = z.infer<typeof zSeriesQuery>;
 export const zSeriesRow = z.object({
   id: z.string().describe('Station code, city, province or region'),
   pollutant: zSeriesPollutant,
-  time: z.string().describe('hour: the hour-ending instant (UTC, ISO 8601); day: the natural day (CST); month: YYYY-MM-01; year: YYYY-01-01'),
+  time: z
+    .string()
+    .describe(
+      'hour: the hour-ending instant (UTC, ISO 8601); day: the natural day (CST); month: YYYY-MM-01; year: YYYY-01-01',
+    ),
   value: z.number().nullable().describe('µg/m³, CO mg/m³; null when not valid'),
-  nValid: z.number().int().describe('Valid hours (station hour/day), valid 8-h windows (MDA8), valid days (month/year), stations (city) or cities (province/region)'),
+  nValid: z
+    .number()
+    .int()
+    .describe(
+      'Valid hours (station hour/day), valid 8-h windows (MDA8), valid days (month/year), stations (city) or cities (province/region)',
+    ),
   nExpected: z.number().int().describe('What nValid is out of'),
   capture: z.number().describe('nValid / nExpected'),
-  valid: z.boolean().describe('Meets the validity rule of its resolution (STANDARDS.md §2): 20 h a day, 6 h an 8-h window, 14 windows an MDA8, 27 days a month (25 in February), 324 days a year; an area value with at least one member'),
+  valid: z
+    .boolean()
+    .describe(
+      'Meets the validity rule of its resolution (STANDARDS.md §2): 20 h a day, 6 h an 8-h window, 14 windows an MDA8, 27 days a month (25 in February), 324 days a year; an area value with at least one member',
+    ),
   converted: z.boolean().describe('A gas before 2018-09-01 converted to the reference state'),
 });
 export type SeriesRow = z.infer<typeof zSeriesRow>;

@@ -8,8 +8,36 @@ import { zPushResult } from './push';
  * and elements (online XRF). The factor analysis uses them at station level when present.
  */
 export const zSpeciesCode = z
-  .enum(['so4', 'no3', 'nh4', 'cl', 'na', 'k', 'mg', 'ca', 'oc', 'ec', 'al', 'si', 'ti', 'fe', 'mn', 'cu', 'zn', 'pb', 'v', 'ni', 'cr', 'as', 'se', 'cd', 'ba'])
-  .describe('Supersite species code: ions so4 no3 nh4 cl na k mg ca, carbon oc ec, elements al si ti fe mn cu zn pb v ni cr as se cd ba (all µg/m³)');
+  .enum([
+    'so4',
+    'no3',
+    'nh4',
+    'cl',
+    'na',
+    'k',
+    'mg',
+    'ca',
+    'oc',
+    'ec',
+    'al',
+    'si',
+    'ti',
+    'fe',
+    'mn',
+    'cu',
+    'zn',
+    'pb',
+    'v',
+    'ni',
+    'cr',
+    'as',
+    'se',
+    'cd',
+    'ba',
+  ])
+  .describe(
+    'Supersite species code: ions so4 no3 nh4 cl na k mg ca, carbon oc ec, elements al si ti fe mn cu zn pb v ni cr as se cd ba (all µg/m³)',
+  );
 export type SpeciesCode = z.infer<typeof zSpeciesCode>;
 
 /** One pushed speciated hour: `time` the hour-ending instant with offset, µg/m³. */
@@ -19,8 +47,18 @@ export const zPushedSpecies = z
     species: zSpeciesCode,
     time: z.string(),
     value: z.number().min(0).max(10_000).nullable().describe('µg/m³; null for a missing hour'),
-    mdl: z.number().positive().max(1_000).optional().describe('Method detection limit of this value (µg/m³); default the species’ typical one'),
-    uncertainty: z.number().positive().max(10_000).optional().describe('Analytical uncertainty of this value (µg/m³); default from the EPA PMF formula'),
+    mdl: z
+      .number()
+      .positive()
+      .max(1_000)
+      .optional()
+      .describe('Method detection limit of this value (µg/m³); default the species’ typical one'),
+    uncertainty: z
+      .number()
+      .positive()
+      .max(10_000)
+      .optional()
+      .describe('Analytical uncertainty of this value (µg/m³); default from the EPA PMF formula'),
   })
   .strict();
 export type PushedSpecies = z.infer<typeof zPushedSpecies>;
@@ -29,15 +67,41 @@ export const zSpeciesPushResult = zPushResult;
 
 export const zFactorsQuery = z
   .object({
-    level: z.enum(['station', 'city', 'province']).default('province').describe('Further species are used at station level (supersites)'),
+    level: z
+      .enum(['station', 'city', 'province'])
+      .default('province')
+      .describe('Further species are used at station level (supersites)'),
     id: z.string().min(1).describe('Station code, city name or province id'),
     from: zTimeParam,
     to: zTimeParam,
-    factors: z.coerce.number().int().min(2).max(10).default(5).describe('Number of factors (fewer than the species used)'),
-    seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+    factors: z.coerce
+      .number()
+      .int()
+      .min(2)
+      .max(10)
+      .default(5)
+      .describe('Number of factors (fewer than the species used)'),
+    seed: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     restarts: z.coerce.number().int().min(1).max(20).default(4).describe('Seeded random starts; the lowest Q is kept'),
-    bootstrap: z.coerce.number().int().min(0).max(100).default(10).describe('Block-bootstrap runs for the profiles’ uncertainty'),
-    blockHours: z.coerce.number().int().min(1).max(24 * 14).default(24).describe('Bootstrap block length, hours'),
+    bootstrap: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(10)
+      .describe('Block-bootstrap runs for the profiles’ uncertainty'),
+    blockHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 14)
+      .default(24)
+      .describe('Bootstrap block length, hours'),
     chooseFactors: z
       .enum(['true', 'false'])
       .default('false')
@@ -55,7 +119,11 @@ export const zFactorsResponse = z.object({
   from: z.string(),
   to: z.string(),
   method: z.string().describe('The method and its parameters'),
-  exploratory: z.boolean().describe('True when only the criteria pollutants were available: the factors are then indicative, not a source apportionment'),
+  exploratory: z
+    .boolean()
+    .describe(
+      'True when only the criteria pollutants were available: the factors are then indicative, not a source apportionment',
+    ),
   note: z.string(),
   coverage: z.object({
     hours: z.number().int(),
@@ -66,7 +134,9 @@ export const zFactorsResponse = z.object({
   species: z.array(
     z.object({
       species: z.string(),
-      category: z.enum(['strong', 'weak', 'bad']).describe('EPA PMF 5 by signal-to-noise: bad (< 0.5) left out, weak (< 1) uncertainty tripled'),
+      category: z
+        .enum(['strong', 'weak', 'bad'])
+        .describe('EPA PMF 5 by signal-to-noise: bad (< 0.5) left out, weak (< 1) uncertainty tripled'),
       signalToNoise: z.number(),
       missing: z.number().int(),
       belowDetection: z.number().int(),
@@ -74,7 +144,12 @@ export const zFactorsResponse = z.object({
       errorFraction: z.number(),
     }),
   ),
-  q: z.object({ true: z.number(), robust: z.number(), expected: z.number(), ratio: z.number().describe('Q robust / Q expected') }),
+  q: z.object({
+    true: z.number(),
+    robust: z.number(),
+    expected: z.number(),
+    ratio: z.number().describe('Q robust / Q expected'),
+  }),
   runs: z.array(zRun),
   times: z.array(z.string()).describe('Hour-ending instants of the rows used (UTC)'),
   factors: z.array(
@@ -101,7 +176,16 @@ export const zFactorsResponse = z.object({
   bootstrap: z.object({ runs: z.number().int(), blockHours: z.number().int(), unmapped: z.number().int() }),
   factorCount: z
     .object({
-      rows: z.array(z.object({ factors: z.number().int(), qRobust: z.number(), qTrue: z.number(), qExpected: z.number(), ratio: z.number(), largeResiduals: z.number() })),
+      rows: z.array(
+        z.object({
+          factors: z.number().int(),
+          qRobust: z.number(),
+          qTrue: z.number(),
+          qExpected: z.number(),
+          ratio: z.number(),
+          largeResiduals: z.number(),
+        }),
+      ),
       suggested: z.number().int(),
       rule: z.string(),
     })

@@ -46,7 +46,13 @@ export const zFeedDefinition = z.object({
   options: z
     .object({
       pageSize: z.number().int().min(1).max(10_000).optional().describe('sh-json page size'),
-      maxHoursPerPull: z.number().int().min(1).max(24 * 366).optional().describe('js-xml/zj-csv: hours fetched per pull'),
+      maxHoursPerPull: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 366)
+        .optional()
+        .describe('js-xml/zj-csv: hours fetched per pull'),
     })
     .strict()
     .default({}),
@@ -59,7 +65,8 @@ export const zFeedsFile = z
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
     file.feeds.forEach((f, i) => {
-      if (seen.has(f.name)) ctx.addIssue({ code: 'custom', path: ['feeds', i, 'name'], message: `duplicate feed name ${f.name}` });
+      if (seen.has(f.name))
+        ctx.addIssue({ code: 'custom', path: ['feeds', i, 'name'], message: `duplicate feed name ${f.name}` });
       seen.add(f.name);
     });
   });

@@ -12,7 +12,9 @@ const DB = 'yrd_air_test';
 const dataDir = mkdtempSync(join(tmpdir(), 'yrd-air-backfill-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const FILES = ['20170101', '20180101', '20230120', '20230121', '20230122', '20230123'].map((d) => sharedData(`china_sites/china_sites_${d}.csv`));
+const FILES = ['20170101', '20180101', '20230120', '20230121', '20230122', '20230123'].map((d) =>
+  sharedData(`china_sites/china_sites_${d}.csv`),
+);
 const HOURLY = new Set(['PM2.5', 'PM10', 'SO2', 'NO2', 'O3', 'CO']);
 
 /** Station codes of the four provinces, read straight from the shared list with a plain split. */
@@ -26,7 +28,9 @@ const KNOWN = new Set(
 
 /** Non-empty hourly cells of known stations, counted with string splits (independent of the adapter). */
 function knownCells(file: string): { cells: number; unknownStations: number; cellsOf1001A: number; empty: number } {
-  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''));
   const header = (lines[0] ?? '').split(',');
   let cells = 0;
   const unknown = new Set<string>();
@@ -59,7 +63,9 @@ describe('yrd-air backfill on the real archive days', () => {
     // Empty cells of every named column, counted while the files stream past (not read twice).
     expect(first.stdout()).toContain(`empty cells: ${FILES.map(knownCells).reduce((n, f) => n + f.empty, 0)}`);
     // Every file is read in chunks of 50,000 cells: a foreign station's cells are counted across them.
-    expect(first.stdout()).toContain(`stations outside the registry, skipped once each (cells): 1001A (${FILES.map(knownCells).reduce((n, f) => n + f.cellsOf1001A, 0)})`);
+    expect(first.stdout()).toContain(
+      `stations outside the registry, skipped once each (cells): 1001A (${FILES.map(knownCells).reduce((n, f) => n + f.cellsOf1001A, 0)})`,
+    );
 
     const again = runCli(['backfill', ...FILES], env);
     expect((await again.exited).code).toBe(0);

@@ -31,18 +31,33 @@ afterAll(async () => {
 describe('distributed shape: ingest and processing+api as separate processes over the real broker', () => {
   it('brings the feeds into the store through Kafka', async () => {
     const now = Math.floor(Date.now() / HOUR) * HOUR + 40 * 60_000;
-    const sim = await startSimulator({ clock: virtualClock(now), originMs: Math.floor(now / HOUR) * HOUR - 6 * HOUR, ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 } });
+    const sim = await startSimulator({
+      clock: virtualClock(now),
+      originMs: Math.floor(now / HOUR) * HOUR - 6 * HOUR,
+      ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 },
+    });
     try {
       const feeds = join(tmp(), 'feeds.json');
       writeFileSync(feeds, JSON.stringify(feedsFileFor(sim, { schedule: '*/30 * * * *' })));
       const empty = join(tmp(), 'none.json');
       writeFileSync(empty, '{ "feeds": [] }');
-      const common = { KAFKA_BROKERS: inject('kafkaBrokers').join(','), KAFKA_TOPIC_PREFIX: `dist-${randomUUID().slice(0, 8)}`, PORT: '0', CLICKHOUSE_DATABASE: 'yrd_air_test', KAFKA_SESSION_TIMEOUT_MS: '6000' };
+      const common = {
+        KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+        KAFKA_TOPIC_PREFIX: `dist-${randomUUID().slice(0, 8)}`,
+        PORT: '0',
+        CLICKHOUSE_DATABASE: 'yrd_air_test',
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+      };
       const storeDir = tmp();
       const key = issueKey(join(storeDir, 'centre-keys.json'), 'coordinator').key;
 
       // Two consumers of the processing group in the one process (PROCESSOR_CONSUMERS).
-      const processing = runCli(['start'], { ...common, DATA_DIR: storeDir, FEEDS_FILE: empty, PROCESSOR_CONSUMERS: '2' });
+      const processing = runCli(['start'], {
+        ...common,
+        DATA_DIR: storeDir,
+        FEEDS_FILE: empty,
+        PROCESSOR_CONSUMERS: '2',
+      });
       running.push(processing);
       const [, api] = await processing.waitForLine(/API at (http:\/\/\S+)/);
       const ingest = runCli(['ingest'], { ...common, DATA_DIR: tmp(), FEEDS_FILE: feeds });
@@ -50,13 +65,22 @@ describe('distributed shape: ingest and processing+api as separate processes ove
       const [, ingestUrl] = await ingest.waitForLine(/health at (http:\/\/\S+)/);
 
       const fromMs = sim.originMs;
-      const expected = sim.lastServed().filter((s) => s.timeMs >= fromMs && sim.stations.find((st) => st.code === s.station)?.province === 'shanghai' && s.value !== null).length;
+      const expected = sim
+        .lastServed()
+        .filter(
+          (s) =>
+            s.timeMs >= fromMs &&
+            sim.stations.find((st) => st.code === s.station)?.province === 'shanghai' &&
+            s.value !== null,
+        ).length;
       expect(expected).toBeGreaterThan(100);
       const range = `from=${encodeURIComponent(new Date(fromMs).toISOString())}&to=${encodeURIComponent(new Date(now + HOUR).toISOString())}`;
       let card: Scorecard | undefined;
       const until = Date.now() + 90_000;
       while (Date.now() < until) {
-        const res = await fetch(`${api}/v1/centres/shanghai/scorecard?${range}`, { headers: { authorization: `Bearer ${key}` } });
+        const res = await fetch(`${api}/v1/centres/shanghai/scorecard?${range}`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
         card = (await res.json()) as Scorecard;
         if (card.summary?.received === expected) break;
         await new Promise((r) => setTimeout(r, 1000));

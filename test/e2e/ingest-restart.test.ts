@@ -30,13 +30,23 @@ afterAll(async () => {
 describe('the pull scheduler killed mid-pull and restarted', () => {
   it('stores every served reading exactly once', async () => {
     const now = Math.floor(Date.now() / HOUR) * HOUR + 40 * 60_000;
-    const sim = await startSimulator({ clock: virtualClock(now), originMs: Math.floor(now / HOUR) * HOUR - 30 * HOUR, ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 } });
+    const sim = await startSimulator({
+      clock: virtualClock(now),
+      originMs: Math.floor(now / HOUR) * HOUR - 30 * HOUR,
+      ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 },
+    });
     try {
       const feeds = join(tmp(), 'feeds.json');
       writeFileSync(feeds, JSON.stringify(feedsFileFor(sim, { schedule: '* * * * *' })));
       const empty = join(tmp(), 'none.json');
       writeFileSync(empty, '{ "feeds": [] }');
-      const common = { KAFKA_BROKERS: inject('kafkaBrokers').join(','), KAFKA_TOPIC_PREFIX: `restart-${randomUUID().slice(0, 8)}`, PORT: '0', CLICKHOUSE_DATABASE: 'yrd_air_test', KAFKA_SESSION_TIMEOUT_MS: '6000' };
+      const common = {
+        KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+        KAFKA_TOPIC_PREFIX: `restart-${randomUUID().slice(0, 8)}`,
+        PORT: '0',
+        CLICKHOUSE_DATABASE: 'yrd_air_test',
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+      };
       const storeDir = tmp();
       const key = issueKey(join(storeDir, 'centre-keys.json'), 'coordinator').key;
       const processing = runCli(['start'], { ...common, DATA_DIR: storeDir, FEEDS_FILE: empty });
@@ -59,18 +69,25 @@ describe('the pull scheduler killed mid-pull and restarted', () => {
 
       // What the simulator served, per station (values only).
       const served = new Map<string, number>();
-      for (const s of sim.lastServed()) if (s.value !== null && s.timeMs >= sim.originMs) served.set(s.station, (served.get(s.station) ?? 0) + 1);
+      for (const s of sim.lastServed())
+        if (s.value !== null && s.timeMs >= sim.originMs) served.set(s.station, (served.get(s.station) ?? 0) + 1);
       const range = `from=${encodeURIComponent(new Date(sim.originMs).toISOString())}&to=${encodeURIComponent(new Date(now + HOUR).toISOString())}`;
       const stored = new Map<string, number>();
       for (const until = Date.now() + 150_000; Date.now() < until; await new Promise((r) => setTimeout(r, 2000))) {
         stored.clear();
         for (const centre of ['shanghai', 'jiangsu', 'zhejiang', 'anhui']) {
-          const card = (await (await fetch(`${api}/v1/centres/${centre}/scorecard?${range}`, { headers: { authorization: `Bearer ${key}` } })).json()) as Scorecard;
+          const card = (await (
+            await fetch(`${api}/v1/centres/${centre}/scorecard?${range}`, {
+              headers: { authorization: `Bearer ${key}` },
+            })
+          ).json()) as Scorecard;
           for (const st of card.perStation) if (st.received > 0) stored.set(st.station, st.received);
         }
         if ([...served].every(([s, n]) => stored.get(s) === n)) break;
       }
-      console.info(`ingest killed ${kills} times mid-pull; ${[...served.values()].reduce((a, b) => a + b, 0)} served values of ${served.size} stations`);
+      console.info(
+        `ingest killed ${kills} times mid-pull; ${[...served.values()].reduce((a, b) => a + b, 0)} served values of ${served.size} stations`,
+      );
       expect(served.size).toBeGreaterThan(200);
       expect(Object.fromEntries(stored)).toEqual(Object.fromEntries(served));
     } finally {

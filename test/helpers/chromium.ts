@@ -19,9 +19,14 @@ export function chromiumPath(env: NodeJS.ProcessEnv): string {
   if (found) return found;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (root && existsSync('/usr/bin/apt-get')) {
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-wqy-microhei'], { stdio: 'ignore', env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-wqy-microhei'], {
+      stdio: 'ignore',
+      env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     const installed = CANDIDATES.find((p) => existsSync(p));
     if (installed) return installed;
   }
-  throw new Error('no Chromium for the browser test: install Debian’s `chromium` package (apt-get install chromium fonts-wqy-microhei) or set CHROMIUM_PATH');
+  throw new Error(
+    'no Chromium for the browser test: install Debian’s `chromium` package (apt-get install chromium fonts-wqy-microhei) or set CHROMIUM_PATH',
+  );
 }

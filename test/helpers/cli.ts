@@ -44,7 +44,10 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
     },
     waitForLine(re, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs} ms; stderr:\n${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${re} within ${timeoutMs} ms; stderr:\n${err}`)),
+          timeoutMs,
+        );
         const check = (): void => {
           const m = out.match(re);
           if (m) {

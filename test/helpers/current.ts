@@ -31,7 +31,11 @@ export async function currentReadings(
   return rs.json<CurrentRow>();
 }
 
-export async function countRows(store: StoreConnection, table: 'reading_revisions' | 'readings' | 'rejects', final = false): Promise<number> {
+export async function countRows(
+  store: StoreConnection,
+  table: 'reading_revisions' | 'readings' | 'rejects',
+  final = false,
+): Promise<number> {
   const rs = await store.client.query({
     query: `SELECT count() AS n FROM \`${store.database}\`.\`${table}\` ${final ? 'FINAL' : ''}`,
     format: 'JSONEachRow',

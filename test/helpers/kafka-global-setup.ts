@@ -31,7 +31,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // The test harness honours KAFKA_BROKERS (issue 2: an operator-provided broker comes first).
   const fromEnv = process.env.KAFKA_BROKERS?.trim();
   if (fromEnv) {
-    project.provide('kafkaBrokers', fromEnv.split(',').map((b) => b.trim()));
+    project.provide(
+      'kafkaBrokers',
+      fromEnv.split(',').map((b) => b.trim()),
+    );
     project.provide('kafkaSource', 'env');
     return async () => {};
   }

@@ -9,6 +9,7 @@ export const SHARED_DATA_DIR = fileURLToPath(new URL('../../../shared/data/', im
 
 export function sharedData(path: string): string {
   const full = `${SHARED_DATA_DIR}${path}`;
-  if (!existsSync(full)) throw new Error(`real data file ${full} is missing: the tests expect ../shared/data beside the repository`);
+  if (!existsSync(full))
+    throw new Error(`real data file ${full} is missing: the tests expect ../shared/data beside the repository`);
   return full;
 }

@@ -18,7 +18,11 @@ export function consulateDailyMeans(): { day: string; value: number | null }[] {
 export function consulateHours(): Map<string, number> {
   const hours = new Map<string, number>();
   for (let y = 2013; y <= 2021; y++) {
-    const rows = parse(readFileSync(sharedData(`us_consulate_shanghai/Shanghai_PM2.5_${y}_YTD.csv`)), { columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
+    const rows = parse(readFileSync(sharedData(`us_consulate_shanghai/Shanghai_PM2.5_${y}_YTD.csv`)), {
+      columns: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    }) as Record<string, string>[];
     for (const r of rows) {
       const v = Number(r['Raw Conc.']);
       const day = `${r.Year}-${String(r.Month).padStart(2, '0')}-${String(r.Day).padStart(2, '0')}`;

@@ -49,12 +49,22 @@ async function serve(answer: (url: URL) => Answer): Promise<LocalServer> {
   return local;
 }
 
-const feedOf = (fields: Record<string, unknown>): FeedDefinition => zFeedDefinition.parse({ retries: 0, timeoutMs: 2_000, ...fields });
-const at = (iso: string): PullContext['now'] => () => new Date(iso);
+const feedOf = (fields: Record<string, unknown>): FeedDefinition =>
+  zFeedDefinition.parse({ retries: 0, timeoutMs: 2_000, ...fields });
+const at =
+  (iso: string): PullContext['now'] =>
+  () =>
+    new Date(iso);
 
-async function pullAll(adapter: FeedAdapter, feed: FeedDefinition, from: Watermark | undefined, now: PullContext['now']): Promise<RawPage[]> {
+async function pullAll(
+  adapter: FeedAdapter,
+  feed: FeedDefinition,
+  from: Watermark | undefined,
+  now: PullContext['now'],
+): Promise<RawPage[]> {
   const pages: RawPage[] = [];
-  for await (const page of adapter.pull!(feed, from, { now, fetch: createFeedFetch(feed, { retryBaseMs: 1 }) })) pages.push(page);
+  for await (const page of adapter.pull!(feed, from, { now, fetch: createFeedFetch(feed, { retryBaseMs: 1 }) }))
+    pages.push(page);
   return pages;
 }
 const summary = (pages: RawPage[]) => pages.map((p) => [p.label, p.watermark]);
@@ -63,7 +73,15 @@ const NOT_FOUND: Answer = { status: 404, body: 'not published' };
 describe('sh-json pull (FEEDS.md §1)', () => {
   it('pages until page × pageSize ≥ total; only the last page moves the watermark, to the newest hour seen', async () => {
     const srv = await serve((url) => ({ body: fixture(`sh-json-page${url.searchParams.get('page')}.json`) }));
-    const feed = feedOf({ name: 'sh', format: 'sh-json', baseUrl: `${srv.base}/`, province: 'shanghai', lookbackHours: 2, credentials: { type: 'api-key', key: 'k-123' }, options: { pageSize: 3 } });
+    const feed = feedOf({
+      name: 'sh',
+      format: 'sh-json',
+      baseUrl: `${srv.base}/`,
+      province: 'shanghai',
+      lookbackHours: 2,
+      credentials: { type: 'api-key', key: 'k-123' },
+      options: { pageSize: 3 },
+    });
     const pages = await pullAll(shJson, feed, { time: '2025-03-01T02:00:00+08:00' }, at('2025-03-01T03:20:00+08:00'));
     // since = watermark 02:00 minus the 2-hour look-back, with its offset, URL-encoded.
     expect(srv.requests.map((r) => r.path)).toEqual([
@@ -80,38 +98,82 @@ describe('sh-json pull (FEEDS.md §1)', () => {
   });
 
   it('starts a new feed at now minus the look-back, and keeps the watermark when nothing was seen', async () => {
-    const srv = await serve(() => ({ body: JSON.stringify({ code: 0, msg: 'ok', page: 1, pageSize: 500, total: 0, data: [] }) }));
+    const srv = await serve(() => ({
+      body: JSON.stringify({ code: 0, msg: 'ok', page: 1, pageSize: 500, total: 0, data: [] }),
+    }));
     const feed = feedOf({ name: 'sh', format: 'sh-json', baseUrl: srv.base, province: 'shanghai' });
     const pages = await pullAll(shJson, feed, undefined, at('2025-03-01T10:20:00+08:00'));
-    expect(srv.requests.map((r) => r.path)).toEqual(['/hourly?since=2025-02-27T10%3A00%3A00%2B08%3A00&page=1&pageSize=500']);
+    expect(srv.requests.map((r) => r.path)).toEqual([
+      '/hourly?since=2025-02-27T10%3A00%3A00%2B08%3A00&page=1&pageSize=500',
+    ]);
     expect(summary(pages)).toEqual([['sh-json page 1 since=2025-02-27T10:00:00+08:00', undefined]]);
   });
 
   it('stops with an error naming the feed, the URL and the reason — never the key', async () => {
     const envelope = await serve(() => ({ body: fixture('sh-json-error.json') }));
-    const feed = feedOf({ name: 'sh', format: 'sh-json', baseUrl: envelope.base, province: 'shanghai', credentials: { type: 'api-key', key: 'k-123' } });
+    const feed = feedOf({
+      name: 'sh',
+      format: 'sh-json',
+      baseUrl: envelope.base,
+      province: 'shanghai',
+      credentials: { type: 'api-key', key: 'k-123' },
+    });
     const err = await pullAll(shJson, feed, undefined, at('2025-03-01T10:20:00+08:00')).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(new RegExp(`^feed sh: GET ${envelope.base}/hourly\\?since=.*: the feed answered code 401: invalid api key$`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`^feed sh: GET ${envelope.base}/hourly\\?since=.*: the feed answered code 401: invalid api key$`),
+    );
     expect((err as Error).message).not.toContain('k-123');
     const missing = await serve(() => NOT_FOUND);
-    const err404 = await pullAll(shJson, { ...feed, baseUrl: missing.base }, undefined, at('2025-03-01T10:20:00+08:00')).catch((e: Error) => e);
+    const err404 = await pullAll(
+      shJson,
+      { ...feed, baseUrl: missing.base },
+      undefined,
+      at('2025-03-01T10:20:00+08:00'),
+    ).catch((e: Error) => e);
     expect((err404 as Error).message).toMatch(/^feed sh: GET http:\/\/127\.0\.0\.1:\d+\/hourly\?since=.* answered 404/);
   });
 });
 
 describe.each([
-  { adapter: jsXml, format: 'js-xml', province: 'jiangsu', path: (h: string) => `/AirData.xml?time=${h}`, label: (h: string) => `js-xml AirData.xml?time=${h}`, doc: (h: string) => `js-xml-${h}.xml` },
-  { adapter: zjCsv, format: 'zj-csv', province: 'zhejiang', path: (h: string) => `/zj_${h}.csv`, label: (h: string) => `zj-csv zj_${h}.csv`, doc: (h: string) => `zj_${h}.csv` },
+  {
+    adapter: jsXml,
+    format: 'js-xml',
+    province: 'jiangsu',
+    path: (h: string) => `/AirData.xml?time=${h}`,
+    label: (h: string) => `js-xml AirData.xml?time=${h}`,
+    doc: (h: string) => `js-xml-${h}.xml`,
+  },
+  {
+    adapter: zjCsv,
+    format: 'zj-csv',
+    province: 'zhejiang',
+    path: (h: string) => `/zj_${h}.csv`,
+    label: (h: string) => `zj-csv zj_${h}.csv`,
+    doc: (h: string) => `zj_${h}.csv`,
+  },
 ])('$format pull (FEEDS.md §2, §3)', ({ adapter, format, province, path, label, doc }) => {
   const published = new Set(['2025030101', '2025030102']);
-  const hourOf = (url: URL): string => url.searchParams.get('time') ?? /zj_(\d{10})\.csv$/.exec(url.pathname)?.[1] ?? '';
+  const hourOf = (url: URL): string =>
+    url.searchParams.get('time') ?? /zj_(\d{10})\.csv$/.exec(url.pathname)?.[1] ?? '';
   const answer = (url: URL): Answer => (published.has(hourOf(url)) ? { body: fixture(doc(hourOf(url))) } : NOT_FOUND);
   const feed = (base: string, extra: Record<string, unknown> = {}) =>
-    feedOf({ name: 'hourly', format, baseUrl: base, province, credentials: { type: 'basic', username: 'user', password: 'pw' }, ...extra });
+    feedOf({
+      name: 'hourly',
+      format,
+      baseUrl: base,
+      province,
+      credentials: { type: 'basic', username: 'user', password: 'pw' },
+      ...extra,
+    });
 
   it('reads the look-back window and every later hour; an old 404 is skipped, a 404 of the current hour ends the pull', async () => {
     const srv = await serve(answer);
-    const pages = await pullAll(adapter, feed(srv.base, { lookbackHours: 1 }), { time: '2025-03-01T01:00:00+08:00' }, at('2025-03-01T03:20:00+08:00'));
+    const pages = await pullAll(
+      adapter,
+      feed(srv.base, { lookbackHours: 1 }),
+      { time: '2025-03-01T01:00:00+08:00' },
+      at('2025-03-01T03:20:00+08:00'),
+    );
     expect(srv.requests.map((r) => r.path)).toEqual(['2025030100', '2025030101', '2025030102', '2025030103'].map(path));
     expect(srv.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('user:pw').toString('base64')}`);
     // 01:00 is the watermark itself (re-read, unchanged); 02:00 moves it.
@@ -126,7 +188,12 @@ describe.each([
     published.delete('2025030102');
     try {
       const srv = await serve(answer);
-      const pages = await pullAll(adapter, feed(srv.base, { lookbackHours: 0 }), { time: '2025-03-01T01:00:00+08:00' }, at('2025-03-01T03:20:00+08:00'));
+      const pages = await pullAll(
+        adapter,
+        feed(srv.base, { lookbackHours: 0 }),
+        { time: '2025-03-01T01:00:00+08:00' },
+        at('2025-03-01T03:20:00+08:00'),
+      );
       expect(srv.requests.map((r) => r.path)).toEqual(['2025030101', '2025030102'].map(path));
       expect(summary(pages)).toEqual([[label('2025030101'), undefined]]);
     } finally {
@@ -136,7 +203,12 @@ describe.each([
 
   it('starts a new feed at startAt, moving the watermark hour by hour', async () => {
     const srv = await serve(answer);
-    const pages = await pullAll(adapter, feed(srv.base, { lookbackHours: 0, startAt: '2025-03-01T01:00:00+08:00' }), undefined, at('2025-03-01T02:10:00+08:00'));
+    const pages = await pullAll(
+      adapter,
+      feed(srv.base, { lookbackHours: 0, startAt: '2025-03-01T01:00:00+08:00' }),
+      undefined,
+      at('2025-03-01T02:10:00+08:00'),
+    );
     expect(srv.requests.map((r) => r.path)).toEqual(['2025030101', '2025030102'].map(path));
     expect(summary(pages)).toEqual([
       [label('2025030101'), { time: '2025-03-01T01:00:00+08:00' }],
@@ -146,7 +218,12 @@ describe.each([
 
   it('catches up oldest first, at most maxHoursPerPull hours per pull', async () => {
     const srv = await serve(() => ({ body: fixture(doc('2025030101')) }));
-    const pages = await pullAll(adapter, feed(srv.base, { lookbackHours: 0, options: { maxHoursPerPull: 2 } }), { time: '2025-02-27T20:00:00+08:00' }, at('2025-03-01T03:20:00+08:00'));
+    const pages = await pullAll(
+      adapter,
+      feed(srv.base, { lookbackHours: 0, options: { maxHoursPerPull: 2 } }),
+      { time: '2025-02-27T20:00:00+08:00' },
+      at('2025-03-01T03:20:00+08:00'),
+    );
     expect(srv.requests.map((r) => r.path)).toEqual(['2025022720', '2025022721'].map(path));
     expect(summary(pages)).toEqual([
       [label('2025022720'), undefined],
@@ -162,22 +239,39 @@ describe.each([
     const err = await (async () => {
       for await (const _ of adapter.pull!(f, { time: '2025-03-01T03:00:00+08:00' }, ctx));
     })().catch((e: Error) => e);
-    expect((err as Error).message).toBe(`feed hourly: GET ${srv.base}${path('2025030103')} answered 503 Service Unavailable`);
+    expect((err as Error).message).toBe(
+      `feed hourly: GET ${srv.base}${path('2025030103')} answered 503 Service Unavailable`,
+    );
   });
 });
 
 describe('ah-json pull (FEEDS.md §4)', () => {
-  const PAGES: Record<string, string> = { '': 'ah-json-page1.json', eyJvIjo2fQ: 'ah-json-page2.json', eyJvIjoxMX0: 'ah-json-page3.json' };
+  const PAGES: Record<string, string> = {
+    '': 'ah-json-page1.json',
+    eyJvIjo2fQ: 'ah-json-page2.json',
+    eyJvIjoxMX0: 'ah-json-page3.json',
+  };
   const answer = (url: URL): Answer => {
     const page = PAGES[url.searchParams.get('cursor') ?? ''];
     return page ? { body: fixture(page) } : { status: 400, body: '{"error":"bad cursor"}' };
   };
-  const feed = (base: string) => feedOf({ name: 'ah', format: 'ah-json', baseUrl: base, province: 'anhui', credentials: { type: 'bearer', token: 't-456' } });
+  const feed = (base: string) =>
+    feedOf({
+      name: 'ah',
+      format: 'ah-json',
+      baseUrl: base,
+      province: 'anhui',
+      credentials: { type: 'bearer', token: 't-456' },
+    });
 
   it('follows the cursor chain; each page carries its next cursor, the last its own', async () => {
     const srv = await serve(answer);
     const pages = await pullAll(ahJson, feed(srv.base), undefined, at('2025-03-01T03:20:00+08:00'));
-    expect(srv.requests.map((r) => r.path)).toEqual(['/v2/observations', '/v2/observations?cursor=eyJvIjo2fQ', '/v2/observations?cursor=eyJvIjoxMX0']);
+    expect(srv.requests.map((r) => r.path)).toEqual([
+      '/v2/observations',
+      '/v2/observations?cursor=eyJvIjo2fQ',
+      '/v2/observations?cursor=eyJvIjoxMX0',
+    ]);
     expect(srv.requests.every((r) => r.headers.authorization === 'Bearer t-456')).toBe(true);
     expect(summary(pages)).toEqual([
       ['ah-json cursor=(start)', { cursor: 'eyJvIjo2fQ' }],
@@ -193,7 +287,11 @@ describe('ah-json pull (FEEDS.md §4)', () => {
     const pages = await pullAll(ahJson, feed(srv.base), { cursor: 'eyJvIjoxMX0' }, at('2025-03-01T03:20:00+08:00'));
     expect(srv.requests.map((r) => r.path)).toEqual(['/v2/observations?cursor=eyJvIjoxMX0']);
     expect(summary(pages)).toEqual([['ah-json cursor=eyJvIjoxMX0', { cursor: 'eyJvIjoxMX0' }]]);
-    const err = await pullAll(ahJson, feed(srv.base), { cursor: 'gone' }, at('2025-03-01T03:20:00+08:00')).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/^feed ah: GET http:\/\/127\.0\.0\.1:\d+\/v2\/observations\?cursor=gone answered 400/);
+    const err = await pullAll(ahJson, feed(srv.base), { cursor: 'gone' }, at('2025-03-01T03:20:00+08:00')).catch(
+      (e: Error) => e,
+    );
+    expect((err as Error).message).toMatch(
+      /^feed ah: GET http:\/\/127\.0\.0\.1:\d+\/v2\/observations\?cursor=gone answered 400/,
+    );
   });
 });

@@ -9,7 +9,10 @@ import { createPushIngest } from '../../ingest/push';
 import { createStationRegistry } from '../../ingest/stations/registry';
 import { bundledVersion, createRegistryLoader } from '../../ingest/stations/registry-files';
 import { createInProcessBus } from '../../infra/bus/in-process-bus';
-import { createClickHouseRejectQueries, createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
+import {
+  createClickHouseRejectQueries,
+  createClickHouseStationQueries,
+} from '../../infra/clickhouse/api-queries.clickhouse';
 import { createStoreDeadLetterSink } from '../../infra/clickhouse/dead-letters.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
@@ -34,14 +37,24 @@ beforeAll(async () => {
   const logger = silentLogger();
   const bus = createInProcessBus({ logger });
   const readingStore = createClickHouseReadingStore(store);
-  processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  processor = createProcessor({
+    source: bus.source,
+    store: readingStore,
+    deadLetters: createStoreDeadLetterSink(readingStore),
+    logger,
+  });
   void processor.run();
-  for (const centre of ['shanghai', 'jiangsu', 'coordinator', 'anhui'] as const) keys[centre] = issueKey(keysFile, centre).key;
+  for (const centre of ['shanghai', 'jiangsu', 'coordinator', 'anhui'] as const)
+    keys[centre] = issueKey(keysFile, centre).key;
   app = await buildApp({
     logger,
     readiness: {},
     verifier: createKeyVerifier(keysFile),
-    push: createPushIngest({ sink: bus.sink, registry: createRegistryLoader(dir, createStationRegistry), archive: noArchive }),
+    push: createPushIngest({
+      sink: bus.sink,
+      registry: createRegistryLoader(dir, createStationRegistry),
+      archive: noArchive,
+    }),
     rejects: createClickHouseRejectQueries(store),
     stations: createClickHouseStationQueries(store),
     limits: { pushBodyLimitBytes: 4096, pushPerMinute: 5 },
@@ -58,26 +71,51 @@ afterAll(async () => {
 const push = (centre: string | undefined, body: string, headers: Record<string, string> = {}) =>
   fetch(`${base}/v1/readings`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(centre ? { authorization: `Bearer ${keys[centre]}` } : {}), ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(centre ? { authorization: `Bearer ${keys[centre]}` } : {}),
+      ...headers,
+    },
     body,
   });
-const get = (path: string, centre?: string) => fetch(`${base}${path}`, { headers: centre ? { authorization: `Bearer ${keys[centre]}` } : {} });
+const get = (path: string, centre?: string) =>
+  fetch(`${base}${path}`, { headers: centre ? { authorization: `Bearer ${keys[centre]}` } : {} });
 
 type RejectsBody = { rejects: { centre: string; station: string }[] };
 type ErrorJson = { error: { code: string; message: string } };
 const json = <T>(res: Response): Promise<T> => res.json() as Promise<T>;
 
-const reading = (station: string, value: number, time = '2025-03-01T10:00:00+08:00') => ({ station, pollutant: 'pm25', time, value });
+const reading = (station: string, value: number, time = '2025-03-01T10:00:00+08:00') => ({
+  station,
+  pollutant: 'pm25',
+  time,
+  value,
+});
 
 describe('push and rejects over real HTTP, into the real engine', () => {
   it('answers 202 once the readings are stored, with each rejection and its reason', async () => {
-    const res = await push('shanghai', JSON.stringify([reading('1141A', 41), reading('1151A', 50), reading('9999A', 1)]));
+    const res = await push(
+      'shanghai',
+      JSON.stringify([reading('1141A', 41), reading('1151A', 50), reading('9999A', 1)]),
+    );
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({
       accepted: 1,
       rejected: [
-        { index: 1, station: '1151A', code: 'READING_STATION_NOT_OWNED', field: 'station', reason: 'station 1151A belongs to jiangsu, not shanghai' },
-        { index: 2, station: '9999A', code: 'READING_UNKNOWN_STATION', field: 'station', reason: 'station 9999A is not in the station registry' },
+        {
+          index: 1,
+          station: '1151A',
+          code: 'READING_STATION_NOT_OWNED',
+          field: 'station',
+          reason: 'station 1151A belongs to jiangsu, not shanghai',
+        },
+        {
+          index: 2,
+          station: '9999A',
+          code: 'READING_UNKNOWN_STATION',
+          field: 'station',
+          reason: 'station 9999A is not in the station registry',
+        },
       ],
     });
     // Durable when answered: already in the store.
@@ -93,7 +131,9 @@ describe('push and rejects over real HTTP, into the real engine', () => {
     expect((await push(undefined, '[]')).status).toBe(401);
     const bad = await push(undefined, '[]', { authorization: 'Bearer yrd_shanghai_nope' });
     expect(bad.status).toBe(401);
-    expect(await bad.json()).toEqual({ error: { code: 'AUTH_KEY_INVALID', message: 'a valid centre key is required: Authorization: Bearer <key>' } });
+    expect(await bad.json()).toEqual({
+      error: { code: 'AUTH_KEY_INVALID', message: 'a valid centre key is required: Authorization: Bearer <key>' },
+    });
     revokeKeys(keysFile, 'anhui');
     expect((await push('anhui', '[]')).status).toBe(401);
   });

@@ -44,7 +44,15 @@ beforeAll(async () => {
   for (const s of chosen) {
     for (let h = 1; h <= DAYS * 24; h++) {
       const x = model.stationHour(s, START + h * HOUR);
-      readings.push(aReading({ station: s.code, pollutant: 'pm25', value: Math.round(x.values.pm25 * 10) / 10, time: new Date(START + h * HOUR).toISOString(), arrivedAt: '2025-03-01T00:00:00Z' }));
+      readings.push(
+        aReading({
+          station: s.code,
+          pollutant: 'pm25',
+          value: Math.round(x.values.pm25 * 10) / 10,
+          time: new Date(START + h * HOUR).toISOString(),
+          arrivedAt: '2025-03-01T00:00:00Z',
+        }),
+      );
       if (s.city === '上海' && !s.control) {
         inc += x.truth.localIncrement;
         total += x.values.pm25;
@@ -52,16 +60,33 @@ beforeAll(async () => {
     }
   }
   trueShanghaiShare = inc / total;
-  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
   const messages = encodeReadings(readings);
   for (let i = 0; i < messages.length; i += 50) {
-    await processor.handleBatch({ topic: 't', partition: 0, messages: messages.slice(i, i + 50).map((m, j) => ({ ...m, partition: 0, offset: String(i + j) })) });
+    await processor.handleBatch({
+      topic: 't',
+      partition: 0,
+      messages: messages.slice(i, i + 50).map((m, j) => ({ ...m, partition: 0, offset: String(i + j) })),
+    });
   }
   const stations = createClickHouseStationQueries(store);
-  const deps = { series: createClickHouseSeriesQueries(store), versions: () => stations.versions(), regional: createClickHouseRegionalQueries(store) };
+  const deps = {
+    series: createClickHouseSeriesQueries(store),
+    versions: () => stations.versions(),
+    regional: createClickHouseRegionalQueries(store),
+  };
   splitInTs = { series: deps.series, versions: deps.versions };
   splitInSql = deps;
-  app = await buildApp({ logger: silentLogger(), readiness: {}, apportionment: { regional: (q, r) => regionalView(deps, q, r), transport: (q, r) => transportView(deps, q, r) } });
+  app = await buildApp({
+    logger: silentLogger(),
+    readiness: {},
+    apportionment: { regional: (q, r) => regionalView(deps, q, r), transport: (q, r) => transportView(deps, q, r) },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }, 240_000);
@@ -78,19 +103,26 @@ describe('apportionment views over HTTP on the real engine, on simulator data wi
     expect(res.status).toBe(200);
     const r = (await res.json()) as TransportResponse;
     expect(r.hours).toBe(DAYS * 24);
-    const found = r.pairs.filter((p) => p.significant).map((p) => `${p.from}->${p.to}@${p.lagHours}`).sort();
+    const found = r.pairs
+      .filter((p) => p.significant)
+      .map((p) => `${p.from}->${p.to}@${p.lagHours}`)
+      .sort();
     expect(found).toEqual(TRANSPORT_LINKS.map((l) => `${l.from}->${l.to}@${l.lagHours}`).sort());
   });
 
   it('the regional view recovers Shanghai’s simulated local increment', async () => {
-    const res = await fetch(`${base}/v1/apportionment/regional?city=${encodeURIComponent('上海')}&${range}&resolution=year`);
+    const res = await fetch(
+      `${base}/v1/apportionment/regional?city=${encodeURIComponent('上海')}&${range}&resolution=year`,
+    );
     expect(res.status).toBe(200);
     const r = (await res.json()) as RegionalResponse;
     expect(r.stations.background).toEqual(['1146A']);
     expect(r.coverage.usedHours).toBe(DAYS * 24);
     expect(r.periods).toHaveLength(1);
     expect(Math.abs((r.periods[0]?.localShare as number) - trueShanghaiShare)).toBeLessThan(0.05);
-    const monthly = (await (await fetch(`${base}/v1/apportionment/regional?city=${encodeURIComponent('上海')}&${range}&resolution=month`)).json()) as RegionalResponse;
+    const monthly = (await (
+      await fetch(`${base}/v1/apportionment/regional?city=${encodeURIComponent('上海')}&${range}&resolution=month`)
+    ).json()) as RegionalResponse;
     expect(monthly.periods.map((p) => p.period)).toEqual(['2025-01', '2025-02']);
   });
 
@@ -98,7 +130,16 @@ describe('apportionment views over HTTP on the real engine, on simulator data wi
     const range2 = { fromMs: Date.parse('2025-01-01T00:00:00+08:00'), toMs: Date.parse('2025-02-15T00:00:00+08:00') };
     for (const resolution of ['day', 'month', 'year'] as const) {
       for (const method of ['control', 'percentile'] as const) {
-        const q = { city: '上海', from: '2025-01-01', to: '2025-02-14', pollutant: 'pm25' as const, resolution, method, percentile: 10, radiusKm: 50 };
+        const q = {
+          city: '上海',
+          from: '2025-01-01',
+          to: '2025-02-14',
+          pollutant: 'pm25' as const,
+          resolution,
+          method,
+          percentile: 10,
+          radiusKm: 50,
+        };
         const sql = await regionalView(splitInSql, q, range2);
         const ts = await regionalView(splitInTs, q, range2);
         expect(sql.coverage).toEqual(ts.coverage);

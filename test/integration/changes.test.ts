@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api';
 import { bundledVersion } from '../../ingest/stations/registry-files';
 import { encodeReadings } from '../../bus/reading-messages';
-import { createClickHouseChangeQueries, createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
+import {
+  createClickHouseChangeQueries,
+  createClickHouseStationQueries,
+} from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
@@ -14,26 +17,52 @@ import { openTestStore, type TestStore } from '../helpers/store';
 
 let store: TestStore;
 let app: FastifyInstance;
-type Page = { changes: { station: string; pollutant: string; time: string; value: number; status: string; arrivedAt: string }[]; next: string | null };
+type Page = {
+  changes: { station: string; pollutant: string; time: string; value: number; status: string; arrivedAt: string }[];
+  next: string | null;
+};
 
 const T0 = '2025-03-01T00:00:00Z';
-const first = hourlyReadings({ stations: ['1141A', '1151A'], pollutants: ['pm25', 'no2'], startMs: Date.parse('2025-03-01T01:00:00+08:00'), hours: 24, valueOf: (_s, _p, h) => h, arrivedAt: '2025-03-02T00:00:00Z' });
+const first = hourlyReadings({
+  stations: ['1141A', '1151A'],
+  pollutants: ['pm25', 'no2'],
+  startMs: Date.parse('2025-03-01T01:00:00+08:00'),
+  hours: 24,
+  valueOf: (_s, _p, h) => h,
+  arrivedAt: '2025-03-02T00:00:00Z',
+});
 /** Later: 5 corrections, 3 audited replacements and 4 re-arrivals that change nothing. */
 const later: Reading[] = [
   ...first.slice(0, 5).map((r) => ({ ...r, value: (r.value as number) + 100, arrivedAt: '2025-03-03T00:00:00Z' })),
-  ...first.slice(10, 13).map((r) => ({ ...r, value: 7, status: 'audited' as const, arrivedAt: '2025-04-05T00:00:00Z' })),
+  ...first
+    .slice(10, 13)
+    .map((r) => ({ ...r, value: 7, status: 'audited' as const, arrivedAt: '2025-04-05T00:00:00Z' })),
   ...first.slice(20, 24).map((r) => ({ ...r, arrivedAt: '2025-04-06T00:00:00Z' })),
 ];
 
 beforeAll(async () => {
   store = await openTestStore();
   await syncStations(store, [bundledVersion()]);
-  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
   let offset = 0;
   for (const batch of [first, later]) {
-    await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(batch).map((m) => ({ ...m, partition: 0, offset: String(offset++) })) });
+    await processor.handleBatch({
+      topic: 't',
+      partition: 0,
+      messages: encodeReadings(batch).map((m) => ({ ...m, partition: 0, offset: String(offset++) })),
+    });
   }
-  app = await buildApp({ logger: silentLogger(), readiness: {}, changes: createClickHouseChangeQueries(store), stations: createClickHouseStationQueries(store) });
+  app = await buildApp({
+    logger: silentLogger(),
+    readiness: {},
+    changes: createClickHouseChangeQueries(store),
+    stations: createClickHouseStationQueries(store),
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -64,8 +93,12 @@ describe('GET /v1/changes (issue 11)', () => {
       after = p.next;
     }
     expect(all).toHaveLength(first.length + 8);
-    expect(new Set(all.map((c) => `${c.station}|${c.pollutant}|${c.time}|${c.status}|${c.arrivedAt}`)).size).toBe(all.length);
-    expect([...all].sort((a, b) => a.arrivedAt.localeCompare(b.arrivedAt)).map((c) => c.arrivedAt)).toEqual(all.map((c) => c.arrivedAt));
+    expect(new Set(all.map((c) => `${c.station}|${c.pollutant}|${c.time}|${c.status}|${c.arrivedAt}`)).size).toBe(
+      all.length,
+    );
+    expect([...all].sort((a, b) => a.arrivedAt.localeCompare(b.arrivedAt)).map((c) => c.arrivedAt)).toEqual(
+      all.map((c) => c.arrivedAt),
+    );
   });
 
   it('filters by province and pollutant, and refuses a forged cursor', async () => {

@@ -27,28 +27,81 @@ let app: FastifyInstance;
 /** Every hour of 2023 (labels 01–24 of each natural day) at a constant value. */
 function year(station: string, pollutant: Pollutant, value: number): Reading[] {
   const start = Date.parse('2023-01-01T01:00:00+08:00');
-  return Array.from({ length: 365 * 24 }, (_, i) => aReading({ station, pollutant, value, time: new Date(start + i * HOUR).toISOString(), arrivedAt: '2024-01-02T00:00:00Z' }));
+  return Array.from({ length: 365 * 24 }, (_, i) =>
+    aReading({
+      station,
+      pollutant,
+      value,
+      time: new Date(start + i * HOUR).toISOString(),
+      arrivedAt: '2024-01-02T00:00:00Z',
+    }),
+  );
 }
 
 beforeAll(async () => {
   store = await openTestStore();
   await syncStations(store, [bundledVersion()]);
   // 上海: 1141A and 1142A.
-  const values: Record<Pollutant, [number, number]> = { pm25: [30, 40], pm10: [60, 60], no2: [30, 50], so2: [10, 10], co: [0.8, 0.8], o3: [100, 100] };
-  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+  const values: Record<Pollutant, [number, number]> = {
+    pm25: [30, 40],
+    pm10: [60, 60],
+    no2: [30, 50],
+    so2: [10, 10],
+    co: [0.8, 0.8],
+    o3: [100, 100],
+  };
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
   let offset = 0;
   for (const [pollutant, [a, b]] of Object.entries(values) as [Pollutant, [number, number]][]) {
     const readings = [...year('1141A', pollutant, a), ...year('1142A', pollutant, b)];
-    await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(readings).map((m) => ({ ...m, partition: 0, offset: String(offset++) })) });
+    await processor.handleBatch({
+      topic: 't',
+      partition: 0,
+      messages: encodeReadings(readings).map((m) => ({ ...m, partition: 0, offset: String(offset++) })),
+    });
   }
   const stations = createClickHouseStationQueries(store);
   const queries = createClickHouseStatsQueries(store);
   // A centre's own targets over the defaults: 上海 2023 at most 34; Shanghai province 10 % below a given 2022 base of 40.
   const file: TargetRule[] = [
-    { level: 'city', id: '上海', from: 2023, to: 2023, indicator: 'pm25_annual', max: 34, source: 'test: a stricter city target' },
-    { level: 'province', id: 'shanghai', from: 2023, to: 2023, indicator: 'pm25_annual', relative: { baseYear: 2022, change: -0.1, baseline: 40 }, source: 'test: −10 % vs 2022' },
+    {
+      level: 'city',
+      id: '上海',
+      from: 2023,
+      to: 2023,
+      indicator: 'pm25_annual',
+      max: 34,
+      source: 'test: a stricter city target',
+    },
+    {
+      level: 'province',
+      id: 'shanghai',
+      from: 2023,
+      to: 2023,
+      indicator: 'pm25_annual',
+      relative: { baseYear: 2022, change: -0.1, baseline: 40 },
+      source: 'test: −10 % vs 2022',
+    },
   ];
-  app = await buildApp({ logger: silentLogger(), readiness: {}, compliance: (q) => areaCompliance({ queries, series: createClickHouseSeriesQueries(store), versions: () => stations.versions(), targets: { file, defaults: DEFAULT_TARGETS } }, q) });
+  app = await buildApp({
+    logger: silentLogger(),
+    readiness: {},
+    compliance: (q) =>
+      areaCompliance(
+        {
+          queries,
+          series: createClickHouseSeriesQueries(store),
+          versions: () => stations.versions(),
+          targets: { file, defaults: DEFAULT_TARGETS },
+        },
+        q,
+      ),
+  });
 }, 180_000);
 afterAll(async () => {
   await app?.close();
@@ -101,16 +154,30 @@ describe('GET /v1/compliance (hand-computed)', () => {
   it('judges the area’s targets: a file’s rule over the default, relative targets from their base', async () => {
     const city = await get(`level=city&id=${encodeURIComponent('上海')}&year=2023`);
     // PM2.5 35 against the city's own 34: not met; O3 P90 100 against the default 160: met.
-    expect(city.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({ target: 34, value: 35, met: false, source: 'test: a stricter city target' });
+    expect(city.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({
+      target: 34,
+      value: 35,
+      met: false,
+      source: 'test: a stricter city target',
+    });
     expect(city.targets.find((t) => t.indicator === 'o3_p90')).toMatchObject({ target: 160, value: 100, met: true });
     // No good-day target outside 2025 (the 14th Five-Year Plan's year).
     expect(city.targets.find((t) => t.indicator === 'good_day_ratio')).toBeUndefined();
     const province = await get('level=province&id=shanghai&year=2023');
     // 40 × (1 − 0.1) = 36 ≥ 35: met.
-    expect(province.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({ target: 36, value: 35, met: true, base: { year: 2022, value: 40, change: -0.1 } });
+    expect(province.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({
+      target: 36,
+      value: 35,
+      met: true,
+      base: { year: 2022, value: 40, change: -0.1 },
+    });
     // Another city: the default Grade II 35 of the 2012 regime.
     const other = await get(`level=city&id=${encodeURIComponent('上海')}&year=2022`);
-    expect(other.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({ target: 35, value: null, met: null });
+    expect(other.targets.find((t) => t.indicator === 'pm25_annual')).toMatchObject({
+      target: 35,
+      value: null,
+      met: null,
+    });
   });
 
   it('ranks an area among its peers by the composite index', async () => {
@@ -125,10 +192,20 @@ describe('GET /v1/compliance (hand-computed)', () => {
     expect(viaSql).toMatchObject({ position: 1, of: 1 });
     // The city means formed in SQL (the series) rank as those formed from station days in TypeScript.
     const stations = createClickHouseStationQueries(store);
-    const viaStations = await areaCompliance({ queries: createClickHouseStatsQueries(store), versions: () => stations.versions() }, { level: 'city', id: '上海', year: 2023, status: 'all', rank: true });
+    const viaStations = await areaCompliance(
+      { queries: createClickHouseStatsQueries(store), versions: () => stations.versions() },
+      { level: 'city', id: '上海', year: 2023, status: 'all', rank: true },
+    );
     expect(viaStations.rank).toEqual(viaSql);
     const province = (await get('level=province&id=shanghai&year=2023&rank=true')).rank;
-    expect(province).toEqual((await areaCompliance({ queries: createClickHouseStatsQueries(store), versions: () => stations.versions() }, { level: 'province', id: 'shanghai', year: 2023, status: 'all', rank: true })).rank);
+    expect(province).toEqual(
+      (
+        await areaCompliance(
+          { queries: createClickHouseStatsQueries(store), versions: () => stations.versions() },
+          { level: 'province', id: 'shanghai', year: 2023, status: 'all', rank: true },
+        )
+      ).rank,
+    );
     expect((await get(`level=city&id=${encodeURIComponent('上海')}&year=2023`)).rank).toBeNull();
   });
 
@@ -138,15 +215,36 @@ describe('GET /v1/compliance (hand-computed)', () => {
     const readings = Array.from({ length: 365 * 24 }, (_, i) => {
       const t = start + i * HOUR;
       const day = new Date(t - HOUR + 8 * HOUR).toISOString().slice(0, 10);
-      return aReading({ station: '1143A', pollutant: 'pm25', value: day < '2026-03-01' ? 40 : 28, time: new Date(t).toISOString(), arrivedAt: '2027-01-02T00:00:00Z' });
+      return aReading({
+        station: '1143A',
+        pollutant: 'pm25',
+        value: day < '2026-03-01' ? 40 : 28,
+        time: new Date(t).toISOString(),
+        arrivedAt: '2027-01-02T00:00:00Z',
+      });
     });
-    const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
-    await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(10_000 + i) })) });
+    const processor = createProcessor({
+      source: { run: async () => {}, stop: async () => {} },
+      store: createClickHouseReadingStore(store),
+      deadLetters: { publish: async () => {} },
+      logger: silentLogger(),
+    });
+    await processor.handleBatch({
+      topic: 't',
+      partition: 0,
+      messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(10_000 + i) })),
+    });
     const r = await get('level=station&id=1143A&year=2026');
     expect(r.regime).toBe('2026');
     const pm = r.pollutants.find((p) => p.pollutant === 'pm25');
     expect([pm?.mean, pm?.complies]).toEqual([30, true]); // 30 ≤ 30 (GB 3095-2026)
-    const parts = r.regimeParts?.map((part) => [part.regime, part.from, part.to, part.pollutants.find((p) => p.pollutant === 'pm25')?.mean, part.pollutants.find((p) => p.pollutant === 'pm25')?.complies]);
+    const parts = r.regimeParts?.map((part) => [
+      part.regime,
+      part.from,
+      part.to,
+      part.pollutants.find((p) => p.pollutant === 'pm25')?.mean,
+      part.pollutants.find((p) => p.pollutant === 'pm25')?.complies,
+    ]);
     // Jan–Feb under 2012 (mean 40 > 35: no); March on under 2026 (28 ≤ 30, P95 28 ≤ 60: yes).
     expect(parts).toEqual([
       ['2012', '2026-01-01', '2026-02-28', 40, false],
@@ -157,14 +255,38 @@ describe('GET /v1/compliance (hand-computed)', () => {
 
   it('counts control sites in city means only when configured (CITY_MEANS_INCLUDE_CONTROL_SITES)', async () => {
     // 1146A, 上海's control site (青浦淀山湖), at PM2.5 5 all 2023.
-    const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
-    await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(year('1146A', 'pm25', 5)).map((m, i) => ({ ...m, partition: 0, offset: String(50_000 + i) })) });
+    const processor = createProcessor({
+      source: { run: async () => {}, stop: async () => {} },
+      store: createClickHouseReadingStore(store),
+      deadLetters: { publish: async () => {} },
+      logger: silentLogger(),
+    });
+    await processor.handleBatch({
+      topic: 't',
+      partition: 0,
+      messages: encodeReadings(year('1146A', 'pm25', 5)).map((m, i) => ({
+        ...m,
+        partition: 0,
+        offset: String(50_000 + i),
+      })),
+    });
     const stations = createClickHouseStationQueries(store);
     const queries = createClickHouseStatsQueries(store);
     const q = { level: 'city' as const, id: '上海', year: 2023, status: 'all' as const, rank: false };
     const pm = (r: ComplianceResponse) => r.pollutants.find((p) => p.pollutant === 'pm25')?.mean;
     // Without: (30 + 40)/2 = 35, as before. With: (30 + 40 + 5)/3 = 25.
-    expect(pm(await areaCompliance({ queries, versions: async () => listsForStatistics(await stations.versions(), false) }, q))).toBe(35);
-    expect(pm(await areaCompliance({ queries, versions: async () => listsForStatistics(await stations.versions(), true) }, q))).toBe(25);
+    expect(
+      pm(
+        await areaCompliance(
+          { queries, versions: async () => listsForStatistics(await stations.versions(), false) },
+          q,
+        ),
+      ),
+    ).toBe(35);
+    expect(
+      pm(
+        await areaCompliance({ queries, versions: async () => listsForStatistics(await stations.versions(), true) }, q),
+      ),
+    ).toBe(25);
   });
 });

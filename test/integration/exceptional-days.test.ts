@@ -28,7 +28,18 @@ const keys = mkdtempSync(join(tmpdir(), 'yrd-air-keys-'));
 const keyFile = join(keys, 'centre-keys.json');
 const coordinator = issueKey(keyFile, 'coordinator').key;
 const shanghai = issueKey(keyFile, 'shanghai').key;
-const DUST = ['2023-03-01', '2023-03-02', '2023-03-03', '2023-03-04', '2023-03-05', '2023-03-06', '2023-03-07', '2023-03-08', '2023-03-09', '2023-03-10'];
+const DUST = [
+  '2023-03-01',
+  '2023-03-02',
+  '2023-03-03',
+  '2023-03-04',
+  '2023-03-05',
+  '2023-03-06',
+  '2023-03-07',
+  '2023-03-08',
+  '2023-03-09',
+  '2023-03-10',
+];
 
 beforeAll(async () => {
   store = await openTestStore();
@@ -38,10 +49,25 @@ beforeAll(async () => {
   const readings = Array.from({ length: 365 * 24 }, (_, i) => {
     const t = start + i * HOUR;
     const day = new Date(t - HOUR + 8 * HOUR).toISOString().slice(0, 10);
-    return aReading({ station: '1141A', pollutant: 'pm25', value: DUST.includes(day) ? 300 : 30, time: new Date(t).toISOString(), arrivedAt: '2024-01-02T00:00:00Z' });
+    return aReading({
+      station: '1141A',
+      pollutant: 'pm25',
+      value: DUST.includes(day) ? 300 : 30,
+      time: new Date(t).toISOString(),
+      arrivedAt: '2024-01-02T00:00:00Z',
+    });
   });
-  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
-  await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(i) })) });
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
+  await processor.handleBatch({
+    topic: 't',
+    partition: 0,
+    messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(i) })),
+  });
   const stations = createClickHouseStationQueries(store);
   const queries = createClickHouseStatsQueries(store);
   const exceptionalDays = createClickHouseExceptionalDays(store);
@@ -51,7 +77,11 @@ beforeAll(async () => {
     verifier: createKeyVerifier(keyFile),
     stations,
     exceptionalDays,
-    compliance: (q) => areaCompliance({ queries, versions: () => stations.versions(), exceptionalDays: (y) => exceptionalDays.list(y) }, q),
+    compliance: (q) =>
+      areaCompliance(
+        { queries, versions: () => stations.versions(), exceptionalDays: (y) => exceptionalDays.list(y) },
+        q,
+      ),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -62,7 +92,12 @@ afterAll(async () => {
   rmSync(keys, { recursive: true, force: true });
 });
 
-const post = (key: string, body: unknown) => fetch(`${base}/v1/exceptional-days`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (key: string, body: unknown) =>
+  fetch(`${base}/v1/exceptional-days`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 const compliance = async (): Promise<ComplianceResponse> => {
   const res = await fetch(`${base}/v1/compliance?level=city&id=${encodeURIComponent('上海')}&year=2023`);
   expect(res.status, await res.clone().text()).toBe(200);
@@ -86,7 +121,10 @@ describe('exceptional (dust) days: statistics both ways, as official releases re
     expect(pm(before.pollutants)?.mean).toBe(37);
     expect(before.days).toMatchObject({ valid: 365, good: 355, heavy: 10 });
 
-    const res = await post(coordinator, DUST.map((day) => ({ city: '上海', day, source: 'MEE dust notice (test)' })));
+    const res = await post(
+      coordinator,
+      DUST.map((day) => ({ city: '上海', day, source: 'MEE dust notice (test)' })),
+    );
     expect(res.status).toBe(200);
     const listed = (await (await fetch(`${base}/v1/exceptional-days?year=2023`)).json()) as { days: { day: string }[] };
     expect(listed.days.map((d) => d.day)).toEqual(DUST);
@@ -100,7 +138,9 @@ describe('exceptional (dust) days: statistics both ways, as official releases re
   });
 
   it('a removed record takes the day back', async () => {
-    expect((await post(coordinator, [{ city: '上海', day: '2023-03-10', source: 'corrected', removed: true }])).status).toBe(200);
+    expect(
+      (await post(coordinator, [{ city: '上海', day: '2023-03-10', source: 'corrected', removed: true }])).status,
+    ).toBe(200);
     const r = await compliance();
     expect(r.excludingExceptional?.excludedCityDays).toBe(9);
     // (355·30 + 300)/356 = 30.76 → 31.

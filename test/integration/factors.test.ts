@@ -33,7 +33,7 @@ const START = Date.parse('2024-01-01T00:00:00+08:00');
 const HOURS = 366 * 24;
 const model = createModel(606);
 const list = bundledVersion();
-const [shanghaiSite, , , ] = model.supersites(list.stations);
+const [shanghaiSite, , ,] = model.supersites(list.stations);
 const nanjingSite = model.supersites(list.stations).find((s) => s.province === 'jiangsu')!;
 const truth = new Map<string, Record<Source, number[]>>();
 const speciesMean = new Map<string, Record<string, number>>();
@@ -57,14 +57,31 @@ beforeAll(async () => {
       for (const src of SOURCES) t[src].push(x.truth.sources[src]);
       const time = new Date(START + h * HOUR).toISOString();
       for (const [pollutant, value] of Object.entries(x.values)) {
-        readings.push(aReading({ station: s.code, pollutant: pollutant as Reading['pollutant'], value: Math.round(value * (pollutant === 'co' ? 1000 : 10)) / (pollutant === 'co' ? 1000 : 10), time, arrivedAt: '2025-02-01T00:00:00Z' }));
+        readings.push(
+          aReading({
+            station: s.code,
+            pollutant: pollutant as Reading['pollutant'],
+            value: Math.round(value * (pollutant === 'co' ? 1000 : 10)) / (pollutant === 'co' ? 1000 : 10),
+            time,
+            arrivedAt: '2025-02-01T00:00:00Z',
+          }),
+        );
       }
     }
   }
-  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
   const messages = encodeReadings(readings);
   for (let i = 0; i < messages.length; i += 5000) {
-    await processor.handleBatch({ topic: 't', partition: 0, messages: messages.slice(i, i + 5000).map((m, j) => ({ ...m, partition: 0, offset: String(i + j) })) });
+    await processor.handleBatch({
+      topic: 't',
+      partition: 0,
+      messages: messages.slice(i, i + 5000).map((m, j) => ({ ...m, partition: 0, offset: String(i + j) })),
+    });
   }
   const stations = createClickHouseStationQueries(store);
   const species = createClickHouseSpeciesStore(store);
@@ -75,7 +92,11 @@ beforeAll(async () => {
     stations,
     species,
     verifier: createKeyVerifier(keyFile),
-    apportionment: { regional: async () => Promise.reject(new Error('unused')), transport: async () => Promise.reject(new Error('unused')), factors: (q, r) => factorsView(deps, q, r) },
+    apportionment: {
+      regional: async () => Promise.reject(new Error('unused')),
+      transport: async () => Promise.reject(new Error('unused')),
+      factors: (q, r) => factorsView(deps, q, r),
+    },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -86,11 +107,20 @@ beforeAll(async () => {
     for (let h = first; h < Math.min(first + 31 * 24, HOURS + 1); h++) {
       const v = model.supersiteHour(shanghaiSite!, START + h * HOUR);
       for (const sp of SUPERSITE_SPECIES) {
-        body.push({ station: shanghaiSite!.code, species: sp, time: new Date(START + h * HOUR).toISOString(), value: Math.round(v[sp] * 1000) / 1000 });
+        body.push({
+          station: shanghaiSite!.code,
+          species: sp,
+          time: new Date(START + h * HOUR).toISOString(),
+          value: Math.round(v[sp] * 1000) / 1000,
+        });
         sums[sp] = (sums[sp] ?? 0) + v[sp] / HOURS;
       }
     }
-    const res = await fetch(`${base}/v1/species`, { method: 'POST', headers: { authorization: `Bearer ${shanghaiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}/v1/species`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${shanghaiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: body.length, rejected: [] });
   }
@@ -103,7 +133,8 @@ afterAll(async () => {
 });
 
 const range = 'from=2024-01-01&to=2024-12-31';
-const cosine = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0) / Math.hypot(...a) / Math.hypot(...b);
+const cosine = (a: number[], b: number[]) =>
+  a.reduce((s, v, i) => s + v * b[i]!, 0) / Math.hypot(...a) / Math.hypot(...b);
 function correlation(a: number[], b: number[]): number {
   const ma = a.reduce((s, v) => s + v, 0) / a.length;
   const mb = b.reduce((s, v) => s + v, 0) / b.length;
@@ -131,7 +162,8 @@ function recovery(r: FactorsResponse, station: string) {
     return species.map((sp, j) => (mean * (SOURCE_PROFILES[src] as Record<string, number>)[sp]!) / modelled[j]!);
   };
   const fitted = r.factors.map((f) => f.profile.map((p, j) => p.value / modelled[j]!));
-  const perms = (a: number[]): number[][] => (a.length <= 1 ? [a] : a.flatMap((x, i) => perms([...a.slice(0, i), ...a.slice(i + 1)]).map((rest) => [x, ...rest])));
+  const perms = (a: number[]): number[][] =>
+    a.length <= 1 ? [a] : a.flatMap((x, i) => perms([...a.slice(0, i), ...a.slice(i + 1)]).map((rest) => [x, ...rest]));
   let best: number[] = [];
   let bestScore = -Infinity;
   for (const perm of perms(r.factors.map((_, k) => k))) {
@@ -144,17 +176,29 @@ function recovery(r: FactorsResponse, station: string) {
   return SOURCES.map((src, i) => {
     const f = r.factors[best[i]!]!;
 
-    return { source: src, label: f.label, cosine: cosine(fitted[best[i]!]!, trueProfile(src)), correlation: correlation(f.contributions, rowIndex.map((idx) => t[src][idx]!)) };
+    return {
+      source: src,
+      label: f.label,
+      cosine: cosine(fitted[best[i]!]!, trueProfile(src)),
+      correlation: correlation(
+        f.contributions,
+        rowIndex.map((idx) => t[src][idx]!),
+      ),
+    };
   });
 }
 
 describe('GET /v1/apportionment/factors on the real engine (issue 6 §3)', () => {
   it('with a supersite’s species, recovers the five simulated sources: profiles (cosine ≥ 0.95) and contributions (r ≥ 0.9), each labelled', async () => {
-    const res = await fetch(`${base}/v1/apportionment/factors?level=station&id=${shanghaiSite!.code}&${range}&factors=5&bootstrap=5`);
+    const res = await fetch(
+      `${base}/v1/apportionment/factors?level=station&id=${shanghaiSite!.code}&${range}&factors=5&bootstrap=5`,
+    );
     expect(res.status).toBe(200);
     const r = (await res.json()) as FactorsResponse;
     expect(r.exploratory).toBe(false);
-    expect(r.species.map((s) => s.species).sort()).toEqual(['ca', 'cl', 'co', 'coarse', 'ec', 'nh4', 'no2', 'no3', 'o3', 'oc', 'pm25', 'so2', 'so4'].sort());
+    expect(r.species.map((s) => s.species).sort()).toEqual(
+      ['ca', 'cl', 'co', 'coarse', 'ec', 'nh4', 'no2', 'no3', 'o3', 'oc', 'pm25', 'so2', 'so4'].sort(),
+    );
     expect(r.coverage.usedHours).toBe(HOURS);
     const found = recovery(r, shanghaiSite!.code);
     for (const f of found) {
@@ -179,14 +223,20 @@ describe('GET /v1/apportionment/factors on the real engine (issue 6 §3)', () =>
       expect(pm.p05!).toBeLessThanOrEqual(pm.p95!);
     }
     // The same request again is served from the cache, identical.
-    const again = (await (await fetch(`${base}/v1/apportionment/factors?level=station&id=${shanghaiSite!.code}&${range}&factors=5&bootstrap=5`)).json()) as FactorsResponse;
+    const again = (await (
+      await fetch(
+        `${base}/v1/apportionment/factors?level=station&id=${shanghaiSite!.code}&${range}&factors=5&bootstrap=5`,
+      )
+    ).json()) as FactorsResponse;
     expect(again.cached).toBe(true);
     expect(again.factors).toEqual(r.factors);
   }, 300_000);
 
   it('suggests the simulated number of factors, computing off the event loop (other requests are answered meanwhile)', async () => {
     const order: string[] = [];
-    const factors = fetch(`${base}/v1/apportionment/factors?level=station&id=${shanghaiSite!.code}&${range}&factors=5&bootstrap=0&restarts=1&chooseFactors=true`).then(async (res) => {
+    const factors = fetch(
+      `${base}/v1/apportionment/factors?level=station&id=${shanghaiSite!.code}&${range}&factors=5&bootstrap=0&restarts=1&chooseFactors=true`,
+    ).then(async (res) => {
       order.push('factors');
       return res;
     });
@@ -202,7 +252,9 @@ describe('GET /v1/apportionment/factors on the real engine (issue 6 §3)', () =>
   }, 300_000);
 
   it('with the criteria pollutants only, says the factors are exploratory, and still finds the photochemical one', async () => {
-    const res = await fetch(`${base}/v1/apportionment/factors?level=station&id=${nanjingSite.code}&${range}&factors=4&bootstrap=0`);
+    const res = await fetch(
+      `${base}/v1/apportionment/factors?level=station&id=${nanjingSite.code}&${range}&factors=4&bootstrap=0`,
+    );
     expect(res.status).toBe(200);
     const r = (await res.json()) as FactorsResponse;
     expect(r.exploratory).toBe(true);
@@ -211,11 +263,20 @@ describe('GET /v1/apportionment/factors on the real engine (issue 6 §3)', () =>
     const photo = r.factors.find((f) => f.label.startsWith('photochemical'))!;
     const t = truth.get(nanjingSite.code)!;
     const rows = r.times.map((time) => (Date.parse(time) - START) / HOUR - 1);
-    expect(correlation(photo.contributions, rows.map((i) => t.photochemical[i]!))).toBeGreaterThanOrEqual(0.9);
+    expect(
+      correlation(
+        photo.contributions,
+        rows.map((i) => t.photochemical[i]!),
+      ),
+    ).toBeGreaterThanOrEqual(0.9);
     // Six species cannot carry six factors.
-    const tooMany = await fetch(`${base}/v1/apportionment/factors?level=station&id=${nanjingSite.code}&${range}&factors=6`);
+    const tooMany = await fetch(
+      `${base}/v1/apportionment/factors?level=station&id=${nanjingSite.code}&${range}&factors=6`,
+    );
     expect(tooMany.status).toBe(422);
-    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toMatch(/factors: 6 factors need more than 6 usable species/);
+    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toMatch(
+      /factors: 6 factors need more than 6 usable species/,
+    );
   }, 300_000);
 
   it('POST /v1/species: another centre’s station, an unknown species and a bad hour are refused with their reasons; nothing else is lost', async () => {
@@ -224,18 +285,39 @@ describe('GET /v1/apportionment/factors on the real engine (issue 6 §3)', () =>
       { station: shanghaiSite!.code, species: 'xyz', time: '2025-01-01T01:00:00+08:00', value: 5 },
       { station: shanghaiSite!.code, species: 'no3', time: '2025-01-01T01:30:00+08:00', value: 5 },
     ];
-    const own = await fetch(`${base}/v1/species`, { method: 'POST', headers: { authorization: `Bearer ${shanghaiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const result = (await own.json()) as { accepted: number; rejected: { index: number; field: string; code: string; reason: string }[] };
+    const own = await fetch(`${base}/v1/species`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${shanghaiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const result = (await own.json()) as {
+      accepted: number;
+      rejected: { index: number; field: string; code: string; reason: string }[];
+    };
     expect(result.accepted).toBe(1);
     expect(result.rejected.map((x) => [x.index, x.field, x.code])).toEqual([
       [1, 'species', 'READING_INVALID'],
       [2, 'time', 'READING_INVALID'],
     ]);
-    const foreign = await fetch(`${base}/v1/species`, { method: 'POST', headers: { authorization: `Bearer ${anhuiKey}`, 'content-type': 'application/json' }, body: JSON.stringify([body[0]]) });
-    expect(((await foreign.json()) as { rejected: { code: string }[] }).rejected[0]!.code).toBe('READING_STATION_NOT_OWNED');
-    const anonymous = await fetch(`${base}/v1/species`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([body[0]]) });
+    const foreign = await fetch(`${base}/v1/species`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${anhuiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify([body[0]]),
+    });
+    expect(((await foreign.json()) as { rejected: { code: string }[] }).rejected[0]!.code).toBe(
+      'READING_STATION_NOT_OWNED',
+    );
+    const anonymous = await fetch(`${base}/v1/species`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([body[0]]),
+    });
     expect(anonymous.status).toBe(401);
-    const stored = await createClickHouseSpeciesStore(store).hourly(shanghaiSite!.code, Date.parse('2025-01-01T01:00:00+08:00'), Date.parse('2025-01-01T02:00:00+08:00'));
+    const stored = await createClickHouseSpeciesStore(store).hourly(
+      shanghaiSite!.code,
+      Date.parse('2025-01-01T01:00:00+08:00'),
+      Date.parse('2025-01-01T02:00:00+08:00'),
+    );
     expect(stored.map((s) => [s.species, s.value])).toEqual([['so4', 5]]);
   });
 });

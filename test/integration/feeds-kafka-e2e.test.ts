@@ -31,7 +31,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'yrd-air-feeds-e2e-'));
 beforeAll(async () => {
   store = await openTestStore();
   clock = virtualClock(origin + 12 * HOUR + 40 * 60_000);
-  sim = await startSimulator({ seed: 11, clock, originMs: origin, ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 } });
+  sim = await startSimulator({
+    seed: 11,
+    clock,
+    originMs: origin,
+    ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 },
+  });
   topics = topicsFor(`feeds-${randomUUID().slice(0, 8)}`);
   const admin = kafka.admin();
   await admin.connect();
@@ -87,8 +92,18 @@ describe('the four feeds end to end through the real broker into the store', () 
     // First ingest process: pulls, then is stopped in the middle of a second round of pulls —
     // as soon as that round has handed its first page over.
     let published = 0;
-    const counting = { ...sink, publish: async (rs: Parameters<typeof sink.publish>[0]) => (await sink.publish(rs), void published++) };
-    const first = createIngest({ sink: counting, feeds, adapters: ADAPTERS, dataDir, logger, now: () => new Date(clock.now()) });
+    const counting = {
+      ...sink,
+      publish: async (rs: Parameters<typeof sink.publish>[0]) => (await sink.publish(rs), void published++),
+    };
+    const first = createIngest({
+      sink: counting,
+      feeds,
+      adapters: ADAPTERS,
+      dataDir,
+      logger,
+      now: () => new Date(clock.now()),
+    });
     for (const f of feeds) await first.scheduler.pullNow(f.name);
     clock.advance(4 * HOUR);
     const before = published;

@@ -32,14 +32,39 @@ beforeAll(async () => {
   const readings = [...consulateHours()].map(([key, value]) => {
     const [day, hh] = key.split('|') as [string, string];
     const end = Date.parse(`${day}T00:00:00+08:00`) + (Number(hh) + 1) * HOUR;
-    return aReading({ station: '1141A', pollutant: 'pm25', value, time: new Date(end).toISOString(), arrivedAt: '2022-01-05T00:00:00Z' });
+    return aReading({
+      station: '1141A',
+      pollutant: 'pm25',
+      value,
+      time: new Date(end).toISOString(),
+      arrivedAt: '2022-01-05T00:00:00Z',
+    });
   });
-  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
   const messages = encodeReadings(readings);
-  for (let i = 0; i < messages.length; i += 40) await processor.handleBatch({ topic: 't', partition: 0, messages: messages.slice(i, i + 40).map((m, j) => ({ ...m, partition: 0, offset: String(i + j) })) });
+  for (let i = 0; i < messages.length; i += 40)
+    await processor.handleBatch({
+      topic: 't',
+      partition: 0,
+      messages: messages.slice(i, i + 40).map((m, j) => ({ ...m, partition: 0, offset: String(i + j) })),
+    });
   const stations = createClickHouseStationQueries(store);
-  const deps = { series: createClickHouseSeriesQueries(store), versions: () => stations.versions(), now: () => Date.parse('2026-11-28T00:00:00Z') };
-  app = await buildApp({ logger: silentLogger(), readiness: {}, forecast: (q) => forecastView(deps, q), trends: (q) => trendsView(deps, q) });
+  const deps = {
+    series: createClickHouseSeriesQueries(store),
+    versions: () => stations.versions(),
+    now: () => Date.parse('2026-11-28T00:00:00Z'),
+  };
+  app = await buildApp({
+    logger: silentLogger(),
+    readiness: {},
+    forecast: (q) => forecastView(deps, q),
+    trends: (q) => trendsView(deps, q),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }, 240_000);
@@ -59,7 +84,13 @@ describe('forecast and trends over HTTP on the real engine, on the real Shanghai
     const r = await get<ForecastResponse>(`/v1/compliance/forecast?level=city&id=${SH}&year=2019&at=2019-06-30`);
     // Second method: daily means straight from the CSV (test helper), the same forecast function.
     const daily = consulateDailyMeans();
-    const expected = forecastAnnualMean({ year: 2019, at: '2019-06-30', target: 35, days: daily.filter((d) => d.day.startsWith('2019-')), history: daily.filter((d) => d.day < '2019-01-01') });
+    const expected = forecastAnnualMean({
+      year: 2019,
+      at: '2019-06-30',
+      target: 35,
+      days: daily.filter((d) => d.day.startsWith('2019-')),
+      history: daily.filter((d) => d.day < '2019-01-01'),
+    });
     expect(r.target.value).toBe(35);
     expect(r.ytd.validDays).toBe(expected.ytd.validDays);
     expect(r.ytd.mean).toBeCloseTo(expected.ytd.mean as number, 9);
@@ -80,8 +111,12 @@ describe('forecast and trends over HTTP on the real engine, on the real Shanghai
   it('the trend of the monthly means equals Theil–Sen on the months computed apart, and falls', async () => {
     const r = await get<TrendsResponse>(`/v1/trends?level=city&id=${SH}&from=2013-01-01&to=2021-12-31`);
     const perMonth = new Map<string, number[]>();
-    for (const d of consulateDailyMeans()) if (d.value !== null) perMonth.set(d.day.slice(0, 7), [...(perMonth.get(d.day.slice(0, 7)) ?? []), d.value]);
-    const monthly = [...perMonth].map(([month, vs]) => ({ month, value: vs.length >= (month.endsWith('-02') ? 25 : 27) ? vs.reduce((a, b) => a + b, 0) / vs.length : null }));
+    for (const d of consulateDailyMeans())
+      if (d.value !== null) perMonth.set(d.day.slice(0, 7), [...(perMonth.get(d.day.slice(0, 7)) ?? []), d.value]);
+    const monthly = [...perMonth].map(([month, vs]) => ({
+      month,
+      value: vs.length >= (month.endsWith('-02') ? 25 : 27) ? vs.reduce((a, b) => a + b, 0) / vs.length : null,
+    }));
     const expected = theilSenTrend(monthly, { target: 25 });
     expect(r.trend.n).toBe(expected.n);
     expect(r.trend.slope).toBeCloseTo(expected.slope, 9);

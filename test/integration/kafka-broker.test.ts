@@ -4,11 +4,31 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Kafka, Partitioners, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { startLocalKafka, type LocalKafka } from '../../tools/kafka-broker/local-broker';
 
-const STATIONS = ['1141A', '1142A', '1143A', '1149A', '1150A', '1151A', '1158A', '1160A', '1223A', '1229A', '1233A', '1245A'];
+const STATIONS = [
+  '1141A',
+  '1142A',
+  '1143A',
+  '1149A',
+  '1150A',
+  '1151A',
+  '1158A',
+  '1160A',
+  '1223A',
+  '1229A',
+  '1233A',
+  '1245A',
+];
 const PARTITIONS = 4;
 
-interface Reading { station: string; seq: number; pm25: number }
-interface Seen extends Reading { partition: number; offset: string }
+interface Reading {
+  station: string;
+  seq: number;
+  pm25: number;
+}
+interface Seen extends Reading {
+  partition: number;
+  offset: string;
+}
 
 let broker: LocalKafka;
 let kafka: Kafka;
@@ -30,7 +50,11 @@ function readings(fromSeq: number, count: number): Reading[] {
 }
 
 async function produce(topic: string, batch: Reading[]): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     const meta = await producer.send({
@@ -48,7 +72,12 @@ async function produce(topic: string, batch: Reading[]): Promise<void> {
  * Runs one consumer of `groupId` with eachBatch and manual commits until `expected` messages
  * arrived, committing per partition only past messages for which `commitIf` holds.
  */
-async function consume(topic: string, groupId: string, expected: number, commitIf: (r: Reading) => boolean): Promise<Seen[]> {
+async function consume(
+  topic: string,
+  groupId: string,
+  expected: number,
+  commitIf: (r: Reading) => boolean,
+): Promise<Seen[]> {
   const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   const seen: Seen[] = [];
   await consumer.connect();
@@ -70,7 +99,9 @@ async function consume(topic: string, groupId: string, expected: number, commitI
       if (seen.length >= expected) done();
     },
   });
-  const timeout = new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`only ${seen.length}/${expected} consumed`)), 60_000));
+  const timeout = new Promise<never>((_, fail) =>
+    setTimeout(() => fail(new Error(`only ${seen.length}/${expected} consumed`)), 60_000),
+  );
   try {
     await Promise.race([finished, timeout]);
   } finally {
@@ -87,7 +118,12 @@ describe('local Kafka broker (Maven jars) with kafkajs 2.2.4', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      expect(await admin.createTopics({ topics: [{ topic: 'admin-check', numPartitions: PARTITIONS }], waitForLeaders: true })).toBe(true);
+      expect(
+        await admin.createTopics({
+          topics: [{ topic: 'admin-check', numPartitions: PARTITIONS }],
+          waitForLeaders: true,
+        }),
+      ).toBe(true);
       const [meta] = (await admin.fetchTopicMetadata({ topics: ['admin-check'] })).topics;
       expect(meta?.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2, 3]);
       expect((await admin.describeCluster()).brokers).toHaveLength(1);

@@ -42,12 +42,24 @@ describe('a three-broker cluster losing a broker during ingest', () => {
     await admin.disconnect();
     const sink = await createKafkaReadingSink(kafka, topics.raw.name);
     const dlq = await createKafkaDeadLetterSink(kafka, topics.deadLetter.name);
-    const source = createKafkaReadingSource(kafka, { topic: topics.raw.name, groupId: 'cluster-processing', logger, retryBaseMs: 100, sessionTimeoutMs: 10_000 });
+    const source = createKafkaReadingSource(kafka, {
+      topic: topics.raw.name,
+      groupId: 'cluster-processing',
+      logger,
+      retryBaseMs: 100,
+      sessionTimeoutMs: 10_000,
+    });
     const processor = createProcessor({ source, store: createClickHouseReadingStore(store), deadLetters: dlq, logger });
     const running = processor.run();
 
     const stations = ['1141A', '1142A', '1151A', '1160A', '1270A', '1271A', '1143A', '1152A'];
-    const all = hourlyReadings({ stations, pollutants: ['pm25', 'o3'], startMs: Date.UTC(2025, 8, 1, 0), hours: 60, valueOf: (s, p, h) => Number(s.slice(0, 4)) + h / 100 + (p === 'o3' ? 0.5 : 0) });
+    const all = hourlyReadings({
+      stations,
+      pollutants: ['pm25', 'o3'],
+      startMs: Date.UTC(2025, 8, 1, 0),
+      hours: 60,
+      valueOf: (s, p, h) => Number(s.slice(0, 4)) + h / 100 + (p === 'o3' ? 0.5 : 0),
+    });
     const perHour = stations.length * 2;
     let stopped = false;
     let resent = 0;
@@ -78,7 +90,8 @@ describe('a three-broker cluster losing a broker during ingest', () => {
     expect(stopped).toBe(false);
     console.info(`three-broker cluster: broker 2 stopped for hours 15–39 of 60; ${resent} publishes retried`);
     const until = Date.now() + 90_000;
-    while ((await countRows(store, 'reading_revisions')) < all.length && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
+    while ((await countRows(store, 'reading_revisions')) < all.length && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 500));
     await processor.stop();
     await running;
     await sink.close();

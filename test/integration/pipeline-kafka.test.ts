@@ -39,7 +39,11 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promi
   }
 }
 
-function startProcessor(groupId: string, readingStore: ReadingStore, dlq: Awaited<ReturnType<typeof createKafkaDeadLetterSink>>) {
+function startProcessor(
+  groupId: string,
+  readingStore: ReadingStore,
+  dlq: Awaited<ReturnType<typeof createKafkaDeadLetterSink>>,
+) {
   const source = createKafkaReadingSource(kafka, { topic: topics.raw.name, groupId, logger, retryBaseMs: 50 });
   const processor = createProcessor({ source, store: readingStore, deadLetters: dlq, logger });
   const done = processor.run();
@@ -86,7 +90,8 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     expect(await countRows(store, 'reading_revisions')).toBe(all.length);
     const rows = await currentReadings(store, { stations });
     expect(rows).toHaveLength(all.length);
-    for (const row of rows) expect(row.value).toBe(valueOf(row.station, row.pollutant, (row.t * 1000 - startMs) / 3_600_000));
+    for (const row of rows)
+      expect(row.value).toBe(valueOf(row.station, row.pollutant, (row.t * 1000 - startMs) / 3_600_000));
     await sink.close();
     await dlq.close();
   });
@@ -100,10 +105,14 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     const run = startProcessor('test-group', createClickHouseReadingStore(store), dlq);
 
     const letters: DeadLetter[] = [];
-    const reader = new Kafka({ brokers, clientId: 'dlq-reader', logLevel: logLevel.NOTHING }).consumer({ groupId: `dlq-${randomUUID()}` });
+    const reader = new Kafka({ brokers, clientId: 'dlq-reader', logLevel: logLevel.NOTHING }).consumer({
+      groupId: `dlq-${randomUUID()}`,
+    });
     await reader.connect();
     await reader.subscribe({ topic: topics.deadLetter.name, fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void letters.push(JSON.parse(message.value?.toString() ?? '')) });
+    await reader.run({
+      eachMessage: async ({ message }) => void letters.push(JSON.parse(message.value?.toString() ?? '')),
+    });
     await waitFor(async () => letters.length > 0);
     await reader.disconnect();
     await run.processor.stop();
@@ -111,7 +120,12 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     await dlq.close();
 
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ code: 'MESSAGE_MALFORMED', key: '1141A', value: '{"v":9}', origin: { topic: topics.raw.name } });
+    expect(letters[0]).toMatchObject({
+      code: 'MESSAGE_MALFORMED',
+      key: '1141A',
+      value: '{"v":9}',
+      origin: { topic: topics.raw.name },
+    });
     expect(letters[0]?.reason).toMatch(/^not a reading batch: v: /);
   });
 
@@ -125,13 +139,45 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     const dlq = await createKafkaDeadLetterSink(kafka, own.deadLetter.name);
     const readingStore = createClickHouseReadingStore(store);
     const before = await countRows(store, 'reading_revisions');
-    const stations = ['1143A', '1144A', '1145A', '1147A', '1148A', '1149A', '1152A', '1153A', '1154A', '1155A', '1156A', '1157A'];
-    const all = hourlyReadings({ stations, pollutants: ['pm25'], startMs: Date.UTC(2025, 7, 1, 0), hours: 24, valueOf: (s, _p, h) => Number(s.slice(0, 4)) + h / 100 });
+    const stations = [
+      '1143A',
+      '1144A',
+      '1145A',
+      '1147A',
+      '1148A',
+      '1149A',
+      '1152A',
+      '1153A',
+      '1154A',
+      '1155A',
+      '1156A',
+      '1157A',
+    ];
+    const all = hourlyReadings({
+      stations,
+      pollutants: ['pm25'],
+      startMs: Date.UTC(2025, 7, 1, 0),
+      hours: 24,
+      valueOf: (s, _p, h) => Number(s.slice(0, 4)) + h / 100,
+    });
     // Two consumers of one group in this process, each counting the batches it handled.
     const batches = [0, 0];
     const runs = [0, 1].map((i) => {
-      const source = createKafkaReadingSource(kafka, { topic: own.raw.name, groupId: 'two-consumers', logger, retryBaseMs: 50, sessionTimeoutMs: 6000 });
-      const counted = { run: (onBatch: Parameters<typeof source.run>[0]) => source.run(async (b) => { batches[i]!++; await onBatch(b); }), stop: () => source.stop() };
+      const source = createKafkaReadingSource(kafka, {
+        topic: own.raw.name,
+        groupId: 'two-consumers',
+        logger,
+        retryBaseMs: 50,
+        sessionTimeoutMs: 6000,
+      });
+      const counted = {
+        run: (onBatch: Parameters<typeof source.run>[0]) =>
+          source.run(async (b) => {
+            batches[i]!++;
+            await onBatch(b);
+          }),
+        stop: () => source.stop(),
+      };
       const processor = createProcessor({ source: counted, store: readingStore, deadLetters: dlq, logger });
       return { processor, done: processor.run() };
     });
@@ -163,7 +209,13 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
     const reference = `${topic}.keyed`;
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }, { topic: reference, numPartitions: 2 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: 2 },
+        { topic: reference, numPartitions: 2 },
+      ],
+    });
     // Where Kafka's own keyed routing puts a station: one keyed message each, to a topic alike,
     // by a producer that reads the topic's partitions when it first sends.
     const keyedPartitions = async (stations: string[]): Promise<Map<string, number>> => {
@@ -177,18 +229,52 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
       await producer.disconnect();
       return out;
     };
-    const stations = ['1141A', '1142A', '1143A', '1144A', '1145A', '1147A', '1148A', '1149A', '1150A', '1151A', '1152A', '1153A'];
-    const hourOf = (h: number) => hourlyReadings({ stations, pollutants: ['pm25', 'o3'], startMs: Date.UTC(2025, 8, 1, h), hours: 1, valueOf: () => h });
+    const stations = [
+      '1141A',
+      '1142A',
+      '1143A',
+      '1144A',
+      '1145A',
+      '1147A',
+      '1148A',
+      '1149A',
+      '1150A',
+      '1151A',
+      '1152A',
+      '1153A',
+    ];
+    const hourOf = (h: number) =>
+      hourlyReadings({
+        stations,
+        pollutants: ['pm25', 'o3'],
+        startMs: Date.UTC(2025, 8, 1, h),
+        hours: 1,
+        valueOf: () => h,
+      });
     const first = await createKafkaReadingSink(kafka, topic);
     await first.publish(hourOf(0));
     await first.close();
     const before = await keyedPartitions(stations);
     // A sink that read two partitions when it started; a third is added before it publishes.
     const lines: string[] = [];
-    const second = await createKafkaReadingSink(kafka, topic, createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream }));
-    await admin.createPartitions({ topicPartitions: [{ topic, count: 3 }, { topic: reference, count: 3 }] });
+    const second = await createKafkaReadingSink(
+      kafka,
+      topic,
+      createLogger({
+        level: 'info',
+        destination: { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream,
+      }),
+    );
+    await admin.createPartitions({
+      topicPartitions: [
+        { topic, count: 3 },
+        { topic: reference, count: 3 },
+      ],
+    });
     // the broker's metadata shows the third partition before the sink's producer first reads it
-    await waitFor(async () => (await admin.fetchTopicMetadata({ topics: [topic, reference] })).topics.every((t) => t.partitions.length === 3));
+    await waitFor(async () =>
+      (await admin.fetchTopicMetadata({ topics: [topic, reference] })).topics.every((t) => t.partitions.length === 3),
+    );
     await second.publish(hourOf(1));
     await second.close();
     const after = await keyedPartitions(stations);
@@ -221,6 +307,8 @@ describe(`first end-to-end path on a real Kafka broker (${inject('kafkaSource')}
       expect([...(seen.get(`${s} ${Date.UTC(2025, 8, 1, 0)}`) ?? [])]).toEqual([before.get(s)]);
       expect([...(seen.get(`${s} ${Date.UTC(2025, 8, 1, 1)}`) ?? [])]).toEqual([after.get(s)]);
     }
-    expect(lines.map((l) => JSON.parse(l) as { msg: string; from: number; to: number })).toContainEqual(expect.objectContaining({ msg: 'partition count changed: readings grouped again', from: 2, to: 3 }));
+    expect(lines.map((l) => JSON.parse(l) as { msg: string; from: number; to: number })).toContainEqual(
+      expect.objectContaining({ msg: 'partition count changed: readings grouped again', from: 2, to: 3 }),
+    );
   }, 60_000);
 });

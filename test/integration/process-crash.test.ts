@@ -35,19 +35,30 @@ describe('processor killed mid-batch on the real broker', () => {
 
     const stations = Array.from({ length: 60 }, (_, i) => `${1141 + i}A`);
     const startMs = Date.UTC(2024, 0, 1);
-    const valueOf = (s: string, p: string, h: number) => (Number(s.slice(0, 4)) % 97) + h / 1000 + (p === 'o3' ? 0.5 : 0);
+    const valueOf = (s: string, p: string, h: number) =>
+      (Number(s.slice(0, 4)) % 97) + h / 1000 + (p === 'o3' ? 0.5 : 0);
     const readings = hourlyReadings({ stations, pollutants: ['pm25', 'o3'], startMs, hours: 24 * 30, valueOf });
     const sink = await createKafkaReadingSink(kafka, topics.raw.name);
     for (let i = 0; i < readings.length; i += 5_000) await sink.publish(readings.slice(i, i + 5_000));
     await sink.close();
 
-    const env = { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB, KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, KAFKA_SESSION_TIMEOUT_MS: '6000' };
+    const env = {
+      PORT: '0',
+      DATA_DIR: dataDir,
+      CLICKHOUSE_DATABASE: DB,
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+    };
     /** Messages committed by the group, and messages on the topic. */
     const progress = async (): Promise<{ committed: number; total: number }> => {
       const ends = await admin.fetchTopicOffsets(topics.raw.name);
       const [committed] = await admin.fetchOffsets({ groupId: `${prefix}.processing`, topics: [topics.raw.name] });
       const at = (p: number) => Math.max(0, Number(committed?.partitions.find((c) => c.partition === p)?.offset ?? -1));
-      return { committed: ends.reduce((n, e) => n + at(e.partition), 0), total: ends.reduce((n, e) => n + Number(e.offset), 0) };
+      return {
+        committed: ends.reduce((n, e) => n + at(e.partition), 0),
+        total: ends.reduce((n, e) => n + Number(e.offset), 0),
+      };
     };
     const committedAll = async (): Promise<boolean> => {
       const p = await progress();
@@ -84,7 +95,9 @@ describe('processor killed mid-batch on the real broker', () => {
       expect(await countRows(store, 'reading_revisions', true)).toBe(readings.length);
       const rows = await currentReadings(store);
       expect(rows).toHaveLength(readings.length);
-      const expected = new Map(readings.map((r) => [`${r.station}|${r.pollutant}|${Date.parse(r.time) / 1000}`, r.value]));
+      const expected = new Map(
+        readings.map((r) => [`${r.station}|${r.pollutant}|${Date.parse(r.time) / 1000}`, r.value]),
+      );
       for (const row of rows) expect(row.value).toBe(expected.get(`${row.station}|${row.pollutant}|${row.t}`));
     } finally {
       await store.close();

@@ -33,7 +33,12 @@ beforeAll(async () => {
   const logger = silentLogger();
   const bus = createInProcessBus({ logger });
   const readingStore = createClickHouseReadingStore(store);
-  processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  processor = createProcessor({
+    source: bus.source,
+    store: readingStore,
+    deadLetters: createStoreDeadLetterSink(readingStore),
+    logger,
+  });
   void processor.run();
   for (const c of CENTRES) keys[c] = issueKey(join(dir, 'keys.json'), c).key;
   // Rate limits set high for the test, so the figure measures capacity (issue 8 §4).
@@ -41,7 +46,11 @@ beforeAll(async () => {
     logger,
     readiness: {},
     verifier: createKeyVerifier(join(dir, 'keys.json')),
-    push: createPushIngest({ sink: bus.sink, registry: createRegistryLoader(dir, createStationRegistry), archive: ADAPTERS['cnemc-archive'] }),
+    push: createPushIngest({
+      sink: bus.sink,
+      registry: createRegistryLoader(dir, createStationRegistry),
+      archive: ADAPTERS['cnemc-archive'],
+    }),
     limits: { pushBodyLimitBytes: 1 << 20, pushPerMinute: 1_000_000 },
   });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -55,7 +64,13 @@ afterAll(async () => {
 
 const HOUR = 3_600_000;
 const start = Date.parse('2024-01-01T01:00:00+08:00');
-const stationsOf = (centre: string) => bundledVersion().stations.filter((s) => !s.stopped && (centre === 'coordinator' ? s.city === '合肥' : s.province === centre && s.city !== '合肥')).slice(0, 6).map((s) => s.code);
+const stationsOf = (centre: string) =>
+  bundledVersion()
+    .stations.filter(
+      (s) => !s.stopped && (centre === 'coordinator' ? s.city === '合肥' : s.province === centre && s.city !== '合肥'),
+    )
+    .slice(0, 6)
+    .map((s) => s.code);
 
 describe('push endpoint under load (autocannon, all four centres and the coordinator at once)', () => {
   it('serves every request without a 5xx, and stores exactly what it accepted', async () => {
@@ -76,7 +91,14 @@ describe('push endpoint under load (autocannon, all four centres and the coordin
             // Every request a new hour of the centre's stations: each accepted reading is a new identity.
             setupRequest: (req) => {
               const t = new Date(start + (ci * 100_000 + n++) * HOUR).toISOString();
-              return { ...req, body: JSON.stringify(stations.flatMap((station) => ['pm25', 'o3'].map((pollutant) => ({ station, pollutant, time: t, value: 30 + (n % 50) })))) };
+              return {
+                ...req,
+                body: JSON.stringify(
+                  stations.flatMap((station) =>
+                    ['pm25', 'o3'].map((pollutant) => ({ station, pollutant, time: t, value: 30 + (n % 50) })),
+                  ),
+                ),
+              };
             },
             onResponse: (status, body) => {
               if (status !== 202) return;
@@ -95,7 +117,9 @@ describe('push endpoint under load (autocannon, all four centres and the coordin
     const p50 = Math.max(...results.map((r) => r.latency.p50));
     const p99 = Math.max(...results.map((r) => r.latency.p99));
     const seconds = Math.max(...results.map((r) => r.duration));
-    console.info(`push load: ${requests} requests in ${seconds.toFixed(1)} s (${Math.round(requests / seconds)} /s) from 5 keys × 4 connections; ${accepted} readings accepted, ${rejected} rejected; non-2xx ${non2xx}, errors ${errors}; latency p50 ${p50} ms, p99 ${p99} ms (worst key)`);
+    console.info(
+      `push load: ${requests} requests in ${seconds.toFixed(1)} s (${Math.round(requests / seconds)} /s) from 5 keys × 4 connections; ${accepted} readings accepted, ${rejected} rejected; non-2xx ${non2xx}, errors ${errors}; latency p50 ${p50} ms, p99 ${p99} ms (worst key)`,
+    );
     expect(requests).toBe(5 * 250);
     expect(non2xx).toBe(0);
     expect(errors).toBe(0);

@@ -31,9 +31,19 @@ describe('retention of superseded revisions (REVISION_RETENTION_DAYS, yrd-air pr
       aReading({ time: C, value: 4, arrivedAt: '2025-01-01T03:20:00Z' }),
       aReading({ time: C, value: 5, arrivedAt: recent }),
     ];
-    const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+    const processor = createProcessor({
+      source: { run: async () => {}, stop: async () => {} },
+      store: createClickHouseReadingStore(store),
+      deadLetters: { publish: async () => {} },
+      logger: silentLogger(),
+    });
     // One arrival per batch, in arrival order, as they came.
-    for (const [i, r] of arrivals.entries()) await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings([r]).map((m) => ({ ...m, partition: 0, offset: String(i) })) });
+    for (const [i, r] of arrivals.entries())
+      await processor.handleBatch({
+        topic: 't',
+        partition: 0,
+        messages: encodeReadings([r]).map((m) => ({ ...m, partition: 0, offset: String(i) })),
+      });
     expect(await countRows(store, 'reading_revisions')).toBe(7);
 
     const pruned = await pruneSupersededRevisions(store, Date.now() - 30 * 86_400_000);

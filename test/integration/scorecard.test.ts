@@ -11,7 +11,10 @@ import { ADAPTERS } from '../../ingest/adapters';
 import { feedsFileFor, startSimulator, virtualClock, type Simulator } from '../../tools/simulator';
 import { bundledVersion } from '../../ingest/stations/registry-files';
 import { createInProcessBus } from '../../infra/bus/in-process-bus';
-import { createClickHouseScorecardQueries, createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
+import {
+  createClickHouseScorecardQueries,
+  createClickHouseStationQueries,
+} from '../../infra/clickhouse/api-queries.clickhouse';
 import { createStoreDeadLetterSink } from '../../infra/clickhouse/dead-letters.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
@@ -37,14 +40,31 @@ beforeAll(async () => {
   store = await openTestStore();
   await syncStations(store, [bundledVersion()]);
   const clock = virtualClock(firstPull);
-  sim = await startSimulator({ seed: 5, clock, originMs: origin, ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 } });
+  sim = await startSimulator({
+    seed: 5,
+    clock,
+    originMs: origin,
+    ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 },
+  });
   const logger = silentLogger();
   const bus = createInProcessBus({ logger, maxBatchMessages: 2000 });
   const readingStore = createClickHouseReadingStore(store);
-  const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  const processor = createProcessor({
+    source: bus.source,
+    store: readingStore,
+    deadLetters: createStoreDeadLetterSink(readingStore),
+    logger,
+  });
   void processor.run();
   const feeds = zFeedsFile.parse(feedsFileFor(sim)).feeds;
-  const ingest = createIngest({ sink: bus.sink, feeds, adapters: ADAPTERS, dataDir: dir, logger, now: () => new Date(clock.now()) });
+  const ingest = createIngest({
+    sink: bus.sink,
+    feeds,
+    adapters: ADAPTERS,
+    dataDir: dir,
+    logger,
+    now: () => new Date(clock.now()),
+  });
   for (const f of feeds) await ingest.scheduler.pullNow(f.name);
   clock.set(pullAt);
   for (const f of feeds) await ingest.scheduler.pullNow(f.name);
@@ -75,7 +95,10 @@ function inService(province: string): number {
 }
 
 async function scorecard(centre: string): Promise<Scorecard> {
-  const res = await app.inject({ url: `/v1/centres/${centre}/scorecard?from=2025-05-10&to=2025-05-10`, headers: { authorization: `Bearer ${key}` } });
+  const res = await app.inject({
+    url: `/v1/centres/${centre}/scorecard?from=2025-05-10&to=2025-05-10`,
+    headers: { authorization: `Bearer ${key}` },
+  });
   expect(res.statusCode).toBe(200);
   return res.json() as Scorecard;
 }
@@ -86,7 +109,12 @@ describe('delivery scorecards against the simulator’s publication log', () => 
   const from = Date.parse('2025-05-10T01:00:00+08:00');
   const to = Date.parse('2025-05-11T01:00:00+08:00');
   const served = (province: string) =>
-    sim.lastServed(pullAt).filter((s) => s.timeMs >= from && s.timeMs < to && sim.stations.find((st) => st.code === s.station)?.province === province);
+    sim
+      .lastServed(pullAt)
+      .filter(
+        (s) =>
+          s.timeMs >= from && s.timeMs < to && sim.stations.find((st) => st.code === s.station)?.province === province,
+      );
 
   it.each([['shanghai'], ['jiangsu'], ['zhejiang'], ['anhui']])('counts what %s delivered', async (province) => {
     const card = await scorecard(province);
@@ -100,7 +128,12 @@ describe('delivery scorecards against the simulator’s publication log', () => 
     const corrections = sim.stations
       .filter((s) => s.province === province)
       .flatMap((s) => Array.from({ length: 24 }, (_, i) => sim.publication.publishedHour(s, from + i * HOUR)))
-      .filter((h) => h?.correction && h.correction.publishedMs <= pullAt && (province === 'anhui' || (h.publishedMs <= firstPull && h.correction.publishedMs > firstPull))).length;
+      .filter(
+        (h) =>
+          h?.correction &&
+          h.correction.publishedMs <= pullAt &&
+          (province === 'anhui' || (h.publishedMs <= firstPull && h.correction.publishedMs > firstPull)),
+      ).length;
     expect(card.summary.corrected).toBe(corrections);
     seenCorrections += corrections;
     expect(card.summary.auditedShare).toBe(0);
@@ -113,7 +146,12 @@ describe('delivery scorecards against the simulator’s publication log', () => 
   it('times Shanghai by arrival (its feed gives no publication time)', async () => {
     const card = await scorecard('shanghai');
     const firstSeen = (s: { station: string; timeMs: number }) =>
-      sim.publication.publishedHour(sim.stations.find((st) => st.code === s.station)!, s.timeMs)!.publishedMs <= firstPull ? firstPull : pullAt;
+      sim.publication.publishedHour(
+        sim.stations.find((st) => st.code === s.station)!,
+        s.timeMs,
+      )!.publishedMs <= firstPull
+        ? firstPull
+        : pullAt;
     const delays = served('shanghai')
       .map((s) => (firstSeen(s) - s.timeMs) / 60_000)
       .sort((a, b) => a - b);
@@ -126,7 +164,13 @@ describe('delivery scorecards against the simulator’s publication log', () => 
     const stations = sim.stations.filter((s) => s.province === 'jiangsu');
     const delays: number[] = [];
     // The document's publishTime when first read: the latest of its station-hours out by then.
-    const docPublished = (t: number, at: number) => Math.max(...stations.map((s) => sim.publication.publishedHour(s, t)).filter((h) => h && h.publishedMs <= at).map((h) => h!.publishedMs));
+    const docPublished = (t: number, at: number) =>
+      Math.max(
+        ...stations
+          .map((s) => sim.publication.publishedHour(s, t))
+          .filter((h) => h && h.publishedMs <= at)
+          .map((h) => h!.publishedMs),
+      );
     for (let t = from; t < to; t += HOUR) {
       for (const s of stations) {
         const h = sim.publication.publishedHour(s, t);
@@ -138,7 +182,8 @@ describe('delivery scorecards against the simulator’s publication log', () => 
     delays.sort((a, b) => a - b);
     expect(card.summary.timeliness.n).toBe(delays.length);
     expect(card.summary.timeliness.p90Minutes).toBe(Math.round((percentile(delays, 90) as number) * 10) / 10);
-    const malformed = stations.flatMap((s) => Array.from({ length: 24 }, (_, i) => sim.publication.publishedHour(s, from + i * HOUR)))
+    const malformed = stations
+      .flatMap((s) => Array.from({ length: 24 }, (_, i) => sim.publication.publishedHour(s, from + i * HOUR)))
       .flatMap((h) => (h && h.publishedMs <= pullAt ? h.values.filter((v) => v.malformed) : [])).length;
     expect(card.summary.rejectsByCode).toEqual(malformed > 0 ? { READING_INVALID: malformed } : {});
   });
@@ -147,7 +192,15 @@ describe('delivery scorecards against the simulator’s publication log', () => 
     const card = await scorecard('shanghai');
     const res = await app.inject(`/v1/centres/summary?hours=24&to=${encodeURIComponent('2025-05-11T00:00:00+08:00')}`);
     expect(res.statusCode).toBe(200);
-    const sh = (res.json() as { centres: { centre: string; capture: number | null; p90Minutes: number | null; stations: number }[] }).centres.find((c) => c.centre === 'shanghai');
-    expect(sh).toMatchObject({ stations: card.stations, capture: card.summary.capture, p90Minutes: card.summary.timeliness.p90Minutes });
+    const sh = (
+      res.json() as {
+        centres: { centre: string; capture: number | null; p90Minutes: number | null; stations: number }[];
+      }
+    ).centres.find((c) => c.centre === 'shanghai');
+    expect(sh).toMatchObject({
+      stations: card.stations,
+      capture: card.summary.capture,
+      p90Minutes: card.summary.timeliness.p90Minutes,
+    });
   });
 });

@@ -20,9 +20,14 @@ import { openTestStore, type TestStore } from '../helpers/store';
  * one, and one from 2025-03-02 without station 1142A (上海) and without the city 舟山.
  */
 const HOUR = 3_600_000;
-const at = (day: string, label: number): string => new Date(Date.parse(`${day}T00:00:00+08:00`) + label * HOUR).toISOString();
+const at = (day: string, label: number): string =>
+  new Date(Date.parse(`${day}T00:00:00+08:00`) + label * HOUR).toISOString();
 const list = bundledVersion();
-const later: StationListVersion = { version: 'test-2025-03', validFrom: '2025-03-02', stations: list.stations.filter((s) => s.code !== '1142A' && s.city !== '舟山') };
+const later: StationListVersion = {
+  version: 'test-2025-03',
+  validFrom: '2025-03-02',
+  stations: list.stations.filter((s) => s.code !== '1142A' && s.city !== '舟山'),
+};
 const SH = list.stations.filter((s) => s.city === '上海' && !s.control).length;
 const CITIES = new Set(list.stations.map((s) => s.city)).size;
 const ZJ_CITIES = new Set(list.stations.filter((s) => s.province === 'zhejiang').map((s) => s.city)).size;
@@ -40,7 +45,12 @@ beforeAll(async () => {
   // the station queries keep the lists they read: an import must still be seen
   await syncStations(store, [list, later]);
   listsAfter = (await stations.versions()).map((v) => `${v.version} ${v.validFrom} ${v.stations.length}`);
-  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
   const readings = ['2025-03-01', '2025-03-02'].flatMap((day) =>
     Array.from({ length: 24 }, (_, i) => [
       aReading({ station: '1141A', pollutant: 'pm25', time: at(day, i + 1), value: 10 }),
@@ -49,11 +59,30 @@ beforeAll(async () => {
       aReading({ station: '1258A', pollutant: 'pm25', time: at(day, i + 1), value: 50 }),
     ]).flat(),
   );
-  await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(i) })) });
+  await processor.handleBatch({
+    topic: 't',
+    partition: 0,
+    messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(i) })),
+  });
   const series = createClickHouseSeriesQueries(store);
   page = async (q) => {
-    const query = { pollutant: ['pm25'], resolution: 'day', limit: 1000, referenceState: true, incomplete: false, format: 'json', ...q } as SeriesQuery;
-    const r = await series.page(seriesSpec(query, { fromMs: Date.parse('2025-03-01T01:00:00+08:00'), toMs: Date.parse('2025-03-03T01:00:00+08:00') }, await stations.versions()), 'json');
+    const query = {
+      pollutant: ['pm25'],
+      resolution: 'day',
+      limit: 1000,
+      referenceState: true,
+      incomplete: false,
+      format: 'json',
+      ...q,
+    } as SeriesQuery;
+    const r = await series.page(
+      seriesSpec(
+        query,
+        { fromMs: Date.parse('2025-03-01T01:00:00+08:00'), toMs: Date.parse('2025-03-03T01:00:00+08:00') },
+        await stations.versions(),
+      ),
+      'json',
+    );
     if (r.kind !== 'rows') throw new Error('expected rows');
     return r.rows;
   };
@@ -65,8 +94,13 @@ afterAll(async () => {
 describe('series areas follow the station list in force each day', () => {
   it('sees a list imported after the lists were first read', () => {
     expect(listsBefore).toEqual([`${list.version} ${list.validFrom} ${list.stations.length}`]);
-    expect(listsAfter).toEqual([`${list.version} ${list.validFrom} ${list.stations.length}`, `test-2025-03 2025-03-02 ${later.stations.length}`]);
-    expect(later.stations.length).toBe(list.stations.length - 1 - list.stations.filter((s) => s.city === '舟山').length);
+    expect(listsAfter).toEqual([
+      `${list.version} ${list.validFrom} ${list.stations.length}`,
+      `test-2025-03 2025-03-02 ${later.stations.length}`,
+    ]);
+    expect(later.stations.length).toBe(
+      list.stations.length - 1 - list.stations.filter((s) => s.city === '舟山').length,
+    );
   });
 
   it('a city: its stations of the day, means of those alone', async () => {

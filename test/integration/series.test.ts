@@ -32,9 +32,16 @@ let offset = 0;
 let loadedAt: string;
 
 /** Hour-ending instant of label `label` (1–24) of natural day `day`. */
-const at = (day: string, label: number): string => new Date(Date.parse(`${day}T00:00:00+08:00`) + label * HOUR).toISOString();
-const hours = (station: string, pollutant: Pollutant, day: string, labels: number[], valueOf: (label: number) => number, arrivedAt = '2025-04-01T00:00:00Z'): Reading[] =>
-  labels.map((l) => aReading({ station, pollutant, time: at(day, l), value: valueOf(l), arrivedAt }));
+const at = (day: string, label: number): string =>
+  new Date(Date.parse(`${day}T00:00:00+08:00`) + label * HOUR).toISOString();
+const hours = (
+  station: string,
+  pollutant: Pollutant,
+  day: string,
+  labels: number[],
+  valueOf: (label: number) => number,
+  arrivedAt = '2025-04-01T00:00:00Z',
+): Reading[] => labels.map((l) => aReading({ station, pollutant, time: at(day, l), value: valueOf(l), arrivedAt }));
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const febDays = (n: number): string[] => range(1, n).map((d) => `2025-02-${String(d).padStart(2, '0')}`);
 
@@ -51,7 +58,12 @@ const YRD_CITIES = new Set(list.stations.map((s) => s.city)).size;
 beforeAll(async () => {
   store = await openTestStore();
   await syncStations(store, [list]);
-  processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+  processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
   await feed([
     // 1141A: PM2.5 = the label, all 24 hours → 24-h mean 12.5.
     ...hours('1141A', 'pm25', '2025-03-01', range(1, 24), (l) => l),
@@ -97,7 +109,17 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
   it('station hours: the stored values at their hour-ending instants', async () => {
     const r = await json(`level=station&id=1141A&pollutant=pm25&${day}`);
     expect(r.rows).toHaveLength(24);
-    expect(r.rows[2]).toEqual({ id: '1141A', pollutant: 'pm25', time: '2025-02-28T19:00:00Z', value: 3, nValid: 1, nExpected: 1, capture: 1, valid: true, converted: false });
+    expect(r.rows[2]).toEqual({
+      id: '1141A',
+      pollutant: 'pm25',
+      time: '2025-02-28T19:00:00Z',
+      value: 3,
+      nValid: 1,
+      nExpected: 1,
+      capture: 1,
+      valid: true,
+      converted: false,
+    });
     expect(r.next).toBeNull();
   });
 
@@ -120,18 +142,23 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
     const province = await json(`level=province&id=shanghai&pollutant=pm25&${day}&resolution=day`);
     expect(province.rows.map((x) => [x.id, x.value, x.nValid, x.nExpected])).toEqual([['shanghai', 26.25, 1, 1]]);
     const region = await json(`level=region&id=yrd&pollutant=pm25&${day}&resolution=day`);
-    expect(region.rows.map((x) => [x.id, x.value, x.nValid, x.nExpected])).toEqual([['yrd', (26.25 + 30) / 2, 2, YRD_CITIES]]);
+    expect(region.rows.map((x) => [x.id, x.value, x.nValid, x.nExpected])).toEqual([
+      ['yrd', (26.25 + 30) / 2, 2, YRD_CITIES],
+    ]);
   });
 
   it('city hours average the stations reporting that hour', async () => {
-    const r = await json(`level=city&id=${SH}&pollutant=pm25&from=${encodeURIComponent(at('2025-03-01', 1))}&to=${encodeURIComponent(at('2025-03-01', 2))}`);
+    const r = await json(
+      `level=city&id=${SH}&pollutant=pm25&from=${encodeURIComponent(at('2025-03-01', 1))}&to=${encodeURIComponent(at('2025-03-01', 2))}`,
+    );
     // Label 1: 1141A 1, 1142A 40, 1143A 100.
     expect(r.rows.map((x) => [x.time, x.value, x.nValid])).toEqual([['2025-02-28T17:00:00Z', (1 + 40 + 100) / 3, 3]]);
   });
 
   it('the 8-h O3 mean needs 6 hours in its window', async () => {
     const r = await json(`level=station&id=1141A&pollutant=o3_8h&${day}`);
-    const byLabel = (l: number): SeriesRow | undefined => r.rows.find((x) => x.time === new Date(at('2025-03-01', l)).toISOString().replace('.000', ''));
+    const byLabel = (l: number): SeriesRow | undefined =>
+      r.rows.find((x) => x.time === new Date(at('2025-03-01', l)).toISOString().replace('.000', ''));
     expect(byLabel(5)).toMatchObject({ value: null, nValid: 5, valid: false });
     expect(byLabel(6)).toMatchObject({ value: (10 + 20 + 30 + 40 + 50 + 60) / 6, nValid: 6, valid: true });
     expect(byLabel(8)).toMatchObject({ value: 45, nValid: 8, valid: true });
@@ -158,7 +185,9 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('QUERY_UNKNOWN_AREA');
     const mda8Hourly = await get(`level=station&id=1141A&pollutant=o3_mda8&${day}`);
     expect(mda8Hourly.status).toBe(422);
-    expect(((await mda8Hourly.json()) as { error: { code: string; message: string } }).error.message).toMatch(/o3_mda8 is a daily statistic/);
+    expect(((await mda8Hourly.json()) as { error: { code: string; message: string } }).error.message).toMatch(
+      /o3_mda8 is a daily statistic/,
+    );
     const tooMany = await get(`level=station&id=1141A&pollutant=pm25&${day}&limit=2000000`);
     expect(tooMany.status).toBe(422);
     const bad = await get(`level=station&id=1141A&pollutant=nox&${day}`);
@@ -189,14 +218,20 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
     const csv = await get(`${qs}&format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const records = parseCsv(await csv.text(), { columns: true }) as Record<string, string>[];
-    expect(records.map((r) => [r.id, r.time, r.value === '\\N' ? null : Number(r.value), Number(r.n_valid)])).toEqual(expected.map((r) => [r.id, r.time, r.value, r.nValid]));
+    expect(records.map((r) => [r.id, r.time, r.value === '\\N' ? null : Number(r.value), Number(r.n_valid)])).toEqual(
+      expected.map((r) => [r.id, r.time, r.value, r.nValid]),
+    );
 
     const pq = await get(`${qs}&format=parquet`);
     const buf = await pq.arrayBuffer();
     const rows = (await parquetReadObjects({ file: buf, compressors })) as Record<string, unknown>[];
-    expect(rows.map((r) => [r.id, r.value, Number(r.n_valid), Boolean(r.valid)])).toEqual(expected.map((r) => [r.id, r.value, r.nValid, r.valid]));
+    expect(rows.map((r) => [r.id, r.value, Number(r.n_valid), Boolean(r.valid)])).toEqual(
+      expected.map((r) => [r.id, r.value, r.nValid, r.valid]),
+    );
     // Typed time: a date column, read back as the same day.
-    expect(rows.map((r) => (r.time instanceof Date ? r.time.toISOString().slice(0, 10) : String(r.time)))).toEqual(expected.map((r) => r.time));
+    expect(rows.map((r) => (r.time instanceof Date ? r.time.toISOString().slice(0, 10) : String(r.time)))).toEqual(
+      expected.map((r) => r.time),
+    );
 
     const arrow = await get(`level=station&id=1141A&pollutant=pm25&${day}&format=arrow`);
     const table = tableFromIPC(new Uint8Array(await arrow.arrayBuffer()));
@@ -223,16 +258,28 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
 
   it('updatedSince returns what changed after the instant; asOf answers as the data stood', async () => {
     // A correction of 1141A PM2.5 at label 3: 3 → 30, arriving after everything above.
-    await feed([aReading({ station: '1141A', pollutant: 'pm25', time: at('2025-03-01', 3), value: 30, arrivedAt: '2025-04-02T00:00:00Z' })]);
+    await feed([
+      aReading({
+        station: '1141A',
+        pollutant: 'pm25',
+        time: at('2025-03-01', 3),
+        value: 30,
+        arrivedAt: '2025-04-02T00:00:00Z',
+      }),
+    ]);
     const since = `updatedSince=${encodeURIComponent('2025-04-01T12:00:00Z')}`;
     const hourly = await json(`level=station&id=1141A,1142A&pollutant=pm25&${day}&${since}`);
     expect(hourly.rows.map((x) => [x.id, x.time, x.value])).toEqual([['1141A', '2025-02-28T19:00:00Z', 30]]);
     const daily = await json(`level=city&id=${SH}&pollutant=pm25,pm10&${day}&resolution=day&${since}`);
     // 1141A's day is now (300 − 3 + 30)/24 = 13.625; 上海 = (13.625 + 40)/2.
     expect(daily.rows.map((x) => [x.id, x.pollutant, x.value])).toEqual([['上海', 'pm25', (13.625 + 40) / 2]]);
-    const before = await json(`level=station&id=1141A&pollutant=pm25&${day}&resolution=day&asOf=${encodeURIComponent('2025-04-01T12:00:00Z')}`);
+    const before = await json(
+      `level=station&id=1141A&pollutant=pm25&${day}&resolution=day&asOf=${encodeURIComponent('2025-04-01T12:00:00Z')}`,
+    );
     expect(before.rows[0]?.value).toBe(12.5);
-    const res = await get(`level=station&id=1141A&pollutant=pm25&${day}&resolution=day&asOf=${encodeURIComponent('2025-04-01T12:00:00Z')}`);
+    const res = await get(
+      `level=station&id=1141A&pollutant=pm25&${day}&resolution=day&asOf=${encodeURIComponent('2025-04-01T12:00:00Z')}`,
+    );
     expect(res.headers.get('cache-control')).toContain('immutable');
     expect(loadedAt).toBeTruthy();
   });
@@ -249,7 +296,17 @@ describe('GET /v1/ozone over HTTP on the real engine', () => {
       { day: '2025-03-01', mda8: 205, exceeds: true, p90: 205, n: 1, valid: false },
       { day: '2025-03-02', mda8: null, exceeds: false, p90: 205, n: 1, valid: false },
     ]);
-    expect(r.years).toEqual([{ year: 2025, validDays: 1, exceedanceDays: 1, mean: 205, p90: 205, valid: false, warmSeason: { year: 2025, validDays: 0, exceedanceDays: 0, mean: null, p90: null } }]);
+    expect(r.years).toEqual([
+      {
+        year: 2025,
+        validDays: 1,
+        exceedanceDays: 1,
+        mean: 205,
+        p90: 205,
+        valid: false,
+        warmSeason: { year: 2025, validDays: 0, exceedanceDays: 0, mean: null, p90: null },
+      },
+    ]);
     expect(r.limit).toBe(160);
     expect(r.trend).toBeNull();
   });

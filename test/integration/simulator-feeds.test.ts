@@ -18,7 +18,12 @@ const origin = Date.parse('2025-03-01T00:00:00+08:00');
 
 beforeAll(async () => {
   clock = virtualClock(origin + 20 * HOUR + 10 * 60_000);
-  sim = await startSimulator({ seed: 7, clock, originMs: origin, ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 } });
+  sim = await startSimulator({
+    seed: 7,
+    clock,
+    originMs: origin,
+    ports: { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 },
+  });
 });
 afterAll(async () => sim?.stop());
 
@@ -40,7 +45,15 @@ describe('the four adapters against the simulator, over real HTTP', () => {
     };
     const feeds = zFeedsFile.parse(feedsFileFor(sim)).feeds;
     const registry = createStationRegistry([bundledVersion()]);
-    const scheduler = createPullScheduler({ feeds, adapters: ADAPTERS, sink, registry: () => registry, watermarks: createMemoryWatermarkStore(), logger: silentLogger(), now: () => new Date(clock.now()) });
+    const scheduler = createPullScheduler({
+      feeds,
+      adapters: ADAPTERS,
+      sink,
+      registry: () => registry,
+      watermarks: createMemoryWatermarkStore(),
+      logger: silentLogger(),
+      now: () => new Date(clock.now()),
+    });
 
     const check = () => {
       const got = latest(readings);
@@ -68,7 +81,10 @@ describe('the four adapters against the simulator, over real HTTP', () => {
     expect(readings.length).toBeGreaterThan(before);
     check();
     const corrected = sim.lastServed().filter((s) => {
-      const h = sim.publication.publishedHour(sim.stations.find((st) => st.code === s.station)!, s.timeMs);
+      const h = sim.publication.publishedHour(
+        sim.stations.find((st) => st.code === s.station)!,
+        s.timeMs,
+      );
       return s.pollutant === 'pm25' && h?.correction && h.correction.publishedMs <= clock.now();
     });
     expect(corrected.length).toBeGreaterThan(0);

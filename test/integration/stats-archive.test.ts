@@ -28,11 +28,14 @@ const stations = bundledVersion().stations.map((s) => s.code);
 function readFiles(): Map<string, string> {
   const cells = new Map<string, string>();
   for (const d of DATES) {
-    const lines = readFileSync(sharedData(`china_sites/china_sites_${d}.csv`), 'utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+    const lines = readFileSync(sharedData(`china_sites/china_sites_${d}.csv`), 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''));
     const header = (lines[0] ?? '').split(',');
     for (const line of lines.slice(1)) {
       const c = line.split(',');
-      for (let i = 3; i < c.length; i++) if (c[i] !== '' && header[i]) cells.set(`${d}|${c[1]}|${c[2]}|${header[i]}`, c[i] as string);
+      for (let i = 3; i < c.length; i++)
+        if (c[i] !== '' && header[i]) cells.set(`${d}|${c[1]}|${c[2]}|${header[i]}`, c[i] as string);
     }
   }
   return cells;
@@ -43,7 +46,12 @@ beforeAll(async () => {
   const logger = silentLogger();
   const bus = createInProcessBus({ logger, maxBatchMessages: 2000 });
   const readingStore = createClickHouseReadingStore(store);
-  const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  const processor = createProcessor({
+    source: bus.source,
+    store: readingStore,
+    deadLetters: createStoreDeadLetterSink(readingStore),
+    logger,
+  });
   const running = processor.run();
   await runBackfill({
     files: DATES.map((d) => sharedData(`china_sites/china_sites_${d}.csv`)),
@@ -54,7 +62,11 @@ beforeAll(async () => {
   });
   await processor.stop();
   await running;
-  days = await createClickHouseStatsQueries(store).stationDaily({ stations, fromDay: '2023-01-20', toDay: '2023-01-22' });
+  days = await createClickHouseStatsQueries(store).stationDaily({
+    stations,
+    fromDay: '2023-01-20',
+    toDay: '2023-01-22',
+  });
 }, 180_000);
 afterAll(async () => {
   await store?.dispose();
@@ -89,7 +101,10 @@ describe('station 24-h means against the archive’s own 24-h columns (real data
       for (const station of stations) {
         for (const [pollutant, type] of Object.entries(TYPES)) {
           // Labels 1–23 are hours 1–23 of file D; label 24 is hour 0 of file D+1.
-          const hours = [...Array.from({ length: 23 }, (_, h) => cells.get(`${d}|${h + 1}|${type}|${station}`)), cells.get(`${next}|0|${type}|${station}`)];
+          const hours = [
+            ...Array.from({ length: 23 }, (_, h) => cells.get(`${d}|${h + 1}|${type}|${station}`)),
+            cells.get(`${next}|0|${type}|${station}`),
+          ];
           const published = cells.get(`${next}|0|${type}_24h|${station}`);
           if (hours.some((v) => v === undefined) || published === undefined) continue;
           const ours = days.find((x) => x.station === station && x.day === day && x.statistic === pollutant);
@@ -100,7 +115,8 @@ describe('station 24-h means against the archive’s own 24-h columns (real data
           compared++;
           const unit = pollutant === 'co' ? 0.1 : 1;
           if (roundConcentration(pollutant, ours.value) === Number(published)) strictGbt8170++;
-          if (Math.abs(ours.value - Number(published)) > unit / 2 + 1e-9) disagreements.push(`${station} ${day} ${pollutant}: ours ${ours.value.toFixed(3)} vs ${published}`);
+          if (Math.abs(ours.value - Number(published)) > unit / 2 + 1e-9)
+            disagreements.push(`${station} ${day} ${pollutant}: ours ${ours.value.toFixed(3)} vs ${published}`);
         }
       }
     }

@@ -25,20 +25,41 @@ const T3 = '2025-04-06T02:00:00Z'; // a late provisional re-publication must not
 
 const day = (value: number, status: Reading['status'], arrivedAt: string): Reading[] =>
   Array.from({ length: 24 }, (_, i) =>
-    aReading({ station: '1141A', pollutant: 'pm25', value, status, arrivedAt, time: new Date(Date.parse('2025-03-01T01:00:00+08:00') + i * HOUR).toISOString() }),
+    aReading({
+      station: '1141A',
+      pollutant: 'pm25',
+      value,
+      status,
+      arrivedAt,
+      time: new Date(Date.parse('2025-03-01T01:00:00+08:00') + i * HOUR).toISOString(),
+    }),
   );
 
 beforeAll(async () => {
   store = await openTestStore();
   await syncStations(store, [bundledVersion()]);
-  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger: silentLogger() });
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: createClickHouseReadingStore(store),
+    deadLetters: { publish: async () => {} },
+    logger: silentLogger(),
+  });
   let offset = 0;
   for (const batch of [day(78, 'provisional', T1), day(30, 'audited', T2), day(90, 'provisional', T3)]) {
-    await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(batch).map((m) => ({ ...m, partition: 0, offset: String(offset++) })) });
+    await processor.handleBatch({
+      topic: 't',
+      partition: 0,
+      messages: encodeReadings(batch).map((m) => ({ ...m, partition: 0, offset: String(offset++) })),
+    });
   }
   const stations = createClickHouseStationQueries(store);
   const queries = createClickHouseStatsQueries(store);
-  app = await buildApp({ logger: silentLogger(), readiness: {}, aqi: (q) => areaDailyAqi({ queries, versionAt: (d) => stations.current({ atMs: Date.parse(`${d}T12:00:00+08:00`) }) }, q) });
+  app = await buildApp({
+    logger: silentLogger(),
+    readiness: {},
+    aqi: (q) =>
+      areaDailyAqi({ queries, versionAt: (d) => stations.current({ atMs: Date.parse(`${d}T12:00:00+08:00`) }) }, q),
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -46,7 +67,9 @@ afterAll(async () => {
 });
 
 const pm25Iaqi = async (asOf?: string): Promise<number | undefined> => {
-  const res = await app.inject(`/v1/aqi?level=station&id=1141A&date=2025-03-01${asOf ? `&asOf=${encodeURIComponent(asOf)}` : ''}`);
+  const res = await app.inject(
+    `/v1/aqi?level=station&id=1141A&date=2025-03-01${asOf ? `&asOf=${encodeURIComponent(asOf)}` : ''}`,
+  );
   expect(res.statusCode).toBe(200);
   return (res.json() as AqiResponse).results[0]?.iaqi.pm25;
 };
@@ -64,8 +87,13 @@ describe('statistics as of an instant (issue 11)', () => {
     const queries = createClickHouseStatsQueries(store);
     const f = { stations: ['1141A'], fromDay: '2025-03-01', toDay: '2025-03-01' };
     expect((await queries.stationDaily(f))[0]).toMatchObject({ value: 30, nValid: 24, nAudited: 24 });
-    expect((await queries.stationDaily({ ...f, asOfMs: Date.parse('2025-04-01T00:00:00Z') }))[0]).toMatchObject({ value: 78, nAudited: 0 });
-    expect(await queries.stationDaily({ ...f, asOfMs: Date.parse('2025-04-01T00:00:00Z'), auditedOnly: true })).toEqual([]);
+    expect((await queries.stationDaily({ ...f, asOfMs: Date.parse('2025-04-01T00:00:00Z') }))[0]).toMatchObject({
+      value: 78,
+      nAudited: 0,
+    });
+    expect(await queries.stationDaily({ ...f, asOfMs: Date.parse('2025-04-01T00:00:00Z'), auditedOnly: true })).toEqual(
+      [],
+    );
     expect((await queries.stationDaily({ ...f, auditedOnly: true }))[0]).toMatchObject({ value: 30, nAudited: 24 });
   });
 

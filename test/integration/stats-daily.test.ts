@@ -15,9 +15,15 @@ let store: TestStore;
 let days: StationDay[];
 
 /** Hour-ending instant of label `l` (1–24) of natural day `day` (CST). */
-const at = (day: string, label: number): string => new Date(Date.parse(`${day}T00:00:00+08:00`) + label * HOUR).toISOString();
-const hours = (station: string, pollutant: Pollutant, day: string, labels: number[], valueOf: (l: number) => number): Reading[] =>
-  labels.map((l) => aReading({ station, pollutant, time: at(day, l), value: valueOf(l) }));
+const at = (day: string, label: number): string =>
+  new Date(Date.parse(`${day}T00:00:00+08:00`) + label * HOUR).toISOString();
+const hours = (
+  station: string,
+  pollutant: Pollutant,
+  day: string,
+  labels: number[],
+  valueOf: (l: number) => number,
+): Reading[] => labels.map((l) => aReading({ station, pollutant, time: at(day, l), value: valueOf(l) }));
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 beforeAll(async () => {
@@ -30,7 +36,13 @@ beforeAll(async () => {
     ...hours('M13', 'o3', '2025-07-01', range(1, 18), () => 100),
     ...hours('MEX', 'o3', '2025-07-01', range(1, 18), () => 200),
     ...hours('MAX', 'o3', '2025-07-01', range(1, 24), (l) => 10 * l),
-    ...hours('GAP', 'o3', '2025-07-01', range(1, 24).filter((l) => l !== 2 && l !== 3), (l) => 10 * (25 - l)),
+    ...hours(
+      'GAP',
+      'o3',
+      '2025-07-01',
+      range(1, 24).filter((l) => l !== 2 && l !== 3),
+      (l) => 10 * (25 - l),
+    ),
     ...hours('OLD', 'no2', '2018-08-31', range(1, 24), () => 100),
     ...hours('OLD', 'pm25', '2018-08-31', range(1, 24), () => 100),
     // O3 on the last day before the amendment, 12 hours of 170: 7 valid 8-h windows (ending at
@@ -46,7 +58,11 @@ beforeAll(async () => {
     deadLetters: { publish: async () => {} },
     logger: silentLogger(),
   });
-  await processor.handleBatch({ topic: 't', partition: 0, messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(i) })) });
+  await processor.handleBatch({
+    topic: 't',
+    partition: 0,
+    messages: encodeReadings(readings).map((m, i) => ({ ...m, partition: 0, offset: String(i) })),
+  });
   days = await createClickHouseStatsQueries(store).stationDaily({
     stations: ['S20', 'S19', 'L24', 'M14', 'M13', 'MEX', 'MAX', 'GAP', 'OLD'],
     fromDay: '2018-08-30',
@@ -55,7 +71,8 @@ beforeAll(async () => {
 });
 afterAll(async () => store?.dispose());
 
-const find = (station: string, statistic: string, day: string) => days.find((d) => d.station === station && d.statistic === statistic && d.day === day);
+const find = (station: string, statistic: string, day: string) =>
+  days.find((d) => d.station === station && d.statistic === statistic && d.day === day);
 
 describe('station daily statistics (STANDARDS.md §2), hand-computed', () => {
   it('a 24-h mean needs 20 valid hours: 20 is valid, 19 is not', () => {
@@ -70,12 +87,22 @@ describe('station daily statistics (STANDARDS.md §2), hand-computed', () => {
 
   it('MDA8 needs 14 of the 17 windows: hours 1–19 give 14 windows, hours 1–18 give 13', () => {
     // Window e (8…24) holds labels e−7…e; with hours 1…k present it is valid (≥ 6) for e ≤ k + 2: k − 5 windows.
-    expect(find('M14', 'o3_mda8', '2025-07-01')).toMatchObject({ value: 100, nValid: 14, valid: true, exceedanceException: false });
+    expect(find('M14', 'o3_mda8', '2025-07-01')).toMatchObject({
+      value: 100,
+      nValid: 14,
+      valid: true,
+      exceedanceException: false,
+    });
     expect(find('M13', 'o3_mda8', '2025-07-01')).toMatchObject({ value: 100, nValid: 13, valid: false });
   });
 
   it('keeps an MDA8 from too few windows when it exceeds 160 (the exceedance exception)', () => {
-    expect(find('MEX', 'o3_mda8', '2025-07-01')).toMatchObject({ value: 200, nValid: 13, valid: true, exceedanceException: true });
+    expect(find('MEX', 'o3_mda8', '2025-07-01')).toMatchObject({
+      value: 200,
+      nValid: 13,
+      valid: true,
+      exceedanceException: true,
+    });
   });
 
   it('takes the largest 8-h mean of the day and the daily max 1-h', () => {
@@ -97,16 +124,37 @@ describe('station daily statistics (STANDARDS.md §2), hand-computed', () => {
     expect(find('OLD', 'no2', '2018-08-31')?.value).toBeCloseTo((100 * 273.15) / 298.15, 6);
     expect(find('OLD', 'no2', '2018-08-31')?.converted).toBe(true);
     expect(find('OLD', 'pm25', '2018-08-31')).toMatchObject({ value: 100, converted: false });
-    const raw = await createClickHouseStatsQueries(store).stationDaily({ stations: ['OLD'], fromDay: '2018-08-31', toDay: '2018-08-31', referenceState: false });
+    const raw = await createClickHouseStatsQueries(store).stationDaily({
+      stations: ['OLD'],
+      fromDay: '2018-08-31',
+      toDay: '2018-08-31',
+      referenceState: false,
+    });
     expect(raw.find((d) => d.statistic === 'no2')).toMatchObject({ value: 100, converted: false });
     // O3 is a gas: converted, and the exceedance exception judged on the converted MDA8
     const k = 273.15 / 298.15;
     expect(find('OLD', 'o3_1h_max', '2018-08-31')).toMatchObject({ nValid: 12, valid: false, converted: true });
     expect(find('OLD', 'o3_1h_max', '2018-08-31')?.value).toBeCloseTo(170 * k, 9);
-    expect(find('OLD', 'o3_mda8', '2018-08-31')).toMatchObject({ nValid: 7, valid: false, exceedanceException: false, converted: true });
+    expect(find('OLD', 'o3_mda8', '2018-08-31')).toMatchObject({
+      nValid: 7,
+      valid: false,
+      exceedanceException: false,
+      converted: true,
+    });
     expect(find('OLD', 'o3_mda8', '2018-08-31')?.value).toBeCloseTo(170 * k, 9);
-    expect(raw.find((d) => d.statistic === 'o3_mda8')).toMatchObject({ value: 170, nValid: 7, valid: true, exceedanceException: true, converted: false });
-    expect(find('OLD', 'o3_mda8', '2018-09-01')).toMatchObject({ value: 100, nValid: 17, valid: true, converted: false });
+    expect(raw.find((d) => d.statistic === 'o3_mda8')).toMatchObject({
+      value: 170,
+      nValid: 7,
+      valid: true,
+      exceedanceException: true,
+      converted: false,
+    });
+    expect(find('OLD', 'o3_mda8', '2018-09-01')).toMatchObject({
+      value: 100,
+      nValid: 17,
+      valid: true,
+      converted: false,
+    });
     expect(find('OLD', 'o3_1h_max', '2018-09-01')).toMatchObject({ value: 100, converted: false });
   });
 });

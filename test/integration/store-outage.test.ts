@@ -35,21 +35,52 @@ describe('the store refusing writes for a while, on the real broker', () => {
     await admin.connect();
     await ensureTopics(admin, topics);
     // Two parts in October 2025's partition, merges stopped, and a limit of one part: inserts there now fail.
-    const direct = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: createClickHouseReadingStore(store), deadLetters: { publish: async () => {} }, logger });
-    for (const [i, v] of [1, 2].entries()) await direct.handleBatch({ topic: 'x', partition: 0, messages: encodeReadings([aReading({ station: '1270A', time: `2025-10-0${i + 1}T01:00:00+08:00`, value: v })]).map((m) => ({ ...m, partition: 0, offset: String(i) })) });
+    const direct = createProcessor({
+      source: { run: async () => {}, stop: async () => {} },
+      store: createClickHouseReadingStore(store),
+      deadLetters: { publish: async () => {} },
+      logger,
+    });
+    for (const [i, v] of [1, 2].entries())
+      await direct.handleBatch({
+        topic: 'x',
+        partition: 0,
+        messages: encodeReadings([
+          aReading({ station: '1270A', time: `2025-10-0${i + 1}T01:00:00+08:00`, value: v }),
+        ]).map((m) => ({ ...m, partition: 0, offset: String(i) })),
+      });
     await store.client.command({ query: `SYSTEM STOP MERGES ${t.revisions}` });
     await store.client.command({ query: `ALTER TABLE ${t.revisions} MODIFY SETTING parts_to_throw_insert = 1` });
 
     const sink = await createKafkaReadingSink(kafka, topics.raw.name);
     const dlq = await createKafkaDeadLetterSink(kafka, topics.deadLetter.name);
     const stations = ['1141A', '1142A', '1151A', '1160A', '1271A', '1143A'];
-    const all = hourlyReadings({ stations, pollutants: ['pm25'], startMs: Date.parse('2025-10-05T01:00:00+08:00'), hours: 24, valueOf: (s, _p, h) => Number(s.slice(0, 4)) + h });
+    const all = hourlyReadings({
+      stations,
+      pollutants: ['pm25'],
+      startMs: Date.parse('2025-10-05T01:00:00+08:00'),
+      hours: 24,
+      valueOf: (s, _p, h) => Number(s.slice(0, 4)) + h,
+    });
     await sink.publish(all);
-    const source = createKafkaReadingSource(kafka, { topic: topics.raw.name, groupId: 'outage-group', logger, retryBaseMs: 100, sessionTimeoutMs: 10_000 });
+    const source = createKafkaReadingSource(kafka, {
+      topic: topics.raw.name,
+      groupId: 'outage-group',
+      logger,
+      retryBaseMs: 100,
+      sessionTimeoutMs: 10_000,
+    });
     // The real store, watched: how many inserts the engine refused (the processor's attempts).
     const real = createClickHouseReadingStore(store);
     let refused = 0;
-    const watched = { ...real, insertRevisions: (rows: Parameters<typeof real.insertRevisions>[0]) => real.insertRevisions(rows).catch((err: unknown) => { refused++; throw err; }) };
+    const watched = {
+      ...real,
+      insertRevisions: (rows: Parameters<typeof real.insertRevisions>[0]) =>
+        real.insertRevisions(rows).catch((err: unknown) => {
+          refused++;
+          throw err;
+        }),
+    };
     const processor = createProcessor({ source, store: watched, deadLetters: dlq, logger });
     const running = processor.run();
 
@@ -65,7 +96,11 @@ describe('the store refusing writes for a while, on the real broker', () => {
     // The store accepts writes again.
     await store.client.command({ query: `ALTER TABLE ${t.revisions} MODIFY SETTING parts_to_throw_insert = 3000` });
     await store.client.command({ query: `SYSTEM START MERGES ${t.revisions}` });
-    for (const until = Date.now() + 60_000; (await countRows(store, 'reading_revisions')) < 2 + all.length && Date.now() < until; ) await new Promise((r) => setTimeout(r, 300));
+    for (
+      const until = Date.now() + 60_000;
+      (await countRows(store, 'reading_revisions')) < 2 + all.length && Date.now() < until;
+    )
+      await new Promise((r) => setTimeout(r, 300));
     await processor.stop();
     await running;
     await sink.close();
@@ -74,7 +109,9 @@ describe('the store refusing writes for a while, on the real broker', () => {
     await admin.disconnect();
     expect(await countRows(store, 'reading_revisions')).toBe(2 + all.length);
     const rows = await currentReadings(store, { stations, pollutants: ['pm25'] });
-    expect(rows.map((r) => r.value).sort((a, b) => (a as number) - (b as number))).toEqual(all.map((r) => r.value).sort((a, b) => (a as number) - (b as number)));
+    expect(rows.map((r) => r.value).sort((a, b) => (a as number) - (b as number))).toEqual(
+      all.map((r) => r.value).sort((a, b) => (a as number) - (b as number)),
+    );
     expect(after.flatMap((x) => x.partitions).some((p) => Number(p.offset) > 0)).toBe(true);
   }, 120_000);
 });

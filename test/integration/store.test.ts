@@ -31,7 +31,8 @@ async function process(readings: Reading[]): Promise<void> {
   });
 }
 
-const at = (station: string, pollutant = 'pm25') => currentReadings(store, { stations: [station], pollutants: [pollutant] });
+const at = (station: string, pollutant = 'pm25') =>
+  currentReadings(store, { stations: [station], pollutants: [pollutant] });
 
 describe('migrations', () => {
   it('apply once: a second run applies nothing and keeps the tables', async () => {
@@ -42,7 +43,9 @@ describe('migrations', () => {
       format: 'JSONEachRow',
     });
     const names = (await rs.json<{ name: string }>()).map((r) => r.name);
-    expect(names).toEqual(expect.arrayContaining(['reading_revisions', 'readings', 'rejects', 'schema_migrations', 'stations']));
+    expect(names).toEqual(
+      expect.arrayContaining(['reading_revisions', 'readings', 'rejects', 'schema_migrations', 'stations']),
+    );
   });
 });
 
@@ -96,7 +99,18 @@ describe('current value of an identity (DESIGN.md invariant 2)', () => {
 
 describe('large batches (staged as a RowBinary file in the embedded engine)', () => {
   /** Text a feed may send: every character TabSeparated escapes, non-ASCII, lengths over 127 bytes. */
-  const awkward = ['tab\there', 'line\nbreak', 'back\\slash', "quote'd \"both\"", 'cr\rlf', '\\N', '—（无数据）', 'x'.repeat(200), '无数据'.repeat(50), 'ab—'];
+  const awkward = [
+    'tab\there',
+    'line\nbreak',
+    'back\\slash',
+    'quote\'d "both"',
+    'cr\rlf',
+    '\\N',
+    '—（无数据）',
+    'x'.repeat(200),
+    '无数据'.repeat(50),
+    'ab—',
+  ];
 
   it('stores awkward text, nulls and flags exactly as the row-by-row insert does', async () => {
     const hours = 400; // × 6 values = 2,400 revisions: above the staging threshold
@@ -116,7 +130,11 @@ describe('large batches (staged as a RowBinary file in the embedded engine)', ()
             sourceValid: h % 5 !== 0,
             ...(h % 7 === 0 ? { originalUnit: awkward[h % awkward.length] } : {}),
             status: h % 11 === 0 ? 'audited' : 'provisional',
-            source: { kind: h % 3 === 0 ? 'push' : 'feed', id: awkward[h % awkward.length] as string, publishedAt: h % 2 === 0 ? time : undefined },
+            source: {
+              kind: h % 3 === 0 ? 'push' : 'feed',
+              id: awkward[h % awkward.length] as string,
+              publishedAt: h % 2 === 0 ? time : undefined,
+            },
             arrivedAt: new Date(Date.UTC(2024, 0, 1, h, 20, 0, h % 1000)).toISOString(),
           }),
         );
@@ -140,23 +158,47 @@ describe('large batches (staged as a RowBinary file in the embedded engine)', ()
     expect(viaFile).toHaveLength(big.length);
     expect(viaFile).toEqual(viaRows);
     // And against the arrivals themselves, computed here rather than read back.
-    const expected = [...big].sort((a, b) => (a.pollutant === b.pollutant ? a.time.localeCompare(b.time) : a.pollutant.localeCompare(b.pollutant)));
-    expect(viaFile.map((r) => [r.value, r.missing_reason, r.source_flag, r.source_id, r.original_unit, r.s, r.k])).toEqual(
-      expected.map((r) => [r.value, r.missingReason ?? '', r.sourceFlag, r.source.id, r.originalUnit ?? '', r.status, r.source.kind]),
+    const expected = [...big].sort((a, b) =>
+      a.pollutant === b.pollutant ? a.time.localeCompare(b.time) : a.pollutant.localeCompare(b.pollutant),
+    );
+    expect(
+      viaFile.map((r) => [r.value, r.missing_reason, r.source_flag, r.source_id, r.original_unit, r.s, r.k]),
+    ).toEqual(
+      expected.map((r) => [
+        r.value,
+        r.missingReason ?? '',
+        r.sourceFlag,
+        r.source.id,
+        r.originalUnit ?? '',
+        r.status,
+        r.source.kind,
+      ]),
     );
     expect(viaFile.map((r) => r.a)).toEqual(expected.map((r) => r.arrivedAt.replace('T', ' ').replace('Z', '')));
-    expect(viaFile.map((r) => r.p)).toEqual(expected.map((r) => (r.source.publishedAt ? `${r.source.publishedAt.replace('T', ' ').replace('Z', '')}` : null)));
+    expect(viaFile.map((r) => r.p)).toEqual(
+      expected.map((r) => (r.source.publishedAt ? `${r.source.publishedAt.replace('T', ' ').replace('Z', '')}` : null)),
+    );
     // some rows carry two flags (a negative value from an invalid source)
     expect(viaFile.some((r) => (r.qc_flags as string[]).length === 2)).toBe(true);
-    expect(viaFile.filter((r) => r.value === null).every((r) => (r.qc_flags as string[]).includes('missing') && r.valid === false)).toBe(true);
-    expect(viaFile.filter((r) => typeof r.value === 'number' && r.value < 0).every((r) => (r.qc_flags as string[]).includes('negative'))).toBe(true);
+    expect(
+      viaFile
+        .filter((r) => r.value === null)
+        .every((r) => (r.qc_flags as string[]).includes('missing') && r.valid === false),
+    ).toBe(true);
+    expect(
+      viaFile
+        .filter((r) => typeof r.value === 'number' && r.value < 0)
+        .every((r) => (r.qc_flags as string[]).includes('negative')),
+    ).toBe(true);
   });
 });
 
 describe('a batch over many months', () => {
-  it('stores a station\'s decade in one batch (more months than the engine\'s default 100 partitions an insert)', async () => {
+  it("stores a station's decade in one batch (more months than the engine's default 100 partitions an insert)", async () => {
     // 10 years of daily noon readings: 120 monthly partitions in one insert, staged and row by row.
-    const days = Array.from({ length: 3653 }, (_, d) => new Date(Date.UTC(2015, 0, 1, 4) + d * 86_400_000).toISOString());
+    const days = Array.from({ length: 3653 }, (_, d) =>
+      new Date(Date.UTC(2015, 0, 1, 4) + d * 86_400_000).toISOString(),
+    );
     await process(days.map((time, d) => aReading({ station: 'DEC1', time, value: d })));
     // every 30th day: 122 readings, under the staging threshold, so inserted row by row
     const sparse = days.filter((_, d) => d % 30 === 0);
@@ -167,10 +209,28 @@ describe('a batch over many months', () => {
     expect(new Set(rows.map((r) => new Date(r.t * 1000).toISOString().slice(0, 7))).size).toBe(120);
     // and rejects of as many months (a catching-up consumer's dead letters, a centre's archive)
     await createClickHouseReadingStore(store).insertRejects(
-      days.map((time, i) => ({ receivedAt: '2026-01-01T00:00:00Z', centre: 'shanghai', sourceKind: 'push', sourceId: 'decade', recordIndex: i, station: 'DEC3', pollutant: 'pm25', time, code: 'READING_INVALID', field: 'value', reason: 'r', record: '' })),
+      days.map((time, i) => ({
+        receivedAt: '2026-01-01T00:00:00Z',
+        centre: 'shanghai',
+        sourceKind: 'push',
+        sourceId: 'decade',
+        recordIndex: i,
+        station: 'DEC3',
+        pollutant: 'pm25',
+        time,
+        code: 'READING_INVALID',
+        field: 'value',
+        reason: 'r',
+        record: '',
+      })),
     );
-    const rs = await store.client.query({ query: `SELECT count() AS n, uniqExact(toYYYYMM(time)) AS months FROM \`${store.database}\`.rejects WHERE station = 'DEC3'`, format: 'JSONEachRow' });
-    expect((await rs.json<{ n: string; months: string }>()).map((r) => [Number(r.n), Number(r.months) > 100])).toEqual([[3653, true]]);
+    const rs = await store.client.query({
+      query: `SELECT count() AS n, uniqExact(toYYYYMM(time)) AS months FROM \`${store.database}\`.rejects WHERE station = 'DEC3'`,
+      format: 'JSONEachRow',
+    });
+    expect((await rs.json<{ n: string; months: string }>()).map((r) => [Number(r.n), Number(r.months) > 100])).toEqual([
+      [3653, true],
+    ]);
     const dec2 = await at('DEC2');
     expect(dec2).toHaveLength(122);
     expect(new Set(dec2.map((r) => new Date(r.t * 1000).toISOString().slice(0, 7))).size).toBeGreaterThan(100);
@@ -183,6 +243,8 @@ describe('the embedded engine gives back the memory big statements freed', () =>
   // ClickHouse server (CLICKHOUSE_URL): the store never asks a server, which purges on its own
   // background threads. CI runs the embedded engine, so it runs there.
   it.skipIf(globalThis.process.env.CLICKHOUSE_URL !== undefined)('accepts the allocator purge', async () => {
-    await expect(store.client.command({ query: 'SYSTEM JEMALLOC PURGE' })).resolves.toMatchObject({ query_id: expect.any(String) });
+    await expect(store.client.command({ query: 'SYSTEM JEMALLOC PURGE' })).resolves.toMatchObject({
+      query_id: expect.any(String),
+    });
   });
 });

@@ -13,7 +13,10 @@ import { benchReadings } from './readings';
 const [bootstrap, topic] = process.argv.slice(2);
 if (!bootstrap || !topic) throw new Error('usage: publisher.ts <bootstrap> <topic> [--quick]');
 const { readings, stations } = benchReadings(process.argv.includes('--quick'));
-const kafka = createKafka({ brokers: bootstrap.split(','), clientId: 'bench-publisher' }, createLogger({ level: 'silent' }));
+const kafka = createKafka(
+  { brokers: bootstrap.split(','), clientId: 'bench-publisher' },
+  createLogger({ level: 'silent' }),
+);
 const sink = await createKafkaReadingSink(kafka, topic);
 const perHour = stations.length * 6;
 const lines = createInterface({ input: process.stdin });

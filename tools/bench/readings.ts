@@ -9,16 +9,35 @@ const HOUR = 3_600_000;
  * stations over 240 (quick: 72) hours from 1 June 2025, six pollutants, in feed order (hour by
  * hour, every station). Deterministic, so the bench and its publisher process make the same ones.
  */
-export function benchReadings(quick: boolean): { readings: Reading[]; stations: string[]; hours: number; startMs: number } {
+export function benchReadings(quick: boolean): {
+  readings: Reading[];
+  stations: string[];
+  hours: number;
+  startMs: number;
+} {
   const model = createModel(3);
-  const stations = bundledVersion().stations.filter((x) => !x.stopped).slice(0, quick ? 40 : 120);
+  const stations = bundledVersion()
+    .stations.filter((x) => !x.stopped)
+    .slice(0, quick ? 40 : 120);
   const hours = quick ? 72 : 240;
   const startMs = Date.parse('2025-06-01T00:00:00+08:00');
   const readings: Reading[] = [];
   for (let h = 1; h <= hours; h++) {
     for (const st of stations) {
       const v = model.stationHour(st, startMs + h * HOUR).values;
-      for (const p of POLLUTANTS) readings.push({ station: st.code, pollutant: p, time: new Date(startMs + h * HOUR).toISOString(), value: Math.round(v[p] * 10) / 10, unit: p === 'co' ? 'mg/m³' : 'µg/m³', sourceFlag: '', sourceValid: true, status: 'provisional', source: { kind: 'feed', id: 'bench' }, arrivedAt: new Date(startMs + h * HOUR + 1200_000).toISOString() });
+      for (const p of POLLUTANTS)
+        readings.push({
+          station: st.code,
+          pollutant: p,
+          time: new Date(startMs + h * HOUR).toISOString(),
+          value: Math.round(v[p] * 10) / 10,
+          unit: p === 'co' ? 'mg/m³' : 'µg/m³',
+          sourceFlag: '',
+          sourceValid: true,
+          status: 'provisional',
+          source: { kind: 'feed', id: 'bench' },
+          arrivedAt: new Date(startMs + h * HOUR + 1200_000).toISOString(),
+        });
     }
   }
   return { readings, stations: stations.map((s) => s.code), hours, startMs };

@@ -8,7 +8,10 @@ import { fromRoot } from '../../kernel';
 
 const DEFAULT_POM = fromRoot('tools', 'kafka-broker', 'pom.xml');
 
-export interface ClasspathOptions { pomPath?: string; cacheDir?: string }
+export interface ClasspathOptions {
+  pomPath?: string;
+  cacheDir?: string;
+}
 
 /** Resolves (and downloads into ~/.m2 if needed) the broker classpath; cached per pom hash. */
 export async function resolveKafkaClasspath(opts: ClasspathOptions = {}): Promise<string> {
@@ -27,9 +30,17 @@ export async function resolveKafkaClasspath(opts: ClasspathOptions = {}): Promis
   await new Promise<void>((done, fail) => {
     execFile('mvn', args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) return done();
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fail(new Error('`mvn` not found on PATH: install Maven (3.8+) and Java 17+'));
-      const lines = `${stdout}\n${stderr}`.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim() && l.trim() !== '[ERROR]');
-      fail(new Error(`Resolving Kafka jars failed: mvn ${args.join(' ')} exited ${err.code}.\nLast Maven output:\n${lines.slice(-25).join('\n')}`));
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return fail(new Error('`mvn` not found on PATH: install Maven (3.8+) and Java 17+'));
+      const lines = `${stdout}\n${stderr}`
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .split('\n')
+        .filter((l) => l.trim() && l.trim() !== '[ERROR]');
+      fail(
+        new Error(
+          `Resolving Kafka jars failed: mvn ${args.join(' ')} exited ${err.code}.\nLast Maven output:\n${lines.slice(-25).join('\n')}`,
+        ),
+      );
     });
   });
   renameSync(tmp, cacheFile);

@@ -33,12 +33,20 @@ async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.error(`${signal}: stopping Kafka...`);
-    kafka.stop().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
+    kafka.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 
-  console.error(`Kafka (${brokers} node${brokers > 1 ? 's' : ''}) up in ${((Date.now() - t0) / 1000).toFixed(1)} s; logs: ${kafka.logFiles.join(', ')}`);
+  console.error(
+    `Kafka (${brokers} node${brokers > 1 ? 's' : ''}) up in ${((Date.now() - t0) / 1000).toFixed(1)} s; logs: ${kafka.logFiles.join(', ')}`,
+  );
   // Last line of startup, machine-readable: scripts wait for and eval it.
   console.log(`KAFKA_BROKERS=${kafka.bootstrap.join(',')}`);
 }

@@ -46,8 +46,13 @@ export interface LocalKafka {
 }
 
 interface Node {
-  id: number; dir: string; logDir: string; port: number; controllerPort: number;
-  proc?: ChildProcess | undefined; startError?: Error | undefined;
+  id: number;
+  dir: string;
+  logDir: string;
+  port: number;
+  controllerPort: number;
+  proc?: ChildProcess | undefined;
+  startError?: Error | undefined;
 }
 
 const STORAGE_TOOL = 'kafka.tools.StorageTool';
@@ -94,7 +99,12 @@ async function freePort(): Promise<number> {
 /** Last log lines, minus the tab-indented config dump that would otherwise fill the tail. */
 function tail(file: string, lines = 40): string {
   if (!existsSync(file)) return `(no ${file})`;
-  return readFileSync(file, 'utf8').trimEnd().split('\n').filter((l) => !l.startsWith('\t')).slice(-lines).join('\n');
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !l.startsWith('\t'))
+    .slice(-lines)
+    .join('\n');
 }
 
 function serverProperties(node: Node, nodes: Node[], extra: LocalKafkaOptions['properties']): string {
@@ -105,7 +115,7 @@ function serverProperties(node: Node, nodes: Node[], extra: LocalKafkaOptions['p
     'node.id': node.id,
     // Static voters: every node knows the quorum up front, so `format` needs no --standalone.
     'controller.quorum.voters': nodes.map((n) => `${n.id}@${HOST}:${n.controllerPort}`).join(','),
-    'listeners': `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
+    listeners: `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
     'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
@@ -125,38 +135,47 @@ function serverProperties(node: Node, nodes: Node[], extra: LocalKafkaOptions['p
     'transaction.state.log.num.partitions': 5,
     ...extra,
   };
-  return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  return (
+    Object.entries(props)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n'
+  );
 }
 
 function log4jConfig(logFile: string): string {
-  return [
-    'status = warn',
-    // Kafka logs from its own shutdown hook; log4j's hook would stop the appender first.
-    'shutdownHook = disable',
-    'appender.file.type = File',
-    'appender.file.name = file',
-    `appender.file.fileName = ${logFile}`,
-    'appender.file.layout.type = PatternLayout',
-    'appender.file.layout.pattern = [%d] %p %m (%c)%n',
-    'rootLogger.level = INFO',
-    'rootLogger.appenderRef.file.ref = file',
-    // Per-request and partition state chatter would dwarf the useful lines.
-    'logger.state.name = state.change.logger',
-    'logger.state.level = WARN',
-    'logger.request.name = kafka.request.logger',
-    'logger.request.level = WARN',
-  ].join('\n') + '\n';
+  return (
+    [
+      'status = warn',
+      // Kafka logs from its own shutdown hook; log4j's hook would stop the appender first.
+      'shutdownHook = disable',
+      'appender.file.type = File',
+      'appender.file.name = file',
+      `appender.file.fileName = ${logFile}`,
+      'appender.file.layout.type = PatternLayout',
+      'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = INFO',
+      'rootLogger.appenderRef.file.ref = file',
+      // Per-request and partition state chatter would dwarf the useful lines.
+      'logger.state.name = state.change.logger',
+      'logger.state.level = WARN',
+      'logger.request.name = kafka.request.logger',
+      'logger.request.level = WARN',
+    ].join('\n') + '\n'
+  );
 }
 
 function javaArgs(classpath: string, node: Node, heap: string, extra: string[] = []): string[] {
   // Serial GC: heaps are tiny and G1's background threads only compete for our 2 cores.
   const gc = extra.some((a) => /^-XX:\+Use\w+GC$/.test(a)) ? [] : ['-XX:+UseSerialGC'];
   return [
-    `-Xmx${heap}`, '-Xms64m', ...gc,
+    `-Xmx${heap}`,
+    '-Xms64m',
+    ...gc,
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${join(node.dir, 'log4j2.properties')}`,
     ...extra,
-    '-cp', classpath,
+    '-cp',
+    classpath,
   ];
 }
 
@@ -169,7 +188,9 @@ async function runJava(args: string[], outFile: string): Promise<void> {
       p.once('exit', (c) => done(c));
     });
     if (code !== 0) throw new Error(`java ${args.slice(-6).join(' ')} exited ${code}:\n${tail(outFile)}`);
-  } finally { closeSync(fd); }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Starts a KRaft cluster of combined broker+controller nodes on free 127.0.0.1 ports. */
@@ -203,13 +224,23 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
     const n = node(i);
     if (n.proc) return;
     const fd = openSync(stdoutLog(n), 'a');
-    const proc = spawn('java', [...javaArgs(classpath, n, heap, opts.jvmArgs), BROKER_MAIN, join(n.dir, 'server.properties')], { stdio: ['ignore', fd, fd] });
+    const proc = spawn(
+      'java',
+      [...javaArgs(classpath, n, heap, opts.jvmArgs), BROKER_MAIN, join(n.dir, 'server.properties')],
+      { stdio: ['ignore', fd, fd] },
+    );
     closeSync(fd);
     n.proc = proc;
     n.startError = undefined;
     live.add(proc);
-    const gone = (): void => { live.delete(proc); if (n.proc === proc) n.proc = undefined; };
-    proc.once('error', (err) => { n.startError = err; gone(); }); // e.g. no `java` on PATH
+    const gone = (): void => {
+      live.delete(proc);
+      if (n.proc === proc) n.proc = undefined;
+    };
+    proc.once('error', (err) => {
+      n.startError = err;
+      gone();
+    }); // e.g. no `java` on PATH
     proc.once('exit', gone);
     if (wait) await waitUntilReady(bootstrap, nodes, [n], false, startTimeoutMs);
   };
@@ -231,13 +262,27 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
   try {
     // Kafka cluster ids are base64url UUIDs; a leading '-' would be parsed as a CLI flag.
     let clusterId = '';
-    do clusterId = randomBytes(16).toString('base64url'); while (clusterId.startsWith('-'));
-    await Promise.all(nodes.map(async (n) => {
-      writeFileSync(join(n.dir, 'server.properties'), serverProperties(n, nodes, opts.properties));
-      writeFileSync(join(n.dir, 'log4j2.properties'), log4jConfig(serverLog(n)));
-      if (existsSync(join(n.dir, 'data', 'meta.properties'))) return; // reuse an already formatted dataDir
-      await runJava([...javaArgs(classpath, n, '256m'), STORAGE_TOOL, 'format', '-t', clusterId, '-c', join(n.dir, 'server.properties')], stdoutLog(n));
-    }));
+    do clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-'));
+    await Promise.all(
+      nodes.map(async (n) => {
+        writeFileSync(join(n.dir, 'server.properties'), serverProperties(n, nodes, opts.properties));
+        writeFileSync(join(n.dir, 'log4j2.properties'), log4jConfig(serverLog(n)));
+        if (existsSync(join(n.dir, 'data', 'meta.properties'))) return; // reuse an already formatted dataDir
+        await runJava(
+          [
+            ...javaArgs(classpath, n, '256m'),
+            STORAGE_TOOL,
+            'format',
+            '-t',
+            clusterId,
+            '-c',
+            join(n.dir, 'server.properties'),
+          ],
+          stdoutLog(n),
+        );
+      }),
+    );
     await Promise.all(nodes.map((_, i) => startBroker(i, false)));
     await waitUntilReady(bootstrap, nodes, nodes, true, startTimeoutMs);
   } catch (err) {
@@ -256,19 +301,37 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * also waits for the group coordinator (creating __consumer_offsets) and for producer-id
  * allocation, which keeps "coordinator is loading" retries out of every test's output.
  */
-async function waitUntilReady(bootstrap: string[], nodes: Node[], want: Node[], warm: boolean, timeoutMs: number): Promise<void> {
-  const kafka = new Kafka({ clientId: 'local-kafka-probe', brokers: bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000 });
+async function waitUntilReady(
+  bootstrap: string[],
+  nodes: Node[],
+  want: Node[],
+  warm: boolean,
+  timeoutMs: number,
+): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'local-kafka-probe',
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 2000,
+  });
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     const dead = want.find((n) => !n.proc);
     if (dead) {
       const why = dead.startError ? ` (${dead.startError.message})` : '';
-      throw new Error(`Kafka node ${dead.id} exited during startup${why}. Tail of ${serverLog(dead)}:\n${tail(serverLog(dead))}\n${tail(stdoutLog(dead), 20)}`);
+      throw new Error(
+        `Kafka node ${dead.id} exited during startup${why}. Tail of ${serverLog(dead)}:\n${tail(serverLog(dead))}\n${tail(stdoutLog(dead), 20)}`,
+      );
     }
     const admin = kafka.admin();
     // Idempotent producers refuse retries: 0, hence 1 here.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1, initialRetryTime: 100 } });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 1, initialRetryTime: 100 },
+    });
     try {
       await admin.connect();
       const ids = new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId));

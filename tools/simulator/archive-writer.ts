@@ -6,7 +6,23 @@ import type { Publication } from './publication';
 
 const HOUR_MS = 3_600_000;
 /** The 15 row types of an hour, in the archive's order (FEEDS.md §5). */
-const TYPES = ['AQI', 'PM2.5', 'PM2.5_24h', 'PM10', 'PM10_24h', 'SO2', 'SO2_24h', 'NO2', 'NO2_24h', 'O3', 'O3_24h', 'O3_8h', 'O3_8h_24h', 'CO', 'CO_24h'];
+const TYPES = [
+  'AQI',
+  'PM2.5',
+  'PM2.5_24h',
+  'PM10',
+  'PM10_24h',
+  'SO2',
+  'SO2_24h',
+  'NO2',
+  'NO2_24h',
+  'O3',
+  'O3_24h',
+  'O3_8h',
+  'O3_8h_24h',
+  'CO',
+  'CO_24h',
+];
 const HOURLY_INDEX: Record<string, number> = { 'PM2.5': 0, PM10: 1, O3: 2, NO2: 3, SO2: 4, CO: 5 };
 /** Stations of other provinces, as every national file has them: backfill must skip them. */
 const FOREIGN_STATIONS = ['1001A', '1002A', '1003A'];
@@ -28,7 +44,11 @@ export function writeArchive(opts: {
   mkdirSync(opts.dir, { recursive: true });
   const codes = [...opts.stations.map((s) => s.code), ...FOREIGN_STATIONS];
   const files: string[] = [];
-  for (let day = Date.parse(`${opts.fromDate}T00:00:00+08:00`); day <= Date.parse(`${opts.toDate}T00:00:00+08:00`); day += 24 * HOUR_MS) {
+  for (
+    let day = Date.parse(`${opts.fromDate}T00:00:00+08:00`);
+    day <= Date.parse(`${opts.toDate}T00:00:00+08:00`);
+    day += 24 * HOUR_MS
+  ) {
     const date = new Date(day + 8 * HOUR_MS).toISOString().slice(0, 10).replaceAll('-', '');
     const rows: (string | number)[][] = [['date', 'hour', 'type', ...codes]];
     for (let hour = 0; hour < 24; hour++) {
@@ -41,7 +61,13 @@ export function writeArchive(opts: {
           return v && !v.malformed && v.value !== null ? v.value : '';
         });
         // The foreign stations get a plausible constant where the type is hourly.
-        rows.push([date, hour, type, ...cells, ...FOREIGN_STATIONS.map(() => (i === undefined ? '' : i === 5 ? 0.8 : 40))]);
+        rows.push([
+          date,
+          hour,
+          type,
+          ...cells,
+          ...FOREIGN_STATIONS.map(() => (i === undefined ? '' : i === 5 ? 0.8 : 40)),
+        ]);
       }
     }
     const file = join(opts.dir, `china_sites_${date}.csv`);

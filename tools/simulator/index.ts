@@ -5,7 +5,15 @@ import type { Pollutant, Station } from '../../schemas';
 import { BUNDLED_LIST_FILE, parseStationList } from '../../ingest';
 import { createModel, TRANSPORT_LINKS, type Model } from './model';
 import { createPublication, FORMAT_OF, type Publication, type SimFormat } from './publication';
-import { ahJsonHandler, jsXmlHandler, listen, SIM_CREDENTIALS, shJsonHandler, zjCsvHandler, type ServeContext } from './servers';
+import {
+  ahJsonHandler,
+  jsXmlHandler,
+  listen,
+  SIM_CREDENTIALS,
+  shJsonHandler,
+  zjCsvHandler,
+  type ServeContext,
+} from './servers';
 
 export { TRANSPORT_LINKS, SIM_CREDENTIALS, FORMAT_OF, createPublication };
 export { writeArchive } from './archive-writer';
@@ -13,7 +21,12 @@ export type { SimFormat };
 
 const HOUR_MS = 3_600_000;
 const FLAGGED_FORMATS: ReadonlySet<SimFormat> = new Set(['js-xml', 'ah-json']);
-export const DEFAULT_SIM_PORTS: Readonly<Record<SimFormat, number>> = { 'sh-json': 8091, 'js-xml': 8092, 'zj-csv': 8093, 'ah-json': 8094 };
+export const DEFAULT_SIM_PORTS: Readonly<Record<SimFormat, number>> = {
+  'sh-json': 8091,
+  'js-xml': 8092,
+  'zj-csv': 8093,
+  'ah-json': 8094,
+};
 
 /** The simulator's time: real time, or a virtual clock that tests set and advance. */
 export interface Clock {
@@ -31,7 +44,9 @@ export function virtualClock(startMs: number): VirtualClock {
 
 /** Stations the simulator serves: the bundled list's stations in service with coordinates. */
 export function simulatedStations(): Station[] {
-  return parseStationList(readFileSync(BUNDLED_LIST_FILE)).stations.filter((s) => !s.stopped && s.lon !== null && s.lat !== null);
+  return parseStationList(readFileSync(BUNDLED_LIST_FILE)).stations.filter(
+    (s) => !s.stopped && s.lon !== null && s.lat !== null,
+  );
 }
 
 export interface SimulatorOptions {
@@ -85,12 +100,20 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     stations: stations.filter((s) => FORMAT_OF[s.province] === format),
     publication,
   });
-  const handlers = { 'sh-json': shJsonHandler, 'js-xml': jsXmlHandler, 'zj-csv': zjCsvHandler, 'ah-json': ahJsonHandler } as const;
+  const handlers = {
+    'sh-json': shJsonHandler,
+    'js-xml': jsXmlHandler,
+    'zj-csv': zjCsvHandler,
+    'ah-json': ahJsonHandler,
+  } as const;
   const servers: Server[] = [];
   const urls = {} as Record<SimFormat, string>;
   try {
     for (const format of Object.keys(handlers) as SimFormat[]) {
-      const { server, url } = await listen(handlers[format](ctxFor(format)), opts.ports?.[format] ?? DEFAULT_SIM_PORTS[format]);
+      const { server, url } = await listen(
+        handlers[format](ctxFor(format)),
+        opts.ports?.[format] ?? DEFAULT_SIM_PORTS[format],
+      );
       servers.push(server);
       urls[format] = url;
     }
@@ -111,7 +134,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
           if (v.malformed) continue;
           // Only Jiangsu's and Anhui's formats carry a validity flag (FEEDS.md §2, §4).
           const flagged = FLAGGED_FORMATS.has(FORMAT_OF[s.province]);
-          out.push({ station: s.code, pollutant: v.pollutant, timeMs: t, value: publication.servedValue(h, v, nowMs), invalid: flagged && v.flag !== 'N' });
+          out.push({
+            station: s.code,
+            pollutant: v.pollutant,
+            timeMs: t,
+            value: publication.servedValue(h, v, nowMs),
+            invalid: flagged && v.flag !== 'N',
+          });
         }
       }
     }
@@ -135,16 +164,47 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
  * A feeds file for the simulator (the shape of schemas/feeds/feed-definition.ts): each feed
  * starts at the simulator's first hour, so everything it publishes is pulled.
  */
-export function feedsFileFor(sim: Pick<Simulator, 'urls' | 'originMs'>, opts: { schedule?: string; lookbackHours?: number } = {}): { feeds: unknown[] } {
+export function feedsFileFor(
+  sim: Pick<Simulator, 'urls' | 'originMs'>,
+  opts: { schedule?: string; lookbackHours?: number } = {},
+): { feeds: unknown[] } {
   const lookbackHours = opts.lookbackHours ?? 48;
   const startAt = new Date(sim.originMs + lookbackHours * HOUR_MS).toISOString();
   const common = { schedule: opts.schedule ?? '* * * * *', lookbackHours, startAt, timeoutMs: 10_000, retries: 2 };
   return {
     feeds: [
-      { name: 'shanghai-sh-json', format: 'sh-json', baseUrl: sim.urls['sh-json'], province: 'shanghai', credentials: SIM_CREDENTIALS['sh-json'], ...common },
-      { name: 'jiangsu-js-xml', format: 'js-xml', baseUrl: sim.urls['js-xml'], province: 'jiangsu', credentials: SIM_CREDENTIALS['js-xml'], ...common },
-      { name: 'zhejiang-zj-csv', format: 'zj-csv', baseUrl: sim.urls['zj-csv'], province: 'zhejiang', credentials: SIM_CREDENTIALS['zj-csv'], ...common },
-      { name: 'anhui-ah-json', format: 'ah-json', baseUrl: sim.urls['ah-json'], province: 'anhui', credentials: SIM_CREDENTIALS['ah-json'], ...common },
+      {
+        name: 'shanghai-sh-json',
+        format: 'sh-json',
+        baseUrl: sim.urls['sh-json'],
+        province: 'shanghai',
+        credentials: SIM_CREDENTIALS['sh-json'],
+        ...common,
+      },
+      {
+        name: 'jiangsu-js-xml',
+        format: 'js-xml',
+        baseUrl: sim.urls['js-xml'],
+        province: 'jiangsu',
+        credentials: SIM_CREDENTIALS['js-xml'],
+        ...common,
+      },
+      {
+        name: 'zhejiang-zj-csv',
+        format: 'zj-csv',
+        baseUrl: sim.urls['zj-csv'],
+        province: 'zhejiang',
+        credentials: SIM_CREDENTIALS['zj-csv'],
+        ...common,
+      },
+      {
+        name: 'anhui-ah-json',
+        format: 'ah-json',
+        baseUrl: sim.urls['ah-json'],
+        province: 'anhui',
+        credentials: SIM_CREDENTIALS['ah-json'],
+        ...common,
+      },
     ],
   };
 }

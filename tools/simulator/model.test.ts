@@ -35,12 +35,25 @@ describe('simulator model', () => {
     const hours = Array.from({ length: 24 * 60 }, (_, i) => base + i);
     for (const link of TRANSPORT_LINKS) {
       const receiver = hours.map((h) => model.episode(link.to, h));
-      const byLag = Array.from({ length: 25 }, (_, k) => corr(receiver, hours.map((h) => model.localEpisode(link.from, h - k))));
+      const byLag = Array.from({ length: 25 }, (_, k) =>
+        corr(
+          receiver,
+          hours.map((h) => model.localEpisode(link.from, h - k)),
+        ),
+      );
       expect(byLag.indexOf(Math.max(...byLag))).toBe(link.lagHours);
     }
     const anhui = hours.map((h) => model.episode('anhui', h));
     for (const other of ['jiangsu', 'zhejiang', 'shanghai'] as const) {
-      for (const k of [0, 3, 6, 12]) expect(Math.abs(corr(anhui, hours.map((h) => model.localEpisode(other, h - k))))).toBeLessThan(0.2);
+      for (const k of [0, 3, 6, 12])
+        expect(
+          Math.abs(
+            corr(
+              anhui,
+              hours.map((h) => model.localEpisode(other, h - k)),
+            ),
+          ),
+        ).toBeLessThan(0.2);
     }
   });
 

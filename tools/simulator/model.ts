@@ -38,23 +38,112 @@ const REGIONAL_PM25 = 30; // µg/m³ before the seasonal factor: annual means la
  * sources' contributions times these profiles (with measurement noise), so a factorisation of the
  * species matrix should find these rows again. coarse = PM10 − PM2.5.
  */
-export const SOURCE_SPECIES = ['pm25', 'coarse', 'so2', 'no2', 'co', 'o3', 'so4', 'no3', 'nh4', 'oc', 'ec', 'cl', 'ca'] as const;
+export const SOURCE_SPECIES = [
+  'pm25',
+  'coarse',
+  'so2',
+  'no2',
+  'co',
+  'o3',
+  'so4',
+  'no3',
+  'nh4',
+  'oc',
+  'ec',
+  'cl',
+  'ca',
+] as const;
 export type SourceSpecies = (typeof SOURCE_SPECIES)[number];
 export const SOURCES = ['secondary', 'coal', 'traffic', 'dust', 'photochemical'] as const;
 export type Source = (typeof SOURCES)[number];
 export const SOURCE_PROFILES: Readonly<Record<Source, Readonly<Record<SourceSpecies, number>>>> = {
-  secondary: { pm25: 1, coarse: 0.1, so2: 0, no2: 0, co: 0, o3: 0, so4: 0.3, no3: 0.32, nh4: 0.18, oc: 0.1, ec: 0, cl: 0, ca: 0 },
-  coal: { pm25: 1, coarse: 0.15, so2: 1.2, no2: 0.2, co: 0.025, o3: 0, so4: 0.08, no3: 0, nh4: 0.01, oc: 0.15, ec: 0.06, cl: 0.05, ca: 0.01 },
-  traffic: { pm25: 1, coarse: 0.4, so2: 0, no2: 4, co: 0.06, o3: 0, so4: 0.01, no3: 0.01, nh4: 0, oc: 0.35, ec: 0.3, cl: 0, ca: 0.005 },
-  dust: { pm25: 1, coarse: 4, so2: 0, no2: 0, co: 0.002, o3: 0, so4: 0.02, no3: 0, nh4: 0, oc: 0.03, ec: 0.005, cl: 0.005, ca: 0.1 },
-  photochemical: { pm25: 0, coarse: 0, so2: 0, no2: 0, co: 0, o3: 1, so4: 0, no3: 0, nh4: 0, oc: 0, ec: 0, cl: 0, ca: 0 },
+  secondary: {
+    pm25: 1,
+    coarse: 0.1,
+    so2: 0,
+    no2: 0,
+    co: 0,
+    o3: 0,
+    so4: 0.3,
+    no3: 0.32,
+    nh4: 0.18,
+    oc: 0.1,
+    ec: 0,
+    cl: 0,
+    ca: 0,
+  },
+  coal: {
+    pm25: 1,
+    coarse: 0.15,
+    so2: 1.2,
+    no2: 0.2,
+    co: 0.025,
+    o3: 0,
+    so4: 0.08,
+    no3: 0,
+    nh4: 0.01,
+    oc: 0.15,
+    ec: 0.06,
+    cl: 0.05,
+    ca: 0.01,
+  },
+  traffic: {
+    pm25: 1,
+    coarse: 0.4,
+    so2: 0,
+    no2: 4,
+    co: 0.06,
+    o3: 0,
+    so4: 0.01,
+    no3: 0.01,
+    nh4: 0,
+    oc: 0.35,
+    ec: 0.3,
+    cl: 0,
+    ca: 0.005,
+  },
+  dust: {
+    pm25: 1,
+    coarse: 4,
+    so2: 0,
+    no2: 0,
+    co: 0.002,
+    o3: 0,
+    so4: 0.02,
+    no3: 0,
+    nh4: 0,
+    oc: 0.03,
+    ec: 0.005,
+    cl: 0.005,
+    ca: 0.1,
+  },
+  photochemical: {
+    pm25: 0,
+    coarse: 0,
+    so2: 0,
+    no2: 0,
+    co: 0,
+    o3: 1,
+    so4: 0,
+    no3: 0,
+    nh4: 0,
+    oc: 0,
+    ec: 0,
+    cl: 0,
+    ca: 0,
+  },
 };
 
 /** Species a supersite measures beyond the criteria pollutants (µg/m³): ions, OC/EC, elements. */
 export const SUPERSITE_SPECIES = ['so4', 'no3', 'nh4', 'oc', 'ec', 'cl', 'ca'] as const;
 export type SupersiteSpecies = (typeof SUPERSITE_SPECIES)[number];
 /** The capital cities whose first urban station (by code) is the province's supersite. */
-const SUPERSITE_CITIES: Readonly<Record<Province, string>> = { shanghai: '上海', jiangsu: '南京', zhejiang: '杭州', anhui: '合肥' };
+const SUPERSITE_CITIES: Readonly<Record<Province, string>> = {
+  shanghai: '上海',
+  jiangsu: '南京',
+  zhejiang: '杭州',
+  anhui: '合肥',
+};
 
 /** Winter heating and summer power demand lift coal burning (a documented synthetic shape). */
 const COAL_MONTH: readonly number[] = [1, 0.9, 0.6, 0.3, 0.2, 0.25, 0.3, 0.3, 0.2, 0.3, 0.6, 0.9];
@@ -107,13 +196,18 @@ export function createModel(seed: number) {
   };
 
   /** The shared regional weather process (unit variance). */
-  const weather = (hour: number): number => bounded(weatherCache, hour, () => ar(keyOf('weather'), hour, WEATHER_PHI, WEATHER_TERMS));
+  const weather = (hour: number): number =>
+    bounded(weatherCache, hour, () => ar(keyOf('weather'), hour, WEATHER_PHI, WEATHER_TERMS));
   /** A province's own episode process (unit variance), before anything transported in. */
   const localEpisode = (p: Province, hour: number): number =>
     bounded(localEpisodeCache, `${p}|${hour}`, () => ar(keyOf(`episode:${p}`), hour, EPISODE_PHI, EPISODE_TERMS));
   /** A province's episode process including what arrives along the transport links. */
   const episode = (p: Province, hour: number): number =>
-    localEpisode(p, hour) + TRANSPORT_LINKS.filter((l) => l.to === p).reduce((s, l) => s + l.coefficient * localEpisode(l.from, hour - l.lagHours), 0);
+    localEpisode(p, hour) +
+    TRANSPORT_LINKS.filter((l) => l.to === p).reduce(
+      (s, l) => s + l.coefficient * localEpisode(l.from, hour - l.lagHours),
+      0,
+    );
 
   const cityFactor = (city: string): number => 0.85 + 0.3 * uniform(seed, keyOf(`city:${city}`));
   /** Local share of PM2.5 a city adds over the background, 10–35 %. */
@@ -126,13 +220,16 @@ export function createModel(seed: number) {
     bounded(localEpisodeCache, `coal|${p}|${hour}`, () => ar(keyOf(`coal:${p}`), hour, EPISODE_PHI, EPISODE_TERMS));
 
   /** A province's rain process (unit variance, a few hours' memory): showers start at any hour. */
-  const rain = (p: Province, hour: number): number => bounded(localEpisodeCache, `rain|${p}|${hour}`, () => ar(keyOf(`rain:${p}`), hour, 0.8, 24));
+  const rain = (p: Province, hour: number): number =>
+    bounded(localEpisodeCache, `rain|${p}|${hour}`, () => ar(keyOf(`rain:${p}`), hour, 0.8, 24));
 
   /** A province's dust process (unit variance, about a day's memory): dusty spells at any hour. */
-  const dusty = (p: Province, hour: number): number => bounded(localEpisodeCache, `dust|${p}|${hour}`, () => ar(keyOf(`dust:${p}`), hour, 0.95, 96));
+  const dusty = (p: Province, hour: number): number =>
+    bounded(localEpisodeCache, `dust|${p}|${hour}`, () => ar(keyOf(`dust:${p}`), hour, 0.95, 96));
 
   /** A province's traffic-volume process (unit variance, about half a day's memory). */
-  const trafficVolume = (p: Province, hour: number): number => bounded(localEpisodeCache, `traffic|${p}|${hour}`, () => ar(keyOf(`traffic:${p}`), hour, 0.9, 48));
+  const trafficVolume = (p: Province, hour: number): number =>
+    bounded(localEpisodeCache, `traffic|${p}|${hour}`, () => ar(keyOf(`traffic:${p}`), hour, 0.9, 48));
 
   function stationHour(s: Station, hourEndingMs: number): StationHour {
     const hour = Math.round(hourEndingMs / HOUR_MS);
@@ -146,7 +243,8 @@ export function createModel(seed: number) {
     // The air mass: season × daily shape × shared weather × provincial episodes (with transport).
     // Every PM source scales with it — stagnation lifts them all, the confounder every real
     // analysis meets — and each varies on its own besides.
-    const airMass = REGIONAL_PM25 * cityFactor(s.city) * season * (HOUR_FACTOR[label] ?? 1) * Math.exp(0.35 * w + 0.3 * e);
+    const airMass =
+      REGIONAL_PM25 * cityFactor(s.city) * season * (HOUR_FACTOR[label] ?? 1) * Math.exp(0.35 * w + 0.3 * e);
     // Rain washes secondary aerosol out of the province's air for a few hours (local sources go on).
     const washout = Math.exp(-0.8 * Math.max(0, rain(s.province, hour) - 0.5));
     // Traffic volume varies on its own too (weekdays, holidays, congestion): a provincial process.
@@ -166,7 +264,8 @@ export function createModel(seed: number) {
       // at night NO titrates urban ozone down to a few µg/m³.
       photochemical: 3 + 200 * (OZONE_MONTH[month] ?? 0.5) * sun * Math.exp(0.2 * gaussian(seed, keyOf('o3day'), day)),
     };
-    const species = (sp: SourceSpecies): number => SOURCES.reduce((sum, src) => sum + sources[src] * SOURCE_PROFILES[src][sp], 0);
+    const species = (sp: SourceSpecies): number =>
+      SOURCES.reduce((sum, src) => sum + sources[src] * SOURCE_PROFILES[src][sp], 0);
     const noise = (k: number, sd: number): number => Math.exp(sd * gaussian(seed, sk, hour, k));
     const pm25 = Math.max(2, species('pm25') * noise(1, 0.12));
     const pm10 = pm25 + species('coarse') * noise(2, 0.2);
@@ -176,14 +275,20 @@ export function createModel(seed: number) {
     const o3 = Math.max(2, species('o3') * noise(5, 0.1));
     return {
       values: { pm25, pm10, o3, no2, so2, co },
-      truth: { background: sources.secondary + sources.coal + sources.traffic - localIncrement + sources.dust, localIncrement, sources },
+      truth: {
+        background: sources.secondary + sources.coal + sources.traffic - localIncrement + sources.dust,
+        localIncrement,
+        sources,
+      },
     };
   }
 
   /** The province's supersite: the first station (by code) of its capital that is not a background site. */
   const supersites = (stations: readonly Station[]): Station[] =>
     (Object.keys(SUPERSITE_CITIES) as Province[]).flatMap((p) => {
-      const s = stations.filter((x) => x.province === p && x.city === SUPERSITE_CITIES[p] && !x.stopped && !isBackgroundSite(x)).sort((a, b) => a.code.localeCompare(b.code))[0];
+      const s = stations
+        .filter((x) => x.province === p && x.city === SUPERSITE_CITIES[p] && !x.stopped && !isBackgroundSite(x))
+        .sort((a, b) => a.code.localeCompare(b.code))[0];
       return s ? [s] : [];
     });
 

@@ -7,7 +7,12 @@ const MINUTE_MS = 60_000;
 
 /** Which feed format each province's centre publishes (FEEDS.md). */
 export type SimFormat = 'sh-json' | 'js-xml' | 'zj-csv' | 'ah-json';
-export const FORMAT_OF: Readonly<Record<Province, SimFormat>> = { shanghai: 'sh-json', jiangsu: 'js-xml', zhejiang: 'zj-csv', anhui: 'ah-json' };
+export const FORMAT_OF: Readonly<Record<Province, SimFormat>> = {
+  shanghai: 'sh-json',
+  jiangsu: 'js-xml',
+  zhejiang: 'zj-csv',
+  anhui: 'ah-json',
+};
 
 /**
  * Quirk rates, each decided per draw from the seed (so the same seed serves the same quirks):
@@ -85,7 +90,10 @@ export function createPublication(seed: number, model: Model) {
     };
     const pm25 = out.values[0];
     if (pm25 && pm25.value !== null && !pm25.malformed && uniform(seed, sk, hour, 50) < QUIRK_RATES.correction) {
-      out.correction = { publishedMs: hourMs + PUBLISH_DELAY_MS + CORRECTION_DELAY_MS, value: Math.round(pm25.value * 1.15 + 1) };
+      out.correction = {
+        publishedMs: hourMs + PUBLISH_DELAY_MS + CORRECTION_DELAY_MS,
+        value: Math.round(pm25.value * 1.15 + 1),
+      };
     }
     cache.set(key, out);
     return out;

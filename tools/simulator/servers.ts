@@ -57,21 +57,40 @@ const cell = (ctx: ServeContext, h: PublishedHour, i: number, missing: string): 
 export function shJsonHandler(ctx: ServeContext): Handler {
   return (url, req, res) => {
     if (url.pathname !== '/hourly') return send(res, 404, 'text/plain', 'not found');
-    if (req.headers['x-api-key'] !== SIM_CREDENTIALS['sh-json'].key) return send(res, 401, 'application/json', JSON.stringify({ code: 401, msg: 'invalid api key', data: null }));
+    if (req.headers['x-api-key'] !== SIM_CREDENTIALS['sh-json'].key)
+      return send(res, 401, 'application/json', JSON.stringify({ code: 401, msg: 'invalid api key', data: null }));
     const since = Date.parse(url.searchParams.get('since') ?? '');
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
     const pageSize = Math.min(5000, Math.max(1, Number(url.searchParams.get('pageSize') ?? 500)));
-    if (Number.isNaN(since)) return send(res, 200, 'application/json', JSON.stringify({ code: 400, msg: 'since is required', data: null }));
+    if (Number.isNaN(since))
+      return send(res, 200, 'application/json', JSON.stringify({ code: 400, msg: 'since is required', data: null }));
     const records: Record<string, string>[] = [];
     for (let t = Math.max(floorHour(since), ctx.originMs); t <= ctx.now(); t += HOUR_MS) {
       for (const h of hourOf(ctx, t)) {
-        const marker = MISSING_MARKERS[Math.floor(uniform(ctx.seed, keyOf(h.station.code), t / HOUR_MS, 70) * 3)] ?? '—';
+        const marker =
+          MISSING_MARKERS[Math.floor(uniform(ctx.seed, keyOf(h.station.code), t / HOUR_MS, 70) * 3)] ?? '—';
         const c = (i: number): string => cell(ctx, h, i, marker);
-        records.push({ stationCode: h.station.code, time: cstText(t), PM2_5: c(0), PM10: c(1), O3: c(2), NO2: c(3), SO2: c(4), CO: c(5), AQI: '—', PrimaryPollutant: '—' });
+        records.push({
+          stationCode: h.station.code,
+          time: cstText(t),
+          PM2_5: c(0),
+          PM10: c(1),
+          O3: c(2),
+          NO2: c(3),
+          SO2: c(4),
+          CO: c(5),
+          AQI: '—',
+          PrimaryPollutant: '—',
+        });
       }
     }
     const data = records.slice((page - 1) * pageSize, page * pageSize);
-    send(res, 200, 'application/json', JSON.stringify({ code: 0, msg: 'ok', page, pageSize, total: records.length, data }));
+    send(
+      res,
+      200,
+      'application/json',
+      JSON.stringify({ code: 0, msg: 'ok', page, pageSize, total: records.length, data }),
+    );
   };
 }
 
@@ -97,13 +116,19 @@ export function jsXmlHandler(ctx: ServeContext): Handler {
     });
     // The document as it stands: last (re)published when its latest station-hour came in.
     const publishTime = toCstIso(Math.max(...hours.map((h) => h.publishedMs)));
-    send(res, 200, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?>\n<AirQualityData publishTime="${publishTime}">\n${stations.join('\n')}\n</AirQualityData>\n`);
+    send(
+      res,
+      200,
+      'application/xml',
+      `<?xml version="1.0" encoding="UTF-8"?>\n<AirQualityData publishTime="${publishTime}">\n${stations.join('\n')}\n</AirQualityData>\n`,
+    );
   };
 }
 
 /** Zhejiang (FEEDS.md §3): one GB18030 CSV per hour with a summary row; 404 until published. */
 export function zjCsvHandler(ctx: ServeContext): Handler {
-  const header = '站点编码,站点名称,城市,时间,PM2.5(μg/m³),PM10(μg/m³),O3(μg/m³),NO2(μg/m³),SO2(μg/m³),CO(mg/m³),AQI,首要污染物';
+  const header =
+    '站点编码,站点名称,城市,时间,PM2.5(μg/m³),PM10(μg/m³),O3(μg/m³),NO2(μg/m³),SO2(μg/m³),CO(mg/m³),AQI,首要污染物';
   return (url, _req, res) => {
     const m = /^\/zj_(\d{4})(\d{2})(\d{2})(\d{2})\.csv$/.exec(url.pathname);
     if (!m) return send(res, 404, 'text/plain', 'not found');
@@ -112,7 +137,17 @@ export function zjCsvHandler(ctx: ServeContext): Handler {
     const hours = hourOf(ctx, hourMs);
     if (hours.length === 0) return send(res, 404, 'text/plain', 'not published');
     const time = `${y}/${mo}/${d} ${h}:00`;
-    const lines = hours.map((p) => [p.station.code, p.station.name, p.station.city, time, ...[0, 1, 2, 3, 4, 5].map((i) => cell(ctx, p, i, '')), '', ''].join(','));
+    const lines = hours.map((p) =>
+      [
+        p.station.code,
+        p.station.name,
+        p.station.city,
+        time,
+        ...[0, 1, 2, 3, 4, 5].map((i) => cell(ctx, p, i, '')),
+        '',
+        '',
+      ].join(','),
+    );
     lines.push(['合计', '', '', time, '', '', '', '', '', '', '', ''].join(','));
     send(res, 200, 'text/csv; charset=GB18030', iconv.encode(`${[header, ...lines].join('\r\n')}\r\n`, 'gb18030'));
   };
@@ -146,11 +181,21 @@ export function ahJsonHandler(ctx: ServeContext): Handler {
             const unit = 'µg/m³';
             // The hour is part of the key: a late hour and a later one can be published at the same
             // instant, and two events with one key would let the cursor skip the second.
-            out.push({ pubMs, seq: `${pubMs}|${s.code}|${param}|${t}|${kind}`, item: { site: s.code, param, ts, val, unit, valid } });
+            out.push({
+              pubMs,
+              seq: `${pubMs}|${s.code}|${param}|${t}|${kind}`,
+              item: { site: s.code, param, ts, val, unit, valid },
+            });
           }
         };
         for (const v of h.values) {
-          const val = v.malformed ? 'abc' : v.value === null ? null : v.pollutant === 'co' ? Math.round(v.value * 1000) : v.value;
+          const val = v.malformed
+            ? 'abc'
+            : v.value === null
+              ? null
+              : v.pollutant === 'co'
+                ? Math.round(v.value * 1000)
+                : v.value;
           add(h.publishedMs, v.pollutant, val, v.flag === 'N', 'first');
         }
         if (h.correction) add(h.correction.publishedMs, 'pm25', h.correction.value, true, 'correction');
@@ -161,7 +206,8 @@ export function ahJsonHandler(ctx: ServeContext): Handler {
 
   return (url, req, res) => {
     if (url.pathname !== '/v2/observations') return send(res, 404, 'application/json', '{"error":"not found"}');
-    if (req.headers.authorization !== `Bearer ${SIM_CREDENTIALS['ah-json'].token}`) return send(res, 401, 'application/json', '{"error":"unauthorized"}');
+    if (req.headers.authorization !== `Bearer ${SIM_CREDENTIALS['ah-json'].token}`)
+      return send(res, 401, 'application/json', '{"error":"unauthorized"}');
     const raw = url.searchParams.get('cursor');
     let after = { pubMs: ctx.originMs - HOUR_MS, seq: '' };
     if (raw) {
@@ -175,13 +221,18 @@ export function ahJsonHandler(ctx: ServeContext): Handler {
     const items: AhEvent[] = [];
     // Walk publication time an hour at a time until a page is full or the log's end (now).
     for (let from = after.pubMs - 1; from < now && items.length <= AH_PAGE_ITEMS; from += HOUR_MS) {
-      items.push(...eventsIn(from, Math.min(now, from + HOUR_MS)).filter((e) => e.pubMs > after.pubMs || (e.pubMs === after.pubMs && e.seq > after.seq)));
+      items.push(
+        ...eventsIn(from, Math.min(now, from + HOUR_MS)).filter(
+          (e) => e.pubMs > after.pubMs || (e.pubMs === after.pubMs && e.seq > after.seq),
+        ),
+      );
     }
     const page = items.slice(0, AH_PAGE_ITEMS);
     const last = page.at(-1);
     const more = items.length > AH_PAGE_ITEMS;
     const body: { items: AhEvent['item'][]; next?: string } = { items: page.map((e) => e.item) };
-    if (more && last) body.next = Buffer.from(JSON.stringify({ pubMs: last.pubMs, seq: last.seq })).toString('base64url');
+    if (more && last)
+      body.next = Buffer.from(JSON.stringify({ pubMs: last.pubMs, seq: last.seq })).toString('base64url');
     send(res, 200, 'application/json', JSON.stringify(body));
   };
 }

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { InputError } from '../../kernel';
-import { SERIES_MAX_LIMIT, type SeriesQuery, type FactorsQuery, type FactorsResponse, type StationListVersion } from '../../schemas';
+import {
+  SERIES_MAX_LIMIT,
+  type SeriesQuery,
+  type FactorsQuery,
+  type FactorsResponse,
+  type StationListVersion,
+} from '../../schemas';
 import { versionOn } from '../stats/compliance';
 import { seriesSpec } from '../stats/series';
 import type { SeriesQueries } from '../stats/series';
@@ -12,7 +18,13 @@ const HOUR_MS = 3_600_000;
 
 /** A supersite's speciated hours, as the store hands them over. */
 export interface SpeciesSource {
-  hourly(station: string, fromMs: number, toMs: number): Promise<{ species: string; timeMs: number; value: number | null; mdl: number | null; uncertainty: number | null }[]>;
+  hourly(
+    station: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<
+    { species: string; timeMs: number; value: number | null; mdl: number | null; uncertainty: number | null }[]
+  >;
 }
 
 export interface FactorsDeps {
@@ -37,24 +49,62 @@ const CRITERIA: Readonly<Record<string, { mdl: number; errorFraction: number }>>
   o3: { mdl: 2, errorFraction: 0.1 },
 };
 /** Typical detection limits of online supersite instruments (µg/m³), where a value has none. */
-const SPECIES_MDL: Readonly<Record<string, number>> = { so4: 0.05, no3: 0.05, nh4: 0.05, cl: 0.02, na: 0.05, k: 0.02, mg: 0.02, ca: 0.01, oc: 0.2, ec: 0.05 };
+const SPECIES_MDL: Readonly<Record<string, number>> = {
+  so4: 0.05,
+  no3: 0.05,
+  nh4: 0.05,
+  cl: 0.02,
+  na: 0.05,
+  k: 0.02,
+  mg: 0.02,
+  ca: 0.01,
+  oc: 0.2,
+  ec: 0.05,
+};
 const ELEMENT_MDL = 0.002;
 const SPECIES_ERROR_FRACTION = 0.1;
 
 const cache = new LRUCache<string, Omit<FactorsResponse, 'cached' | 'computeMs'>>({ max: 32 });
 
 /** `GET /v1/apportionment/factors`: PMF-style factors of an area's or a supersite's hourly species. */
-export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { fromMs: number; toMs: number }): Promise<FactorsResponse> {
+export async function factorsView(
+  deps: FactorsDeps,
+  q: FactorsQuery,
+  range: { fromMs: number; toMs: number },
+): Promise<FactorsResponse> {
   const started = performance.now();
   const versions = await deps.versions();
-  const list = versionOn(versions, new Date(range.toMs - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10))?.stations ?? [];
-  const members = list.filter((s) => !s.stopped && (q.level === 'station' ? s.code === q.id : q.level === 'city' ? s.city === q.id : s.province === q.id));
-  if (members.length === 0) throw new InputError('QUERY_UNKNOWN_AREA', `id: no ${q.level} ${q.id} in the station list (see /v1/stations)`, { field: 'id' }, 422);
+  const list =
+    versionOn(versions, new Date(range.toMs - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10))?.stations ?? [];
+  const members = list.filter(
+    (s) =>
+      !s.stopped &&
+      (q.level === 'station' ? s.code === q.id : q.level === 'city' ? s.city === q.id : s.province === q.id),
+  );
+  if (members.length === 0)
+    throw new InputError(
+      'QUERY_UNKNOWN_AREA',
+      `id: no ${q.level} ${q.id} in the station list (see /v1/stations)`,
+      { field: 'id' },
+      422,
+    );
   // Hour-ending instants in [from, to), as the series compares them.
   const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
   const hours = Math.max(0, Math.ceil((range.toMs - firstMs) / HOUR_MS));
-  if (hours < 24 * 7) throw new InputError('QUERY_UNPROCESSABLE', `from/to: ${hours} hours is too few for a factor analysis; ask for at least 7 days`, { field: 'from' }, 422);
-  if (hours > 24 * 366 * 2) throw new InputError('QUERY_UNPROCESSABLE', `from/to: ${hours} hours; ask for at most two years at a time`, { field: 'to' }, 422);
+  if (hours < 24 * 7)
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `from/to: ${hours} hours is too few for a factor analysis; ask for at least 7 days`,
+      { field: 'from' },
+      422,
+    );
+  if (hours > 24 * 366 * 2)
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `from/to: ${hours} hours; ask for at most two years at a time`,
+      { field: 'to' },
+      422,
+    );
 
   const criteria = await criteriaHours(deps, q, range, versions, firstMs, hours);
   const inputs: SpeciesInput[] = [];
@@ -62,7 +112,11 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
   const pm10 = criteria.get('pm10') as (number | null)[];
   const coarse = pm25.map((v, i) => (v === null || pm10[i] === null ? null : Math.max(0, (pm10[i] as number) - v)));
   for (const sp of ['pm25', 'coarse', 'so2', 'no2', 'co', 'o3']) {
-    inputs.push({ species: sp, values: sp === 'coarse' ? coarse : (criteria.get(sp) as (number | null)[]), ...(CRITERIA[sp] as { mdl: number; errorFraction: number }) });
+    inputs.push({
+      species: sp,
+      values: sp === 'coarse' ? coarse : (criteria.get(sp) as (number | null)[]),
+      ...(CRITERIA[sp] as { mdl: number; errorFraction: number }),
+    });
   }
   let further = 0;
   if (q.level === 'station' && deps.species) {
@@ -72,7 +126,15 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
       const i = (r.timeMs - firstMs) / HOUR_MS;
       if (!Number.isInteger(i) || i < 0 || i >= hours) continue;
       let e = bySpecies.get(r.species);
-      if (!e) bySpecies.set(r.species, (e = { values: new Array<number | null>(hours).fill(null), unc: new Array<number | null>(hours).fill(null), mdl: undefined }));
+      if (!e)
+        bySpecies.set(
+          r.species,
+          (e = {
+            values: new Array<number | null>(hours).fill(null),
+            unc: new Array<number | null>(hours).fill(null),
+            mdl: undefined,
+          }),
+        );
       e.values[i] = r.value;
       e.unc[i] = r.uncertainty;
       if (r.mdl !== null) e.mdl = Math.max(e.mdl ?? 0, r.mdl);
@@ -80,15 +142,33 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
     for (const [species, e] of [...bySpecies].sort(([a], [b]) => a.localeCompare(b))) {
       // A species measured in under a quarter of the hours would be mostly medians: left out.
       if (e.values.filter((v) => v !== null).length < hours / 4) continue;
-      inputs.push({ species, values: e.values, uncertainties: e.unc, mdl: e.mdl ?? SPECIES_MDL[species] ?? ELEMENT_MDL, errorFraction: SPECIES_ERROR_FRACTION });
+      inputs.push({
+        species,
+        values: e.values,
+        uncertainties: e.unc,
+        mdl: e.mdl ?? SPECIES_MDL[species] ?? ELEMENT_MDL,
+        errorFraction: SPECIES_ERROR_FRACTION,
+      });
       further++;
     }
   }
 
   const prepared = prepareMatrix(inputs);
   const m = prepared.matrix.m;
-  if (prepared.matrix.n < 24 * 7) throw new InputError('QUERY_UNPROCESSABLE', `only ${prepared.matrix.n} hours have at least half their species; a factor analysis needs a week or more`, { field: 'from' }, 422);
-  if (q.factors >= m) throw new InputError('QUERY_UNPROCESSABLE', `factors: ${q.factors} factors need more than ${q.factors} usable species; ${m} here (${prepared.species.join(', ')})`, { field: 'factors' }, 422);
+  if (prepared.matrix.n < 24 * 7)
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `only ${prepared.matrix.n} hours have at least half their species; a factor analysis needs a week or more`,
+      { field: 'from' },
+      422,
+    );
+  if (q.factors >= m)
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `factors: ${q.factors} factors need more than ${q.factors} usable species; ${m} here (${prepared.species.join(', ')})`,
+      { field: 'factors' },
+      422,
+    );
 
   const key = createHash('sha256')
     .update(JSON.stringify({ q: { ...q, from: undefined, to: undefined }, firstMs, hours }))
@@ -112,7 +192,8 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
   const qe = qExpected(prepared, best.p);
   const p = best.p;
   const pmIndex = prepared.species.indexOf('pm25');
-  const pmTotal = pmIndex < 0 ? 0 : Array.from({ length: p }, (_, k) => best.f[k * m + pmIndex] as number).reduce((a, b) => a + b, 0);
+  const pmTotal =
+    pmIndex < 0 ? 0 : Array.from({ length: p }, (_, k) => best.f[k * m + pmIndex] as number).reduce((a, b) => a + b, 0);
   const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : round(v));
   const exploratory = further === 0;
   const body: Omit<FactorsResponse, 'cached' | 'computeMs'> = {
@@ -130,7 +211,12 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
       : `The criteria pollutants with ${further} further species measured at this supersite.`,
     coverage: { hours, usedHours: prepared.matrix.n, droppedHours: prepared.droppedRows, stations: members.length },
     species: prepared.summaries.map((s) => ({ ...s, signalToNoise: round(s.signalToNoise) })),
-    q: { true: round(best.qTrue), robust: round(best.qRobust), expected: round(qe), ratio: qe > 0 ? round(best.qRobust / qe) : 0 },
+    q: {
+      true: round(best.qTrue),
+      robust: round(best.qRobust),
+      expected: round(qe),
+      ratio: qe > 0 ? round(best.qRobust / qe) : 0,
+    },
     runs: runs.map((r) => ({ ...r, qRobust: round(r.qRobust) })),
     times: prepared.rows.map((i) => new Date(firstMs + i * HOUR_MS).toISOString()),
     factors: labels.map((l, k) => ({
@@ -141,7 +227,14 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
         let total = 0;
         for (let l2 = 0; l2 < p; l2++) total += best.f[l2 * m + j] as number;
         const b = bs?.profiles[k]?.[j];
-        return { species: sp, value: round(best.f[k * m + j] as number), share: total > 0 ? round((best.f[k * m + j] as number) / total) : 0, p05: finite(b?.p05), p50: finite(b?.p50), p95: finite(b?.p95) };
+        return {
+          species: sp,
+          value: round(best.f[k * m + j] as number),
+          share: total > 0 ? round((best.f[k * m + j] as number) / total) : 0,
+          p05: finite(b?.p05),
+          p50: finite(b?.p50),
+          p95: finite(b?.p95),
+        };
       }),
       bootstrapMapped: bs?.mapped[k] ?? 0,
       contributions: Array.from({ length: prepared.matrix.n }, (_, i) => round(best.g[i * p + k] as number)),
@@ -150,7 +243,14 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
     ...(choice
       ? {
           factorCount: {
-            rows: choice.rows.map((r) => ({ factors: r.factors, qRobust: round(r.qRobust), qTrue: round(r.qTrue), qExpected: round(r.qExpected), ratio: Number.isFinite(r.ratio) ? round(r.ratio) : 0, largeResiduals: round(r.largeResiduals) })),
+            rows: choice.rows.map((r) => ({
+              factors: r.factors,
+              qRobust: round(r.qRobust),
+              qTrue: round(r.qTrue),
+              qExpected: round(r.qExpected),
+              ratio: Number.isFinite(r.ratio) ? round(r.ratio) : 0,
+              largeResiduals: round(r.largeResiduals),
+            })),
             suggested: choice.suggested,
             rule: 'the smallest number after which one more factor lowers Q robust by less than a quarter',
           },
@@ -164,11 +264,31 @@ export async function factorsView(deps: FactorsDeps, q: FactorsQuery, range: { f
 const round = (v: number): number => Math.round(v * 10_000) / 10_000;
 
 /** The area's (or station's) hourly values of the six criteria pollutants, valid ones only. */
-async function criteriaHours(deps: FactorsDeps, q: FactorsQuery, range: { fromMs: number; toMs: number }, versions: StationListVersion[], firstMs: number, hours: number): Promise<Map<string, (number | null)[]>> {
+async function criteriaHours(
+  deps: FactorsDeps,
+  q: FactorsQuery,
+  range: { fromMs: number; toMs: number },
+  versions: StationListVersion[],
+  firstMs: number,
+  hours: number,
+): Promise<Map<string, (number | null)[]>> {
   const pollutants = ['pm25', 'pm10', 'so2', 'no2', 'co', 'o3'] as const;
-  const sq: SeriesQuery = { level: q.level, id: [q.id], pollutant: [...pollutants], from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), resolution: 'hour', format: 'json', limit: SERIES_MAX_LIMIT, referenceState: true, incomplete: false };
+  const sq: SeriesQuery = {
+    level: q.level,
+    id: [q.id],
+    pollutant: [...pollutants],
+    from: new Date(range.fromMs).toISOString(),
+    to: new Date(range.toMs).toISOString(),
+    resolution: 'hour',
+    format: 'json',
+    limit: SERIES_MAX_LIMIT,
+    referenceState: true,
+    incomplete: false,
+  };
   const page = await deps.series.page(seriesSpec(sq, range, versions), 'json');
-  const out = new Map<string, (number | null)[]>(pollutants.map((p) => [p, new Array<number | null>(hours).fill(null)]));
+  const out = new Map<string, (number | null)[]>(
+    pollutants.map((p) => [p, new Array<number | null>(hours).fill(null)]),
+  );
   if (page.kind === 'rows') {
     for (const r of page.rows) {
       const i = (Date.parse(r.time) - firstMs) / HOUR_MS;

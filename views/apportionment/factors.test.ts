@@ -27,7 +27,10 @@ describe('prepareMatrix (EPA PMF 5 uncertainties)', () => {
       [20, Math.sqrt(4.25)],
       [4, Math.sqrt(0.16 + 0.25)],
     ];
-    expect(a.signalToNoise).toBeCloseTo(rows.reduce((s, [xv, uv]) => s + (xv! > uv! ? (xv! - uv!) / uv! : 0), 0) / 5, 12);
+    expect(a.signalToNoise).toBeCloseTo(
+      rows.reduce((s, [xv, uv]) => s + (xv! > uv! ? (xv! - uv!) / uv! : 0), 0) / 5,
+      12,
+    );
   });
 
   it('leaves out bad species (S/N < 0.5), triples weak ones (0.5–1), drops hours missing over half', () => {
@@ -37,8 +40,19 @@ describe('prepareMatrix (EPA PMF 5 uncertainties)', () => {
       // Every value at the MDL: x = MDL/2 < u = 5/6·MDL, so S/N = 0: bad.
       { species: 'bad', values: Array.from({ length: n }, () => 0.1), mdl: 0.1, errorFraction: 0.1 },
       // x = 1, u = √(0.5² + 0.5²) = 0.707: (x−u)/u = 0.414 … weak only with the given uncertainty 0.6: (1−0.6)/0.6 = 0.667.
-      { species: 'weak', values: Array.from({ length: n }, () => 1), uncertainties: Array.from({ length: n }, () => 0.6), mdl: 0.5, errorFraction: 0.5 },
-      { species: 'gappy', values: Array.from({ length: n }, (_, i) => (i < 30 ? 3 : null)), mdl: 0.1, errorFraction: 0.1 },
+      {
+        species: 'weak',
+        values: Array.from({ length: n }, () => 1),
+        uncertainties: Array.from({ length: n }, () => 0.6),
+        mdl: 0.5,
+        errorFraction: 0.5,
+      },
+      {
+        species: 'gappy',
+        values: Array.from({ length: n }, (_, i) => (i < 30 ? 3 : null)),
+        mdl: 0.1,
+        errorFraction: 0.1,
+      },
     ]);
     expect(prepared.summaries.map((s) => s.category)).toEqual(['strong', 'bad', 'weak', 'strong']);
     expect(prepared.species).toEqual(['strong', 'weak', 'gappy']);
@@ -71,7 +85,12 @@ describe('labelFactors', () => {
       0.5, 0, 0, 40, 0, 0, 0,
     ]);
     const labels = labelFactors(species, f, 4);
-    expect(labels.map((l) => l.label)).toEqual(['secondary inorganic aerosol', 'coal combustion and industry', 'traffic (vehicle exhaust)', 'photochemical (secondary ozone)']);
+    expect(labels.map((l) => l.label)).toEqual([
+      'secondary inorganic aerosol',
+      'coal combustion and industry',
+      'traffic (vehicle exhaust)',
+      'photochemical (secondary ozone)',
+    ]);
     // so2 share of factor 2: 8 / (0 + 8 + 0.5 + 0) = 94 %
     expect(labels[1]!.reason).toBe('so2: 94 % of its modelled total is in this factor');
   });

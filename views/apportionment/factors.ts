@@ -54,7 +54,10 @@ export function prepareMatrix(inputs: readonly SpeciesInput[]): PreparedMatrix {
   const samples = inputs[0]?.values.length ?? 0;
   const rows: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const present = inputs.reduce((c, s) => c + (s.values[i] !== null && s.values[i] !== undefined && Number.isFinite(s.values[i]) ? 1 : 0), 0);
+    const present = inputs.reduce(
+      (c, s) => c + (s.values[i] !== null && s.values[i] !== undefined && Number.isFinite(s.values[i]) ? 1 : 0),
+      0,
+    );
     if (present * 2 >= inputs.length && present > 0) rows.push(i);
   }
   const summaries: SpeciesSummary[] = [];
@@ -62,7 +65,9 @@ export function prepareMatrix(inputs: readonly SpeciesInput[]): PreparedMatrix {
   for (const s of inputs) {
     const x = new Float64Array(rows.length);
     const u = new Float64Array(rows.length);
-    const present = rows.map((i) => s.values[i]).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
+    const present = rows
+      .map((i) => s.values[i])
+      .filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
     const median = medianOf(present) ?? s.mdl;
     let missing = 0;
     let below = 0;
@@ -89,7 +94,15 @@ export function prepareMatrix(inputs: readonly SpeciesInput[]): PreparedMatrix {
     const signalToNoise = rows.length > 0 ? sn / rows.length : 0;
     const category: SpeciesCategory = signalToNoise < 0.5 ? 'bad' : signalToNoise < 1 ? 'weak' : 'strong';
     if (category === 'weak') for (let r = 0; r < u.length; r++) u[r]! *= 3;
-    summaries.push({ species: s.species, category, signalToNoise, missing, belowDetection: below, mdl: s.mdl, errorFraction: s.errorFraction });
+    summaries.push({
+      species: s.species,
+      category,
+      signalToNoise,
+      missing,
+      belowDetection: below,
+      mdl: s.mdl,
+      errorFraction: s.errorFraction,
+    });
     if (category !== 'bad') columns.push({ x, u, species: s.species });
   }
   const n = rows.length;
@@ -133,7 +146,11 @@ export interface BootstrapResult {
  * (keeping the autocorrelation within a block), each resample fitted from the base profiles; a
  * bootstrap factor maps to the base factor its contributions correlate with most, when r ≥ 0.6.
  */
-export function bootstrap(data: PmfMatrix, base: PmfFit, opts: { runs: number; blockHours: number; seed: number; maxIterations: number; tolerance: number; robust: boolean }): BootstrapResult {
+export function bootstrap(
+  data: PmfMatrix,
+  base: PmfFit,
+  opts: { runs: number; blockHours: number; seed: number; maxIterations: number; tolerance: number; robust: boolean },
+): BootstrapResult {
   const { n, m } = data;
   const p = base.p;
   const block = Math.max(1, Math.min(opts.blockHours, n));
@@ -155,7 +172,12 @@ export function bootstrap(data: PmfMatrix, base: PmfFit, opts: { runs: number; b
         u[i * m + j] = data.u[src * m + j]!;
       }
     });
-    const fit = pmfRun({ n, m, x, u }, { factors: p, maxIterations: opts.maxIterations, tolerance: opts.tolerance, robust: opts.robust }, opts.seed + b, base.f);
+    const fit = pmfRun(
+      { n, m, x, u },
+      { factors: p, maxIterations: opts.maxIterations, tolerance: opts.tolerance, robust: opts.robust },
+      opts.seed + b,
+      base.f,
+    );
     const best = new Map<number, { k: number; r: number }>();
     for (let k = 0; k < p; k++) {
       let bestBase = -1;
@@ -190,7 +212,9 @@ export function bootstrap(data: PmfMatrix, base: PmfFit, opts: { runs: number; b
     blockHours: block,
     mapped,
     unmapped,
-    profiles: samples.map((bySpecies) => bySpecies.map((v) => ({ p05: pct(v, 0.05), p50: pct(v, 0.5), p95: pct(v, 0.95) }))),
+    profiles: samples.map((bySpecies) =>
+      bySpecies.map((v) => ({ p05: pct(v, 0.05), p50: pct(v, 0.5), p95: pct(v, 0.95) })),
+    ),
   };
 }
 
@@ -231,11 +255,29 @@ export interface FactorCountRow {
  * the share of large scaled residuals. Suggested: the smallest count after which one more factor
  * lowers Q robust by less than a quarter — beyond it, extra factors split real ones or fit noise.
  */
-export function chooseFactorCount(prepared: PreparedMatrix, candidates: readonly number[], opts: { seed: number; restarts: number; maxIterations: number; tolerance: number; robust: boolean }): { rows: FactorCountRow[]; suggested: number } {
+export function chooseFactorCount(
+  prepared: PreparedMatrix,
+  candidates: readonly number[],
+  opts: { seed: number; restarts: number; maxIterations: number; tolerance: number; robust: boolean },
+): { rows: FactorCountRow[]; suggested: number } {
   const rows = candidates.map((p) => {
-    const { best } = pmf(prepared.matrix, { factors: p, seed: opts.seed, restarts: opts.restarts, maxIterations: opts.maxIterations, tolerance: opts.tolerance, robust: opts.robust });
+    const { best } = pmf(prepared.matrix, {
+      factors: p,
+      seed: opts.seed,
+      restarts: opts.restarts,
+      maxIterations: opts.maxIterations,
+      tolerance: opts.tolerance,
+      robust: opts.robust,
+    });
     const qe = qExpected(prepared, p);
-    return { factors: p, qRobust: best.qRobust, qTrue: best.qTrue, qExpected: qe, ratio: qe > 0 ? best.qRobust / qe : Number.POSITIVE_INFINITY, largeResiduals: largeResidualShare(prepared.matrix, best) };
+    return {
+      factors: p,
+      qRobust: best.qRobust,
+      qTrue: best.qTrue,
+      qExpected: qe,
+      ratio: qe > 0 ? best.qRobust / qe : Number.POSITIVE_INFINITY,
+      largeResiduals: largeResidualShare(prepared.matrix, best),
+    };
   });
   let suggested = rows[rows.length - 1]?.factors ?? 0;
   for (let i = 0; i + 1 < rows.length; i++) {
@@ -315,7 +357,12 @@ export function labelFactors(species: readonly string[], f: Float64Array, p: num
         break;
       }
     }
-    if (best) return { label: best.marker.label, zh: best.marker.zh, reason: `${best.marker.species}: ${pct(best.s)} of its modelled total is in this factor` };
+    if (best)
+      return {
+        label: best.marker.label,
+        zh: best.marker.zh,
+        reason: `${best.marker.species}: ${pct(best.s)} of its modelled total is in this factor`,
+      };
     const pm = species.indexOf('pm25');
     const gases = PRIMARY_GASES.map((g) => ({ g, j: species.indexOf(g) })).filter((x) => x.j >= 0);
     if (pm >= 0 && share(k, pm) >= 0.3 && gases.every((x) => share(k, x.j) < 0.2)) {
@@ -326,7 +373,11 @@ export function labelFactors(species: readonly string[], f: Float64Array, p: num
       };
     }
     const top = species.map((sp, j) => ({ sp, s: share(k, j) })).sort((a, b) => b.s - a.s)[0];
-    return { label: 'mixed / unresolved', zh: '混合源', reason: top ? `no marker species dominates; largest share ${top.sp} ${pct(top.s)}` : 'empty factor' };
+    return {
+      label: 'mixed / unresolved',
+      zh: '混合源',
+      reason: top ? `no marker species dominates; largest share ${top.sp} ${pct(top.s)}` : 'empty factor',
+    };
   });
 }
 
@@ -352,8 +403,26 @@ const BASE = { maxIterations: 500, tolerance: 1e-5, robust: true };
 
 /** The whole computation of `GET /v1/apportionment/factors`: base runs, bootstrap, factor-count help. */
 export function runFactorJob(job: FactorJob): FactorJobResult {
-  const { best, runs } = pmf(job.prepared.matrix, { factors: job.factors, seed: job.seed, restarts: job.restarts, ...BASE });
-  const bs = job.bootstrap > 0 ? bootstrap(job.prepared.matrix, best, { runs: job.bootstrap, blockHours: job.blockHours, seed: job.seed, maxIterations: 100, tolerance: 1e-3, robust: true }) : undefined;
-  const choice = job.choose.length > 0 ? chooseFactorCount(job.prepared, job.choose, { seed: job.seed, restarts: 1, ...BASE, tolerance: 1e-4 }) : undefined;
+  const { best, runs } = pmf(job.prepared.matrix, {
+    factors: job.factors,
+    seed: job.seed,
+    restarts: job.restarts,
+    ...BASE,
+  });
+  const bs =
+    job.bootstrap > 0
+      ? bootstrap(job.prepared.matrix, best, {
+          runs: job.bootstrap,
+          blockHours: job.blockHours,
+          seed: job.seed,
+          maxIterations: 100,
+          tolerance: 1e-3,
+          robust: true,
+        })
+      : undefined;
+  const choice =
+    job.choose.length > 0
+      ? chooseFactorCount(job.prepared, job.choose, { seed: job.seed, restarts: 1, ...BASE, tolerance: 1e-4 })
+      : undefined;
   return { best, runs, ...(bs ? { bootstrap: bs } : {}), ...(choice ? { choice } : {}) };
 }

@@ -7,7 +7,10 @@ describe('ols', () => {
     const x = [0, 1, 2, 3, 4];
     const e = [0, 1, -1, 0, 0];
     const y = x.map((v, i) => 1 + 2 * v + (e[i] as number));
-    const r = ols(x.map((v) => [1, v]), y)!;
+    const r = ols(
+      x.map((v) => [1, v]),
+      y,
+    )!;
     // Slope: Σ(x−x̄)(y−ȳ)/Σ(x−x̄)² = (2·10 + Σ(x−2)e)/10 = (20 + (−1·1 + 0·−1))/10 = 1.9; intercept ȳ − 1.9·2 = 5 − 3.8 = 1.2.
     expect(r.beta[0]).toBeCloseTo(1.2, 10);
     expect(r.beta[1]).toBeCloseTo(1.9, 10);
@@ -16,6 +19,15 @@ describe('ols', () => {
   });
 
   it('refuses a singular design', () => {
-    expect(ols([[1, 2], [2, 4], [3, 6]], [1, 2, 3])).toBeNull();
+    expect(
+      ols(
+        [
+          [1, 2],
+          [2, 4],
+          [3, 6],
+        ],
+        [1, 2, 3],
+      ),
+    ).toBeNull();
   });
 });

@@ -3,7 +3,10 @@
  * apportionment analyses (a handful of regressors, thousands of rows). Returns the coefficients
  * and their standard errors; null when the design is singular.
  */
-export function ols(rows: readonly (readonly number[])[], y: readonly number[]): { beta: number[]; se: number[]; residualSd: number; n: number } | null {
+export function ols(
+  rows: readonly (readonly number[])[],
+  y: readonly number[],
+): { beta: number[]; se: number[]; residualSd: number; n: number } | null {
   const n = rows.length;
   const k = rows[0]?.length ?? 0;
   if (n <= k || k === 0) return null;
@@ -19,7 +22,8 @@ export function ols(rows: readonly (readonly number[])[], y: readonly number[]):
       for (let j = 0; j <= i; j++) row[j]! += xi * (x[j] as number);
     }
   }
-  for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) (xtx[i] as Float64Array)[j] = (xtx[j] as Float64Array)[i] as number;
+  for (let i = 0; i < k; i++)
+    for (let j = i + 1; j < k; j++) (xtx[i] as Float64Array)[j] = (xtx[j] as Float64Array)[i] as number;
   const inv = invertSpd(xtx);
   if (!inv) return null;
   const beta = inv.map((row) => row.reduce((s, v, j) => s + v * (xty[j] as number), 0));
@@ -31,7 +35,12 @@ export function ols(rows: readonly (readonly number[])[], y: readonly number[]):
     sse += ((y[r] as number) - fit) ** 2;
   }
   const s2 = sse / (n - k);
-  return { beta, se: inv.map((row, i) => Math.sqrt(Math.max(0, (row[i] as number) * s2))), residualSd: Math.sqrt(s2), n };
+  return {
+    beta,
+    se: inv.map((row, i) => Math.sqrt(Math.max(0, (row[i] as number) * s2))),
+    residualSd: Math.sqrt(s2),
+    n,
+  };
 }
 
 /** Inverse of a symmetric positive-definite matrix by Cholesky; null if not positive definite. */
@@ -62,7 +71,8 @@ function invertSpd(a: readonly Float64Array[]): number[][] | null {
   for (let i = 0; i < k; i++)
     for (let j = 0; j < k; j++) {
       let s = 0;
-      for (let p = Math.max(i, j); p < k; p++) s += ((li[p] as Float64Array)[i] as number) * ((li[p] as Float64Array)[j] as number);
+      for (let p = Math.max(i, j); p < k; p++)
+        s += ((li[p] as Float64Array)[i] as number) * ((li[p] as Float64Array)[j] as number);
       (out[i] as number[])[j] = s;
     }
   return out;

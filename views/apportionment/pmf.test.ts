@@ -11,7 +11,7 @@ function synthetic(n: number, noise: number) {
   const p = F.length;
   const m = F[0]!.length;
   let s = 12345;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const G = Array.from({ length: n }, () => Array.from({ length: p }, () => (rnd() < 0.1 ? 0.02 : 0.2 + 2 * rnd())));
   const x = new Float64Array(n * m);
   const u = new Float64Array(n * m);
@@ -25,12 +25,16 @@ function synthetic(n: number, noise: number) {
   return { F, G, n, m, p, x, u };
 }
 
-const cosine = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0) / Math.hypot(...a) / Math.hypot(...b);
+const cosine = (a: number[], b: number[]) =>
+  a.reduce((s, v, i) => s + v * b[i]!, 0) / Math.hypot(...a) / Math.hypot(...b);
 
 describe('pmf', () => {
   it('recovers the profiles of a known non-negative product (each truth row matched by cosine ≥ 0.999)', () => {
     const d = synthetic(600, 0.01);
-    const { best } = pmf({ n: d.n, m: d.m, x: d.x, u: d.u }, { factors: 3, seed: 7, restarts: 3, maxIterations: 2000, tolerance: 1e-9, robust: false });
+    const { best } = pmf(
+      { n: d.n, m: d.m, x: d.x, u: d.u },
+      { factors: 3, seed: 7, restarts: 3, maxIterations: 2000, tolerance: 1e-9, robust: false },
+    );
     const rows = Array.from({ length: 3 }, (_, k) => Array.from({ length: d.m }, (_, j) => best.f[k * d.m + j]!));
     for (const truth of d.F) expect(Math.max(...rows.map((r) => cosine(r, truth)))).toBeGreaterThan(0.999);
     // Normalised to mean-1 contributions, as EPA PMF reports them.
@@ -41,7 +45,10 @@ describe('pmf', () => {
     }
     // Q is Σ((x − GF)/u)², computed here from the fit.
     let q = 0;
-    for (let i = 0; i < d.n; i++) for (let j = 0; j < d.m; j++) q += ((d.x[i * d.m + j]! - rows.reduce((a, r, k) => a + best.g[i * 3 + k]! * r[j]!, 0)) / d.u[i * d.m + j]!) ** 2;
+    for (let i = 0; i < d.n; i++)
+      for (let j = 0; j < d.m; j++)
+        q +=
+          ((d.x[i * d.m + j]! - rows.reduce((a, r, k) => a + best.g[i * 3 + k]! * r[j]!, 0)) / d.u[i * d.m + j]!) ** 2;
     expect(best.qTrue).toBeCloseTo(q, 6);
   });
 
@@ -58,7 +65,10 @@ describe('pmf', () => {
   it('reports Q robust as EPA PMF defines it: (r/u)² within α = 4, α·|r/u| beyond', () => {
     const d = synthetic(300, 0.01);
     for (let i = 0; i < 6; i++) d.x[i * 41 * d.m + 1] = 400; // species 1 wildly wrong in 6 hours
-    const fit = pmf({ n: d.n, m: d.m, x: d.x, u: d.u }, { factors: 3, seed: 7, restarts: 1, maxIterations: 500, tolerance: 1e-9, robust: true }).best;
+    const fit = pmf(
+      { n: d.n, m: d.m, x: d.x, u: d.u },
+      { factors: 3, seed: 7, restarts: 1, maxIterations: 500, tolerance: 1e-9, robust: true },
+    ).best;
     let qTrue = 0;
     let qRobust = 0;
     let beyond = 0;

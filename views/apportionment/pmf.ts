@@ -52,7 +52,10 @@ export interface PmfFit {
 export const ROBUST_ALPHA = 4;
 
 /** Fits from `restarts` seeded random starts and keeps the lowest robust Q. */
-export function pmf(data: PmfMatrix, opts: PmfOptions): { best: PmfFit; runs: { seed: number; qRobust: number; converged: boolean }[] } {
+export function pmf(
+  data: PmfMatrix,
+  opts: PmfOptions,
+): { best: PmfFit; runs: { seed: number; qRobust: number; converged: boolean }[] } {
   let best: PmfFit | undefined;
   const runs: { seed: number; qRobust: number; converged: boolean }[] = [];
   for (let r = 0; r < opts.restarts; r++) {
@@ -72,7 +75,8 @@ function randomStart(data: PmfMatrix, p: number, seed: number): Float64Array {
   const mean = new Float64Array(m);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) mean[j]! += x[i * m + j]! / n;
   const f = new Float64Array(p * m);
-  for (let k = 0; k < p; k++) for (let j = 0; j < m; j++) f[k * m + j] = (mean[j]! / p) * (0.05 + 1.9 * uniformFloat64(rng));
+  for (let k = 0; k < p; k++)
+    for (let j = 0; j < m; j++) f[k * m + j] = (mean[j]! / p) * (0.05 + 1.9 * uniformFloat64(rng));
   return f;
 }
 
@@ -85,7 +89,12 @@ function randomStart(data: PmfMatrix, p: number, seed: number): Float64Array {
  * (Ang & Gillis 2019), kept only when Q falls, the step growing on success and shrinking on
  * failure. In robust mode the weights are re-derived from the residuals after every sweep.
  */
-export function pmfRun(data: PmfMatrix, opts: Omit<PmfOptions, 'restarts' | 'seed'>, seed: number, f0: Float64Array): PmfFit {
+export function pmfRun(
+  data: PmfMatrix,
+  opts: Omit<PmfOptions, 'restarts' | 'seed'>,
+  seed: number,
+  f0: Float64Array,
+): PmfFit {
   const { n, m, x, u } = data;
   const p = opts.factors;
   let f = Float64Array.from(f0);
@@ -186,7 +195,16 @@ export function pmfRun(data: PmfMatrix, opts: Omit<PmfOptions, 'restarts' | 'see
 
 const hals = {
   /** Contributions of factor k: the weighted least-squares update given the rest, clipped at ε. */
-  g(g: Float64Array, f: Float64Array, w: Float64Array, r: Float64Array, n: number, m: number, p: number, k: number): void {
+  g(
+    g: Float64Array,
+    f: Float64Array,
+    w: Float64Array,
+    r: Float64Array,
+    n: number,
+    m: number,
+    p: number,
+    k: number,
+  ): void {
     const fk = k * m;
     for (let i = 0; i < n; i++) {
       const c0 = i * m;
@@ -208,7 +226,18 @@ const hals = {
     }
   },
   /** Profile of factor k: the weighted least-squares update given the rest, clipped at 0. */
-  f(g: Float64Array, f: Float64Array, w: Float64Array, r: Float64Array, num: Float64Array, den: Float64Array, n: number, m: number, p: number, k: number): void {
+  f(
+    g: Float64Array,
+    f: Float64Array,
+    w: Float64Array,
+    r: Float64Array,
+    num: Float64Array,
+    den: Float64Array,
+    n: number,
+    m: number,
+    p: number,
+    k: number,
+  ): void {
     const fk = k * m;
     num.fill(0);
     den.fill(0);

@@ -35,12 +35,16 @@ function month(city: string, seed: number) {
 }
 
 describe('regional background and local increment (Lenschow) on the simulator’s ground truth', () => {
-  it.each(['上海', '杭州', '合肥', '苏州'])('control-station background recovers %s’s simulated local share within 0.05', (city) => {
-    const { input, hours, trueShare } = month(city, 11);
-    const [p] = regionalPeriods(regionalHours(input, hours, { method: 'control' }), () => '2025-01');
-    expect(p?.hours).toBe(hours);
-    expect(Math.abs((p?.localShare as number) - trueShare)).toBeLessThan(0.05);
-  }, 60_000);
+  it.each(['上海', '杭州', '合肥', '苏州'])(
+    'control-station background recovers %s’s simulated local share within 0.05',
+    (city) => {
+      const { input, hours, trueShare } = month(city, 11);
+      const [p] = regionalPeriods(regionalHours(input, hours, { method: 'control' }), () => '2025-01');
+      expect(p?.hours).toBe(hours);
+      expect(Math.abs((p?.localShare as number) - trueShare)).toBeLessThan(0.05);
+    },
+    60_000,
+  );
 
   it('a low percentile of the surroundings gives the same split within 0.1', () => {
     const { input, hours, trueShare } = month('南京', 5);
@@ -56,7 +60,13 @@ describe('regional background and local increment (Lenschow) on the simulator’
     ];
     const split = regionalHours(input, 3, { method: 'control' });
     // Hour 0: city (50+70)/2 = 60, background 30; hour 1: city 60, background 40; hour 2: no control station.
-    expect(split).toEqual([{ city: 60, background: 30, increment: 30 }, { city: 60, background: 40, increment: 20 }, null]);
-    expect(regionalPeriods(split, () => 'd')).toEqual([{ period: 'd', hours: 2, city: 60, background: 35, increment: 25, localShare: 25 / 60 }]);
+    expect(split).toEqual([
+      { city: 60, background: 30, increment: 30 },
+      { city: 60, background: 40, increment: 20 },
+      null,
+    ]);
+    expect(regionalPeriods(split, () => 'd')).toEqual([
+      { period: 'd', hours: 2, city: 60, background: 35, increment: 25, localShare: 25 / 60 },
+    ]);
   });
 });

@@ -32,7 +32,11 @@ export interface RegionalHour {
  * increments are kept: they say the background stations read higher that hour). Hours lacking
  * either side are skipped.
  */
-export function regionalHours(stations: readonly RegionalStation[], hours: number, opts: RegionalOptions): (RegionalHour | null)[] {
+export function regionalHours(
+  stations: readonly RegionalStation[],
+  hours: number,
+  opts: RegionalOptions,
+): (RegionalHour | null)[] {
   const p = opts.percentile ?? 10;
   const city = stations.filter((s) => s.inCity && !s.control);
   const backgroundPool = opts.method === 'control' ? stations.filter((s) => s.control && s.inCity) : stations;
@@ -41,7 +45,13 @@ export function regionalHours(stations: readonly RegionalStation[], hours: numbe
     const pool = backgroundPool.flatMap((s) => (s.values[h] == null ? [] : [s.values[h] as number]));
     if (cityValues.length === 0 || pool.length === 0) return null;
     const cityMean = cityValues.reduce((a, b) => a + b, 0) / cityValues.length;
-    const background = opts.method === 'control' ? pool.reduce((a, b) => a + b, 0) / pool.length : (percentile(pool.sort((a, b) => a - b), p) as number);
+    const background =
+      opts.method === 'control'
+        ? pool.reduce((a, b) => a + b, 0) / pool.length
+        : (percentile(
+            pool.sort((a, b) => a - b),
+            p,
+          ) as number);
     return { city: cityMean, background, increment: cityMean - background };
   });
 }
@@ -57,7 +67,10 @@ export interface RegionalPeriod {
 }
 
 /** Period means of the hourly split; `periodOf` maps an hour index to its label (day, month, year). */
-export function regionalPeriods(split: readonly (RegionalHour | null)[], periodOf: (hour: number) => string): RegionalPeriod[] {
+export function regionalPeriods(
+  split: readonly (RegionalHour | null)[],
+  periodOf: (hour: number) => string,
+): RegionalPeriod[] {
   const acc = new Map<string, { n: number; city: number; background: number }>();
   split.forEach((x, h) => {
     if (!x) return;
@@ -71,6 +84,13 @@ export function regionalPeriods(split: readonly (RegionalHour | null)[], periodO
   return [...acc].map(([period, a]) => {
     const city = a.city / a.n;
     const background = a.background / a.n;
-    return { period, hours: a.n, city, background, increment: city - background, localShare: city > 0 ? (city - background) / city : 0 };
+    return {
+      period,
+      hours: a.n,
+      city,
+      background,
+      increment: city - background,
+      localShare: city > 0 ? (city - background) / city : 0,
+    };
   });
 }

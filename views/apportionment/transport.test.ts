@@ -14,7 +14,11 @@ function provinceSeries(days: number, startMs: number, seed: number): Record<str
   const out: Record<string, number[]> = {};
   for (const p of PROVINCES) {
     const mine = stations.filter((s) => s.province === p && !s.stopped).slice(0, 8);
-    out[p] = Array.from({ length: days * 24 }, (_, h) => mine.reduce((sum, s) => sum + model.stationHour(s, startMs + (h + 1) * HOUR).values.pm25, 0) / mine.length);
+    out[p] = Array.from(
+      { length: days * 24 },
+      (_, h) =>
+        mine.reduce((sum, s) => sum + model.stationHour(s, startMs + (h + 1) * HOUR).values.pm25, 0) / mine.length,
+    );
   }
   return out;
 }
@@ -26,11 +30,19 @@ describe('transport matrix on the simulator’s ground truth (shared weather and
     [7, '2025-01-01', 120],
     [1, '2024-06-01', 180],
     [3, '2024-01-01', 365],
-  ])('seed %i from %s over %i days: each simulated link at its lag, and no other', (seed, from, days) => {
-    const r = transportMatrix(provinceSeries(days, Date.parse(`${from}T00:00:00+08:00`), seed), { firstLabel: 1 });
-    const found = r.pairs.filter((p) => p.significant).map((p) => `${p.from}->${p.to}@${p.lagHours}`).sort();
-    expect(found).toEqual(truth);
-    // The influence is positive and the profile peaks at the simulated lag.
-    for (const l of TRANSPORT_LINKS) expect(r.pairs.find((p) => p.from === l.from && p.to === l.to)?.effect).toBeGreaterThan(0);
-  }, 120_000);
+  ])(
+    'seed %i from %s over %i days: each simulated link at its lag, and no other',
+    (seed, from, days) => {
+      const r = transportMatrix(provinceSeries(days, Date.parse(`${from}T00:00:00+08:00`), seed), { firstLabel: 1 });
+      const found = r.pairs
+        .filter((p) => p.significant)
+        .map((p) => `${p.from}->${p.to}@${p.lagHours}`)
+        .sort();
+      expect(found).toEqual(truth);
+      // The influence is positive and the profile peaks at the simulated lag.
+      for (const l of TRANSPORT_LINKS)
+        expect(r.pairs.find((p) => p.from === l.from && p.to === l.to)?.effect).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

@@ -90,11 +90,16 @@ const AR_ORDER = 4;
  * statistic. The best lag has the largest positive t; the pair is significant when the two-sided
  * p-value is below alpha divided by the lags and pairs tried (Bonferroni). The effect is that coefficient.
  */
-export function transportMatrix(series: Readonly<Record<string, readonly (number | null)[]>>, opts: { firstLabel: number; maxLag?: number; alpha?: number }): TransportResult {
+export function transportMatrix(
+  series: Readonly<Record<string, readonly (number | null)[]>>,
+  opts: { firstLabel: number; maxLag?: number; alpha?: number },
+): TransportResult {
   const maxLag = opts.maxLag ?? 24;
   const alpha = opts.alpha ?? 0.01;
   const names = Object.keys(series);
-  const e = Object.fromEntries(names.map((n) => [n, innovations(anomalies(series[n] as readonly (number | null)[], opts.firstLabel), AR_ORDER)]));
+  const e = Object.fromEntries(
+    names.map((n) => [n, innovations(anomalies(series[n] as readonly (number | null)[], opts.firstLabel), AR_ORDER)]),
+  );
   const hours = Math.min(...names.map((n) => (series[n] as readonly unknown[]).length));
   const pairs: TransportPair[] = [];
   // Bonferroni over every pair and lag tried: the family of tests the matrix answers at once.
@@ -124,12 +129,28 @@ export function transportMatrix(series: Readonly<Record<string, readonly (number
         const fit = ols(rows, y);
         if (!fit) continue;
         const k = fit.beta.length - 1;
-        profile.push({ lag, t: (fit.beta[k] as number) / ((fit.se[k] as number) || Infinity), slope: fit.beta[k] as number });
+        profile.push({
+          lag,
+          t: (fit.beta[k] as number) / ((fit.se[k] as number) || Infinity),
+          slope: fit.beta[k] as number,
+        });
       }
-      const best = profile.reduce<(typeof profile)[number] | undefined>((m, p) => (m === undefined || p.t > m.t ? p : m), undefined);
+      const best = profile.reduce<(typeof profile)[number] | undefined>(
+        (m, p) => (m === undefined || p.t > m.t ? p : m),
+        undefined,
+      );
       const pValue = best ? 2 * normalTail(Math.abs(best.t)) : 1;
       const significant = best !== undefined && best.t > 0 && pValue < alpha / (maxLag * tests);
-      pairs.push({ from, to, lagHours: significant && best ? best.lag : null, effect: best?.slope ?? 0, t: best?.t ?? 0, pValue, significant, profile: profile.map(({ lag, t }) => ({ lag, t })) });
+      pairs.push({
+        from,
+        to,
+        lagHours: significant && best ? best.lag : null,
+        effect: best?.slope ?? 0,
+        t: best?.t ?? 0,
+        pValue,
+        significant,
+        profile: profile.map(({ lag, t }) => ({ lag, t })),
+      });
     }
   }
   return {

@@ -1,5 +1,14 @@
 import { InputError } from '../../kernel';
-import { type RegionalQuery, type RegionalResponse, type TransportQuery, type TransportResponse, SERIES_MAX_LIMIT, type SeriesQuery, type Station, type StationListVersion } from '../../schemas';
+import {
+  type RegionalQuery,
+  type RegionalResponse,
+  type TransportQuery,
+  type TransportResponse,
+  SERIES_MAX_LIMIT,
+  type SeriesQuery,
+  type Station,
+  type StationListVersion,
+} from '../../schemas';
 import { versionOn } from '../stats/compliance';
 import { seriesSpec } from '../stats/series';
 import type { SeriesQueries } from '../stats/series';
@@ -31,14 +40,38 @@ export interface ApportionmentDeps {
 type Range = { fromMs: number; toMs: number };
 
 /** Hourly values of areas, aligned on the hour-ending instants in [fromMs, toMs). */
-async function hourly(deps: ApportionmentDeps, level: SeriesQuery['level'], ids: string[], pollutant: RegionalQuery['pollutant'], range: Range, versions: StationListVersion[]): Promise<{ hours: number; firstMs: number; values: Map<string, (number | null)[]> }> {
+async function hourly(
+  deps: ApportionmentDeps,
+  level: SeriesQuery['level'],
+  ids: string[],
+  pollutant: RegionalQuery['pollutant'],
+  range: Range,
+  versions: StationListVersion[],
+): Promise<{ hours: number; firstMs: number; values: Map<string, (number | null)[]> }> {
   const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
   const hours = Math.max(0, Math.ceil((range.toMs - firstMs) / HOUR_MS));
-  const q: SeriesQuery = { level, id: ids, pollutant: [pollutant], from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), resolution: 'hour', format: 'json', limit: SERIES_MAX_LIMIT, referenceState: true, incomplete: false };
+  const q: SeriesQuery = {
+    level,
+    id: ids,
+    pollutant: [pollutant],
+    from: new Date(range.fromMs).toISOString(),
+    to: new Date(range.toMs).toISOString(),
+    resolution: 'hour',
+    format: 'json',
+    limit: SERIES_MAX_LIMIT,
+    referenceState: true,
+    incomplete: false,
+  };
   const page = await deps.series.page(seriesSpec(q, range, versions), 'json');
   const values = new Map(ids.map((id) => [id, new Array<number | null>(hours).fill(null)]));
   if (page.kind === 'rows') {
-    if (page.next) throw new InputError('QUERY_UNPROCESSABLE', `more than ${SERIES_MAX_LIMIT} hourly values: shorten from/to`, { field: 'to' }, 422);
+    if (page.next)
+      throw new InputError(
+        'QUERY_UNPROCESSABLE',
+        `more than ${SERIES_MAX_LIMIT} hourly values: shorten from/to`,
+        { field: 'to' },
+        422,
+      );
     for (const r of page.rows) {
       const i = (Date.parse(r.time) - firstMs) / HOUR_MS;
       const row = values.get(r.id);
@@ -50,24 +83,48 @@ async function hourly(deps: ApportionmentDeps, level: SeriesQuery['level'], ids:
 
 const distanceKm = (a: { lat: number; lon: number }, b: { lat: number; lon: number }): number => {
   const rad = Math.PI / 180;
-  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+  const h =
+    Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 +
+    Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 };
 
 /** `GET /v1/apportionment/regional`: the city's regional background and local increment by period. */
 export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, range: Range): Promise<RegionalResponse> {
   const versions = await deps.versions();
-  const list = versionOn(versions, new Date(range.toMs - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10))?.stations ?? [];
+  const list =
+    versionOn(versions, new Date(range.toMs - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10))?.stations ?? [];
   const own = list.filter((s) => s.city === q.city && !s.stopped);
-  if (own.length === 0) throw new InputError('QUERY_UNKNOWN_AREA', `city: no city ${q.city} in the station list (see /v1/stations)`, { field: 'city' }, 422);
+  if (own.length === 0)
+    throw new InputError(
+      'QUERY_UNKNOWN_AREA',
+      `city: no city ${q.city} in the station list (see /v1/stations)`,
+      { field: 'city' },
+      422,
+    );
   let pool: Station[];
   if (q.method === 'control') {
     pool = own.filter((s) => s.control);
-    if (pool.length === 0) throw new InputError('QUERY_UNPROCESSABLE', `method: ${q.city} has no control station (对照点); use method=percentile`, { field: 'method' }, 422);
+    if (pool.length === 0)
+      throw new InputError(
+        'QUERY_UNPROCESSABLE',
+        `method: ${q.city} has no control station (对照点); use method=percentile`,
+        { field: 'method' },
+        422,
+      );
   } else {
     const located = own.filter((s) => s.lat !== null && s.lon !== null);
-    const centre = { lat: located.reduce((a, s) => a + (s.lat as number), 0) / located.length, lon: located.reduce((a, s) => a + (s.lon as number), 0) / located.length };
-    pool = list.filter((s) => !s.stopped && s.lat !== null && s.lon !== null && distanceKm(centre, { lat: s.lat as number, lon: s.lon as number }) <= q.radiusKm);
+    const centre = {
+      lat: located.reduce((a, s) => a + (s.lat as number), 0) / located.length,
+      lon: located.reduce((a, s) => a + (s.lon as number), 0) / located.length,
+    };
+    pool = list.filter(
+      (s) =>
+        !s.stopped &&
+        s.lat !== null &&
+        s.lon !== null &&
+        distanceKm(centre, { lat: s.lat as number, lon: s.lon as number }) <= q.radiusKm,
+    );
   }
   const codes = [...new Set([...own.map((s) => s.code), ...pool.map((s) => s.code)])];
   const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
@@ -77,9 +134,22 @@ export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, ra
   // the radius (`percentile`).
   const cityCodes = own.filter((s) => !s.control).map((s) => s.code);
   const backgroundCodes = q.method === 'control' ? pool.map((s) => s.code) : codes;
-  const background = q.method === 'control' ? ({ method: 'control' } as const) : ({ method: 'percentile', percentile: q.percentile } as const);
+  const background =
+    q.method === 'control'
+      ? ({ method: 'control' } as const)
+      : ({ method: 'percentile', percentile: q.percentile } as const);
   const periods = deps.regional
-    ? (await deps.regional.periods({ pollutant: q.pollutant, fromMs: firstMs, toMs: firstMs + hours * HOUR_MS, city: cityCodes, backgroundStations: backgroundCodes, background, resolution: q.resolution })).map((x) => ({
+    ? (
+        await deps.regional.periods({
+          pollutant: q.pollutant,
+          fromMs: firstMs,
+          toMs: firstMs + hours * HOUR_MS,
+          city: cityCodes,
+          backgroundStations: backgroundCodes,
+          background,
+          resolution: q.resolution,
+        })
+      ).map((x) => ({
         ...x,
         increment: x.city - x.background,
         localShare: x.city > 0 ? (x.city - x.background) / x.city : 0,
@@ -89,7 +159,10 @@ export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, ra
     city: q.city,
     pollutant: q.pollutant,
     resolution: q.resolution,
-    method: q.method === 'control' ? 'background = mean of the city’s control stations (对照点) each hour' : `background = P${q.percentile} (HJ 663 formula) each hour of the city’s stations and those within ${q.radiusKm} km of its centre`,
+    method:
+      q.method === 'control'
+        ? 'background = mean of the city’s control stations (对照点) each hour'
+        : `background = P${q.percentile} (HJ 663 formula) each hour of the city’s stations and those within ${q.radiusKm} km of its centre`,
     stations: { city: cityCodes, background: backgroundCodes },
     coverage: { hours, usedHours: periods.reduce((n, x) => n + x.hours, 0) },
     periods,
@@ -97,7 +170,15 @@ export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, ra
 }
 
 /** The same split from the hourly series, in TypeScript (regional.ts): where the store has no SQL for it. */
-async function splitHere(deps: ApportionmentDeps, q: RegionalQuery, range: Range, versions: StationListVersion[], list: Station[], codes: string[], background: { method: 'control' } | { method: 'percentile'; percentile: number }) {
+async function splitHere(
+  deps: ApportionmentDeps,
+  q: RegionalQuery,
+  range: Range,
+  versions: StationListVersion[],
+  list: Station[],
+  codes: string[],
+  background: { method: 'control' } | { method: 'percentile'; percentile: number },
+) {
   const { hours, firstMs, values } = await hourly(deps, 'station', codes, q.pollutant, range, versions);
   const byCode = new Map(list.map((s) => [s.code, s]));
   const input: RegionalStation[] = codes.map((code) => {
@@ -113,12 +194,35 @@ async function splitHere(deps: ApportionmentDeps, q: RegionalQuery, range: Range
 }
 
 /** `GET /v1/apportionment/transport`: the province-by-province influence matrix. */
-export async function transportView(deps: ApportionmentDeps, q: TransportQuery, range: Range): Promise<TransportResponse> {
+export async function transportView(
+  deps: ApportionmentDeps,
+  q: TransportQuery,
+  range: Range,
+): Promise<TransportResponse> {
   const provinces = ['shanghai', 'jiangsu', 'zhejiang', 'anhui'];
   const versions = await deps.versions();
   const { hours, firstMs, values } = await hourly(deps, 'province', provinces, q.pollutant, range, versions);
-  if (hours < 24 * 14) throw new InputError('QUERY_UNPROCESSABLE', `from/to: ${hours} hours is too short to judge transport; ask for at least 14 days`, { field: 'from' }, 422);
+  if (hours < 24 * 14)
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `from/to: ${hours} hours is too short to judge transport; ask for at least 14 days`,
+      { field: 'from' },
+      422,
+    );
   const firstLabel = new Date(firstMs + 8 * HOUR_MS).getUTCHours() || 24;
-  const r = transportMatrix(Object.fromEntries(provinces.map((p) => [p, values.get(p) as (number | null)[]])), { firstLabel, maxLag: q.maxLag, alpha: q.alpha });
-  return { pollutant: q.pollutant, from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), method: r.method, hours: r.hours, maxLag: r.maxLag, alpha: r.alpha, pairs: r.pairs };
+  const r = transportMatrix(Object.fromEntries(provinces.map((p) => [p, values.get(p) as (number | null)[]])), {
+    firstLabel,
+    maxLag: q.maxLag,
+    alpha: q.alpha,
+  });
+  return {
+    pollutant: q.pollutant,
+    from: new Date(range.fromMs).toISOString(),
+    to: new Date(range.toMs).toISOString(),
+    method: r.method,
+    hours: r.hours,
+    maxLag: r.maxLag,
+    alpha: r.alpha,
+    pairs: r.pairs,
+  };
 }

@@ -15,7 +15,12 @@ function year(y: number, valueOf: (i: number) => number, drop: (day: string) => 
 describe('HJ 663 percentile (STANDARDS.md §3.2)', () => {
   it('interpolates at k = 1 + (n−1)·p/100', () => {
     // n = 365, p = 90: k = 328.6, P = X(328) + 0.6·(X(329) − X(328)); with X(i) = i that is 328.6.
-    expect(percentile(Array.from({ length: 365 }, (_, i) => i + 1), 90)).toBeCloseTo(328.6, 10);
+    expect(
+      percentile(
+        Array.from({ length: 365 }, (_, i) => i + 1),
+        90,
+      ),
+    ).toBeCloseTo(328.6, 10);
     // n = 5, p = 95: k = 4.8 → X(4) + 0.8·(X(5) − X(4)) = 40 + 0.8·10 = 48.
     expect(percentile([10, 20, 30, 40, 50], 95)).toBeCloseTo(48, 10);
     expect(percentile([7], 98)).toBe(7);
@@ -26,34 +31,81 @@ describe('HJ 663 percentile (STANDARDS.md §3.2)', () => {
 describe('annual statistics and validity (§2.1, §3.1)', () => {
   it('computes the mean and P95 of PM2.5 and judges them against 35 and 75', () => {
     // Values 1…365: mean 183 (> 35), P95 at k = 1 + 364·0.95 = 346.8 → 346.8 → 347 (> 75).
-    const s = annualStatistic('pm25', 2023, year(2023, (i) => i + 1), '2012');
-    expect([s.nValid, s.mean, s.percentile.value, s.meets324, s.meetsMonthly, s.complies]).toEqual([365, 183, 347, true, true, false]);
-    const clean = annualStatistic('pm25', 2023, year(2023, (i) => 20 + (i % 10)), '2012');
+    const s = annualStatistic(
+      'pm25',
+      2023,
+      year(2023, (i) => i + 1),
+      '2012',
+    );
+    expect([s.nValid, s.mean, s.percentile.value, s.meets324, s.meetsMonthly, s.complies]).toEqual([
+      365,
+      183,
+      347,
+      true,
+      true,
+      false,
+    ]);
+    const clean = annualStatistic(
+      'pm25',
+      2023,
+      year(2023, (i) => 20 + (i % 10)),
+      '2012',
+    );
     // 36 cycles of 20…29 (sum 8,820) plus 20…24 (110): 8,930 / 365 = 24.47 → 24.
     expect([clean.mean, clean.complies]).toEqual([24, true]);
   });
 
   it('needs 324 valid days: 324 is valid, 323 is not', () => {
-    const days324 = year(2023, () => 30, (d) => d >= '2023-11-21'); // 324 days: Jan 1 … Nov 20
+    const days324 = year(
+      2023,
+      () => 30,
+      (d) => d >= '2023-11-21',
+    ); // 324 days: Jan 1 … Nov 20
     expect(days324).toHaveLength(324);
     expect(annualStatistic('no2', 2023, days324, '2012').meets324).toBe(true);
     expect(annualStatistic('no2', 2023, days324.slice(1), '2012')).toMatchObject({ meets324: false, complies: null });
   });
 
   it('holds February to 25 days and the other months to 27, and reports it apart', () => {
-    const feb25 = year(2023, () => 30, (d) => d.startsWith('2023-02') && d > '2023-02-25'); // Feb keeps 25 days
+    const feb25 = year(
+      2023,
+      () => 30,
+      (d) => d.startsWith('2023-02') && d > '2023-02-25',
+    ); // Feb keeps 25 days
     expect(annualStatistic('so2', 2023, feb25, '2012')).toMatchObject({ meetsMonthly: true, shortMonths: [] });
-    const feb24 = year(2023, () => 30, (d) => d.startsWith('2023-02') && d > '2023-02-24');
-    expect(annualStatistic('so2', 2023, feb24, '2012')).toMatchObject({ meetsMonthly: false, shortMonths: [{ month: 2, n: 24, required: 25 }], meets324: true });
-    const mar26 = year(2023, () => 30, (d) => d.startsWith('2023-03') && d > '2023-03-26');
+    const feb24 = year(
+      2023,
+      () => 30,
+      (d) => d.startsWith('2023-02') && d > '2023-02-24',
+    );
+    expect(annualStatistic('so2', 2023, feb24, '2012')).toMatchObject({
+      meetsMonthly: false,
+      shortMonths: [{ month: 2, n: 24, required: 25 }],
+      meets324: true,
+    });
+    const mar26 = year(
+      2023,
+      () => 30,
+      (d) => d.startsWith('2023-03') && d > '2023-03-26',
+    );
     expect(annualStatistic('so2', 2023, mar26, '2012').shortMonths).toEqual([{ month: 3, n: 26, required: 27 }]);
   });
 
   it('judges O3 by the MDA8 P90 against 160 and CO by the P95 against 4 mg/m³', () => {
-    const o3 = annualStatistic('o3', 2022, year(2022, (i) => (i < 328 ? 100 : 170)), '2012');
+    const o3 = annualStatistic(
+      'o3',
+      2022,
+      year(2022, (i) => (i < 328 ? 100 : 170)),
+      '2012',
+    );
     // Sorted: 328 values of 100 then 37 of 170; k = 328.6 → X(328) + 0.6·(X(329) − X(328)) = 100 + 0.6·70 = 142.
     expect([o3.mean, o3.percentile.value, o3.complies]).toEqual([null, 142, true]);
-    const co = annualStatistic('co', 2022, year(2022, (i) => (i < 300 ? 1.0 : 4.2)), '2012');
+    const co = annualStatistic(
+      'co',
+      2022,
+      year(2022, (i) => (i < 300 ? 1.0 : 4.2)),
+      '2012',
+    );
     expect([co.percentile.value, co.complies]).toEqual([4.2, false]);
   });
 

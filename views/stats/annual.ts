@@ -39,7 +39,8 @@ export interface AnnualStatistic {
 }
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const round = (pollutant: AnnualPollutant, v: number | null): number | null => (v === null ? null : roundGbt8170(v, pollutant === 'co' ? 1 : 0));
+const round = (pollutant: AnnualPollutant, v: number | null): number | null =>
+  v === null ? null : roundGbt8170(v, pollutant === 'co' ? 1 : 0);
 
 /**
  * One pollutant's annual statistics from its valid daily values (STANDARDS.md §2.1, §3.1, §3.2,
@@ -47,7 +48,12 @@ const round = (pollutant: AnnualPollutant, v: number | null): number | null => (
  * the 324-day rule and — separately — the monthly rule, and compliance with Grade II on the
  * rounded values. The regime is the one in force at the year's end.
  */
-export function annualStatistic(pollutant: AnnualPollutant, year: number, dailies: readonly DailyValue[], regime: Regime): AnnualStatistic {
+export function annualStatistic(
+  pollutant: AnnualPollutant,
+  year: number,
+  dailies: readonly DailyValue[],
+  regime: Regime,
+): AnnualStatistic {
   const item = ANNUAL_ITEMS[pollutant];
   const values = dailies.map((d) => d.value).sort((a, b) => a - b);
   const perMonth = Array.from({ length: 12 }, () => 0);
@@ -57,7 +63,8 @@ export function annualStatistic(pollutant: AnnualPollutant, year: number, dailie
     return n < required ? [{ month: i + 1, n, required }] : [];
   });
   const meets324 = values.length >= VALIDITY.daysPerYear;
-  const mean = item.hasMean && values.length > 0 ? round(pollutant, values.reduce((a, b) => a + b, 0) / values.length) : null;
+  const mean =
+    item.hasMean && values.length > 0 ? round(pollutant, values.reduce((a, b) => a + b, 0) / values.length) : null;
   const p = round(pollutant, percentile(values, item.percentile));
   const complies = meets324 ? judgeAnnual(pollutant, mean, p, regime) : null;
   return {
@@ -76,7 +83,12 @@ export function annualStatistic(pollutant: AnnualPollutant, year: number, dailie
 }
 
 /** §3.1: mean and percentile within the Grade II limits (CO and O3 by their percentile alone). */
-export function judgeAnnual(pollutant: AnnualPollutant, mean: number | null, percentileValue: number | null, regime: Regime): boolean | null {
+export function judgeAnnual(
+  pollutant: AnnualPollutant,
+  mean: number | null,
+  percentileValue: number | null,
+  regime: Regime,
+): boolean | null {
   if (percentileValue === null) return null;
   const limits = GRADE_II[regime];
   if (pollutant === 'co') return percentileValue <= limits.co.day;

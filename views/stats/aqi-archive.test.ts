@@ -13,7 +13,9 @@ import { hourlyAqi } from './aqi';
  * already in 2023 — noted in STANDARDS terms as an observed practice, not the 2012 text.
  */
 function reproduce(file: string): { n: number; same: number; examples: string[] } {
-  const lines = readFileSync(sharedData(`china_sites/${file}`), 'utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = readFileSync(sharedData(`china_sites/${file}`), 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''));
   const header = (lines[0] ?? '').split(',');
   const rows = new Map<string, string[]>();
   for (const line of lines.slice(1)) {
@@ -33,12 +35,21 @@ function reproduce(file: string): { n: number; same: number; examples: string[] 
         return cell === undefined || cell === '' ? undefined : Number(cell);
       };
       const published = aqiRow[i];
-      const input = { so2: v('SO2'), no2: v('NO2'), co: v('CO'), pm10: v('PM10'), pm25: v('PM2.5'), o3: v('O3'), so2_24h: v('SO2_24h') };
+      const input = {
+        so2: v('SO2'),
+        no2: v('NO2'),
+        co: v('CO'),
+        pm10: v('PM10'),
+        pm25: v('PM2.5'),
+        o3: v('O3'),
+        so2_24h: v('SO2_24h'),
+      };
       if (!published || Object.values(input).some((x) => x === undefined)) continue;
       n++;
       const ours = hourlyAqi('2012', input).aqi;
       if (ours === Number(published)) same++;
-      else if (examples.length < 5) examples.push(`${header[i]} h${hour}: ours ${ours} vs ${published} ${JSON.stringify(input)}`);
+      else if (examples.length < 5)
+        examples.push(`${header[i]} h${hour}: ours ${ours} vs ${published} ${JSON.stringify(input)}`);
     }
   }
   return { n, same, examples };

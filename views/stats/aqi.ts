@@ -18,7 +18,8 @@ export function roundGbt8170(x: number, decimals: number): number {
 }
 
 /** Concentrations are rounded before the IAQI: integers, CO to one decimal (§3.5). */
-export const roundConcentration = (pollutant: string, c: number): number => roundGbt8170(c, pollutant.startsWith('co') ? 1 : 0);
+export const roundConcentration = (pollutant: string, c: number): number =>
+  roundGbt8170(c, pollutant.startsWith('co') ? 1 : 0);
 
 /** Above the top breakpoint HJ 633 says nothing; we cap the IAQI at 500 (a documented choice, §4.1). */
 export const CAP_ABOVE_TOP = 500;
@@ -68,7 +69,10 @@ function combine(sub: Partial<Record<AqiPollutant, number>>, expected: readonly 
 }
 
 /** Sub-indices being collected, and how to add one from a concentration and its column. */
-function collector(): { sub: Partial<Record<AqiPollutant, number>>; set: (p: AqiPollutant, c: number | null | undefined, col: Breakpoints) => void } {
+function collector(): {
+  sub: Partial<Record<AqiPollutant, number>>;
+  set: (p: AqiPollutant, c: number | null | undefined, col: Breakpoints) => void;
+} {
   const sub: Partial<Record<AqiPollutant, number>> = {};
   const set = (p: AqiPollutant, c: number | null | undefined, col: Breakpoints): void => {
     if (c === null || c === undefined) return;
@@ -109,7 +113,10 @@ export function dailyAqi(regime: Regime, input: DailyInput): AqiResult {
       if (regime === '2026') sub.o3_8h = 300;
     } else set('o3_8h', o3_8h, bp.o3_8h);
   }
-  const expected: AqiPollutant[] = regime === '2012' ? ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3_1h', 'o3_8h'] : ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3_8h'];
+  const expected: AqiPollutant[] =
+    regime === '2012'
+      ? ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3_1h', 'o3_8h']
+      : ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3_8h'];
   return combine(sub, expected);
 }
 

@@ -25,18 +25,57 @@ export interface AreaOptions {
 /** The 31 YRD cities of the 2023 action plan (STANDARDS.md §5.1; the exact list is unverified). */
 export const YRD31: readonly string[] = [
   '上海',
-  '南京', '无锡', '徐州', '常州', '苏州', '南通', '连云港', '淮安', '盐城', '扬州', '镇江', '泰州', '宿迁',
-  '杭州', '宁波', '嘉兴', '湖州', '绍兴', '舟山',
-  '合肥', '芜湖', '蚌埠', '淮南', '马鞍山', '淮北', '滁州', '阜阳', '宿州', '六安', '亳州',
+  '南京',
+  '无锡',
+  '徐州',
+  '常州',
+  '苏州',
+  '南通',
+  '连云港',
+  '淮安',
+  '盐城',
+  '扬州',
+  '镇江',
+  '泰州',
+  '宿迁',
+  '杭州',
+  '宁波',
+  '嘉兴',
+  '湖州',
+  '绍兴',
+  '舟山',
+  '合肥',
+  '芜湖',
+  '蚌埠',
+  '淮南',
+  '马鞍山',
+  '淮北',
+  '滁州',
+  '阜阳',
+  '宿州',
+  '六安',
+  '亳州',
 ];
 
 const key = (a: string, day: string, s: string): string => `${a}|${day}|${s}`;
 
-function mean(groups: Map<string, { area: string; day: string; statistic: DailyStatistic; values: number[] }>): AreaDay[] {
-  return [...groups.values()].map((g) => ({ area: g.area, day: g.day, statistic: g.statistic, value: g.values.reduce((a, b) => a + b, 0) / g.values.length, n: g.values.length }));
+function mean(
+  groups: Map<string, { area: string; day: string; statistic: DailyStatistic; values: number[] }>,
+): AreaDay[] {
+  return [...groups.values()].map((g) => ({
+    area: g.area,
+    day: g.day,
+    statistic: g.statistic,
+    value: g.values.reduce((a, b) => a + b, 0) / g.values.length,
+    n: g.values.length,
+  }));
 }
 
-export function cityDays(stationDays: readonly StationDay[], versionAt: (day: string) => StationListVersion | undefined, opts: AreaOptions = {}): AreaDay[] {
+export function cityDays(
+  stationDays: readonly StationDay[],
+  versionAt: (day: string) => StationListVersion | undefined,
+  opts: AreaOptions = {},
+): AreaDay[] {
   const lookups = new Map<string, Map<string, Station>>();
   const stationOn = (code: string, day: string): Station | undefined => {
     const v = versionAt(day);
@@ -77,7 +116,11 @@ export function citiesOf(version: StationListVersion, province: Province): Set<s
 }
 
 /** The stations of an area: a station code, a city name, a province id, or a region (`yrd`, `yrd31`). */
-export function stationsOfArea(stations: readonly Station[], level: 'station' | 'city' | 'province' | 'region', id: string): Station[] {
+export function stationsOfArea(
+  stations: readonly Station[],
+  level: 'station' | 'city' | 'province' | 'region',
+  id: string,
+): Station[] {
   return stations.filter((s) => {
     switch (level) {
       case 'station':
@@ -97,6 +140,11 @@ export function stationsOfArea(stations: readonly Station[], level: 'station' | 
  * the control sites count like any station in city means (and so in provinces and regions);
  * otherwise unchanged. Station listings and the regional background keep the real flags.
  */
-export function listsForStatistics(versions: readonly StationListVersion[], includeControlSites: boolean): StationListVersion[] {
-  return includeControlSites ? versions.map((v) => ({ ...v, stations: v.stations.map((s) => (s.control ? { ...s, control: false } : s)) })) : [...versions];
+export function listsForStatistics(
+  versions: readonly StationListVersion[],
+  includeControlSites: boolean,
+): StationListVersion[] {
+  return includeControlSites
+    ? versions.map((v) => ({ ...v, stations: v.stations.map((s) => (s.control ? { ...s, control: false } : s)) }))
+    : [...versions];
 }

@@ -1,5 +1,19 @@
-import { type ComplianceQuery, type ComplianceResponse, type StationListVersion, type TargetRule, SERIES_MAX_LIMIT, type SeriesQuery } from '../../schemas';
-import { ANNUAL_ITEMS, annualStatistic, judgeAnnual, type AnnualPollutant, type AnnualStatistic, type DailyValue } from './annual';
+import {
+  type ComplianceQuery,
+  type ComplianceResponse,
+  type StationListVersion,
+  type TargetRule,
+  SERIES_MAX_LIMIT,
+  type SeriesQuery,
+} from '../../schemas';
+import {
+  ANNUAL_ITEMS,
+  annualStatistic,
+  judgeAnnual,
+  type AnnualPollutant,
+  type AnnualStatistic,
+  type DailyValue,
+} from './annual';
 import { dailyAqi, roundGbt8170 } from './aqi';
 import { cityDays, stationsOfArea, type AreaDay } from './areas';
 import { compositeIndex, dayCounts } from './composite';
@@ -45,15 +59,37 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   };
   const inScope = stationsOfArea(versionAt(yearEnd)?.stations ?? [], q.level, q.id);
   const cityNames = new Set(inScope.map((s) => s.city));
-  const stationDays = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf), auditedOnly: q.status === 'audited' });
+  const stationDays =
+    inScope.length === 0
+      ? []
+      : await deps.queries.stationDaily({
+          stations: inScope.map((s) => s.code),
+          fromDay: `${q.year}-01-01`,
+          toDay: yearEnd,
+          asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf),
+          auditedOnly: q.status === 'audited',
+        });
   const seriesOf = (days: readonly AreaDay[], statistic: DailyStatistic): DailyValue[] =>
     days.filter((a) => a.statistic === statistic).map((a) => ({ day: a.day, value: a.value }));
   const annualOf = (days: readonly AreaDay[]): AnnualStatistic[] =>
-    (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) => annualStatistic(p, q.year, seriesOf(days, ANNUAL_ITEMS[p].daily), regime));
+    (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) =>
+      annualStatistic(p, q.year, seriesOf(days, ANNUAL_ITEMS[p].daily), regime),
+    );
   const aqisOf = (days: readonly AreaDay[]): (number | null)[] => {
     const perDay = new Map<string, Record<string, number>>();
     for (const a of days) perDay.set(a.day, { ...perDay.get(a.day), [a.statistic]: a.value });
-    return [...perDay].map(([day, v]) => dailyAqi(regimeOfDay(day), { so2: v.so2, no2: v.no2, co: v.co, pm10: v.pm10, pm25: v.pm25, o3_1h: v.o3_1h_max, o3_8h: v.o3_mda8 }).aqi);
+    return [...perDay].map(
+      ([day, v]) =>
+        dailyAqi(regimeOfDay(day), {
+          so2: v.so2,
+          no2: v.no2,
+          co: v.co,
+          pm10: v.pm10,
+          pm25: v.pm25,
+          o3_1h: v.o3_1h_max,
+          o3_8h: v.o3_mda8,
+        }).aqi,
+    );
   };
 
   const stationCity = new Map(inScope.map((st) => [st.code, st.city]));
@@ -64,14 +100,21 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
    * leave the PM2.5 and PM10 concentrations, the composite index and — in the second reporting —
    * the day ratios).
    */
-  const summarise = (drop: (city: string, day: string) => boolean): { pollutants: AnnualStatistic[]; days: ComplianceResponse['days'] } => {
+  const summarise = (
+    drop: (city: string, day: string) => boolean,
+  ): { pollutants: AnnualStatistic[]; days: ComplianceResponse['days'] } => {
     const concentrations = (days: readonly AreaDay[], cityOf: (a: AreaDay) => string): AreaDay[] =>
       days.filter((a) => !((a.statistic === 'pm25' || a.statistic === 'pm10') && drop(cityOf(a), a.day)));
-    const ratioDays = (days: readonly AreaDay[], cityOf: (a: AreaDay) => string): AreaDay[] => days.filter((a) => !drop(cityOf(a), a.day));
+    const ratioDays = (days: readonly AreaDay[], cityOf: (a: AreaDay) => string): AreaDay[] =>
+      days.filter((a) => !drop(cityOf(a), a.day));
     if (q.level === 'station' || q.level === 'city') {
       const area: AreaDay[] =
         q.level === 'station'
-          ? stationDays.flatMap((d) => (d.valid && d.value !== null ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }] : []))
+          ? stationDays.flatMap((d) =>
+              d.valid && d.value !== null
+                ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }]
+                : [],
+            )
           : cityDays(stationDays, versionAt).filter((c) => c.area === q.id);
       const cityOf = (a: AreaDay): string => (q.level === 'station' ? (stationCity.get(a.area) ?? '') : a.area);
       return { pollutants: annualOf(concentrations(area, cityOf)), days: dayCounts(aqisOf(ratioDays(area, cityOf))) };
@@ -81,10 +124,14 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     const cities = cityDays(stationDays, versionAt).filter((c) => cityNames.has(c.area));
     const perCity = [...cityNames].map((city) => {
       const mine = cities.filter((c) => c.area === city);
-      return { annual: annualOf(concentrations(mine, (a) => a.area)), days: dayCounts(aqisOf(ratioDays(mine, (a) => a.area))) };
+      return {
+        annual: annualOf(concentrations(mine, (a) => a.area)),
+        days: dayCounts(aqisOf(ratioDays(mine, (a) => a.area))),
+      };
     });
     const ratios = perCity.map((c) => c.days).filter((d) => d.valid > 0);
-    const avg = (xs: number[]): number | null => (xs.length ? roundGbt8170(xs.reduce((a, b) => a + b, 0) / xs.length, 1) : null);
+    const avg = (xs: number[]): number | null =>
+      xs.length ? roundGbt8170(xs.reduce((a, b) => a + b, 0) / xs.length, 1) : null;
     return {
       pollutants: meanOfCityStatistics(perCity.map((c) => c.annual)),
       days: {
@@ -97,7 +144,10 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     };
   };
   const { pollutants, days } = summarise(() => false);
-  const compositeOf = (stats: readonly AnnualStatistic[]) => compositeIndex(Object.fromEntries(stats.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null])));
+  const compositeOf = (stats: readonly AnnualStatistic[]) =>
+    compositeIndex(
+      Object.fromEntries(stats.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null])),
+    );
   let excludingExceptional: ComplianceResponse['excludingExceptional'] = null;
   if (excluded.size > 0) {
     const other = summarise((city, day) => excluded.has(`${city}|${day}`));
@@ -105,7 +155,9 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     const v = other.pollutants.map((st) => st.complies);
     excludingExceptional = {
       excludedCityDays: excluded.size,
-      pollutants: other.pollutants.filter((st) => st.pollutant === 'pm25' || st.pollutant === 'pm10').map(({ year: _y, regime: _r, ...rest }) => rest),
+      pollutants: other.pollutants
+        .filter((st) => st.pollutant === 'pm25' || st.pollutant === 'pm10')
+        .map(({ year: _y, regime: _r, ...rest }) => rest),
       complies: v.includes(null) ? null : v.every(Boolean),
       composite: { index: c.index, primary: c.primary, missing: c.missing },
       days: other.days,
@@ -140,7 +192,9 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
       q.level === 'station'
         ? 'station daily values'
         : 'city daily value = mean of its stations valid that day (list in force per day, control sites excluded); ' +
-          (q.level === 'city' ? 'annual statistics of the city series' : 'each statistic = mean of the cities’ statistics; good-day ratio = mean of the cities’ ratios'),
+          (q.level === 'city'
+            ? 'annual statistics of the city series'
+            : 'each statistic = mean of the cities’ statistics; good-day ratio = mean of the cities’ ratios'),
   };
 }
 
@@ -173,10 +227,13 @@ function meanOfCityStatistics(cities: readonly AnnualStatistic[][]): AnnualStati
   });
 }
 
-
 type TargetIndicator = TargetRule['indicator'];
 
-function indicatorValue(indicator: TargetIndicator, stats: readonly AnnualStatistic[], d: ComplianceResponse['days']): number | null {
+function indicatorValue(
+  indicator: TargetIndicator,
+  stats: readonly AnnualStatistic[],
+  d: ComplianceResponse['days'],
+): number | null {
   const by = (p: string): AnnualStatistic | undefined => stats.find((s) => s.pollutant === p);
   switch (indicator) {
     case 'pm25_annual':
@@ -197,20 +254,33 @@ function indicatorValue(indicator: TargetIndicator, stats: readonly AnnualStatis
  * rule gives one. Returns at once: the base years are computed meanwhile (they do not depend on
  * this year's statistics), and `judge` gives the verdicts once this year's are known.
  */
-function startTargets(deps: ComplianceDeps, q: ComplianceQuery): { judge(pollutants: AnnualStatistic[], days: ComplianceResponse['days']): Promise<TargetVerdict[]> } {
-  const rules = [...targetsFor(deps.targets ?? { file: [], defaults: DEFAULT_TARGETS }, q.level, q.id, q.year).values()];
+function startTargets(
+  deps: ComplianceDeps,
+  q: ComplianceQuery,
+): { judge(pollutants: AnnualStatistic[], days: ComplianceResponse['days']): Promise<TargetVerdict[]> } {
+  const rules = [
+    ...targetsFor(deps.targets ?? { file: [], defaults: DEFAULT_TARGETS }, q.level, q.id, q.year).values(),
+  ];
   // One computation per base year, however many rules refer to it.
   const years = new Map<number, Promise<ComplianceResponse>>();
   const yearOf = (year: number): Promise<ComplianceResponse> => {
     let then = years.get(year);
-    if (!then) years.set(year, (then = areaCompliance({ ...deps, targets: { file: [], defaults: [] } }, { ...q, year, rank: false })));
+    if (!then)
+      years.set(
+        year,
+        (then = areaCompliance({ ...deps, targets: { file: [], defaults: [] } }, { ...q, year, rank: false })),
+      );
     return then;
   };
   const bases = rules.map(async (rule): Promise<number | null | undefined> => {
     if (!rule.relative || rule.relative.baseline !== undefined) return undefined;
     const baseYear = rule.relative.baseYear;
     const then = await yearOf(baseYear);
-    return indicatorValue(rule.indicator, then.pollutants.map((p) => ({ ...p, year: baseYear, regime: then.regime })), then.days);
+    return indicatorValue(
+      rule.indicator,
+      then.pollutants.map((p) => ({ ...p, year: baseYear, regime: then.regime })),
+      then.days,
+    );
   });
   // A failure surfaces when judged; until then it must not count as unhandled.
   for (const b of bases) b.catch(() => undefined);
@@ -239,17 +309,42 @@ async function rankAmongPeers(
   const list = (versionAt(yearEnd)?.stations ?? []).filter((s) => !s.stopped);
   const self = stationsOfArea(list, q.level, q.id);
   const peerStations = q.level === 'station' ? list.filter((s) => s.city === self[0]?.city) : list;
-  const stationDaysOf = () => deps.queries.stationDaily({ stations: peerStations.map((s) => s.code), fromDay: `${q.year}-01-01`, toDay: yearEnd, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf), auditedOnly: q.status === 'audited' });
-  const indexOf = (stats: AnnualStatistic[]): number | null => compositeIndex(Object.fromEntries(stats.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null]))).index;
+  const stationDaysOf = () =>
+    deps.queries.stationDaily({
+      stations: peerStations.map((s) => s.code),
+      fromDay: `${q.year}-01-01`,
+      toDay: yearEnd,
+      asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf),
+      auditedOnly: q.status === 'audited',
+    });
+  const indexOf = (stats: AnnualStatistic[]): number | null =>
+    compositeIndex(
+      Object.fromEntries(stats.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null])),
+    ).index;
   let indexes: number[];
   let peers: string;
   if (q.level === 'station') {
     const stationDays = await stationDaysOf();
-    indexes = peerStations.map((st) => indexOf(annualOf(stationDays.flatMap((d) => (d.station === st.code && d.valid && d.value !== null ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }] : []))))).filter((x): x is number => x !== null);
+    indexes = peerStations
+      .map((st) =>
+        indexOf(
+          annualOf(
+            stationDays.flatMap((d) =>
+              d.station === st.code && d.valid && d.value !== null
+                ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }]
+                : [],
+            ),
+          ),
+        ),
+      )
+      .filter((x): x is number => x !== null);
     peers = `the stations of ${self[0]?.city ?? ''}`;
   } else {
     const cityNames = [...new Set(list.map((s) => s.city))];
-    const cities = deps.series && q.status !== 'audited' ? await cityDaysInSql(deps.series, await deps.versions(), cityNames, q) : cityDays(await stationDaysOf(), versionAt);
+    const cities =
+      deps.series && q.status !== 'audited'
+        ? await cityDaysInSql(deps.series, await deps.versions(), cityNames, q)
+        : cityDays(await stationDaysOf(), versionAt);
     const perCity = new Map(cityNames.map((c) => [c, annualOf(cities.filter((d) => d.area === c))]));
     if (q.level === 'city') {
       indexes = [...perCity.values()].map(indexOf).filter((x): x is number => x !== null);
@@ -257,12 +352,23 @@ async function rankAmongPeers(
     } else {
       const provinces = ['shanghai', 'jiangsu', 'zhejiang', 'anhui'];
       indexes = provinces
-        .map((p) => indexOf(meanOfCityStatistics([...new Set(list.filter((s) => s.province === p).map((s) => s.city))].map((c) => perCity.get(c) ?? []))))
+        .map((p) =>
+          indexOf(
+            meanOfCityStatistics(
+              [...new Set(list.filter((s) => s.province === p).map((s) => s.city))].map((c) => perCity.get(c) ?? []),
+            ),
+          ),
+        )
         .filter((x): x is number => x !== null);
       peers = 'the four provinces';
     }
   }
-  return { by: 'composite index', position: mine === null ? null : 1 + indexes.filter((x) => x < mine).length, of: indexes.length, peers };
+  return {
+    by: 'composite index',
+    position: mine === null ? null : 1 + indexes.filter((x) => x < mine).length,
+    of: indexes.length,
+    peers,
+  };
 }
 
 /**
@@ -285,13 +391,21 @@ function partsOfRegimes(
   ];
   const areaDays: AreaDay[] =
     q.level === 'station'
-      ? stationDays.flatMap((d) => (d.valid && d.value !== null ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }] : []))
+      ? stationDays.flatMap((d) =>
+          d.valid && d.value !== null
+            ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }]
+            : [],
+        )
       : cityDays(stationDays, versionAt).filter((c) => cityNames.has(c.area));
   const groups = q.level === 'station' ? [...new Set(areaDays.map((d) => d.area))] : [...cityNames];
   return parts.map((part) => {
     const pollutants = (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) => {
       const perGroup = groups.map((g) => {
-        const days = areaDays.filter((d) => d.area === g && d.day >= part.from && d.day <= part.to && d.statistic === ANNUAL_ITEMS[p].daily).map((d) => ({ day: d.day, value: d.value }));
+        const days = areaDays
+          .filter(
+            (d) => d.area === g && d.day >= part.from && d.day <= part.to && d.statistic === ANNUAL_ITEMS[p].daily,
+          )
+          .map((d) => ({ day: d.day, value: d.value }));
         return annualStatistic(p, q.year, days, part.regime);
       });
       const withData = perGroup.filter((s) => s.nValid > 0);
@@ -301,7 +415,13 @@ function partsOfRegimes(
       };
       const mean = avg(withData.map((s) => s.mean));
       const pv = avg(withData.map((s) => s.percentile.value));
-      return { pollutant: p, nValid: perGroup.length ? Math.min(...perGroup.map((s) => s.nValid)) : 0, mean, percentile: { p: ANNUAL_ITEMS[p].percentile, value: pv }, complies: withData.length ? judgeAnnual(p, mean, pv, part.regime) : null };
+      return {
+        pollutant: p,
+        nValid: perGroup.length ? Math.min(...perGroup.map((s) => s.nValid)) : 0,
+        mean,
+        percentile: { p: ANNUAL_ITEMS[p].percentile, value: pv },
+        complies: withData.length ? judgeAnnual(p, mean, pv, part.regime) : null,
+      };
     });
     return { ...part, pollutants };
   });
@@ -311,10 +431,42 @@ function partsOfRegimes(
  * Every city's daily values of the year from the series statement (city means formed in SQL):
  * ~41 × 7 × 365 rows instead of every station's, for ranks.
  */
-async function cityDaysInSql(series: SeriesQueries, versions: StationListVersion[], cities: string[], q: ComplianceQuery): Promise<AreaDay[]> {
-  const query: SeriesQuery = { level: 'city', id: cities, pollutant: ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3', 'o3_mda8'], from: `${q.year}-01-01`, to: `${q.year}-12-31`, resolution: 'day', format: 'json', limit: SERIES_MAX_LIMIT, asOf: q.asOf, referenceState: true, incomplete: false };
-  const range = { fromMs: Date.parse(`${q.year}-01-01T01:00:00+08:00`), toMs: Date.parse(`${q.year + 1}-01-01T01:00:00+08:00`) };
+async function cityDaysInSql(
+  series: SeriesQueries,
+  versions: StationListVersion[],
+  cities: string[],
+  q: ComplianceQuery,
+): Promise<AreaDay[]> {
+  const query: SeriesQuery = {
+    level: 'city',
+    id: cities,
+    pollutant: ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3', 'o3_mda8'],
+    from: `${q.year}-01-01`,
+    to: `${q.year}-12-31`,
+    resolution: 'day',
+    format: 'json',
+    limit: SERIES_MAX_LIMIT,
+    asOf: q.asOf,
+    referenceState: true,
+    incomplete: false,
+  };
+  const range = {
+    fromMs: Date.parse(`${q.year}-01-01T01:00:00+08:00`),
+    toMs: Date.parse(`${q.year + 1}-01-01T01:00:00+08:00`),
+  };
   const page = await series.page(seriesSpec(query, range, versions), 'json');
   if (page.kind !== 'rows') return [];
-  return page.rows.flatMap((r) => (r.valid && r.value !== null ? [{ area: r.id, day: r.time, statistic: (r.pollutant === 'o3' ? 'o3_1h_max' : r.pollutant) as DailyStatistic, value: r.value, n: r.nValid }] : []));
+  return page.rows.flatMap((r) =>
+    r.valid && r.value !== null
+      ? [
+          {
+            area: r.id,
+            day: r.time,
+            statistic: (r.pollutant === 'o3' ? 'o3_1h_max' : r.pollutant) as DailyStatistic,
+            value: r.value,
+            n: r.nValid,
+          },
+        ]
+      : [],
+  );
 }

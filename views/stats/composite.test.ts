@@ -10,14 +10,23 @@ describe('composite index (STANDARDS.md §3.4)', () => {
   });
 
   it('is not computed with a pollutant missing', () => {
-    expect(compositeIndex({ so2: 8, no2: 30, pm10: 55, pm25: 32, co: 1 })).toMatchObject({ index: null, missing: ['o3'] });
+    expect(compositeIndex({ so2: 8, no2: 30, pm10: 55, pm25: 32, co: 1 })).toMatchObject({
+      index: null,
+      missing: ['o3'],
+    });
   });
 });
 
 describe('good and heavy days (§4.5)', () => {
   it('counts AQI ≤ 100 as good and > 200 as heavy, over valid days, ratios to 0.1 %', () => {
     // 7 valid days: 50, 100 good; 101, 150, 200 neither; 201, 300 heavy → good 2/7 = 28.6 %, heavy 28.6 %.
-    expect(dayCounts([50, 100, 101, 150, 200, 201, 300, null])).toEqual({ valid: 7, good: 2, heavy: 2, goodRatio: 28.6, heavyRatio: 28.6 });
+    expect(dayCounts([50, 100, 101, 150, 200, 201, 300, null])).toEqual({
+      valid: 7,
+      good: 2,
+      heavy: 2,
+      goodRatio: 28.6,
+      heavyRatio: 28.6,
+    });
     expect(dayCounts([])).toMatchObject({ valid: 0, goodRatio: null });
   });
 });

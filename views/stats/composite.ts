@@ -8,7 +8,14 @@ import { roundGbt8170 } from './aqi';
  * Published with two decimals; the pollutant with the largest I_i is the primary one.
  * (The 2026 weighting — PM2.5 × 3, NO2 × 2, O3 × 2 — is hearsay in STANDARDS.md and not applied.)
  */
-export const COMPOSITE_DIVISORS: Readonly<Record<AnnualPollutant, number>> = { so2: 60, no2: 40, pm10: 70, pm25: 35, co: 4, o3: 160 };
+export const COMPOSITE_DIVISORS: Readonly<Record<AnnualPollutant, number>> = {
+  so2: 60,
+  no2: 40,
+  pm10: 70,
+  pm25: 35,
+  co: 4,
+  o3: 160,
+};
 
 export interface CompositeIndex {
   index: number | null;
@@ -29,11 +36,22 @@ export function compositeIndex(statistics: Partial<Record<AnnualPollutant, numbe
   if (missing.length > 0) return { index: null, parts, primary: [], missing };
   const sum = Object.values(parts).reduce((a, b) => a + b, 0);
   const max = Math.max(...Object.values(parts));
-  return { index: roundGbt8170(sum, 2), parts, primary: (Object.keys(parts) as AnnualPollutant[]).filter((p) => parts[p] === max), missing };
+  return {
+    index: roundGbt8170(sum, 2),
+    parts,
+    primary: (Object.keys(parts) as AnnualPollutant[]).filter((p) => parts[p] === max),
+    missing,
+  };
 }
 
 /** Excellent-or-good and heavy-pollution days (STANDARDS.md §4.5) from daily AQI values. */
-export function dayCounts(dailyAqi: readonly (number | null)[]): { valid: number; good: number; heavy: number; goodRatio: number | null; heavyRatio: number | null } {
+export function dayCounts(dailyAqi: readonly (number | null)[]): {
+  valid: number;
+  good: number;
+  heavy: number;
+  goodRatio: number | null;
+  heavyRatio: number | null;
+} {
   const valid = dailyAqi.filter((a): a is number => a !== null);
   const good = valid.filter((a) => a <= 100).length;
   const heavy = valid.filter((a) => a > 200).length;

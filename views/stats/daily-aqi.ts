@@ -10,9 +10,21 @@ export interface DailyAqiDeps {
   versionAt: (day: string) => Promise<StationListVersion | undefined>;
 }
 
-const INPUT_OF: Record<string, keyof DailyInput> = { so2: 'so2', no2: 'no2', co: 'co', pm10: 'pm10', pm25: 'pm25', o3_1h_max: 'o3_1h', o3_mda8: 'o3_8h' };
+const INPUT_OF: Record<string, keyof DailyInput> = {
+  so2: 'so2',
+  no2: 'no2',
+  co: 'co',
+  pm10: 'pm10',
+  pm25: 'pm25',
+  o3_1h_max: 'o3_1h',
+  o3_mda8: 'o3_8h',
+};
 
-function score(area: string, values: readonly { statistic: string; value: number }[], regime: AqiResponse['regime']): AqiResponse['results'][number] {
+function score(
+  area: string,
+  values: readonly { statistic: string; value: number }[],
+  regime: AqiResponse['regime'],
+): AqiResponse['results'][number] {
   const input: DailyInput = {};
   const concentrations: Record<string, number> = {};
   for (const v of values) {
@@ -43,14 +55,30 @@ export async function areaDailyAqi(deps: DailyAqiDeps, q: AqiQuery): Promise<Aqi
   const version = await deps.versionAt(q.date);
   const stations = version?.stations ?? [];
   const inScope = stationsOfArea(stations, q.level, q.id);
-  const days: StationDay[] = inScope.length === 0 ? [] : await deps.queries.stationDaily({ stations: inScope.map((s) => s.code), fromDay: q.date, toDay: q.date, asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf) });
+  const days: StationDay[] =
+    inScope.length === 0
+      ? []
+      : await deps.queries.stationDaily({
+          stations: inScope.map((s) => s.code),
+          fromDay: q.date,
+          toDay: q.date,
+          asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf),
+        });
   let results: AqiResponse['results'];
   if (q.level === 'station') {
-    results = inScope.map((s) => score(s.code, days.filter((d) => d.valid && d.value !== null) as { statistic: string; value: number }[], regime));
+    results = inScope.map((s) =>
+      score(s.code, days.filter((d) => d.valid && d.value !== null) as { statistic: string; value: number }[], regime),
+    );
   } else {
     const cities: AreaDay[] = cityDays(days, () => version);
     const names = [...new Set(inScope.map((s) => s.city))].sort();
-    results = names.map((city) => score(city, cities.filter((c) => c.area === city), regime));
+    results = names.map((city) =>
+      score(
+        city,
+        cities.filter((c) => c.area === city),
+        regime,
+      ),
+    );
   }
   return { level: q.level, id: q.id, date: q.date, regime, results };
 }

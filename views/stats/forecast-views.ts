@@ -1,5 +1,15 @@
 import { InputError } from '../../kernel';
-import { type ForecastQuery, type ForecastResponse, type TrendsQuery, type TrendsResponse, SERIES_MAX_LIMIT, type SeriesPollutant, type SeriesQuery, type StationListVersion, type TargetRule } from '../../schemas';
+import {
+  type ForecastQuery,
+  type ForecastResponse,
+  type TrendsQuery,
+  type TrendsResponse,
+  SERIES_MAX_LIMIT,
+  type SeriesPollutant,
+  type SeriesQuery,
+  type StationListVersion,
+  type TargetRule,
+} from '../../schemas';
 import { seriesSpec } from './series';
 import type { SeriesQueries } from './series';
 import { DEFAULT_TARGETS, targetsFor } from './targets';
@@ -16,11 +26,37 @@ export interface ForecastDeps {
 }
 
 const cstToday = (ms: number): string => new Date(ms + 8 * HOUR_MS).toISOString().slice(0, 10);
-const dayRange = (from: string, to: string) => ({ fromMs: Date.parse(`${from}T00:00:00+08:00`) + HOUR_MS, toMs: Date.parse(`${to}T00:00:00+08:00`) + 25 * HOUR_MS });
+const dayRange = (from: string, to: string) => ({
+  fromMs: Date.parse(`${from}T00:00:00+08:00`) + HOUR_MS,
+  toMs: Date.parse(`${to}T00:00:00+08:00`) + 25 * HOUR_MS,
+});
 
 /** An area's series at a resolution (valid values only; others null), from the series of issue 7. */
-async function areaSeries(deps: ForecastDeps, q: { level: SeriesQuery['level']; id: string; pollutant: SeriesPollutant; resolution: 'day' | 'month'; from: string; to: string; asOf?: string }): Promise<{ time: string; value: number | null }[]> {
-  const query: SeriesQuery = { level: q.level, id: [q.id], pollutant: [q.pollutant], from: q.from, to: q.to, resolution: q.resolution, format: 'json', limit: SERIES_MAX_LIMIT, asOf: q.asOf, referenceState: true, incomplete: false };
+async function areaSeries(
+  deps: ForecastDeps,
+  q: {
+    level: SeriesQuery['level'];
+    id: string;
+    pollutant: SeriesPollutant;
+    resolution: 'day' | 'month';
+    from: string;
+    to: string;
+    asOf?: string;
+  },
+): Promise<{ time: string; value: number | null }[]> {
+  const query: SeriesQuery = {
+    level: q.level,
+    id: [q.id],
+    pollutant: [q.pollutant],
+    from: q.from,
+    to: q.to,
+    resolution: q.resolution,
+    format: 'json',
+    limit: SERIES_MAX_LIMIT,
+    asOf: q.asOf,
+    referenceState: true,
+    incomplete: false,
+  };
   const page = await deps.series.page(seriesSpec(query, dayRange(q.from, q.to), await deps.versions()), 'json');
   return page.kind === 'rows' ? page.rows.map((r) => ({ time: r.time, value: r.valid ? r.value : null })) : [];
 }
@@ -29,17 +65,28 @@ async function areaSeries(deps: ForecastDeps, q: { level: SeriesQuery['level']; 
  * The PM2.5 annual-mean target of an area and year, resolved: a relative target takes its base
  * from the rule, else from the area's own annual mean of the base year (valid days only).
  */
-async function pm25Target(deps: ForecastDeps, level: ForecastQuery['level'], id: string, year: number, days: { time: string; value: number | null }[]): Promise<{ value: number | null; source: string }> {
+async function pm25Target(
+  deps: ForecastDeps,
+  level: ForecastQuery['level'],
+  id: string,
+  year: number,
+  days: { time: string; value: number | null }[],
+): Promise<{ value: number | null; source: string }> {
   const rule = targetsFor(deps.targets ?? { file: [], defaults: DEFAULT_TARGETS }, level, id, year).get('pm25_annual');
   if (!rule) return { value: null, source: 'no PM2.5 annual target for this area and year' };
   if (!rule.relative) return { value: (rule.max ?? rule.min) as number, source: rule.source };
   const relative = rule.relative;
   let base = relative.baseline ?? null;
   if (base === null) {
-    const inBase = days.filter((d) => d.time.startsWith(`${relative.baseYear}-`) && d.value !== null).map((d) => d.value as number);
+    const inBase = days
+      .filter((d) => d.time.startsWith(`${relative.baseYear}-`) && d.value !== null)
+      .map((d) => d.value as number);
     base = inBase.length >= 324 ? Math.round(inBase.reduce((a, b) => a + b, 0) / inBase.length) : null;
   }
-  return { value: base === null ? null : Math.round(base * (1 + relative.change)), source: `${rule.source} (base ${relative.baseYear}: ${base ?? 'no valid year in the store'})` };
+  return {
+    value: base === null ? null : Math.round(base * (1 + relative.change)),
+    source: `${rule.source} (base ${relative.baseYear}: ${base ?? 'no valid year in the store'})`,
+  };
 }
 
 /** `GET /v1/compliance/forecast`: the year's PM2.5 against its target, as it stood on `at`. */
@@ -47,13 +94,30 @@ export async function forecastView(deps: ForecastDeps, q: ForecastQuery): Promis
   const now = (deps.now ?? Date.now)();
   const yearEnd = `${q.year}-12-31`;
   const at = q.at ?? (cstToday(now) < yearEnd ? cstToday(now) : yearEnd);
-  if (!at.startsWith(`${q.year}-`)) throw new InputError('QUERY_UNPROCESSABLE', `at: ${at} is not in ${q.year}`, { field: 'at' }, 422);
+  if (!at.startsWith(`${q.year}-`))
+    throw new InputError('QUERY_UNPROCESSABLE', `at: ${at} is not in ${q.year}`, { field: 'at' }, 422);
   // Ten earlier years as history (and for a relative target's base year).
-  const days = await areaSeries(deps, { level: q.level, id: q.id, pollutant: 'pm25', resolution: 'day', from: `${q.year - 10}-01-01`, to: at, asOf: q.asOf });
+  const days = await areaSeries(deps, {
+    level: q.level,
+    id: q.id,
+    pollutant: 'pm25',
+    resolution: 'day',
+    from: `${q.year - 10}-01-01`,
+    to: at,
+    asOf: q.asOf,
+  });
   const target = await pm25Target(deps, q.level, q.id, q.year, days);
-  if (target.value === null) throw new InputError('QUERY_UNPROCESSABLE', `target: ${target.source}`, { field: 'year' }, 422);
+  if (target.value === null)
+    throw new InputError('QUERY_UNPROCESSABLE', `target: ${target.source}`, { field: 'year' }, 422);
   const asDays = days.map((d) => ({ day: d.time, value: d.value }));
-  const f = forecastAnnualMean({ year: q.year, at, target: target.value, days: asDays.filter((d) => d.day.startsWith(`${q.year}-`)), history: asDays.filter((d) => d.day < `${q.year}-01-01`), level: q.interval });
+  const f = forecastAnnualMean({
+    year: q.year,
+    at,
+    target: target.value,
+    days: asDays.filter((d) => d.day.startsWith(`${q.year}-`)),
+    history: asDays.filter((d) => d.day < `${q.year}-01-01`),
+    level: q.interval,
+  });
   return { level: q.level, id: q.id, year: q.year, at, target, ...f };
 }
 
@@ -61,10 +125,30 @@ export async function forecastView(deps: ForecastDeps, q: ForecastQuery): Promis
 export async function trendsView(deps: ForecastDeps, q: TrendsQuery): Promise<TrendsResponse> {
   const from = q.from.slice(0, 10);
   const to = q.to.slice(0, 10);
-  const monthly = (await areaSeries(deps, { level: q.level, id: q.id, pollutant: q.pollutant, resolution: 'month', from, to, asOf: q.asOf })).map((m) => ({ month: m.time.slice(0, 7), value: m.value }));
+  const monthly = (
+    await areaSeries(deps, {
+      level: q.level,
+      id: q.id,
+      pollutant: q.pollutant,
+      resolution: 'month',
+      from,
+      to,
+      asOf: q.asOf,
+    })
+  ).map((m) => ({ month: m.time.slice(0, 7), value: m.value }));
   const valid = monthly.filter((m) => m.value !== null).length;
-  if (valid < 24) throw new InputError('QUERY_UNPROCESSABLE', `from/to: ${valid} valid months (27 valid days, 25 in February); a trend needs at least 24`, { field: 'from', validMonths: valid }, 422);
-  const target = q.target ?? (q.pollutant === 'pm25' ? ((await pm25Target(deps, q.level, q.id, Number(to.slice(0, 4)), [])).value ?? undefined) : undefined);
+  if (valid < 24)
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `from/to: ${valid} valid months (27 valid days, 25 in February); a trend needs at least 24`,
+      { field: 'from', validMonths: valid },
+      422,
+    );
+  const target =
+    q.target ??
+    (q.pollutant === 'pm25'
+      ? ((await pm25Target(deps, q.level, q.id, Number(to.slice(0, 4)), [])).value ?? undefined)
+      : undefined);
   const trend = theilSenTrend(monthly, { target });
   return {
     pollutant: q.pollutant,
@@ -75,6 +159,7 @@ export async function trendsView(deps: ForecastDeps, q: TrendsQuery): Promise<Tr
     target: target ?? null,
     monthly,
     trend,
-    method: 'Theil–Sen slope of the deseasonalised monthly means (cycle from residuals around a first line); Sen interval with the Mann–Kendall variance corrected for lag-1 autocorrelation; percent of the fitted value at the start',
+    method:
+      'Theil–Sen slope of the deseasonalised monthly means (cycle from residuals around a first line); Sen interval with the Mann–Kendall variance corrected for lag-1 autocorrelation; percent of the fitted value at the start',
   };
 }

@@ -1,5 +1,11 @@
 import { InputError } from '../../kernel';
-import { type OzoneQuery, type OzoneResponse, SERIES_MAX_LIMIT, type SeriesQuery, type StationListVersion } from '../../schemas';
+import {
+  type OzoneQuery,
+  type OzoneResponse,
+  SERIES_MAX_LIMIT,
+  type SeriesQuery,
+  type StationListVersion,
+} from '../../schemas';
 import { roundGbt8170 } from './aqi';
 import { percentile } from './percentile';
 import { seriesSpec } from './series';
@@ -42,7 +48,8 @@ export interface OzoneYear extends OzoneSeason {
 }
 
 const DAY_MS = 86_400_000;
-const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const addDays = (day: string, n: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 const limitOn = (day: string): number => GRADE_II[regimeOfDay(day)].o3.mda8;
 
 function season(year: number, days: readonly Mda8Day[]): OzoneSeason {
@@ -64,7 +71,11 @@ function season(year: number, days: readonly Mda8Day[]): OzoneSeason {
  * exceedance days and the warm-season (April–September) statistics. `mda8` should start 364 days
  * before `fromDay` so the first rolling values have their whole window.
  */
-export function ozoneView(mda8: readonly Mda8Day[], fromDay: string, toDay: string): { days: OzoneDay[]; years: OzoneYear[] } {
+export function ozoneView(
+  mda8: readonly Mda8Day[],
+  fromDay: string,
+  toDay: string,
+): { days: OzoneDay[]; years: OzoneYear[] } {
   const byDay = new Map(mda8.map((d) => [d.day, d.value]));
   const days: OzoneDay[] = [];
   // A sorted window of the valid values of the last 365 days, kept by insertion and removal.
@@ -91,7 +102,14 @@ export function ozoneView(mda8: readonly Mda8Day[], fromDay: string, toDay: stri
     if (leaving !== null && d > addDays(start, 364)) remove(leaving);
     if (d < fromDay) continue;
     const p = percentile(window, 90);
-    days.push({ day: d, mda8: v, exceeds: v !== null && v > limitOn(d), p90: p === null ? null : roundGbt8170(p, 0), n: window.length, valid: window.length >= VALIDITY.daysPerYear });
+    days.push({
+      day: d,
+      mda8: v,
+      exceeds: v !== null && v > limitOn(d),
+      p90: p === null ? null : roundGbt8170(p, 0),
+      n: window.length,
+      valid: window.length >= VALIDITY.daysPerYear,
+    });
   }
   const years: OzoneYear[] = [];
   for (let y = Number(fromDay.slice(0, 4)); y <= Number(toDay.slice(0, 4)); y++) {
@@ -115,10 +133,29 @@ const HOUR_MS = 3_600_000;
 
 /** `GET /v1/ozone`: the area's daily MDA8 from the store, then {@link ozoneView} and the trend. */
 export async function areaOzone(deps: OzoneDeps, q: OzoneQuery): Promise<OzoneResponse> {
-  if (q.to < q.from) throw new InputError('QUERY_INVALID_RANGE', `the range is empty: from ${q.from} is after to ${q.to}`, { from: q.from, to: q.to });
+  if (q.to < q.from)
+    throw new InputError('QUERY_INVALID_RANGE', `the range is empty: from ${q.from} is after to ${q.to}`, {
+      from: q.from,
+      to: q.to,
+    });
   const start = addDays(q.from, -364);
-  const query: SeriesQuery = { level: q.level, id: [q.id], pollutant: ['o3_mda8'], from: start, to: q.to, resolution: 'day', format: 'json', limit: SERIES_MAX_LIMIT, asOf: q.asOf, referenceState: true, incomplete: false };
-  const range = { fromMs: Date.parse(`${start}T00:00:00+08:00`) + HOUR_MS, toMs: Date.parse(`${q.to}T00:00:00+08:00`) + 25 * HOUR_MS };
+  const query: SeriesQuery = {
+    level: q.level,
+    id: [q.id],
+    pollutant: ['o3_mda8'],
+    from: start,
+    to: q.to,
+    resolution: 'day',
+    format: 'json',
+    limit: SERIES_MAX_LIMIT,
+    asOf: q.asOf,
+    referenceState: true,
+    incomplete: false,
+  };
+  const range = {
+    fromMs: Date.parse(`${start}T00:00:00+08:00`) + HOUR_MS,
+    toMs: Date.parse(`${q.to}T00:00:00+08:00`) + 25 * HOUR_MS,
+  };
   const page = await deps.series.page(seriesSpec(query, range, await deps.versions()), 'json');
   const mda8 = page.kind === 'rows' ? page.rows.map((r) => ({ day: r.time, value: r.valid ? r.value : null })) : [];
   const view = ozoneView(mda8, q.from, q.to);
@@ -129,8 +166,23 @@ export async function areaOzone(deps: OzoneDeps, q: OzoneQuery): Promise<OzoneRe
     const m = d.day.slice(0, 7);
     months.set(m, [...(months.get(m) ?? []), d.mda8]);
   }
-  const monthly = [...months].map(([month, vs]) => ({ month, value: vs.length >= (month.endsWith('-02') ? VALIDITY.daysPerFebruary : VALIDITY.daysPerMonth) ? vs.reduce((a, b) => a + b, 0) / vs.length : null }));
+  const monthly = [...months].map(([month, vs]) => ({
+    month,
+    value:
+      vs.length >= (month.endsWith('-02') ? VALIDITY.daysPerFebruary : VALIDITY.daysPerMonth)
+        ? vs.reduce((a, b) => a + b, 0) / vs.length
+        : null,
+  }));
   let trend: OzoneResponse['trend'] = null;
   if (deps.trend && monthly.filter((m) => m.value !== null).length >= 24) trend = deps.trend(monthly);
-  return { level: q.level, id: q.id, from: q.from, to: q.to, limit: GRADE_II[regimeOfDay(q.to)].o3.mda8, days: view.days, years: view.years, trend };
+  return {
+    level: q.level,
+    id: q.id,
+    from: q.from,
+    to: q.to,
+    limit: GRADE_II[regimeOfDay(q.to)].o3.mda8,
+    days: view.days,
+    years: view.years,
+    trend,
+  };
 }

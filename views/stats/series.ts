@@ -1,5 +1,13 @@
 import { InputError } from '../../kernel';
-import { type Resolution, type SeriesPollutant, type SeriesQuery, SERIES_MAX_LIMIT, type SeriesFormat, type SeriesRow, type StationListVersion } from '../../schemas';
+import {
+  type Resolution,
+  type SeriesPollutant,
+  type SeriesQuery,
+  SERIES_MAX_LIMIT,
+  type SeriesFormat,
+  type SeriesRow,
+  type StationListVersion,
+} from '../../schemas';
 import { stationsOfArea } from './areas';
 
 const HOUR_MS = 3_600_000;
@@ -46,26 +54,41 @@ export interface SeriesSpec {
 }
 
 const cstDay = (ms: number): string => new Date(ms + 8 * HOUR_MS).toISOString().slice(0, 10);
-const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const addDays = (day: string, n: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 
-export const encodeCursor = (k: SeriesKey): string => Buffer.from(JSON.stringify([k.id, k.pollutant, k.time])).toString('base64url');
+export const encodeCursor = (k: SeriesKey): string =>
+  Buffer.from(JSON.stringify([k.id, k.pollutant, k.time])).toString('base64url');
 
 export function decodeCursor(cursor: string): SeriesKey {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string')) return { id: v[0] as string, pollutant: v[1] as string, time: v[2] as string };
+    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string'))
+      return { id: v[0] as string, pollutant: v[1] as string, time: v[2] as string };
   } catch {
     // fall through to the error below
   }
-  throw new InputError('QUERY_INVALID', 'cursor: not a cursor this API gave out (use the `next` of the previous page)', { field: 'cursor' });
+  throw new InputError(
+    'QUERY_INVALID',
+    'cursor: not a cursor this API gave out (use the `next` of the previous page)',
+    { field: 'cursor' },
+  );
 }
 
 /** Which pollutants make sense at a resolution: o3_8h is hourly, o3_mda8 daily and coarser. */
 function checkPollutants(pollutants: readonly SeriesPollutant[], resolution: Resolution): void {
   const wrong = pollutants.filter((p) => (resolution === 'hour' ? p === 'o3_mda8' : p === 'o3_8h'));
   if (wrong.length > 0) {
-    const why = resolution === 'hour' ? 'o3_mda8 is a daily statistic: ask for resolution=day, month or year' : 'o3_8h is an hourly series: ask for resolution=hour (or o3_mda8)';
-    throw new InputError('QUERY_UNPROCESSABLE', `pollutant ${wrong.join(',')}: ${why}`, { field: 'pollutant', values: wrong }, 422);
+    const why =
+      resolution === 'hour'
+        ? 'o3_mda8 is a daily statistic: ask for resolution=day, month or year'
+        : 'o3_8h is an hourly series: ask for resolution=hour (or o3_mda8)';
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `pollutant ${wrong.join(',')}: ${why}`,
+      { field: 'pollutant', values: wrong },
+      422,
+    );
   }
 }
 
@@ -74,9 +97,18 @@ function checkPollutants(pollutants: readonly SeriesPollutant[], resolution: Res
  * month and year resolution; the stations of each area with the station list in force on each
  * day (control sites left out, as for every area statistic); the page.
  */
-export function seriesSpec(q: SeriesQuery, range: { fromMs: number; toMs: number }, versions: readonly StationListVersion[]): SeriesSpec {
+export function seriesSpec(
+  q: SeriesQuery,
+  range: { fromMs: number; toMs: number },
+  versions: readonly StationListVersion[],
+): SeriesSpec {
   if (q.limit > SERIES_MAX_LIMIT) {
-    throw new InputError('QUERY_UNPROCESSABLE', `limit ${q.limit} is over the ${SERIES_MAX_LIMIT} rows one page may hold: ask for fewer and follow \`next\` for the rest`, { field: 'limit', max: SERIES_MAX_LIMIT }, 422);
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `limit ${q.limit} is over the ${SERIES_MAX_LIMIT} rows one page may hold: ask for fewer and follow \`next\` for the rest`,
+      { field: 'limit', max: SERIES_MAX_LIMIT },
+      422,
+    );
   }
   checkPollutants(q.pollutant, q.resolution);
   let fromDay = cstDay(range.fromMs - HOUR_MS);
@@ -110,7 +142,12 @@ export function seriesSpec(q: SeriesQuery, range: { fromMs: number; toMs: number
     }
   });
   if (unknown.size > 0) {
-    throw new InputError('QUERY_UNKNOWN_AREA', `id: no ${q.level} ${[...unknown].join(', ')} in the station list (see /v1/stations)`, { field: 'id', level: q.level, unknown: [...unknown] }, 422);
+    throw new InputError(
+      'QUERY_UNKNOWN_AREA',
+      `id: no ${q.level} ${[...unknown].join(', ')} in the station list (see /v1/stations)`,
+      { field: 'id', level: q.level, unknown: [...unknown] },
+      422,
+    );
   }
   return {
     level: q.level,

@@ -57,8 +57,22 @@ export const BREAKPOINTS: Readonly<Record<Regime, BreakpointTable>> = { '2012': 
 
 /** Grade II limits (GB 3095-2012 Table 1; GB 3095-2026 transition column until 2030). */
 export const GRADE_II = {
-  '2012': { so2: { annual: 60, day: 150 }, no2: { annual: 40, day: 80 }, pm10: { annual: 70, day: 150 }, pm25: { annual: 35, day: 75 }, co: { day: 4 }, o3: { mda8: 160, hour: 200 } },
-  '2026': { so2: { annual: 60, day: 150 }, no2: { annual: 40, day: 80 }, pm10: { annual: 60, day: 120 }, pm25: { annual: 30, day: 60 }, co: { day: 4 }, o3: { mda8: 160, hour: 200 } },
+  '2012': {
+    so2: { annual: 60, day: 150 },
+    no2: { annual: 40, day: 80 },
+    pm10: { annual: 70, day: 150 },
+    pm25: { annual: 35, day: 75 },
+    co: { day: 4 },
+    o3: { mda8: 160, hour: 200 },
+  },
+  '2026': {
+    so2: { annual: 60, day: 150 },
+    no2: { annual: 40, day: 80 },
+    pm10: { annual: 60, day: 120 },
+    pm25: { annual: 30, day: 60 },
+    co: { day: 4 },
+    o3: { mda8: 160, hour: 200 },
+  },
 } as const;
 
 /** Validity minimums (GB 3095 Table 4, HJ 663 §2.2 of STANDARDS.md). */

@@ -20,5 +20,12 @@ export interface StationDay {
 
 export interface StatsQueries {
   /** `asOfMs`: as the data stood at that instant (only what had arrived by then). */
-  stationDaily(f: { stations: string[]; fromDay: string; toDay: string; referenceState?: boolean; asOfMs?: number; auditedOnly?: boolean }): Promise<StationDay[]>;
+  stationDaily(f: {
+    stations: string[];
+    fromDay: string;
+    toDay: string;
+    referenceState?: boolean;
+    asOfMs?: number;
+    auditedOnly?: boolean;
+  }): Promise<StationDay[]>;
 }

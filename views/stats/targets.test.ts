@@ -6,7 +6,8 @@ const none: TargetRule[] = [];
 
 describe('targets (STANDARDS.md §5 as data)', () => {
   it('defaults: 35 to 2025, the YRD 2025 target, 30 for 2026–2030 and 25 from 2031', () => {
-    const pm = (level: 'city' | 'region', id: string, year: number) => targetsFor({ file: none, defaults: DEFAULT_TARGETS }, level, id, year).get('pm25_annual');
+    const pm = (level: 'city' | 'region', id: string, year: number) =>
+      targetsFor({ file: none, defaults: DEFAULT_TARGETS }, level, id, year).get('pm25_annual');
     expect(pm('region', 'yrd', 2025)?.max).toBe(35);
     expect(pm('region', 'yrd', 2025)?.source).toMatch(/国发〔2023〕24号/);
     expect(pm('city', '南京', 2025)?.relative).toEqual({ baseYear: 2020, change: -0.1 });
@@ -28,19 +29,41 @@ describe('targets (STANDARDS.md §5 as data)', () => {
   });
 
   it('judges max, min and relative targets on published rounding', () => {
-    const rel: TargetRule = { level: 'city', id: '*', from: 2025, to: 2025, indicator: 'pm25_annual', relative: { baseYear: 2020, change: -0.1 }, source: 's' };
+    const rel: TargetRule = {
+      level: 'city',
+      id: '*',
+      from: 2025,
+      to: 2025,
+      indicator: 'pm25_annual',
+      relative: { baseYear: 2020, change: -0.1 },
+      source: 's',
+    };
     // Base 38 → 34.2 → 34: a 2025 value of 34 meets it, 35 does not.
     expect(judgeTarget(rel, 34, 38)).toMatchObject({ target: 34, met: true });
     expect(judgeTarget(rel, 35, 38)).toMatchObject({ target: 34, met: false });
     expect(judgeTarget(rel, 35, null)).toMatchObject({ target: null, met: null });
-    const good: TargetRule = { level: '*', id: '*', from: 2025, to: 2025, indicator: 'good_day_ratio', min: 87.5, source: 's' };
+    const good: TargetRule = {
+      level: '*',
+      id: '*',
+      from: 2025,
+      to: 2025,
+      indicator: 'good_day_ratio',
+      min: 87.5,
+      source: 's',
+    };
     expect(judgeTarget(good, 87.4, undefined).met).toBe(false);
     expect(judgeTarget(good, 87.5, undefined).met).toBe(true);
   });
 
   it('a targets file says what is wrong, by field', () => {
-    const r = zTargetsFile.safeParse({ targets: [{ level: 'city', id: 'x', from: 2025, to: 2024, indicator: 'pm25_annual', max: 30, min: 10, source: 's' }] });
+    const r = zTargetsFile.safeParse({
+      targets: [
+        { level: 'city', id: 'x', from: 2025, to: 2024, indicator: 'pm25_annual', max: 30, min: 10, source: 's' },
+      ],
+    });
     expect(r.success).toBe(false);
-    expect(r.error?.issues.map((i) => i.message)).toEqual(expect.arrayContaining(['give exactly one of max, min or relative']));
+    expect(r.error?.issues.map((i) => i.message)).toEqual(
+      expect.arrayContaining(['give exactly one of max, min or relative']),
+    );
   });
 });

@@ -5,15 +5,88 @@ import type { TargetIndicator, TargetRule } from '../../schemas';
  * for the same area, years and indicator.
  */
 export const DEFAULT_TARGETS: readonly TargetRule[] = [
-  { level: '*', id: '*', from: 2013, to: 2025, indicator: 'pm25_annual', max: 35, source: 'GB 3095-2012 Grade II annual limit' },
-  { level: '*', id: '*', from: 2026, to: 2030, indicator: 'pm25_annual', max: 30, source: 'GB 3095-2026 Grade II annual limit (transition, to 2030)' },
-  { level: '*', id: '*', from: 2031, to: 2100, indicator: 'pm25_annual', max: 25, source: 'GB 3095-2026 Grade II annual limit (from 2031)' },
-  { level: 'region', id: 'yrd', from: 2025, to: 2025, indicator: 'pm25_annual', max: 35, source: '国发〔2023〕24号: YRD PM2.5 “总体达标”, read as the regional mean ≤ 35 (STANDARDS.md §5.1, an interpretation)' },
-  { level: 'region', id: 'yrd31', from: 2025, to: 2025, indicator: 'pm25_annual', max: 35, source: '国发〔2023〕24号: YRD PM2.5 “总体达标” for the plan’s 31 cities (STANDARDS.md §5.1, an interpretation)' },
-  { level: 'city', id: '*', from: 2025, to: 2025, indicator: 'pm25_annual', relative: { baseYear: 2020, change: -0.1 }, source: '国发〔2023〕24号 and the 14th Five-Year Plan: prefecture cities’ PM2.5 10 % below 2020' },
-  { level: '*', id: '*', from: 2025, to: 2025, indicator: 'good_day_ratio', min: 87.5, source: '14th Five-Year Plan national good-day ratio 87.5 % (no YRD-specific figure found, STANDARDS.md §5.2)' },
-  { level: '*', id: '*', from: 2025, to: 2025, indicator: 'heavy_day_ratio', max: 1, source: '国发〔2023〕24号: heavy-or-worse days within 1 % (national)' },
-  { level: '*', id: '*', from: 2013, to: 2100, indicator: 'o3_p90', max: 160, source: 'GB 3095 Grade II 8-h limit applied to the MDA8 P90 (HJ 663)' },
+  {
+    level: '*',
+    id: '*',
+    from: 2013,
+    to: 2025,
+    indicator: 'pm25_annual',
+    max: 35,
+    source: 'GB 3095-2012 Grade II annual limit',
+  },
+  {
+    level: '*',
+    id: '*',
+    from: 2026,
+    to: 2030,
+    indicator: 'pm25_annual',
+    max: 30,
+    source: 'GB 3095-2026 Grade II annual limit (transition, to 2030)',
+  },
+  {
+    level: '*',
+    id: '*',
+    from: 2031,
+    to: 2100,
+    indicator: 'pm25_annual',
+    max: 25,
+    source: 'GB 3095-2026 Grade II annual limit (from 2031)',
+  },
+  {
+    level: 'region',
+    id: 'yrd',
+    from: 2025,
+    to: 2025,
+    indicator: 'pm25_annual',
+    max: 35,
+    source:
+      '国发〔2023〕24号: YRD PM2.5 “总体达标”, read as the regional mean ≤ 35 (STANDARDS.md §5.1, an interpretation)',
+  },
+  {
+    level: 'region',
+    id: 'yrd31',
+    from: 2025,
+    to: 2025,
+    indicator: 'pm25_annual',
+    max: 35,
+    source: '国发〔2023〕24号: YRD PM2.5 “总体达标” for the plan’s 31 cities (STANDARDS.md §5.1, an interpretation)',
+  },
+  {
+    level: 'city',
+    id: '*',
+    from: 2025,
+    to: 2025,
+    indicator: 'pm25_annual',
+    relative: { baseYear: 2020, change: -0.1 },
+    source: '国发〔2023〕24号 and the 14th Five-Year Plan: prefecture cities’ PM2.5 10 % below 2020',
+  },
+  {
+    level: '*',
+    id: '*',
+    from: 2025,
+    to: 2025,
+    indicator: 'good_day_ratio',
+    min: 87.5,
+    source: '14th Five-Year Plan national good-day ratio 87.5 % (no YRD-specific figure found, STANDARDS.md §5.2)',
+  },
+  {
+    level: '*',
+    id: '*',
+    from: 2025,
+    to: 2025,
+    indicator: 'heavy_day_ratio',
+    max: 1,
+    source: '国发〔2023〕24号: heavy-or-worse days within 1 % (national)',
+  },
+  {
+    level: '*',
+    id: '*',
+    from: 2013,
+    to: 2100,
+    indicator: 'o3_p90',
+    max: 160,
+    source: 'GB 3095 Grade II 8-h limit applied to the MDA8 P90 (HJ 663)',
+  },
 ];
 
 /** How specific a rule is for an area: exact level and id beat `*`. */
@@ -23,7 +96,12 @@ const specificity = (r: TargetRule): number => (r.level === '*' ? 0 : 2) + (r.id
  * The targets in force for an area and year, one per indicator: the most specific rule, a file's
  * rule before a default of the same specificity.
  */
-export function targetsFor(rules: { file: readonly TargetRule[]; defaults: readonly TargetRule[] }, level: 'station' | 'city' | 'province' | 'region', id: string, year: number): Map<TargetIndicator, TargetRule> {
+export function targetsFor(
+  rules: { file: readonly TargetRule[]; defaults: readonly TargetRule[] },
+  level: 'station' | 'city' | 'province' | 'region',
+  id: string,
+  year: number,
+): Map<TargetIndicator, TargetRule> {
   const out = new Map<TargetIndicator, { rule: TargetRule; rank: number }>();
   const consider = (r: TargetRule, fromFile: boolean): void => {
     if (level === 'station' || r.from > year || r.to < year) return;

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { theilSen, theilSenTrend, type MonthlyValue } from './theil-sen';
 
 const months = (startYear: number, n: number, value: (i: number) => number): MonthlyValue[] =>
-  Array.from({ length: n }, (_, i) => ({ month: `${startYear + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`, value: value(i) }));
+  Array.from({ length: n }, (_, i) => ({
+    month: `${startYear + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+    value: value(i),
+  }));
 
 /** A seeded normal generator for the synthetic series (Box–Muller on a LCG), independent of the code's. */
 function normals(seed: number): () => number {
@@ -20,7 +23,10 @@ describe('Theil–Sen trend', () => {
 
   it('recovers an exact line, with a degenerate interval, and projects the target year by hand', () => {
     // 60 − 2.5 per year from January 2015, five years.
-    const r = theilSenTrend(months(2015, 60, (i) => 60 - 2.5 * (i / 12)), { target: 35 });
+    const r = theilSenTrend(
+      months(2015, 60, (i) => 60 - 2.5 * (i / 12)),
+      { target: 35 },
+    );
     expect(r.slope).toBeCloseTo(-2.5, 10);
     expect(r.lower).toBeCloseTo(-2.5, 10);
     expect(r.upper).toBeCloseTo(-2.5, 10);
@@ -59,7 +65,11 @@ describe('Theil–Sen trend', () => {
 
   it('deseasonalising narrows the interval of a strongly seasonal series', () => {
     const z = normals(7);
-    const series = months(2014, 96, (i) => 40 - 1 * (i / 12) + 20 * Math.cos((2 * Math.PI * ((i + 6) % 12)) / 12) + 2 * z()).slice(5);
+    const series = months(
+      2014,
+      96,
+      (i) => 40 - 1 * (i / 12) + 20 * Math.cos((2 * Math.PI * ((i + 6) % 12)) / 12) + 2 * z(),
+    ).slice(5);
     const raw = theilSenTrend(series, { deseasonalise: false });
     const des = theilSenTrend(series);
     expect(des.upper - des.lower).toBeLessThan(raw.upper - raw.lower);

@@ -54,7 +54,9 @@ const median = (xs: number[]): number => {
 /** Theil–Sen: the median of the pairwise slopes, and the median of y − slope·t as intercept. */
 export function theilSen(t: readonly number[], y: readonly number[]): { slope: number; intercept: number } {
   const slopes: number[] = [];
-  for (let i = 0; i < t.length; i++) for (let j = i + 1; j < t.length; j++) if (t[j] !== t[i]) slopes.push(((y[j] as number) - (y[i] as number)) / ((t[j] as number) - (t[i] as number)));
+  for (let i = 0; i < t.length; i++)
+    for (let j = i + 1; j < t.length; j++)
+      if (t[j] !== t[i]) slopes.push(((y[j] as number) - (y[i] as number)) / ((t[j] as number) - (t[i] as number)));
   const slope = median(slopes);
   return { slope, intercept: median(y.map((v, i) => v - slope * (t[i] as number))) };
 }
@@ -72,7 +74,9 @@ export function theilSen(t: readonly number[], y: readonly number[]): { slope: n
  * Mann–Kendall test's.
  */
 export function theilSenTrend(series: readonly MonthlyValue[], opts: TrendOptions = {}): Trend {
-  const points = series.filter((m): m is { month: string; value: number } => m.value !== null && Number.isFinite(m.value)).sort((a, b) => a.month.localeCompare(b.month));
+  const points = series
+    .filter((m): m is { month: string; value: number } => m.value !== null && Number.isFinite(m.value))
+    .sort((a, b) => a.month.localeCompare(b.month));
   if (points.length < 24) throw new Error(`a trend needs at least 24 months with a value; got ${points.length}`);
   const index = (m: string): number => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
   const first = index((points[0] as { month: string }).month);
@@ -84,7 +88,12 @@ export function theilSenTrend(series: readonly MonthlyValue[], opts: TrendOption
     // raw values would carry the trend into the cycle and flatten it), centred, then removed.
     const raw = theilSen(t, y);
     const byMonth = new Map<string, number[]>();
-    points.forEach((p, i) => byMonth.set(p.month.slice(5, 7), [...(byMonth.get(p.month.slice(5, 7)) ?? []), p.value - raw.intercept - raw.slope * (t[i] as number)]));
+    points.forEach((p, i) =>
+      byMonth.set(p.month.slice(5, 7), [
+        ...(byMonth.get(p.month.slice(5, 7)) ?? []),
+        p.value - raw.intercept - raw.slope * (t[i] as number),
+      ]),
+    );
     const cycle = new Map([...byMonth].map(([m, vs]) => [m, vs.reduce((a, b) => a + b, 0) / vs.length]));
     const centre = [...cycle.values()].reduce((a, b) => a + b, 0) / cycle.size;
     y = points.map((p) => p.value - ((cycle.get(p.month.slice(5, 7)) as number) - centre));
@@ -96,7 +105,10 @@ export function theilSenTrend(series: readonly MonthlyValue[], opts: TrendOption
   // series (+ (1 + 4ρ)/n, Kendall's approximation), kept within [0, 0.9].
   const mean = residuals.reduce((a, b) => a + b, 0) / n;
   const variance = residuals.reduce((a, b) => a + (b - mean) ** 2, 0);
-  const r1 = variance > 0 ? residuals.slice(1).reduce((a, b, i) => a + (b - mean) * ((residuals[i] as number) - mean), 0) / variance : 0;
+  const r1 =
+    variance > 0
+      ? residuals.slice(1).reduce((a, b, i) => a + (b - mean) * ((residuals[i] as number) - mean), 0) / variance
+      : 0;
   const rho = Math.max(0, Math.min(0.9, r1 + (1 + 4 * r1) / n));
   const inflation = (1 + rho) / (1 - rho);
   // Mann–Kendall S and its variance (ties in y reduce it), inflated for the autocorrelation.
@@ -109,7 +121,9 @@ export function theilSenTrend(series: readonly MonthlyValue[], opts: TrendOption
   const alpha = opts.alpha ?? 0.05;
   const z = normalQuantile(1 - alpha / 2);
   const slopes: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) slopes.push(((y[j] as number) - (y[i] as number)) / ((t[j] as number) - (t[i] as number)));
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++)
+      slopes.push(((y[j] as number) - (y[i] as number)) / ((t[j] as number) - (t[i] as number)));
   slopes.sort((a, b) => a - b);
   const c = z * Math.sqrt(varS);
   const at = (k: number): number => slopes[Math.min(slopes.length - 1, Math.max(0, Math.round(k) - 1))] as number;
@@ -120,7 +134,8 @@ export function theilSenTrend(series: readonly MonthlyValue[], opts: TrendOption
   let projectedYear: number | null = null;
   if (opts.target !== undefined) {
     const end = fit.intercept + fit.slope * (t[n - 1] as number);
-    if (end > opts.target && fit.slope < 0) projectedYear = Math.floor(first / 12) + (first % 12) / 12 + (opts.target - fit.intercept) / fit.slope;
+    if (end > opts.target && fit.slope < 0)
+      projectedYear = Math.floor(first / 12) + (first % 12) / 12 + (opts.target - fit.intercept) / fit.slope;
   }
   return {
     slope: fit.slope,

@@ -28,18 +28,27 @@ describe('forecast of the annual mean against a target (issue 5 §3)', () => {
     // Target 35 (odd): the annual mean must stay below 35.5 → m = (35.5·364 − 7200)/184 = 5722/184.
     expect(odd.budget.maxMean).toBeCloseTo(5722 / 184, 10);
     // Target 34 (even): 34.5 itself rounds to 34 → m = (34.5·364 − 7200)/184 = 5358/184.
-    expect(forecastAnnualMean({ year: 2025, at: '2025-06-30', target: 34, days, history: [] }).budget.maxMean).toBeCloseTo(5358 / 184, 10);
+    expect(
+      forecastAnnualMean({ year: 2025, at: '2025-06-30', target: 34, days, history: [] }).budget.maxMean,
+    ).toBeCloseTo(5358 / 184, 10);
     // Without earlier years there is no projection: the verdict is unknown, not guessed.
     expect(odd.projection).toBeNull();
     expect(odd.verdict).toBe('unknown');
     // 180 days of 80: even a zero rest of year gives 14400/364 = 39.6 > 35.5 — already impossible.
-    const bad = forecastAnnualMean({ year: 2025, at: '2025-06-30', target: 35, days: daysOf(2025, (i) => (i < 180 ? 80 : null)), history: [] });
+    const bad = forecastAnnualMean({
+      year: 2025,
+      at: '2025-06-30',
+      target: 35,
+      days: daysOf(2025, (i) => (i < 180 ? 80 : null)),
+      history: [],
+    });
     expect(bad.budget).toEqual({ maxMean: null, impossible: true });
     expect(bad.verdict).toBe('off track');
   });
 
   it('a finished year: met or not on the mean rounded half to even', () => {
-    const at = (v: number, target: number) => forecastAnnualMean({ year: 2025, at: '2025-12-31', target, days: daysOf(2025, () => v), history: [] }).verdict;
+    const at = (v: number, target: number) =>
+      forecastAnnualMean({ year: 2025, at: '2025-12-31', target, days: daysOf(2025, () => v), history: [] }).verdict;
     expect(at(35.4, 35)).toBe('met');
     expect(at(35.5, 35)).toBe('not met'); // 35.5 → 36
     expect(at(34.5, 34)).toBe('met'); // 34.5 → 34
@@ -84,14 +93,25 @@ describe('forecast of the annual mean against a target (issue 5 §3)', () => {
       const valid = days.filter((d) => d.value !== null) as { value: number }[];
       const truth = valid.reduce((a, d) => a + d.value, 0) / valid.length;
       for (const md of ['03-31', '06-30', '09-30']) {
-        const f = forecastAnnualMean({ year, at: `${year}-${md}`, target: 35, days, history: daily.filter((d) => d.day < `${year}-01-01`) });
+        const f = forecastAnnualMean({
+          year,
+          at: `${year}-${md}`,
+          target: 35,
+          days,
+          history: daily.filter((d) => d.day < `${year}-01-01`),
+        });
         if (!f.projection) continue;
         cases++;
         if (f.projection.lower <= truth && truth <= f.projection.upper) covered++;
-        else misses.push(`${year}-${md}: truth ${truth.toFixed(1)} outside [${f.projection.lower.toFixed(1)}, ${f.projection.upper.toFixed(1)}]`);
+        else
+          misses.push(
+            `${year}-${md}: truth ${truth.toFixed(1)} outside [${f.projection.lower.toFixed(1)}, ${f.projection.upper.toFixed(1)}]`,
+          );
       }
     }
-    console.info(`US Consulate back-test: the 80 % interval covered ${covered} of ${cases}; misses: ${misses.join('; ')}`);
+    console.info(
+      `US Consulate back-test: the 80 % interval covered ${covered} of ${cases}; misses: ${misses.join('; ')}`,
+    );
     expect(cases).toBeGreaterThanOrEqual(15);
     // The series falls from the 60s to ~30 µg/m³: earlier years' ratios are not this year's, so
     // coverage below nominal is expected; the interval must still hold most of the time.

@@ -35,7 +35,7 @@ export interface Forecast {
 
 const DAY_MS = 86_400_000;
 const dayIndex = (d: string): number => Date.parse(`${d}T00:00:00Z`) / DAY_MS;
-const daysInYear = (y: number): number => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 366 : 365;
+const daysInYear = (y: number): number => ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 366 : 365);
 /** Verdict thresholds on the chance of meeting the target. */
 export const ON_TRACK = 0.8;
 export const OFF_TRACK = 0.2;
@@ -44,7 +44,10 @@ export const OFF_TRACK = 0.2;
  * The largest annual mean that still meets the target once rounded by GB/T 8170 (half to even):
  * below target + 0.5, or exactly target + 0.5 when the target is even.
  */
-const ceiling = (target: number): { value: number; inclusive: boolean } => ({ value: target + 0.5, inclusive: target % 2 === 0 });
+const ceiling = (target: number): { value: number; inclusive: boolean } => ({
+  value: target + 0.5,
+  inclusive: target % 2 === 0,
+});
 
 /**
  * Where an area stands against its annual-mean target on day `at` (issue 5 §3).
@@ -66,16 +69,28 @@ export function forecastAnnualMean(input: ForecastInput): Forecast {
   const level = input.level ?? 0.8;
   const yearEnd = `${input.year}-12-31`;
   const through = input.at < yearEnd ? input.at : yearEnd;
-  const so = input.days.filter((d) => d.day.startsWith(`${input.year}-`) && d.day <= through && d.value !== null) as { day: string; value: number }[];
+  const so = input.days.filter((d) => d.day.startsWith(`${input.year}-`) && d.day <= through && d.value !== null) as {
+    day: string;
+    value: number;
+  }[];
   const n = so.length;
   const S = so.reduce((a, d) => a + d.value, 0);
   const ytdMean = n > 0 ? S / n : null;
   const remainingDays = Math.max(0, dayIndex(yearEnd) - dayIndex(through));
   const c = ceiling(input.target);
-  const method = 'budget from the GB/T 8170 rounding ceiling; projection from earlier years’ rest-of-year / year-to-date ratios (log-t prediction interval)';
+  const method =
+    'budget from the GB/T 8170 rounding ceiling; projection from earlier years’ rest-of-year / year-to-date ratios (log-t prediction interval)';
   if (remainingDays === 0) {
     const annual = ytdMean === null ? null : roundGbt8170(ytdMean, 0);
-    return { ytd: { mean: ytdMean, validDays: n, throughDay: through }, remainingDays, budget: { maxMean: null, impossible: false }, projection: null, probability: annual === null ? null : annual <= input.target ? 1 : 0, verdict: annual === null ? 'unknown' : annual <= input.target ? 'met' : 'not met', method };
+    return {
+      ytd: { mean: ytdMean, validDays: n, throughDay: through },
+      remainingDays,
+      budget: { maxMean: null, impossible: false },
+      projection: null,
+      probability: annual === null ? null : annual <= input.target ? 1 : 0,
+      verdict: annual === null ? 'unknown' : annual <= input.target ? 'met' : 'not met',
+      method,
+    };
   }
   const maxMean = (c.value * (n + remainingDays) - S) / remainingDays;
   const impossible = maxMean < 0 || (maxMean === 0 && !c.inclusive);
@@ -95,7 +110,8 @@ export function forecastAnnualMean(input: ForecastInput): Forecast {
     const after = vs.filter((d) => d.day > cut);
     const nBefore = dayIndex(cut) - dayIndex(`${y}-01-01`) + 1;
     const nAfter = daysInYear(y) - nBefore;
-    if (before.length < 0.6 * nBefore || after.length < 0.6 * nAfter || before.length === 0 || after.length === 0) continue;
+    if (before.length < 0.6 * nBefore || after.length < 0.6 * nAfter || before.length === 0 || after.length === 0)
+      continue;
     const mb = before.reduce((a, d) => a + d.value, 0) / before.length;
     const ma = after.reduce((a, d) => a + d.value, 0) / after.length;
     if (mb > 0 && ma > 0) {
@@ -112,12 +128,32 @@ export function forecastAnnualMean(input: ForecastInput): Forecast {
     const spread = s * Math.sqrt(1 + 1 / k);
     const tq = tQuantile((1 + level) / 2, k - 1);
     const annual = (rest: number): number => (S + remainingDays * rest) / (n + remainingDays);
-    projection = { mean: annual(ytdMean * Math.exp(mu)), lower: annual(ytdMean * Math.exp(mu - tq * spread)), upper: annual(ytdMean * Math.exp(mu + tq * spread)), level, yearsUsed: used };
-    probability = impossible ? 0 : spread > 0 ? tCdf((Math.log(maxMean / ytdMean) - mu) / spread, k - 1) : Math.log(maxMean / ytdMean) >= mu ? 1 : 0;
+    projection = {
+      mean: annual(ytdMean * Math.exp(mu)),
+      lower: annual(ytdMean * Math.exp(mu - tq * spread)),
+      upper: annual(ytdMean * Math.exp(mu + tq * spread)),
+      level,
+      yearsUsed: used,
+    };
+    probability = impossible
+      ? 0
+      : spread > 0
+        ? tCdf((Math.log(maxMean / ytdMean) - mu) / spread, k - 1)
+        : Math.log(maxMean / ytdMean) >= mu
+          ? 1
+          : 0;
   }
   let verdict: Verdict;
   if (impossible) verdict = 'off track';
   else if (probability === null) verdict = 'unknown';
   else verdict = probability >= ON_TRACK ? 'on track' : probability >= OFF_TRACK ? 'at risk' : 'off track';
-  return { ytd: { mean: ytdMean, validDays: n, throughDay: through }, remainingDays, budget: { maxMean: impossible ? null : maxMean, impossible }, projection, probability, verdict, method };
+  return {
+    ytd: { mean: ytdMean, validDays: n, throughDay: through },
+    remainingDays,
+    budget: { maxMean: impossible ? null : maxMean, impossible },
+    projection,
+    probability,
+    verdict,
+    method,
+  };
 }

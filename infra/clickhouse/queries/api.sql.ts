@@ -8,7 +8,8 @@ export const allStationsSql = (t: Tables): string => `
   ORDER BY valid_from, list_version, code`;
 
 /** Changes whenever a list is imported (a re-import too: its rows are stamped anew). */
-export const stationsFingerprintSql = (t: Tables): string => `SELECT toString(count()), toString(max(imported_at)) FROM ${t.stations}`;
+export const stationsFingerprintSql = (t: Tables): string =>
+  `SELECT toString(count()), toString(max(imported_at)) FROM ${t.stations}`;
 
 export const listRejectsSql = (t: Tables): string => `
   SELECT formatDateTime(received_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS receivedAt, centre, toString(source_kind) AS sourceKind,

@@ -9,9 +9,21 @@ import type { Tables } from '../tables';
  * `percentile` is a number the query schema bounds to 0–50, written as a literal because an
  * aggregate's parameter cannot be a query parameter.
  */
-export function regionalPeriodsSql(t: Tables, background: { method: 'control' } | { method: 'percentile'; percentile: number }, resolution: 'day' | 'month' | 'year'): string {
-  const bg = background.method === 'control' ? 'avgIf(r.v, r.station IN {background:Array(String)})' : `quantileExactInclusiveIf(${(background.percentile / 100).toFixed(6)})(r.v, r.station IN {background:Array(String)})`;
-  const label = resolution === 'day' ? 'toString(h.d)' : resolution === 'month' ? 'substring(toString(h.d), 1, 7)' : 'substring(toString(h.d), 1, 4)';
+export function regionalPeriodsSql(
+  t: Tables,
+  background: { method: 'control' } | { method: 'percentile'; percentile: number },
+  resolution: 'day' | 'month' | 'year',
+): string {
+  const bg =
+    background.method === 'control'
+      ? 'avgIf(r.v, r.station IN {background:Array(String)})'
+      : `quantileExactInclusiveIf(${(background.percentile / 100).toFixed(6)})(r.v, r.station IN {background:Array(String)})`;
+  const label =
+    resolution === 'day'
+      ? 'toString(h.d)'
+      : resolution === 'month'
+        ? 'substring(toString(h.d), 1, 7)'
+        : 'substring(toString(h.d), 1, 4)';
   return `
     SELECT ${label} AS period, toUInt32(count()) AS hours, avg(h.city) AS city, avg(h.bg) AS background
     FROM (

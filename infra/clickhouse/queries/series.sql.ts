@@ -35,11 +35,14 @@ export interface SeriesSqlOptions {
 const CST = "'Asia/Shanghai'";
 
 /** The hourly pollutants a series reads ({basePollutants:Array(String)}): O3 for its 8-h mean and MDA8. */
-export const basePollutantsOf = (pollutants: readonly string[]): string[] => [...new Set(pollutants.map((p) => (p === 'o3_8h' || p === 'o3_mda8' ? 'o3' : p)))];
+export const basePollutantsOf = (pollutants: readonly string[]): string[] => [
+  ...new Set(pollutants.map((p) => (p === 'o3_8h' || p === 'o3_mda8' ? 'o3' : p))),
+];
 
 export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
   const hourBase = o.resolution === 'hour';
-  const period = (day: string): string => (o.resolution === 'month' ? `toStartOfMonth(${day})` : o.resolution === 'year' ? `toStartOfYear(${day})` : day);
+  const period = (day: string): string =>
+    o.resolution === 'month' ? `toStartOfMonth(${day})` : o.resolution === 'year' ? `toStartOfYear(${day})` : day;
   const ctes: string[] = [];
   ctes.push(`toDateTime('2018-09-01 00:00:00', ${CST}) AS amendment`);
   if (hourBase) {
@@ -93,7 +96,10 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
       WHERE s.valid AND s.day >= m.dfrom AND s.day <= m.dto
       GROUP BY area, city, pollutant, time, day)`);
   }
-  const periodRule = o.resolution === 'month' ? 'n_valid >= if(toMonth(time) = 2, {minFeb:UInt8}, {minMonth:UInt8})' : 'n_valid >= {minYear:UInt16}';
+  const periodRule =
+    o.resolution === 'month'
+      ? 'n_valid >= if(toMonth(time) = 2, {minFeb:UInt8}, {minMonth:UInt8})'
+      : 'n_valid >= {minYear:UInt16}';
   const periodDays = `toUInt32(dateDiff('day', time, time + INTERVAL 1 ${o.resolution === 'month' ? 'MONTH' : 'YEAR'}))`;
   let out: string;
   if (o.resolution === 'hour' || o.resolution === 'day') {
@@ -142,10 +148,18 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
         : `SELECT m.area AS id, k.p AS p, ${period('k.base')} FROM (${keyed}) AS k INNER JOIN members AS m ON m.station = k.station WHERE k.day >= m.dfrom AND k.day <= m.dto`;
     where.push(`(out.id, out.pollutant, out.time) IN (${keys})`);
   }
-  if (o.after) where.push(`(out.id, out.pollutant, toString(out.time)) > ({afterId:String}, {afterPol:String}, {afterTime:String})`);
-  if (o.upto) where.push(`(out.id, out.pollutant, toString(out.time)) <= ({uptoId:String}, {uptoPol:String}, {uptoTime:String})`);
+  if (o.after)
+    where.push(
+      `(out.id, out.pollutant, toString(out.time)) > ({afterId:String}, {afterPol:String}, {afterTime:String})`,
+    );
+  if (o.upto)
+    where.push(`(out.id, out.pollutant, toString(out.time)) <= ({uptoId:String}, {uptoPol:String}, {uptoTime:String})`);
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const timeOut = o.typed ? 'time' : hourBase ? `formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS time` : 'toString(time) AS time';
+  const timeOut = o.typed
+    ? 'time'
+    : hourBase
+      ? `formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS time`
+      : 'toString(time) AS time';
   const select = o.keysOnly
     ? `SELECT id, pollutant, toString(time) AS time FROM out ${filter} ORDER BY out.id, out.pollutant, out.time LIMIT 2 OFFSET {offset:UInt32}`
     : `SELECT id, pollutant, ${timeOut}, value, n_valid, n_expected, if(n_expected = 0, 0, n_valid / n_expected) AS capture, valid, toBool(converted) AS converted

@@ -40,7 +40,9 @@ describe('yrd-air CLI', () => {
     const run = runCli(['start'], { PORT: 'abc', DATA_DIR: tempDir() });
     const { code } = await run.exited;
     expect(code).not.toBe(0);
-    expect(run.stderr().trim().split('\n')).toEqual(['yrd-air: invalid configuration: PORT: expected an integer from 0 to 65535']);
+    expect(run.stderr().trim().split('\n')).toEqual([
+      'yrd-air: invalid configuration: PORT: expected an integer from 0 to 65535',
+    ]);
   });
 
   it('issues a key as the last line, stores only its hash, and revokes it', async () => {
@@ -62,13 +64,18 @@ describe('yrd-air CLI', () => {
 
   it('imports a station list version from the national GB18030 list', async () => {
     const dataDir = tempDir();
-    const run = runCli(['stations', 'import', NATIONAL_LIST, '--version', 'national-2022', '--valid-from', '2022-01-01'], {
-      DATA_DIR: dataDir,
-      CLICKHOUSE_DATABASE: DB,
-    });
+    const run = runCli(
+      ['stations', 'import', NATIONAL_LIST, '--version', 'national-2022', '--valid-from', '2022-01-01'],
+      {
+        DATA_DIR: dataDir,
+        CLICKHOUSE_DATABASE: DB,
+      },
+    );
     expect((await run.exited).code).toBe(0);
     // 20 + 139 + 76 + 95 = 330 stations of the four provinces in the national list's 2,026.
-    expect(run.stdout()).toContain('imported 330 stations as version national-2022, valid from 2022-01-01 (1696 stations outside the four provinces left out)');
+    expect(run.stdout()).toContain(
+      'imported 330 stations as version national-2022, valid from 2022-01-01 (1696 stations outside the four provinces left out)',
+    );
     expect(readdirSync(join(dataDir, 'stations')).sort()).toEqual(['national-2022.json', 'yrd-2022.json']);
   });
 
@@ -94,8 +101,15 @@ describe('yrd-air CLI', () => {
     const dataDir = tempDir();
     const proc = spawn(process.execPath, [join(ROOT, 'dist', 'yrd-air.mjs'), 'start'], {
       cwd: tmpdir(),
-      // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB, FEEDS_FILE: NO_FEEDS },
+      env: {
+        // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
+        ...childPath(process.env),
+        LOG_LEVEL: 'warn',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        CLICKHOUSE_DATABASE: DB,
+        FEEDS_FILE: NO_FEEDS,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
@@ -124,7 +138,14 @@ describe('yrd-air CLI', () => {
     const dataDir = tempDir();
     const prefix = `e2e-${randomUUID().slice(0, 8)}`;
     const brokers = inject('kafkaBrokers');
-    const env = { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB, KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, FEEDS_FILE: NO_FEEDS };
+    const env = {
+      PORT: '0',
+      DATA_DIR: dataDir,
+      CLICKHOUSE_DATABASE: DB,
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      FEEDS_FILE: NO_FEEDS,
+    };
 
     const kafka = createKafka({ brokers, clientId: 'e2e' }, silentLogger());
     const topics = topicsFor(prefix);
@@ -178,3 +199,7 @@ describe('yrd-air CLI', () => {
     expect(await countAfterKill()).toBe(readings.length);
   });
 });
+
+function childPath(env: NodeJS.ProcessEnv): { PATH: string; HOME: string } {
+  return { PATH: env.PATH ?? '', HOME: env.HOME ?? '/tmp' };
+}

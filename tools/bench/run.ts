@@ -13,7 +13,26 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../../api';
 import { bundledVersion, createStationRegistry, ADAPTERS, runBackfill } from '../../ingest';
-import { createInProcessBus, createClickHouseStationQueries, connectStore, type StoreConnection, createStoreDeadLetterSink, migrate, createClickHouseReadingStore, createClickHouseSeriesQueries, createClickHouseRegionalQueries, createClickHouseStatsQueries, syncStations, chDateTime, tablesOf, createKafka, createKafkaReadingSource, MAX_BYTES_PER_PARTITION, ensureTopics, topicsFor } from '../../infra';
+import {
+  createInProcessBus,
+  createClickHouseStationQueries,
+  connectStore,
+  type StoreConnection,
+  createStoreDeadLetterSink,
+  migrate,
+  createClickHouseReadingStore,
+  createClickHouseSeriesQueries,
+  createClickHouseRegionalQueries,
+  createClickHouseStatsQueries,
+  syncStations,
+  chDateTime,
+  tablesOf,
+  createKafka,
+  createKafkaReadingSource,
+  MAX_BYTES_PER_PARTITION,
+  ensureTopics,
+  topicsFor,
+} from '../../infra';
 import { createLogger } from '../../kernel';
 import type { BusMessage } from '../../bus';
 import { createProcessor } from '../../processing';
@@ -25,7 +44,10 @@ import { benchReadings } from './readings';
 import { feedsFileFor, startSimulator } from '../simulator';
 
 const quick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const wanted = (section: string): boolean => only === undefined || only.includes(section);
 const HOUR = 3_600_000;
 const logger = createLogger({ level: 'silent' });
@@ -76,7 +98,12 @@ async function ingestBench(store: StoreConnection, dir: string): Promise<{ readi
   const stations = codes.map((code) => ({ code }));
   const readingStore = createClickHouseReadingStore(s);
   const bus = createInProcessBus({ logger, maxBatchMessages: 200 });
-  const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  const processor = createProcessor({
+    source: bus.source,
+    store: readingStore,
+    deadLetters: createStoreDeadLetterSink(readingStore),
+    logger,
+  });
   const running = processor.run();
   // Feeds deliver an hour of every station at a time: publish hour by hour.
   const perHour = stations.length * POLLUTANTS.length;
@@ -93,7 +120,9 @@ async function ingestBench(store: StoreConnection, dir: string): Promise<{ readi
   for await (const c of dump.stream) chunks.push(c as Buffer);
   writeFileSync(file, Buffer.concat(chunks));
   await store.client.command({ query: `CREATE TABLE IF NOT EXISTS bench_ingest.ref AS ${t.revisions}` });
-  const ref = await measured(() => store.client.command({ query: `INSERT INTO bench_ingest.ref SELECT * FROM file('${file}', 'JSONEachRow')` }));
+  const ref = await measured(() =>
+    store.client.command({ query: `INSERT INTO bench_ingest.ref SELECT * FROM file('${file}', 'JSONEachRow')` }),
+  );
   const oursRate = readings.length / (ours.ms / 1000);
   const refRate = readings.length / (ref.ms / 1000);
   // The latest-value path next to the as-of path (issue 11: history must not slow the current answer).
@@ -101,14 +130,38 @@ async function ingestBench(store: StoreConnection, dir: string): Promise<{ readi
   const versions = [list];
   const spec = (asOf?: string) =>
     seriesSpec(
-      { level: 'station', id: stations.map((x) => x.code), pollutant: ['pm25', 'o3'], from: new Date(start).toISOString(), to: new Date(start + hours * HOUR).toISOString(), resolution: 'day', format: 'json', limit: 1_000_000, referenceState: true, incomplete: false, asOf },
+      {
+        level: 'station',
+        id: stations.map((x) => x.code),
+        pollutant: ['pm25', 'o3'],
+        from: new Date(start).toISOString(),
+        to: new Date(start + hours * HOUR).toISOString(),
+        resolution: 'day',
+        format: 'json',
+        limit: 1_000_000,
+        referenceState: true,
+        incomplete: false,
+        asOf,
+      },
       { fromMs: start, toMs: start + hours * HOUR },
       versions,
     );
   const latest = await timesOf(5, () => series.page(spec(), 'json'));
   const asOf = await timesOf(5, () => series.page(spec(new Date().toISOString()), 'json'));
-  note(`station daily series of ${stations.length} stations × ${hours / 24} days: current values vs asOf (rebuilt from revisions)`, `current p50 ${fmt(latest.p50)} ms`, `asOf p50 ${fmt(asOf.p50)} ms`, `${(asOf.p50 / latest.p50).toFixed(2)}×`, 'the latest-value path reads the readings table alone');
-  note(`ingest, embedded (in-process bus → QC → revision check → store), ${fmt(readings.length)} readings`, `${fmt(oursRate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * oursRate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(ours.peakRssMb)} MB`);
+  note(
+    `station daily series of ${stations.length} stations × ${hours / 24} days: current values vs asOf (rebuilt from revisions)`,
+    `current p50 ${fmt(latest.p50)} ms`,
+    `asOf p50 ${fmt(asOf.p50)} ms`,
+    `${(asOf.p50 / latest.p50).toFixed(2)}×`,
+    'the latest-value path reads the readings table alone',
+  );
+  note(
+    `ingest, embedded (in-process bus → QC → revision check → store), ${fmt(readings.length)} readings`,
+    `${fmt(oursRate)} /s`,
+    `${fmt(refRate)} /s (file() JSONEachRow)`,
+    `${((100 * oursRate) / refRate).toFixed(1)} %`,
+    `peak RSS ${fmt(ours.peakRssMb)} MB`,
+  );
   await processingAlone(store, readings, refRate);
   return { readings, refRate };
 }
@@ -136,12 +189,23 @@ async function processingAlone(store: StoreConnection, readings: Reading[], refR
     }
   }
   const readingStore = createClickHouseReadingStore(s);
-  const processor = createProcessor({ source: { run: async () => {}, stop: async () => {} }, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  const processor = createProcessor({
+    source: { run: async () => {}, stop: async () => {} },
+    store: readingStore,
+    deadLetters: createStoreDeadLetterSink(readingStore),
+    logger,
+  });
   const run = await measured(async () => {
     for (const messages of batches) await processor.handleBatch({ topic: 'bench', partition: 0, messages });
   });
   const rate = readings.length / (run.ms / 1000);
-  note(`processing alone (decode → QC → revision check → store), ${fmt(readings.length)} readings in ${batches.length} batches of ≤ ${(MAX_BYTES_PER_PARTITION / 1024 / 1024).toFixed(1)} MB`, `${fmt(rate)} /s`, `${fmt(refRate)} /s (file() JSONEachRow)`, `${((100 * rate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(run.peakRssMb)} MB`);
+  note(
+    `processing alone (decode → QC → revision check → store), ${fmt(readings.length)} readings in ${batches.length} batches of ≤ ${(MAX_BYTES_PER_PARTITION / 1024 / 1024).toFixed(1)} MB`,
+    `${fmt(rate)} /s`,
+    `${fmt(refRate)} /s (file() JSONEachRow)`,
+    `${((100 * rate) / refRate).toFixed(1)} %`,
+    `peak RSS ${fmt(run.peakRssMb)} MB`,
+  );
 }
 
 /** Resolves once the store holds `expected` revisions (polled every 50 ms). */
@@ -156,8 +220,15 @@ async function untilStored(s: StoreConnection, expected: number): Promise<void> 
 }
 
 /** Starts bench/publisher.ts in its own process; resolves once it is connected and ready. */
-async function startPublisher(bootstrap: string[], topic: string): Promise<{ go(): Promise<{ ms: number; peakRssMb: number }> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/publisher.ts', bootstrap.join(','), topic, ...(quick ? ['--quick'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startPublisher(
+  bootstrap: string[],
+  topic: string,
+): Promise<{ go(): Promise<{ ms: number; peakRssMb: number }> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/publisher.ts', bootstrap.join(','), topic, ...(quick ? ['--quick'] : [])],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout });
   const next = (): Promise<string> =>
     new Promise((resolve, reject) => {
@@ -192,7 +263,8 @@ async function startPublisher(bootstrap: string[], topic: string): Promise<{ go(
 function medianRun<R extends { rate: number }>(runs: readonly R[]): { mid: R; range: string } {
   const sorted = [...runs].sort((a, b) => a.rate - b.rate);
   const mid = sorted[Math.floor(sorted.length / 2)] as R;
-  const range = runs.length > 1 ? ` (${runs.length} runs: ${fmt(sorted[0]?.rate ?? NaN)}–${fmt(sorted.at(-1)?.rate ?? NaN)})` : '';
+  const range =
+    runs.length > 1 ? ` (${runs.length} runs: ${fmt(sorted[0]?.rate ?? NaN)}–${fmt(sorted.at(-1)?.rate ?? NaN)})` : '';
   return { mid, range };
 }
 
@@ -207,7 +279,10 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
     await admin.connect();
     const list = bundledVersion();
     const configs = quick ? [1, 2] : [1, 2, 4];
-    const runs = new Map<number, { rate: number; ms: number; publishedMs: number; peakRssMb: number; publisherRssMb: number }[]>();
+    const runs = new Map<
+      number,
+      { rate: number; ms: number; publishedMs: number; peakRssMb: number; publisherRssMb: number }[]
+    >();
     // Each configuration KAFKA_ROUNDS times, the configurations taken in turn, so the shared
     // machine's drift falls on all of them alike; the median is reported, with the range.
     for (let round = 0; round < KAFKA_ROUNDS; round++) {
@@ -220,7 +295,16 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
         const publisher = await startPublisher(broker.bootstrap, topics.raw.name);
         const readingStore = createClickHouseReadingStore(s);
         const processors = Array.from({ length: consumers }, () =>
-          createProcessor({ source: createKafkaReadingSource(kafka, { topic: topics.raw.name, groupId: `bench${consumers}r${round}.processing`, logger }), store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger }),
+          createProcessor({
+            source: createKafkaReadingSource(kafka, {
+              topic: topics.raw.name,
+              groupId: `bench${consumers}r${round}.processing`,
+              logger,
+            }),
+            store: readingStore,
+            deadLetters: createStoreDeadLetterSink(readingStore),
+            logger,
+          }),
         );
         const running = processors.map((p) => p.run());
         await new Promise((r) => setTimeout(r, 3_000)); // the group settles before the clock starts
@@ -233,7 +317,13 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
         await Promise.all(processors.map((p) => p.stop()));
         await Promise.all(running);
         const done = runs.get(consumers) ?? [];
-        done.push({ rate: readings.length / (run.ms / 1000), ms: run.ms, publishedMs: published.ms, peakRssMb: run.peakRssMb, publisherRssMb: published.peakRssMb });
+        done.push({
+          rate: readings.length / (run.ms / 1000),
+          ms: run.ms,
+          publishedMs: published.ms,
+          peakRssMb: run.peakRssMb,
+          publisherRssMb: published.peakRssMb,
+        });
         runs.set(consumers, done);
       }
     }
@@ -265,7 +355,14 @@ async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: 
  * cores, as docker-compose.yml deploys them. Timed from the consumer's start until the store holds
  * every reading (the group's join included); three runs, the median reported.
  */
-async function catchUp(kafka: ReturnType<typeof createKafka>, admin: ReturnType<ReturnType<typeof createKafka>['admin']>, bootstrap: string[], store: StoreConnection, expected: number, refRate: number): Promise<void> {
+async function catchUp(
+  kafka: ReturnType<typeof createKafka>,
+  admin: ReturnType<ReturnType<typeof createKafka>['admin']>,
+  bootstrap: string[],
+  store: StoreConnection,
+  expected: number,
+  refRate: number,
+): Promise<void> {
   const runs: { rate: number; publishedMs: number; peakRssMb: number }[] = [];
   for (let round = 0; round < KAFKA_ROUNDS; round++) {
     const s = db(store, `bench_kafka_catchup_${round}`);
@@ -275,7 +372,16 @@ async function catchUp(kafka: ReturnType<typeof createKafka>, admin: ReturnType<
     await ensureTopics(admin, topics);
     const published = await (await startPublisher(bootstrap, topics.raw.name)).go();
     const readingStore = createClickHouseReadingStore(s);
-    const processor = createProcessor({ source: createKafkaReadingSource(kafka, { topic: topics.raw.name, groupId: `benchcatchup${round}.processing`, logger }), store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+    const processor = createProcessor({
+      source: createKafkaReadingSource(kafka, {
+        topic: topics.raw.name,
+        groupId: `benchcatchup${round}.processing`,
+        logger,
+      }),
+      store: readingStore,
+      deadLetters: createStoreDeadLetterSink(readingStore),
+      logger,
+    });
     let running: Promise<void> | undefined;
     const run = await measured(async () => {
       running = processor.run();
@@ -296,7 +402,8 @@ async function catchUp(kafka: ReturnType<typeof createKafka>, admin: ReturnType<
 }
 
 /** Peak resident set of a process (VmHWM), in MB. */
-const peakRssOf = (pid: number): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const peakRssOf = (pid: number): number =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 /**
  * The ingest role (`yrd-air ingest`: feeds → Kafka, no store) pulling the four simulated centres
@@ -311,15 +418,26 @@ async function ingestRoleMemory(bootstrap: string[]): Promise<void> {
   try {
     const variants: [string, string[]][] = [
       ['from the sources through tsx', ['--import', 'tsx', 'cli.ts', 'ingest']],
-      ['as deployed: dist/yrd-air.mjs, --max-semi-space-size=2 --max-old-space-size=96', ['--max-semi-space-size=2', '--max-old-space-size=96', 'dist/yrd-air.mjs', 'ingest']],
+      [
+        'as deployed: dist/yrd-air.mjs, --max-semi-space-size=2 --max-old-space-size=96',
+        ['--max-semi-space-size=2', '--max-old-space-size=96', 'dist/yrd-air.mjs', 'ingest'],
+      ],
     ];
     for (const [how, args] of variants) {
       const dataDir = mkdtempSync(join(tmpdir(), 'yrd-air-bench-ingest-'));
       const feedsFile = join(dataDir, 'feeds.json');
       writeFileSync(feedsFile, JSON.stringify(feedsFileFor(sim)));
       const child = spawn(process.execPath, args, {
-        // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', KAFKA_BROKERS: bootstrap.join(','), KAFKA_TOPIC_PREFIX: `bench-role-${variants.findIndex((v) => v[0] === how)}`, DATA_DIR: dataDir, PORT: '0', FEEDS_FILE: feedsFile },
+        env: {
+          // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
+          ...childPath(process.env),
+          LOG_LEVEL: 'warn',
+          KAFKA_BROKERS: bootstrap.join(','),
+          KAFKA_TOPIC_PREFIX: `bench-role-${variants.findIndex((v) => v[0] === how)}`,
+          DATA_DIR: dataDir,
+          PORT: '0',
+          FEEDS_FILE: feedsFile,
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       try {
@@ -333,18 +451,29 @@ async function ingestRoleMemory(bootstrap: string[]): Promise<void> {
         });
         const published = async (): Promise<number> => {
           const text = await (await fetch(`${url}/metrics`)).text();
-          return [...text.matchAll(/^ingest_readings_published_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+          return [...text.matchAll(/^ingest_readings_published_total\{[^}]*\} (\d+)/gm)].reduce(
+            (n, m) => n + Number(m[1]),
+            0,
+          );
         };
         const t0 = performance.now();
         let last = -1;
-        for (let stable = 0; stable < 3 && performance.now() - t0 < 180_000; ) {
+        for (let stable = 0; stable < 3 && performance.now() - t0 < 180_000;) {
           await new Promise((r) => setTimeout(r, 2_000));
-          const feeds = ((await (await fetch(`${url}/v1/feeds`)).json()) as { feeds: { lastSuccessAt: string | null }[] }).feeds;
+          const feeds = (
+            (await (await fetch(`${url}/v1/feeds`)).json()) as { feeds: { lastSuccessAt: string | null }[] }
+          ).feeds;
           const n = await published();
           stable = feeds.length === 4 && feeds.every((f) => f.lastSuccessAt !== null) && n === last ? stable + 1 : 0;
           last = n;
         }
-        note(`ingest role (\`yrd-air ingest\`, own process), ${how}: first pulls of the four simulated centres, ${fmt(last)} readings published to Kafka`, `peak RSS ${fmt(peakRssOf(child.pid as number))} MB`, '150 MB (aim)', '', 'VmHWM of the process; Node.js itself is ~45 MB');
+        note(
+          `ingest role (\`yrd-air ingest\`, own process), ${how}: first pulls of the four simulated centres, ${fmt(last)} readings published to Kafka`,
+          `peak RSS ${fmt(peakRssOf(child.pid as number))} MB`,
+          '150 MB (aim)',
+          '',
+          'VmHWM of the process; Node.js itself is ~45 MB',
+        );
       } finally {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
@@ -362,12 +491,29 @@ async function backfillBench(store: StoreConnection, dir: string): Promise<void>
   const list = bundledVersion();
   await syncStations(s, [list]);
   const archiveDir = resolve('..', 'shared', 'data', 'china_sites');
-  const files = readdirSync(archiveDir).filter((f) => f.endsWith('.csv')).map((f) => join(archiveDir, f)).slice(0, quick ? 2 : 6);
+  const files = readdirSync(archiveDir)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => join(archiveDir, f))
+    .slice(0, quick ? 2 : 6);
   const readingStore = createClickHouseReadingStore(s);
   const bus = createInProcessBus({ logger, maxBatchMessages: 2_000 });
-  const processor = createProcessor({ source: bus.source, store: readingStore, deadLetters: createStoreDeadLetterSink(readingStore), logger });
+  const processor = createProcessor({
+    source: bus.source,
+    store: readingStore,
+    deadLetters: createStoreDeadLetterSink(readingStore),
+    logger,
+  });
   const running = processor.run();
-  const ours = await measured(() => runBackfill({ files, sink: bus.sink, registry: createStationRegistry([list]), archive: ADAPTERS['cnemc-archive'], stateFile: join(dir, 'bf-state.json'), force: true }));
+  const ours = await measured(() =>
+    runBackfill({
+      files,
+      sink: bus.sink,
+      registry: createStationRegistry([list]),
+      archive: ADAPTERS['cnemc-archive'],
+      stateFile: join(dir, 'bf-state.json'),
+      force: true,
+    }),
+  );
   await processor.stop();
   await running;
   // Reference: the engine parsing the same files itself and unpivoting their non-empty cells.
@@ -375,13 +521,21 @@ async function backfillBench(store: StoreConnection, dir: string): Promise<void>
   // Reference: the engine parsing each file whole (schema inferred, every column typed) into a table.
   const refParse = await measured(async () => {
     for (const [i, f] of files.entries()) {
-      await store.client.command({ query: `CREATE TABLE bench_backfill.raw${i} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file('${f}', 'CSV') SETTINGS input_format_csv_skip_first_lines = 1, input_format_csv_allow_variable_number_of_columns = 1` });
+      await store.client.command({
+        query: `CREATE TABLE bench_backfill.raw${i} ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file('${f}', 'CSV') SETTINGS input_format_csv_skip_first_lines = 1, input_format_csv_allow_variable_number_of_columns = 1`,
+      });
     }
   });
   const readingsStored = ours.value.readings;
   const oursRate = readingsStored / (ours.ms / 1000);
   const refRate = readingsStored / (refParse.ms / 1000);
-  note(`backfill of ${files.length} archive days (${fmt(bytes / 1e6)} MB), readings of registry stations`, `${fmt(oursRate)} readings/s`, `${fmt(refRate)} readings/s (engine parses the files whole)`, `${((100 * oursRate) / refRate).toFixed(1)} %`, `peak RSS ${fmt(ours.peakRssMb)} MB`);
+  note(
+    `backfill of ${files.length} archive days (${fmt(bytes / 1e6)} MB), readings of registry stations`,
+    `${fmt(oursRate)} readings/s`,
+    `${fmt(refRate)} readings/s (engine parses the files whole)`,
+    `${((100 * oursRate) / refRate).toFixed(1)} %`,
+    `peak RSS ${fmt(ours.peakRssMb)} MB`,
+  );
 }
 
 /** Five years of PM2.5 and O3 and one of all six pollutants for every station, generated in the engine. */
@@ -390,15 +544,20 @@ async function generate(s: StoreConnection, years: number): Promise<number> {
   const codes = bundledVersion().stations.map((x) => x.code);
   const from = Date.parse(`${2026 - years}-01-01T01:00:00+08:00`);
   const hours = Math.round((Date.parse('2026-01-01T01:00:00+08:00') - from) / HOUR);
-  const lastYear = Math.round((Date.parse('2026-01-01T01:00:00+08:00') - Date.parse('2025-01-01T01:00:00+08:00')) / HOUR);
+  const lastYear = Math.round(
+    (Date.parse('2026-01-01T01:00:00+08:00') - Date.parse('2025-01-01T01:00:00+08:00')) / HOUR,
+  );
   const insert = async (pollutants: string[], fromMs: number, n: number): Promise<void> =>
-    store_command(s, `INSERT INTO ${t.readings} (station, pollutant, time, value, unit, source_flag, source_valid, qc_flags, valid, status, source_kind, source_id, arrived_at, version)
+    store_command(
+      s,
+      `INSERT INTO ${t.readings} (station, pollutant, time, value, unit, source_flag, source_valid, qc_flags, valid, status, source_kind, source_id, arrived_at, version)
       SELECT st, p, toDateTime({from:DateTime('UTC')}) + toIntervalHour(h) AS time,
              round(greatest(1, multiIf(p = 'pm25', 35, p = 'pm10', 60, p = 'o3', 90, p = 'no2', 30, p = 'so2', 8, 0.7)
                * (1 + 0.4 * sin(2 * pi() * h / 8766) + 0.3 * sin(2 * pi() * (h % 24) / 24)) * (0.6 + 0.8 * (cityHash64(st, p, h) % 1000) / 1000)), 1),
              if(p = 'co', 'mg/m3', 'ug/m3'), '', true, [], true, 'provisional', 'feed', 'bench', time + INTERVAL 20 MINUTE, 1
       FROM (SELECT arrayJoin({codes:Array(String)}) AS st) AS a CROSS JOIN (SELECT arrayJoin({pollutants:Array(String)}) AS p) AS b CROSS JOIN (SELECT number AS h FROM numbers({n:UInt32})) AS c`,
-      { from: chDateTime(fromMs), codes, pollutants, n });
+      { from: chDateTime(fromMs), codes, pollutants, n },
+    );
   await insert(['pm25', 'o3'], from, hours);
   await insert(['pm10', 'no2', 'so2', 'co'], Date.parse('2025-01-01T01:00:00+08:00'), lastYear);
   await store_command(s, `OPTIMIZE TABLE ${t.readings} FINAL`, {});
@@ -414,7 +573,12 @@ async function queryBench(store: StoreConnection): Promise<void> {
   await syncStations(s, [bundledVersion()]);
   const years = quick ? 2 : 5;
   const gen = await measured(() => generate(s, years));
-  note(`generated dataset (in the engine): ${fmt(gen.value)} hourly readings, ${years} years × 330 stations`, `${fmt(gen.ms / 1000)} s`, '', '');
+  note(
+    `generated dataset (in the engine): ${fmt(gen.value)} hourly readings, ${years} years × 330 stations`,
+    `${fmt(gen.ms / 1000)} s`,
+    '',
+    '',
+  );
   const stations = createClickHouseStationQueries(s);
   const series = createClickHouseSeriesQueries(s);
   const stats = createClickHouseStatsQueries(s);
@@ -428,19 +592,31 @@ async function queryBench(store: StoreConnection): Promise<void> {
     forecast: (q) => forecastView({ series, versions }, q),
     trends: async () => Promise.reject(new Error('not benchmarked')),
     ozone: (q) => areaOzone({ series, versions }, q),
-    apportionment: { regional: (q, r) => regionalView({ series, versions, regional: createClickHouseRegionalQueries(s) }, q, r), transport: async () => Promise.reject(new Error('not benchmarked')), factors: (q, r) => factorsView({ series, versions }, q, r) },
+    apportionment: {
+      regional: (q, r) => regionalView({ series, versions, regional: createClickHouseRegionalQueries(s) }, q, r),
+      transport: async () => Promise.reject(new Error('not benchmarked')),
+      factors: (q, r) => factorsView({ series, versions }, q, r),
+    },
   });
   const t = tablesOf('bench_query');
   const get = async (url: string): Promise<void> => {
     const res = await app.inject(url);
     if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
   };
-  const hand = async (query: string): Promise<void> => void (await (await store.client.query({ query, format: 'JSONEachRow' })).json());
+  const hand = async (query: string): Promise<void> =>
+    void (await (await store.client.query({ query, format: 'JSONEachRow' })).json());
   const runs = quick ? 3 : 7;
   const firstYear = 2026 - years;
-  const cityOf = `transform(station, [${bundledVersion().stations.map((x) => `'${x.code}'`).join(',')}], [${bundledVersion().stations.map((x) => `'${x.city}'`).join(',')}], '')`;
+  const cityOf = `transform(station, [${bundledVersion()
+    .stations.map((x) => `'${x.code}'`)
+    .join(',')}], [${bundledVersion()
+    .stations.map((x) => `'${x.city}'`)
+    .join(',')}], '')`;
   const provinceOf = `transform(city, [${[...new Map(bundledVersion().stations.map((x) => [x.city, x.province])).keys()].map((c) => `'${c}'`).join(',')}], [${[...new Map(bundledVersion().stations.map((x) => [x.city, x.province])).values()].map((c) => `'${c}'`).join(',')}], '')`;
-  const controls = bundledVersion().stations.filter((x) => x.control).map((x) => `'${x.code}'`).join(',');
+  const controls = bundledVersion()
+    .stations.filter((x) => x.control)
+    .map((x) => `'${x.code}'`)
+    .join(',');
   /**
    * The same answer as a compliance view, written by hand: every annual statistic of STANDARDS.md
    * §3.1 (means and the 98th/95th/90th percentiles of the city's daily values of all six
@@ -477,7 +653,11 @@ async function queryBench(store: StoreConnection): Promise<void> {
     [
       '/v1/compliance, one city, one year (all statistics)',
       `/v1/compliance?level=city&id=${encodeURIComponent('南京')}&year=2025`,
-      allStatistics(bundledVersion().stations.filter((x) => x.city === '南京').map((x) => x.code)),
+      allStatistics(
+        bundledVersion()
+          .stations.filter((x) => x.city === '南京')
+          .map((x) => x.code),
+      ),
     ],
     [
       '/v1/compliance with rank=true: every city of the list computed for one year',
@@ -521,7 +701,13 @@ async function queryBench(store: StoreConnection): Promise<void> {
     }
     const o = percentiles(ours);
     const h = percentiles(ref);
-    note(what, `p50 ${fmt(o.p50)} ms, p95 ${fmt(o.p95)} ms`, `p50 ${fmt(h.p50)} ms, p95 ${fmt(h.p95)} ms (hand-written SQL)`, `${(o.p50 / h.p50).toFixed(2)}×`, `peak RSS ${fmt(peak)} MB`);
+    note(
+      what,
+      `p50 ${fmt(o.p50)} ms, p95 ${fmt(o.p95)} ms`,
+      `p50 ${fmt(h.p50)} ms, p95 ${fmt(h.p95)} ms (hand-written SQL)`,
+      `${(o.p50 / h.p50).toFixed(2)}×`,
+      `peak RSS ${fmt(peak)} MB`,
+    );
   }
   // Factors (issue 6): a year of one province's hourly data; a new seed each call, so no cache.
   let seed = 100;
@@ -536,10 +722,23 @@ async function queryBench(store: StoreConnection): Promise<void> {
     `peak RSS ${fmt(fullFactors.peakRssMb)} MB`,
   );
   // Growth: the same series over 1 year and over 4× the years.
-  const one = await timesOf(runs, () => get(`/v1/series?level=province&id=shanghai,jiangsu,zhejiang,anhui&pollutant=pm25&resolution=day&from=2025-01-01&to=2025-12-31`));
+  const one = await timesOf(runs, () =>
+    get(
+      `/v1/series?level=province&id=shanghai,jiangsu,zhejiang,anhui&pollutant=pm25&resolution=day&from=2025-01-01&to=2025-12-31`,
+    ),
+  );
   const span = quick ? 2 : 4;
-  const four = await timesOf(runs, () => get(`/v1/series?level=province&id=shanghai,jiangsu,zhejiang,anhui&pollutant=pm25&resolution=day&from=${2026 - span}-01-01&to=2025-12-31&limit=1000000`));
-  note(`growth: the series over 1 year vs ${span} years of data`, `p50 ${fmt(one.p50)} ms → ${fmt(four.p50)} ms`, '', `${(four.p50 / one.p50).toFixed(2)}× for ${span}× data`);
+  const four = await timesOf(runs, () =>
+    get(
+      `/v1/series?level=province&id=shanghai,jiangsu,zhejiang,anhui&pollutant=pm25&resolution=day&from=${2026 - span}-01-01&to=2025-12-31&limit=1000000`,
+    ),
+  );
+  note(
+    `growth: the series over 1 year vs ${span} years of data`,
+    `p50 ${fmt(one.p50)} ms → ${fmt(four.p50)} ms`,
+    '',
+    `${(four.p50 / one.p50).toFixed(2)}× for ${span}× data`,
+  );
   await app.close();
 }
 
@@ -550,7 +749,10 @@ async function queryBench(store: StoreConnection): Promise<void> {
 async function section(name: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'yrd-air-bench-'));
   mkdirSync(join(dir, 'store'));
-  const store = await connectStore({ dataDir: join(dir, 'store'), clickhouse: { url: undefined, username: 'default', password: '', database: 'bench_ingest' } });
+  const store = await connectStore({
+    dataDir: join(dir, 'store'),
+    clickhouse: { url: undefined, username: 'default', password: '', database: 'bench_ingest' },
+  });
   try {
     if (name === 'ingest') {
       const ingested = await ingestBench(store, dir);
@@ -570,7 +772,11 @@ async function main(): Promise<void> {
   if (own) return section(own);
   for (const name of ['ingest', 'backfill', 'views']) {
     if (!(wanted(name) || (name === 'ingest' && wanted('kafka')))) continue;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', `--section=${name}`, ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', `--section=${name}`, ...process.argv.slice(2)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       if (line.startsWith('ROW ')) rows.push(JSON.parse(line.slice(4)) as string[]);
@@ -589,3 +795,7 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+function childPath(env: NodeJS.ProcessEnv): { PATH: string; HOME: string } {
+  return { PATH: env.PATH ?? '', HOME: env.HOME ?? '/tmp' };
+}

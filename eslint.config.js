@@ -30,12 +30,12 @@ export default tseslint.config(
         'error',
         {
           selector: 'ExportAllDeclaration',
-          message: 'No `export *`: name what the module exports (STYLE.md rule 12).',
+          message: 'No `export *`: name what the module exports (ARCHITECTURE.md rule 12).',
         },
-        { selector: 'ExportDefaultDeclaration', message: 'Named exports only (STYLE.md rule 12).' },
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only (ARCHITECTURE.md rule 12).' },
         {
           selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: 'Only infra/config/load-config.ts reads process.env (STYLE.md rule 5).',
+          message: 'Only infra/config/load-config.ts reads process.env (ARCHITECTURE.md rule 5).',
         },
       ],
     },
@@ -58,9 +58,9 @@ export default tseslint.config(
         {
           paths: DRIVERS.filter((d) => !d.includes('*')).map((name) => ({
             name,
-            message: 'Drivers live in infra/ only; use the role port (STYLE.md rule 1).',
+            message: 'Drivers live in infra/ only; use the role port (ARCHITECTURE.md rule 1).',
           })),
-          patterns: [{ group: ['chdb/*'], message: 'Drivers live in infra/ only (STYLE.md rule 1).' }],
+          patterns: [{ group: ['chdb/*'], message: 'Drivers live in infra/ only (ARCHITECTURE.md rule 1).' }],
         },
       ],
     },

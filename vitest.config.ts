@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects (STYLE.md rule 14): `unit` — pure tests beside the code, no I/O, seconds;
+ * Two projects (ARCHITECTURE.md rule 14): `unit` — pure tests beside the code, no I/O, seconds;
  * `integration` — test/integration and test/e2e on a real Kafka broker and the real ClickHouse
  * engine. Each test file runs in its own process, since chDB binds one data folder per process.
  */

@@ -88,7 +88,7 @@ export interface AppDeps {
 /**
  * Builds the HTTP app; never listens (the composition root does). Every route validates and
  * documents itself from schemas/ through the zod type provider; /openapi.json is generated from
- * the same schemas (STYLE.md rule 4). Routes whose ports are absent are not registered, so each
+ * the same schemas (ARCHITECTURE.md rule 4). Routes whose ports are absent are not registered, so each
  * role serves what it can answer.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {

@@ -9,7 +9,7 @@ const never = (): never => {
 
 /**
  * The OpenAPI document is generated from the zod schemas; this snapshot makes every change of the
- * public contract a reviewed diff (STYLE.md rule 4). After an intended change: `npx vitest run -u`.
+ * public contract a reviewed diff (ARCHITECTURE.md rule 4). After an intended change: `npx vitest run -u`.
  */
 describe('OpenAPI document', () => {
   it('lists every route and matches the committed docs/openapi.json', async () => {

@@ -1,6 +1,16 @@
-import type { Change, ExceptionalDay, ExceptionalDaysResponse, Reject, Province, StationListVersion } from '../schemas';
+import type { PushRequest } from '../ingest';
+import type {
+  Change,
+  ExceptionalDay,
+  ExceptionalDaysResponse,
+  FeedStatus,
+  PushResult,
+  Reject,
+  Province,
+  StationListVersion,
+} from '../schemas';
 
-/** What the API reads from the store (STYLE.md rule 1: named for the domain; ClickHouse behind it). */
+/** What the API reads from the store (ARCHITECTURE.md rule 1: named for the domain; ClickHouse behind it). */
 export interface RejectQueries {
   list(filter: { centre?: string; code?: string; fromMs: number; toMs: number; limit: number }): Promise<Reject[]>;
 }
@@ -68,4 +78,23 @@ export interface SpeciesStore {
   record(rows: readonly SpeciesRow[], centre: string, atMs: number): Promise<void>;
   /** The latest value of each (species, hour) of a station in [fromMs, toMs). */
   hourly(station: string, fromMs: number, toMs: number): Promise<SpeciesRow[]>;
+}
+
+/** What the API reads and records in the store; a route is served when the ports it needs are given. */
+export interface StoreQueries {
+  stations?: StationQueries;
+  rejects?: RejectQueries;
+  scorecards?: ScorecardQueries;
+  changes?: ChangeQueries;
+  exceptionalDays?: ExceptionalDayStore;
+  /** Speciated supersite readings: `POST /v1/species`. */
+  species?: SpeciesStore;
+}
+
+/** The ingest side, where this process runs it. */
+export interface IngestPorts {
+  /** Feed health, where this process runs the pull scheduler. */
+  feeds?: () => FeedStatus[];
+  /** Pushes, where this process can publish to the bus. */
+  push?: (req: PushRequest) => Promise<PushResult>;
 }

@@ -3,7 +3,7 @@ import { resolveRange } from './time-range';
 
 const dflt = { fromMs: 0, toMs: 1 };
 
-describe('resolveRange (DESIGN.md "Times")', () => {
+describe('resolveRange (the times of the public contract)', () => {
   it('takes dates as whole CST natural days, both included; hour-ending labels 01–24', () => {
     expect(resolveRange('2025-03-01', '2025-03-02', dflt, true)).toEqual({
       fromMs: Date.parse('2025-03-01T01:00:00+08:00'),

@@ -11,8 +11,8 @@ export interface Range {
 }
 
 /**
- * Resolves `from`/`to` (DESIGN.md "Times"). Dates select whole natural days in CST, both
- * included; instants are taken as given, `from` included and `to` excluded.
+ * Resolves `from`/`to` as the public contract reads times. Dates select whole natural days in
+ * CST, both included; instants are taken as given, `from` included and `to` excluded.
  * `hourEnding`: the times compared are hour-ending labels, so natural day D is the hours ending
  * D 01:00 … D+1 00:00 (labels 01–24); otherwise D is [D 00:00, D+1 00:00).
  */

@@ -56,7 +56,7 @@ import {
 import { type StationListVersion, type Config, zFeedsFile, type FeedDefinition } from '../schemas';
 
 /**
- * The composition root (STYLE.md rule 2): builds adapters, then roles, starts them in order and
+ * The composition root (ARCHITECTURE.md rule 2): builds adapters, then roles, starts them in order and
  * stops them in reverse — HTTP server, ingest, consumers, producers, store.
  */
 export interface Running {

@@ -8,7 +8,7 @@ import type { ReadingSink } from './reading-sink';
 import { createRejectCollapser } from './reject-summary';
 import type { StationRegistry } from './stations/registry';
 
-/** The hourly types of the archive; the others are the publisher's derived values (FEEDS.md §5). */
+/** The hourly types of the archive; the others are the publisher's derived values (docs/feeds.md §5). */
 const HOURLY_TYPES = new Set(['PM2.5', 'PM10', 'SO2', 'NO2', 'O3', 'CO']);
 const DEFAULT_CHUNK_READINGS = 50_000;
 

@@ -69,7 +69,7 @@ export function problemsToRejects(
 }
 
 /**
- * The one gate every reading passes, from every adapter and every push (STYLE.md rule 8): the
+ * The one gate every reading passes, from every adapter and every push (ARCHITECTURE.md rule 8): the
  * reading schema, the canonical unit, a station known to the registry on that date, and a station
  * the source's owner may report. Each refusal names the record, the field and why; `indexes`
  * gives each candidate's position in the original input when some were filtered out before.

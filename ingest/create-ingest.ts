@@ -30,7 +30,7 @@ export interface Ingest {
   feeds(): FeedStatus[];
 }
 
-/** Ingest as one role (STYLE.md rule 2): the pull scheduler and the push path, over one sink. */
+/** Ingest as one role (ARCHITECTURE.md rule 2): the pull scheduler and the push path, over one sink. */
 export function createIngest(deps: IngestDeps): Ingest {
   const registry = createRegistryLoader(deps.dataDir, createStationRegistry);
   const scheduler = createPullScheduler({

@@ -58,7 +58,7 @@ export interface PullContext {
 }
 
 /**
- * One feed format (STYLE.md rule 8): fetch, decode and map — no validation, which happens once
+ * One feed format (ARCHITECTURE.md rule 8): fetch, decode and map — no validation, which happens once
  * at the ingest boundary for every adapter and for pushes alike. Values leave in canonical units
  * (CO mg/m³) with the source's flags kept and the unit they arrived in noted; times leave as
  * hour-ending instants with an explicit offset.

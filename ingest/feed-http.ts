@@ -19,7 +19,7 @@ function secretValue(secret: Secret, what: string): string {
   throw new Error(`${what} refers to environment variable ${secret.env}, which was not resolved`);
 }
 
-/** Headers for the feed's credentials (FEEDS.md: api key, basic auth, bearer). */
+/** Headers for the feed's credentials (docs/feeds.md: api key, basic auth, bearer). */
 export function credentialHeaders(feed: FeedDefinition): Record<string, string> {
   const c = feed.credentials;
   switch (c.type) {
@@ -64,7 +64,7 @@ export function createFeedFetch(
           ? AbortSignal.any([opts.signal, AbortSignal.timeout(feed.timeoutMs)])
           : AbortSignal.timeout(feed.timeoutMs);
         const res = await fetch(url, { headers: { ...init?.headers, ...auth }, signal });
-        // 404 is an answer, not a failure: an hourly document not yet published (FEEDS.md §2, §3).
+        // 404 is an answer, not a failure: an hourly document not yet published (docs/feeds.md §2, §3).
         if (res.ok || res.status === 404) return res;
         await res.body?.cancel();
         const err = new FeedHttpError(

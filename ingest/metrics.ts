@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { FeedStatus } from '../schemas';
 
-/** Ingest metrics (STYLE.md rule 11). Labels are fixed: feed, province, code — never a station. */
+/** Ingest metrics (ARCHITECTURE.md rule 11). Labels are fixed: feed, province, code — never a station. */
 export interface IngestMetrics {
   pulls: Counter<'feed' | 'outcome'>;
   readings: Counter<'source_kind' | 'province'>;

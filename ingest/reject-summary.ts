@@ -12,7 +12,7 @@ export interface RejectCollapser {
 
 /**
  * An archive file carries a column for every national station: its refusals for a foreign
- * station are reported once per station (FEEDS.md "Stations"), with the number of cells skipped.
+ * station are reported once per station (docs/feeds.md "Stations"), with the number of cells skipped.
  * Incremental, so a file read in chunks keeps one reject per foreign station, not one per cell.
  */
 export function createRejectCollapser(): RejectCollapser {

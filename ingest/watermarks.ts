@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Watermark } from './feed-adapter';
 
-/** Where each feed resumes; read and written only by ingest, without the store (DESIGN.md). */
+/** Where each feed resumes; read and written only by ingest, without the store (ingest may run alone). */
 export interface WatermarkStore {
   get(feed: string): Watermark | undefined;
   set(feed: string, watermark: Watermark): Promise<void>;

@@ -1,7 +1,7 @@
 import type { ErrorCode } from './error-codes';
 
 /**
- * The error classes of STYLE.md rule 6. Every error carries a stable code from the registry.
+ * The error classes of ARCHITECTURE.md rule 6. Every error carries a stable code from the registry.
  * `InputError` is the caller's fault (4xx); `DependencyError` names a failing dependency and
  * says whether retrying may help.
  */

@@ -23,7 +23,7 @@ const REDACT_PATHS = [
 
 export interface LoggerOptions {
   level: LevelWithSilent;
-  /** Human-readable output; default: only when stdout is a terminal (STYLE.md rule 10). */
+  /** Human-readable output; default: only when stdout is a terminal (ARCHITECTURE.md rule 10). */
   pretty?: boolean;
   /** Where to write; default stdout. Tests pass a stream to read the logs back. */
   destination?: NodeJS.WritableStream;

@@ -54,7 +54,7 @@ export interface Processor {
 /**
  * The stream processor: decode, quality-control, drop arrivals that change nothing, store, and
  * dead-letter what cannot be used — then let the source commit. Any store or bus failure throws,
- * so the batch is retried and never committed half-done (DESIGN.md invariant 1).
+ * so the batch is retried and never committed half-done (ARCHITECTURE.md invariant 1).
  */
 export function createProcessor(deps: ProcessorDeps): Processor {
   const log = deps.logger.child({ module: 'processing' });

@@ -1,6 +1,6 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-/** Processing metrics (STYLE.md rule 11): declared here, registered on the injected registry. */
+/** Processing metrics (ARCHITECTURE.md rule 11): declared here, registered on the injected registry. */
 export interface ProcessingMetrics {
   batches: Counter<'outcome'>;
   readings: Counter<'outcome'>;

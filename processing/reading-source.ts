@@ -8,7 +8,7 @@ export interface SourceBatch {
 }
 
 /**
- * The processor's view of the bus (STYLE.md rule 1). `run` calls `onBatch` for each batch and
+ * The processor's view of the bus (ARCHITECTURE.md rule 1). `run` calls `onBatch` for each batch and
  * commits the batch's offsets only after `onBatch` resolved. When `onBatch` throws a retriable
  * `DependencyError`, the adapter backs off and retries the same batch without committing; any
  * other error stops `run` with that error, uncommitted.

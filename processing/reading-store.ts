@@ -30,7 +30,7 @@ export interface RevisionScope {
 /** A reject as the store keeps it (schemas/reject.ts). */
 export type RejectRow = Reject;
 
-/** The processor's view of the store (STYLE.md rule 1). */
+/** The processor's view of the store (ARCHITECTURE.md rule 1). */
 export interface ReadingStore {
   /** The latest revision of each (identity, status) within the scope (a superset filter). */
   latestRevisions(scope: RevisionScope): Promise<RevisionContent[]>;

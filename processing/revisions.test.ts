@@ -24,7 +24,7 @@ const stored = (overrides: Partial<RevisionContent> = {}): RevisionContent => ({
   ...overrides,
 });
 
-describe('RevisionIndex.admit (DESIGN.md invariant 2)', () => {
+describe('RevisionIndex.admit (ARCHITECTURE.md invariant 2)', () => {
   it('drops an arrival identical to the stored latest revision of its status', () => {
     expect(changedArrivals([aReading({ arrivedAt: '2025-03-02T00:00:00Z' })], [stored()])).toEqual([]);
   });

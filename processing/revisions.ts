@@ -54,7 +54,7 @@ export class RevisionIndex {
   }
 
   /**
-   * Keeps the arrivals that change something (DESIGN.md invariant 2: re-arrival of an identical
+   * Keeps the arrivals that change something (ARCHITECTURE.md invariant 2: re-arrival of an identical
    * revision changes nothing). An arrival is new unless it equals the latest revision of the same
    * identity and status — the stored one, or an earlier arrival in this batch. Comparing with the
    * latest (not with any earlier) revision keeps a correction that is later reverted (A, B, A).

@@ -23,7 +23,7 @@ const brokerList = z
   );
 
 /**
- * The environment of the public contract (DESIGN.md "Configuration"). One `.describe()` per
+ * The environment of the public contract (README "Configuration"). One `.describe()` per
  * variable: meaning, unit, default. Only infra/config/load-config.ts reads process.env.
  */
 export const zEnv = z
@@ -49,7 +49,7 @@ export const zEnv = z
       'Kafka consumers of the processing group in this process (each takes its share of the 6 raw partitions). Default 1',
     ),
     CITY_MEANS_INCLUDE_CONTROL_SITES: opt(z.enum(['true', 'false'], { error: 'expected true or false' })).describe(
-      'Count control sites (对照点) in city means; whether MEE does is unverified (STANDARDS.md §3.3). Default false',
+      'Count control sites (对照点) in city means; whether MEE does is unverified (docs/standards.md §3.3). Default false',
     ),
     PORT: opt(
       z.coerce
@@ -61,7 +61,7 @@ export const zEnv = z
     HOST: opt(z.string()).describe('Interface the API listens on. Default 0.0.0.0'),
     FEEDS_FILE: opt(z.string()).describe('JSON file of feed definitions. Default: the bundled simulator feeds'),
     TARGETS_FILE: opt(z.string()).describe(
-      'JSON file of targets per area and year (schemas/targets.ts); adds to and overrides the defaults of STANDARDS.md §5',
+      'JSON file of targets per area and year (schemas/targets.ts); adds to and overrides the defaults of docs/standards.md §5',
     ),
     CENTRE_KEYS_FILE: opt(z.string()).describe(
       'JSON file of hashed centre push keys. Default DATA_DIR/centre-keys.json',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { zErrorCode } from './errors';
 import { zInstant } from './time';
 
-/** A bus message the processor could not use, with why (DESIGN.md invariant 1). */
+/** A bus message the processor could not use, with why (ARCHITECTURE.md invariant 1). */
 export const zDeadLetter = z.object({
   code: zErrorCode,
   reason: z.string(),

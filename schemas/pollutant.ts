@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The six criteria pollutants measured hourly (DESIGN.md "Pollutant codes"). */
+/** The six criteria pollutants measured hourly, by their codes in the public contract. */
 export const zPollutant = z
   .enum(['pm25', 'pm10', 'o3', 'no2', 'so2', 'co'])
   .describe('Criteria pollutant code: pm25, pm10, o3, no2, so2 (µg/m³) or co (mg/m³)');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Quality-control flags added by processing. They never change a value (DESIGN.md invariant 3);
+ * Quality-control flags added by processing. They never change a value (ARCHITECTURE.md invariant 3);
  * an invalidating flag keeps the value out of statistics.
  */
 export const zQcFlag = z.enum([

@@ -10,7 +10,7 @@ const issuesOf = (r: unknown): string[] => {
 describe('zReading', () => {
   it('accepts a well-formed reading', () => expect(issuesOf(aReading())).toEqual([]));
 
-  it('requires an explicit offset (DESIGN.md invariant 4)', () => {
+  it('requires an explicit offset (ARCHITECTURE.md invariant 4)', () => {
     expect(issuesOf(aReading({ time: '2025-03-01T01:00:00' }))[0]).toMatch(
       /^time: expected an ISO 8601 instant with offset/,
     );

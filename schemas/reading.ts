@@ -45,7 +45,7 @@ export const NULL_NEEDS_REASON = 'a null value needs a missingReason';
 
 /**
  * One arrival of an hourly reading: a revision of the identity (station, pollutant, time)
- * (DESIGN.md invariant 2). Values are in the canonical unit; the unit they arrived in is kept.
+ * (ARCHITECTURE.md invariant 2). Values are in the canonical unit; the unit they arrived in is kept.
  * A missing value is `null` with the reason; a source flag is kept verbatim with its meaning.
  */
 export const zReading = zReadingFields.refine(nullHasReason, { message: NULL_NEEDS_REASON, path: ['missingReason'] });

@@ -4,7 +4,7 @@ import { zInstant } from './time';
 
 /**
  * A record refused at the ingest boundary or in processing: what, where from, which field, why
- * (DESIGN.md invariant 5). Rejects travel on the bus like readings, so an ingest process that
+ * (ARCHITECTURE.md invariant 5). Rejects travel on the bus like readings, so an ingest process that
  * cannot reach the store still gets them into the rejects table.
  */
 export const zReject = z.object({

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const zProvince = z.enum(['shanghai', 'jiangsu', 'zhejiang', 'anhui']);
 export type Province = z.infer<typeof zProvince>;
 
-/** A centre: one per province plus the regional coordinator (DESIGN.md public contract). */
+/** A centre: one per province plus the regional coordinator, the centres of the public contract. */
 export const zCentre = z.enum([...zProvince.options, 'coordinator']);
 export type Centre = z.infer<typeof zCentre>;
 

@@ -39,7 +39,7 @@ function checkInstant(s: string): boolean {
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * An instant as ISO 8601 with an explicit offset (DESIGN.md invariant 4: time is explicit).
+ * An instant as ISO 8601 with an explicit offset (ARCHITECTURE.md invariant 4: time is explicit).
  * A bare local time is refused rather than guessed.
  */
 export const zInstant = z

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { zCentreKeysFile, type CentreKey, type CentreKeysFile, type Centre } from '../../schemas';
 
 /**
- * Centre push keys (DESIGN.md: `keys issue <centre>` / `keys revoke <centre>`). A key is 32
+ * Centre push keys (`yrd-air keys issue <centre>` / `keys revoke <centre>`). A key is 32
  * random bytes, so a plain SHA-256 is enough to store it (no password-style stretching needed);
  * the file holds only hashes. Verification compares hashes in constant time.
  */

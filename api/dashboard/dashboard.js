@@ -156,7 +156,7 @@
   };
   var today = cstDay(Date.now());
   var year = Number(today.slice(0, 4));
-  // The PM2.5 annual limit in force at the year's end (STANDARDS.md: 30 from GB 3095-2026).
+  // The PM2.5 annual limit in force at the year's end (docs/standards.md: 30 from GB 3095-2026).
   var target = year >= 2026 ? 30 : 35;
 
   function getJson(url) {

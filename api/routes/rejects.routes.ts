@@ -10,7 +10,7 @@ const WEEK_MS = 7 * 24 * 3_600_000;
 
 /**
  * `GET /v1/rejects`: what was refused and why. A centre's key sees its own centre's rejects
- * only; the coordinator's key sees all (DESIGN.md "Centres").
+ * only; the coordinator's key sees all (the regional role).
  */
 export const rejectsRoutes: FastifyPluginAsyncZod<{ rejects: RejectQueries; verifier: KeyVerifier }> = async (
   app,

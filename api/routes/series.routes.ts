@@ -13,7 +13,7 @@ const DAY_MS = 86_400_000;
 /**
  * How long a page may be cached: for ever once it answers "as of" a past instant (what had
  * arrived by then cannot change); an hour for data older than the audit window (provisional
- * values are replaced by audited ones early in the following month, STANDARDS.md §7); a minute
+ * values are replaced by audited ones early in the following month, docs/standards.md §7); a minute
  * otherwise, as new hours arrive.
  */
 function cacheControl(q: SeriesQuery, range: Range, now: number): string {

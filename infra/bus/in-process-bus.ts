@@ -29,7 +29,7 @@ export interface InProcessBus {
 /**
  * The bus of the embedded mode: one process, one partition, no broker. `publish` resolves when
  * the processor has stored the batch holding the readings, so "durable" means "in the store"
- * (DESIGN.md invariant 1). A retriable failure retries the same batch; any other failure rejects
+ * (ARCHITECTURE.md invariant 1). A retriable failure retries the same batch; any other failure rejects
  * the publishers of that batch (their callers answer with an error and may resend) and `run`
  * goes on with the next batch.
  */

@@ -17,7 +17,7 @@ export interface StoreConnection {
 }
 
 /**
- * One client for either engine (DESIGN.md "Two ways to run, one code path"): with
+ * One client for either engine (two ways to run, one code path): with
  * `clickhouse.url` unset the ClickHouse engine runs in-process through chDB with its data under
  * `dataDir/clickhouse`; otherwise a ClickHouse server. chDB ignores the client's `database`
  * option, so all SQL names its tables with the database explicitly (see tables.ts). chDB is

@@ -1,7 +1,7 @@
 import { AppError, DependencyError } from '../../kernel';
 
 /**
- * Driver errors become `DependencyError`s at the boundary (STYLE.md rule 7). A query the engine
+ * Driver errors become `DependencyError`s at the boundary (ARCHITECTURE.md rule 7). A query the engine
  * refuses (syntax, types) is a bug, not worth retrying; anything else — connection refused,
  * timeouts, too many parts, memory — may pass on retry.
  */

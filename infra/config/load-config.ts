@@ -6,7 +6,7 @@ import { AppError } from '../../kernel';
 /**
  * Parses the environment once, reporting every problem at once as `VAR: problem`. Values are
  * never echoed, so a malformed secret cannot leak into a terminal or a log.
- * The only module that reads process.env (STYLE.md rule 5).
+ * The only module that reads process.env (ARCHITECTURE.md rule 5).
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const known = Object.keys(zEnv.def.in.shape);

@@ -49,7 +49,7 @@ const routedPartitioner = (): ReturnType<ICustomPartitioner> => {
 
 /**
  * Idempotent producer with acks from all in-sync replicas: `send` resolves only once the broker
- * has the messages durably (DESIGN.md invariant 1). kafkajs guarantees idempotence only with one
+ * has the messages durably (ARCHITECTURE.md invariant 1). kafkajs guarantees idempotence only with one
  * request in flight.
  */
 async function connectProducer(kafka: Kafka): Promise<Producer> {
@@ -126,7 +126,7 @@ async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
  * Readings go out grouped by the partition their station's code hashes to, several stations to a
  * message (infra/bus/reading-messages.ts). The partition count is read once from the broker;
  * when the producer's metadata shows partitions were added, the readings are grouped again and
- * the publish sent again whole (a reading sent twice changes nothing: DESIGN.md invariant 2).
+ * the publish sent again whole (a reading sent twice changes nothing: ARCHITECTURE.md invariant 2).
  */
 export async function createKafkaReadingSink(kafka: Kafka, topic: string, logger?: Logger): Promise<ReadingSink> {
   let partitions = await partitionCount(kafka, topic);

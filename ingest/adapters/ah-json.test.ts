@@ -28,7 +28,7 @@ const invalid = { sourceFlag: 'invalid', sourceValid: false };
 const pages = [fixture('ah-json-page1.json'), fixture('ah-json-page2.json'), fixture('ah-json-page3.json')];
 const map = (i: number) => ahJson.toReadings({ label: `p${i}`, body: pages[i] as Buffer }, feedCtx());
 
-describe('ah-json adapter (FEEDS.md §4)', () => {
+describe('ah-json adapter (docs/feeds.md §4)', () => {
   it('reads UTC, converts CO from µg/m³ to mg/m³ and keeps valid as a flag', () => {
     expect(map(0).readings).toStrictEqual([
       // 2025-02-28T17:00:00Z is 01:00 CST on 1 March.

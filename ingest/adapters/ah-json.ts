@@ -3,7 +3,7 @@ import type { FeedAdapter, MappedPage, RawPage } from '../feed-adapter';
 import { bodyOf, clean, HOUR_MS, pageProblem, readingMaker, toCstIso, unitFactor } from './common';
 
 /**
- * Anhui: long-format JSON behind a cursor, `ts` in UTC, CO in µg/m³ (FEEDS.md §4). The cursor
+ * Anhui: long-format JSON behind a cursor, `ts` in UTC, CO in µg/m³ (docs/feeds.md §4). The cursor
  * walks an append-only publication log, where a correction is the same (site, param, ts)
  * published again later — so a cursor feed needs no look-back window: the watermark is the
  * cursor, and corrections arrive as new items after it.
@@ -169,7 +169,7 @@ export const ahJson: FeedAdapter = {
           record,
         });
       } else {
-        // CO arrives in µg/m³ (FEEDS.md §4): ÷1000 into mg/m³, noting the unit it came in.
+        // CO arrives in µg/m³ (docs/feeds.md §4): ÷1000 into mg/m³, noting the unit it came in.
         out.readings.push(
           make({
             station,

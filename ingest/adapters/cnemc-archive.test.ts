@@ -54,7 +54,7 @@ async function collect(pages: AsyncIterable<MappedPage>): Promise<MappedPage & {
   return all;
 }
 
-describe('cnemc-archive adapter (FEEDS.md §5)', () => {
+describe('cnemc-archive adapter (docs/feeds.md §5)', () => {
   const body = fixture('cnemc-archive-20250301.csv');
   const out = cnemcArchive.toReadings({ label: 'f', body }, feedCtx());
 

@@ -4,7 +4,7 @@ import type { FeedAdapter, MapContext, MappedPage } from '../feed-adapter';
 import { cstHourEnding, pageProblem, parseNumber, readingMaker } from './common';
 
 /**
- * The national archive CSV (FEEDS.md §5): one file per day, `date,hour,type,<station codes…>`.
+ * The national archive CSV (docs/feeds.md §5): one file per day, `date,hour,type,<station codes…>`.
  * Only the six hourly types are readings; the `_24h`, `_8h` and `AQI` rows are the publisher's
  * derived values. `hour` is the CNEMC label, the END of the averaging hour: hour 0 of file date D
  * is D 00:00 CST, i.e. label 24 of D−1. Units: µg/m³, CO mg/m³ (canonical already). Empty cells
@@ -80,7 +80,7 @@ function createLineMapper(ctx: MapContext): {
     }
     const d = DATE.exec(row[0] ?? '');
     const hour = /^\d{1,2}$/.test(row[1] ?? '') ? Number(row[1]) : NaN;
-    // Hours 0–23 (FEEDS.md §5); 24, should it appear, is the same instant as 0 of the next day.
+    // Hours 0–23 (docs/feeds.md §5); 24, should it appear, is the same instant as 0 of the next day.
     const time: string | undefined = d ? cstHourEnding(Number(d[1]), Number(d[2]), Number(d[3]), hour) : undefined;
     if (time === undefined) {
       out.problems.push({
@@ -205,7 +205,7 @@ export const cnemcArchive: FeedAdapter = {
 
   toReadings(page, ctx): MappedPage {
     const mapper = createLineMapper(ctx);
-    // UTF-8 (FEEDS.md §5); TextDecoder drops a BOM. Lines end in CRLF or LF depending on the year.
+    // UTF-8 (docs/feeds.md §5); TextDecoder drops a BOM. Lines end in CRLF or LF depending on the year.
     for (const line of new TextDecoder('utf-8').decode(page.body).split('\n')) mapper.push(line);
     return mapper.finish();
   },

@@ -8,7 +8,7 @@ export const HOUR_MS = 3_600_000;
 /**
  * The hour-ending instant of a CST calendar hour label, or undefined when the label is not a real
  * one: month 1–12, a day the month has (no 30 February rolled into March), hour 0–24 — 24 being
- * the end of the day's last hour, the same instant as 00 of the next day (FEEDS.md introduction).
+ * the end of the day's last hour, the same instant as 00 of the next day (docs/feeds.md introduction).
  */
 export function cstHourEnding(year: number, month: number, day: number, hour: number): string | undefined {
   if (![year, month, day, hour].every(Number.isInteger) || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 24)

@@ -3,7 +3,7 @@ import type { FeedAdapter } from '../feed-adapter';
 
 /**
  * Test support for the adapters' property tests (not imported by production code): whatever bytes
- * arrive, `toReadings` returns values — readings and problems — and never throws (STYLE.md rule 7).
+ * arrive, `toReadings` returns values — readings and problems — and never throws (ARCHITECTURE.md rule 7).
  */
 
 const CTX = { sourceId: 'fuzz', sourceKind: 'feed', arrivedAt: '2025-03-01T01:20:00+08:00' } as const;

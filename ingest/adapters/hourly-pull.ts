@@ -6,7 +6,7 @@ import { bodyOf, floorHour, HOUR_MS, pullStartMs, toCstIso } from './common';
 const DEFAULT_MAX_HOURS = 24 * 7;
 
 /**
- * Pulls a feed that publishes one document per hour (Jiangsu FEEDS.md §2, Zhejiang §3): every hour
+ * Pulls a feed that publishes one document per hour (Jiangsu docs/feeds.md §2, Zhejiang §3): every hour
  * label from the watermark minus the look-back up to the current hour (the hour that ended last),
  * oldest first. At most `maxHoursPerPull` hours per pull, counted from the oldest: after an outage
  * the feed catches up over several pulls without skipping any hour.

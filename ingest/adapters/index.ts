@@ -6,7 +6,7 @@ import { jsXml } from './js-xml';
 import { shJson } from './sh-json';
 import { zjCsv } from './zj-csv';
 
-/** Every source format's adapter; a format without one is a compile error (STYLE.md rule 8). */
+/** Every source format's adapter; a format without one is a compile error (ARCHITECTURE.md rule 8). */
 export const ADAPTERS = {
   'sh-json': shJson,
   'js-xml': jsXml,

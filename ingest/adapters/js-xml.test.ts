@@ -21,7 +21,7 @@ const reading =
   });
 const H01 = '2025-03-01T01:00:00+08:00';
 
-describe('js-xml adapter (FEEDS.md §2)', () => {
+describe('js-xml adapter (docs/feeds.md §2)', () => {
   const out = jsXml.toReadings({ label: 'h', body: fixture('js-xml-2025030101.xml') }, feedCtx());
   const r = reading('2025-03-01T01:05:00+08:00');
 

@@ -4,7 +4,7 @@ import type { FeedAdapter, MappedPage } from '../feed-adapter';
 import { clean, cstCompact, cstHourEnding, pageProblem, parseNumber, readingMaker, unitFactor } from './common';
 import { pullHourly } from './hourly-pull';
 
-/** Jiangsu: one XML document per hour, HTTP basic auth, flags per item (FEEDS.md §2). */
+/** Jiangsu: one XML document per hour, HTTP basic auth, flags per item (docs/feeds.md §2). */
 const ITEMS: Record<string, Pollutant> = { 'PM2.5': 'pm25', PM10: 'pm10', O3: 'o3', NO2: 'no2', SO2: 'so2', CO: 'co' };
 /** Items the centre derives from the hourly values: not readings, skipped without a problem. */
 const DERIVED_ITEMS = new Set([

@@ -25,7 +25,7 @@ const reading = (
 });
 const H01 = '2025-03-01T01:00:00+08:00';
 
-describe('sh-json adapter (FEEDS.md §1)', () => {
+describe('sh-json adapter (docs/feeds.md §1)', () => {
   const out = shJson.toReadings({ label: 'p1', body: fixture('sh-json-page1.json') }, feedCtx());
 
   it('maps every record of the page exactly, skipping AQI and PrimaryPollutant', () => {

@@ -3,11 +3,11 @@ import type { FeedAdapter, MappedPage, RawPage } from '../feed-adapter';
 import { bodyOf, cstHourEnding, pageProblem, parseNumber, pullStartMs, readingMaker, toCstIso } from './common';
 
 /**
- * Shanghai: paged JSON, CST times without offset, values as strings (FEEDS.md §1). Only these
+ * Shanghai: paged JSON, CST times without offset, values as strings (docs/feeds.md §1). Only these
  * fields are readings; `AQI` and `PrimaryPollutant` are derived by the centre and skipped.
  */
 const FIELDS: Record<string, Pollutant> = { PM2_5: 'pm25', PM10: 'pm10', O3: 'o3', NO2: 'no2', SO2: 'so2', CO: 'co' };
-/** Values that mean "no value" (FEEDS.md §1); they become null readings naming the marker. */
+/** Values that mean "no value" (docs/feeds.md §1); they become null readings naming the marker. */
 const MISSING_MARKERS = new Set(['—', '', '-99']);
 /** CST without offset; the hour label is the END of the averaging hour, `24:00:00` allowed. */
 const TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):00:00$/;
@@ -35,7 +35,7 @@ function readEnvelope(body: Uint8Array): { env: Envelope; data: unknown[] } | { 
     return { error: `not JSON: ${(err as Error).message}` };
   }
   if (env === null || typeof env !== 'object' || Array.isArray(env)) return { error: 'not a JSON object' };
-  // `code` other than 0 is the centre's error envelope, with the reason in `msg` (FEEDS.md §1).
+  // `code` other than 0 is the centre's error envelope, with the reason in `msg` (docs/feeds.md §1).
   if (env.code !== 0) return { error: `the feed answered code ${String(env.code)}: ${String(env.msg)}` };
   if (!Array.isArray(env.data)) return { error: 'no data array' };
   return { env, data: env.data };

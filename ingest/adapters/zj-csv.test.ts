@@ -30,7 +30,7 @@ const H02 = '2025-03-01T02:00:00+08:00';
 const h01 = fixture('zj_2025030101.csv');
 const h02 = fixture('zj_2025030102.csv');
 
-describe('zj-csv adapter (FEEDS.md §3)', () => {
+describe('zj-csv adapter (docs/feeds.md §3)', () => {
   const out = zjCsv.toReadings({ label: 'h', body: h01 }, feedCtx());
 
   it('is fed GB18030 bytes, not UTF-8', () => {

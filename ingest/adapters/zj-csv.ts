@@ -5,7 +5,7 @@ import type { FeedAdapter, MappedPage } from '../feed-adapter';
 import { clean, cstCompact, cstHourEnding, pageProblem, parseNumber, readingMaker, unitFactor } from './common';
 import { pullHourly } from './hourly-pull';
 
-/** Zhejiang: one GB18030 CSV per hour with a Chinese header and a summary row (FEEDS.md §3). */
+/** Zhejiang: one GB18030 CSV per hour with a Chinese header and a summary row (docs/feeds.md §3). */
 const CODE = '站点编码';
 const TIME = '时间';
 /** Column name prefix → pollutant; the unit is read from the parentheses, e.g. `CO(mg/m³)`. */
@@ -34,7 +34,7 @@ export const zjCsv: FeedAdapter = {
 
   toReadings(page, ctx): MappedPage {
     const out: MappedPage = { readings: [], problems: [] };
-    // Bytes are GB18030, not UTF-8 (FEEDS.md §3); a BOM, if any, is dropped by csv-parse.
+    // Bytes are GB18030, not UTF-8 (docs/feeds.md §3); a BOM, if any, is dropped by csv-parse.
     const text = iconv.decode(Buffer.from(page.body), 'gb18030');
     // A row the CSV parser cannot read (a stray quote) is that row's problem, not the file's.
     // `index` is the row's line in the file, 0 being the first line after the header.
@@ -82,7 +82,7 @@ export const zjCsv: FeedAdapter = {
     rows.slice(1).forEach(({ record: row, info }) => {
       const index = info.lines - 2;
       const station = row[codeAt] ?? '';
-      // The summary line (合计) names no station: skipped, not a problem (FEEDS.md §3).
+      // The summary line (合计) names no station: skipped, not a problem (docs/feeds.md §3).
       if (SUMMARY_MARKERS.some((m) => row.slice(0, 3).some((c) => c.includes(m)))) return;
       const record = row.join(',');
       if (station === '') {

@@ -12,7 +12,7 @@ export const BUNDLED_VERSION = { version: 'yrd-2022', validFrom: '2013-01-01' } 
 
 /**
  * The registry lives in files under DATA_DIR/stations (one JSON per list version), so an ingest
- * process can read it without the store (DESIGN.md: one process per embedded data folder).
+ * process can read it without the store (the embedded engine admits one process per data folder).
  */
 export function registryDir(dataDir: string): string {
   return join(dataDir, 'stations');

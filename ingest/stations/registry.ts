@@ -12,7 +12,7 @@ export interface StationRegistry {
 const cstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
 
 /**
- * Versions of the station list, each valid from a date until the next (FEEDS.md "Stations":
+ * Versions of the station list, each valid from a date until the next (docs/feeds.md "Stations":
  * stations open, move and close). A reading older than every version is judged by the earliest
  * list, since archives reach back before the oldest list we hold.
  */

@@ -42,7 +42,7 @@ export const zAqiResponse = z.object({
   id: z.string(),
   date: z.string(),
   regime: z.enum(['2012', '2026']),
-  /** A city is scored from city-averaged concentrations (STANDARDS.md §3.3); a province or region lists its cities. */
+  /** A city is scored from city-averaged concentrations (docs/standards.md §3.3); a province or region lists its cities. */
   results: z.array(zAreaAqi),
 });
 export type AqiResponse = z.infer<typeof zAqiResponse>;

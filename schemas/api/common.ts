@@ -3,7 +3,7 @@ import { z } from 'zod';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * A time parameter (DESIGN.md "Times"): a date `YYYY-MM-DD` (a natural day in CST) or an ISO 8601
+ * A time parameter of the public contract: a date `YYYY-MM-DD` (a natural day in CST) or an ISO 8601
  * instant with offset.
  */
 export const zTimeParam = z

@@ -73,7 +73,7 @@ export const zComplianceResponse = z.object({
   regime: z.enum(['2012', '2026']).describe('Rules in force at the year’s end (2026: the verdict uses GB 3095-2026)'),
   targets: z
     .array(zTargetVerdict)
-    .describe('The area’s targets for the year (TARGETS_FILE over the defaults of STANDARDS.md §5), each judged'),
+    .describe('The area’s targets for the year (TARGETS_FILE over the defaults of docs/standards.md §5), each judged'),
   stations: z.number().int(),
   cities: z.number().int(),
   pollutants: z.array(zAnnual),

@@ -4,7 +4,7 @@ import { zReadingStatus } from '../reading';
 import { zErrorCode } from '../errors';
 
 /**
- * One pushed reading (DESIGN.md public contract): value in the canonical unit (CO mg/m³, the
+ * One pushed reading (`POST /v1/readings`): value in the canonical unit (CO mg/m³, the
  * rest µg/m³), `time` the hour-ending instant with offset, `status` provisional unless audited.
  * `flag` is the centre's own flag (HJ 212 style): `N` or absent means valid; anything else is
  * kept and keeps the value out of statistics.

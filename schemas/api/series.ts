@@ -61,7 +61,7 @@ export const zSeriesQuery = z
       .enum(['true', 'false'])
       .default('true')
       .transform((s) => s === 'true')
-      .describe('Convert gases before 2018-09-01 to the reference state (STANDARDS.md §1.2), flagged `converted`'),
+      .describe('Convert gases before 2018-09-01 to the reference state (docs/standards.md §1.2), flagged `converted`'),
   })
   .strict();
 export type SeriesQuery = z.infer<typeof zSeriesQuery>;
@@ -86,7 +86,7 @@ export const zSeriesRow = z.object({
   valid: z
     .boolean()
     .describe(
-      'Meets the validity rule of its resolution (STANDARDS.md §2): 20 h a day, 6 h an 8-h window, 14 windows an MDA8, 27 days a month (25 in February), 324 days a year; an area value with at least one member',
+      'Meets the validity rule of its resolution (docs/standards.md §2): 20 h a day, 6 h an 8-h window, 14 windows an MDA8, 27 days a month (25 in February), 324 days a year; an area value with at least one member',
     ),
   converted: z.boolean().describe('A gas before 2018-09-01 converted to the reference state'),
 });

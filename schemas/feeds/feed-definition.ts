@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { zProvince } from '../station';
 import { zInstant } from '../time';
 
-/** Pulled feed formats (FEEDS.md §1–4); the file name of each adapter is its format id. */
+/** Pulled feed formats (docs/feeds.md §1–4); the file name of each adapter is its format id. */
 export const zFeedFormat = z.enum(['sh-json', 'js-xml', 'zj-csv', 'ah-json']);
 export type FeedFormat = z.infer<typeof zFeedFormat>;
 
-/** All source formats, including the archive CSV that arrives by backfill or push (FEEDS.md §5). */
+/** All source formats, including the archive CSV that arrives by backfill or push (docs/feeds.md §5). */
 export const zSourceFormat = z.enum([...zFeedFormat.options, 'cnemc-archive']);
 export type SourceFormat = z.infer<typeof zSourceFormat>;
 

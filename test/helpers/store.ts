@@ -14,7 +14,7 @@ export interface TestStore extends StoreConnection {
 /**
  * A migrated store for one test file: the embedded engine in a fresh temp folder (one per
  * process, as chDB binds one folder per process), or the server in CLICKHOUSE_URL. Refuses a
- * database whose name lacks "test" so a test can never touch real data (STYLE.md rule 14).
+ * database whose name lacks "test" so a test can never touch real data (ARCHITECTURE.md rule 14).
  */
 export async function openTestStore(env: Record<string, string | undefined> = {}): Promise<TestStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'yrd-air-test-'));

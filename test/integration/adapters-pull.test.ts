@@ -12,7 +12,7 @@ import { fixture } from '../helpers/fixtures';
 
 /**
  * Each pulling adapter's `pull` over real HTTP against a tiny local server serving the recorded
- * fixture pages (FEEDS.md §1–4): the URLs it asks for, the pages it yields and their watermarks.
+ * fixture pages (docs/feeds.md §1–4): the URLs it asks for, the pages it yields and their watermarks.
  * Credentials come from the feed's fetch (ingest/feed-http.ts), never from the adapter.
  */
 
@@ -70,7 +70,7 @@ async function pullAll(
 const summary = (pages: RawPage[]) => pages.map((p) => [p.label, p.watermark]);
 const NOT_FOUND: Answer = { status: 404, body: 'not published' };
 
-describe('sh-json pull (FEEDS.md §1)', () => {
+describe('sh-json pull (docs/feeds.md §1)', () => {
   it('pages until page × pageSize ≥ total; only the last page moves the watermark, to the newest hour seen', async () => {
     const srv = await serve((url) => ({ body: fixture(`sh-json-page${url.searchParams.get('page')}.json`) }));
     const feed = feedOf({
@@ -151,7 +151,7 @@ describe.each([
     label: (h: string) => `zj-csv zj_${h}.csv`,
     doc: (h: string) => `zj_${h}.csv`,
   },
-])('$format pull (FEEDS.md §2, §3)', ({ adapter, format, province, path, label, doc }) => {
+])('$format pull (docs/feeds.md §2, §3)', ({ adapter, format, province, path, label, doc }) => {
   const published = new Set(['2025030101', '2025030102']);
   const hourOf = (url: URL): string =>
     url.searchParams.get('time') ?? /zj_(\d{10})\.csv$/.exec(url.pathname)?.[1] ?? '';
@@ -245,7 +245,7 @@ describe.each([
   });
 });
 
-describe('ah-json pull (FEEDS.md §4)', () => {
+describe('ah-json pull (docs/feeds.md §4)', () => {
   const PAGES: Record<string, string> = {
     '': 'ah-json-page1.json',
     eyJvIjo2fQ: 'ah-json-page2.json',

@@ -14,7 +14,7 @@ import { aReading } from '../helpers/readings';
 import { openTestStore, type TestStore } from '../helpers/store';
 
 /**
- * What an area expects follows the station list in force each day (STANDARDS.md §3.3): a city
+ * What an area expects follows the station list in force each day (docs/standards.md §3.3): a city
  * expects its stations of that day's list, a province or the region its cities of that day's
  * list, and a month the most cities any list of the month gave it. Two lists here: the bundled
  * one, and one from 2025-03-02 without station 1142A (上海) and without the city 舟山.

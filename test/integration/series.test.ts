@@ -105,7 +105,7 @@ const json = async (qs: string): Promise<SeriesResponse> => {
 const SH = encodeURIComponent('上海');
 const day = 'from=2025-03-01&to=2025-03-01';
 
-describe('GET /v1/series over HTTP on the real engine (expectations by hand from STANDARDS.md)', () => {
+describe('GET /v1/series over HTTP on the real engine (expectations by hand from docs/standards.md)', () => {
   it('station hours: the stored values at their hour-ending instants', async () => {
     const r = await json(`level=station&id=1141A&pollutant=pm25&${day}`);
     expect(r.rows).toHaveLength(24);

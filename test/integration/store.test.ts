@@ -49,7 +49,7 @@ describe('migrations', () => {
   });
 });
 
-describe('current value of an identity (DESIGN.md invariant 2)', () => {
+describe('current value of an identity (ARCHITECTURE.md invariant 2)', () => {
   it('the latest arrival wins among provisional revisions, and every revision is kept', async () => {
     await process([aReading({ station: 'S1', value: 10, arrivedAt: '2025-03-01T02:00:00Z' })]);
     await process([aReading({ station: 'S1', value: 12, arrivedAt: '2025-03-01T03:00:00Z' })]);

@@ -618,7 +618,7 @@ async function queryBench(store: StoreConnection): Promise<void> {
     .map((x) => `'${x.code}'`)
     .join(',');
   /**
-   * The same answer as a compliance view, written by hand: every annual statistic of STANDARDS.md
+   * The same answer as a compliance view, written by hand: every annual statistic of docs/standards.md
    * §3.1 (means and the 98th/95th/90th percentiles of the city's daily values of all six
    * pollutants, O3 as MDA8 from windowed 8-h means) for 2025, for the given stations' city or for
    * every city. (Earlier runs compared with PM2.5's mean and P95 alone.)

@@ -5,7 +5,7 @@ import type { Station } from '../../schemas';
 import type { Publication } from './publication';
 
 const HOUR_MS = 3_600_000;
-/** The 15 row types of an hour, in the archive's order (FEEDS.md §5). */
+/** The 15 row types of an hour, in the archive's order (docs/feeds.md §5). */
 const TYPES = [
   'AQI',
   'PM2.5',

@@ -85,7 +85,7 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-/** Starts the four centres' feeds on local ports (FEEDS.md), from one seeded generator. */
+/** Starts the four centres' feeds on local ports (docs/feeds.md), from one seeded generator. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const seed = opts.seed ?? 20_250_301;
   const clock = opts.clock ?? realClock;
@@ -132,7 +132,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         if (!h || h.publishedMs > nowMs) continue;
         for (const v of h.values) {
           if (v.malformed) continue;
-          // Only Jiangsu's and Anhui's formats carry a validity flag (FEEDS.md §2, §4).
+          // Only Jiangsu's and Anhui's formats carry a validity flag (docs/feeds.md §2, §4).
           const flagged = FLAGGED_FORMATS.has(FORMAT_OF[s.province]);
           out.push({
             station: s.code,

@@ -5,7 +5,7 @@ import { keyOf, uniform } from './random';
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 
-/** Which feed format each province's centre publishes (FEEDS.md). */
+/** Which feed format each province's centre publishes (docs/feeds.md). */
 export type SimFormat = 'sh-json' | 'js-xml' | 'zj-csv' | 'ah-json';
 export const FORMAT_OF: Readonly<Record<Province, SimFormat>> = {
   shanghai: 'sh-json',

@@ -53,7 +53,7 @@ const cell = (ctx: ServeContext, h: PublishedHour, i: number, missing: string): 
   return served === null ? missing : String(served);
 };
 
-/** Shanghai (FEEDS.md §1): `since` filters by hour-ending time; records ordered by time then station. */
+/** Shanghai (docs/feeds.md §1): `since` filters by hour-ending time; records ordered by time then station. */
 export function shJsonHandler(ctx: ServeContext): Handler {
   return (url, req, res) => {
     if (url.pathname !== '/hourly') return send(res, 404, 'text/plain', 'not found');
@@ -96,7 +96,7 @@ export function shJsonHandler(ctx: ServeContext): Handler {
 
 const JS_NAMES = ['PM2.5', 'PM10', 'O3', 'NO2', 'SO2', 'CO'];
 
-/** Jiangsu (FEEDS.md §2): one XML document per hour; 404 until published. */
+/** Jiangsu (docs/feeds.md §2): one XML document per hour; 404 until published. */
 export function jsXmlHandler(ctx: ServeContext): Handler {
   const auth = `Basic ${Buffer.from(`${SIM_CREDENTIALS['js-xml'].username}:${SIM_CREDENTIALS['js-xml'].password}`).toString('base64')}`;
   return (url, req, res) => {
@@ -125,7 +125,7 @@ export function jsXmlHandler(ctx: ServeContext): Handler {
   };
 }
 
-/** Zhejiang (FEEDS.md §3): one GB18030 CSV per hour with a summary row; 404 until published. */
+/** Zhejiang (docs/feeds.md §3): one GB18030 CSV per hour with a summary row; 404 until published. */
 export function zjCsvHandler(ctx: ServeContext): Handler {
   const header =
     '站点编码,站点名称,城市,时间,PM2.5(μg/m³),PM10(μg/m³),O3(μg/m³),NO2(μg/m³),SO2(μg/m³),CO(mg/m³),AQI,首要污染物';
@@ -162,7 +162,7 @@ interface AhEvent {
 const AH_PAGE_ITEMS = 400;
 
 /**
- * Anhui (FEEDS.md §4): a cursor over the append-only log of publication events — each
+ * Anhui (docs/feeds.md §4): a cursor over the append-only log of publication events — each
  * station-hour's first publication, and later a correction as the same (site, param, ts) again.
  * Events are ordered by (publication time, station, param, hour); the cursor names the last one
  * served.

@@ -12,7 +12,7 @@ function year(y: number, valueOf: (i: number) => number, drop: (day: string) => 
   return out;
 }
 
-describe('HJ 663 percentile (STANDARDS.md §3.2)', () => {
+describe('HJ 663 percentile (docs/standards.md §3.2)', () => {
   it('interpolates at k = 1 + (n−1)·p/100', () => {
     // n = 365, p = 90: k = 328.6, P = X(328) + 0.6·(X(329) − X(328)); with X(i) = i that is 328.6.
     expect(

@@ -2,7 +2,7 @@ import { roundGbt8170 } from './aqi';
 import { percentile } from './percentile';
 import { GRADE_II, VALIDITY, type Regime } from './standards';
 
-/** The annual items of HJ 663-2013 (STANDARDS.md §3.1): which percentile of which daily value. */
+/** The annual items of HJ 663-2013 (docs/standards.md §3.1): which percentile of which daily value. */
 export const ANNUAL_ITEMS = {
   so2: { daily: 'so2', percentile: 98, hasMean: true },
   no2: { daily: 'no2', percentile: 98, hasMean: true },
@@ -43,7 +43,7 @@ const round = (pollutant: AnnualPollutant, v: number | null): number | null =>
   v === null ? null : roundGbt8170(v, pollutant === 'co' ? 1 : 0);
 
 /**
- * One pollutant's annual statistics from its valid daily values (STANDARDS.md §2.1, §3.1, §3.2,
+ * One pollutant's annual statistics from its valid daily values (docs/standards.md §2.1, §3.1, §3.2,
  * §3.5): the mean (where the standard has an annual limit), the HJ 663 percentile, validity by
  * the 324-day rule and — separately — the monthly rule, and compliance with Grade II on the
  * rounded values. The regime is the one in force at the year's end.

@@ -4,13 +4,13 @@ import { sharedData } from '../../test/helpers/shared-data';
 import { hourlyAqi } from './aqi';
 
 /**
- * The archive's published hourly AQI against our real-time AQI (STANDARDS.md §4.6: the six 1-h
+ * The archive's published hourly AQI against our real-time AQI (docs/standards.md §4.6: the six 1-h
  * values, PM on the 24-h breakpoints, O3 on its 1-h column, no 8-h O3), over every station-hour
  * of the real files that has all six values. Measured: 39,412 of 39,412 and 39,231 of 39,232.
  * The one miss, 2647A at hour 12 of 2023-01-22 with SO2 1-h 952: the archive scores 200, which is
  * the 2026 rule (HJ 633-2026: SO2 1-h above 800 → 200), while HJ 633-2012 note 2, which we follow
  * for 2012-regime data, scores the 24-h SO2 (131 → 169). CNEMC evidently applied the fixed 200
- * already in 2023 — noted in STANDARDS terms as an observed practice, not the 2012 text.
+ * already in 2023 — noted in docs/standards.md as an observed practice, not the 2012 text.
  */
 function reproduce(file: string): { n: number; same: number; examples: string[] } {
   const lines = readFileSync(sharedData(`china_sites/${file}`), 'utf8')

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dailyAqi, hourlyAqi, iaqi, roundGbt8170 } from './aqi';
 import { BREAKPOINTS, regimeOfDay } from './standards';
 
-describe('GB/T 8170 rounding (STANDARDS.md §3.5)', () => {
+describe('GB/T 8170 rounding (docs/standards.md §3.5)', () => {
   it.each([
     [78.4, 0, 78],
     [78.6, 0, 79],

@@ -1,7 +1,7 @@
 import { AQI_CATEGORIES, BREAKPOINTS, IAQI_LEVELS, type Breakpoints, type Regime } from './standards';
 
 /**
- * GB/T 8170 rounding (STANDARDS.md §3.5): round half to even on the DECIMAL value. A float like
+ * GB/T 8170 rounding (docs/standards.md §3.5): round half to even on the DECIMAL value. A float like
  * 0.15 is stored as 0.1499…; printing it with a few extra digits recovers the decimal the
  * centre published, which is then rounded digit by digit.
  */

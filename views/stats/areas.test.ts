@@ -45,7 +45,7 @@ const v2024: StationListVersion = {
 };
 const versionAt = (d: string) => (d >= '2024-01-01' ? v2024 : v2022);
 
-describe('city, province and region daily values (STANDARDS.md §3.3)', () => {
+describe('city, province and region daily values (docs/standards.md §3.3)', () => {
   const days = [
     day('A1', '2023-06-01', 30),
     day('A2', '2023-06-01', 50),

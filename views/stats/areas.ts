@@ -2,7 +2,7 @@ import type { Province, Station, StationListVersion } from '../../schemas';
 import type { DailyStatistic, StationDay } from './stats-queries';
 
 /**
- * From stations to cities, provinces and the region (STANDARDS.md §3.3): a city's daily value is
+ * From stations to cities, provinces and the region (docs/standards.md §3.3): a city's daily value is
  * the arithmetic mean of its stations' valid daily values, using the station list in force on
  * that day; control sites (对照点) are left out unless asked for (whether MEE includes them is
  * unverified — a switch). Province and region values are arithmetic means of city values, never
@@ -22,7 +22,7 @@ export interface AreaOptions {
   includeControl?: boolean;
 }
 
-/** The 31 YRD cities of the 2023 action plan (STANDARDS.md §5.1; the exact list is unverified). */
+/** The 31 YRD cities of the 2023 action plan (docs/standards.md §5.1; the exact list is unverified). */
 export const YRD31: readonly string[] = [
   '上海',
   '南京',

@@ -42,7 +42,7 @@ export function versionOn(versions: readonly StationListVersion[], day: string):
 
 /**
  * `GET /v1/compliance` (issue 5 §2, on issue 4's statistics): every annual statistic of
- * STANDARDS.md §3.1 for a station, city, province or region and a year, from station daily
+ * docs/standards.md §3.1 for a station, city, province or region and a year, from station daily
  * values in ClickHouse → city daily means (list in force per day, control sites out) → the area's
  * daily series (a province or region averages its cities) → annual statistics, compliance,
  * composite index and good/heavy days (daily AQI from the area's daily concentrations).
@@ -96,7 +96,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   const exceptional = deps.exceptionalDays ? await deps.exceptionalDays(q.year) : [];
   const excluded = new Set(exceptional.filter((e) => cityNames.has(e.city)).map((e) => `${e.city}|${e.day}`));
   /**
-   * The statistics of the area's days, without the days `drop` says (STANDARDS.md §3.6: dust days
+   * The statistics of the area's days, without the days `drop` says (docs/standards.md §3.6: dust days
    * leave the PM2.5 and PM10 concentrations, the composite index and — in the second reporting —
    * the day ratios).
    */
@@ -119,7 +119,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
       const cityOf = (a: AreaDay): string => (q.level === 'station' ? (stationCity.get(a.area) ?? '') : a.area);
       return { pollutants: annualOf(concentrations(area, cityOf)), days: dayCounts(aqisOf(ratioDays(area, cityOf))) };
     }
-    // A province or region is the arithmetic mean of its cities' statistics (STANDARDS.md §3.3:
+    // A province or region is the arithmetic mean of its cities' statistics (docs/standards.md §3.3:
     // e.g. its O3 is the mean of the cities' MDA8 P90), and its good-day ratio the mean of theirs.
     const cities = cityDays(stationDays, versionAt).filter((c) => cityNames.has(c.area));
     const perCity = [...cityNames].map((city) => {

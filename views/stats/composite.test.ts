@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compositeIndex, dayCounts } from './composite';
 
-describe('composite index (STANDARDS.md §3.4)', () => {
+describe('composite index (docs/standards.md §3.4)', () => {
   it('sums C/S over the six pollutants with two decimals and names the largest part', () => {
     // 8/60 + 30/40 + 55/70 + 32/35 + 1.0/4 + 160/160 = 0.1333 + 0.75 + 0.7857 + 0.9143 + 0.25 + 1 = 3.8333 → 3.83
     const r = compositeIndex({ so2: 8, no2: 30, pm10: 55, pm25: 32, co: 1.0, o3: 160 });

@@ -2,11 +2,11 @@ import type { AnnualPollutant } from './annual';
 import { roundGbt8170 } from './aqi';
 
 /**
- * The composite index of the city ranking provisions (环办监测〔2018〕19号, STANDARDS.md §3.4):
+ * The composite index of the city ranking provisions (环办监测〔2018〕19号, docs/standards.md §3.4):
  * I_i = C_i / S_i over the six pollutants with equal weights, C the period statistic (means for
  * SO2, NO2, PM10, PM2.5; CO P95; O3 MDA8 P90) and S the Grade II limit it is compared with.
  * Published with two decimals; the pollutant with the largest I_i is the primary one.
- * (The 2026 weighting — PM2.5 × 3, NO2 × 2, O3 × 2 — is hearsay in STANDARDS.md and not applied.)
+ * (The 2026 weighting — PM2.5 × 3, NO2 × 2, O3 × 2 — is hearsay in docs/standards.md and not applied.)
  */
 export const COMPOSITE_DIVISORS: Readonly<Record<AnnualPollutant, number>> = {
   so2: 60,
@@ -44,7 +44,7 @@ export function compositeIndex(statistics: Partial<Record<AnnualPollutant, numbe
   };
 }
 
-/** Excellent-or-good and heavy-pollution days (STANDARDS.md §4.5) from daily AQI values. */
+/** Excellent-or-good and heavy-pollution days (docs/standards.md §4.5) from daily AQI values. */
 export function dayCounts(dailyAqi: readonly (number | null)[]): {
   valid: number;
   good: number;

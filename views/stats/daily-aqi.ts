@@ -47,7 +47,7 @@ function score(
 
 /**
  * `GET /v1/aqi`: the daily AQI of HJ 633 for a station, or for a city from its city-averaged
- * concentrations (STANDARDS.md §3.3), under the regime of the day. A province or a region
+ * concentrations (docs/standards.md §3.3), under the regime of the day. A province or a region
  * answers with each of its cities.
  */
 export async function areaDailyAqi(deps: DailyAqiDeps, q: AqiQuery): Promise<AqiResponse> {

@@ -5,7 +5,7 @@ const DAY_MS = 86_400_000;
 const dayAfter = (start: string, i: number): string =>
   new Date(Date.parse(`${start}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10);
 
-describe('ozone view (STANDARDS.md §3.1–3.2: P90 of MDA8 by the HJ 663 formula)', () => {
+describe('ozone view (docs/standards.md §3.1–3.2: P90 of MDA8 by the HJ 663 formula)', () => {
   it('the rolling 365-day P90 is the HJ 663 percentile of exactly the last 365 days', () => {
     // 2024 (leap) and 2025: day i of the series has MDA8 = i % 200 (a saw with known order statistics).
     const series: Mda8Day[] = Array.from({ length: 731 }, (_, i) => ({

@@ -1,5 +1,5 @@
 /**
- * The percentile of HJ 663-2013 Appendix A (STANDARDS.md §3.2): with n values sorted ascending,
+ * The percentile of HJ 663-2013 Appendix A (docs/standards.md §3.2): with n values sorted ascending,
  * k = 1 + (n − 1)·p/100, s = ⌊k⌋, P = X(s) + (X(s+1) − X(s))·(k − s), and P = X(n) when s = n.
  * The same as numpy's default "linear", R type 7 and Excel PERCENTILE.INC.
  */

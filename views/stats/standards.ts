@@ -1,5 +1,5 @@
 /**
- * The national rules as data (STANDARDS.md §1, §4, §4.8): limits and IAQI breakpoints per regime.
+ * The national rules as data (docs/standards.md §1, §4, §4.8): limits and IAQI breakpoints per regime.
  * The 2012 regime (GB 3095-2012 with its 2018 amendment, HJ 633-2012, HJ 663-2013) applies to
  * data up to 2026-02-28; the 2026 regime (GB 3095-2026, HJ 633-2026, HJ 663-2026) from 2026-03-01.
  */
@@ -8,7 +8,7 @@ export type Regime = '2012' | '2026';
 /** First instant of the 2026 regime: 2026-03-01 00:00 CST (an hour ending at it is still 2012's day). */
 export const REGIME_2026_FROM_MS = Date.parse('2026-03-01T00:00:00+08:00');
 
-/** The regime of a natural day (CST date YYYY-MM-DD) — STANDARDS.md §0. */
+/** The regime of a natural day (CST date YYYY-MM-DD) — docs/standards.md §0. */
 export function regimeOfDay(date: string): Regime {
   return date >= '2026-03-01' ? '2026' : '2012';
 }
@@ -46,7 +46,7 @@ const HJ633_2012: BreakpointTable = {
   pm25_24h: [0, 35, 75, 115, 150, 250, 350, 500],
 };
 
-/** HJ 633-2026 (STANDARDS.md §4.8): only the IAQI-100 point of PM2.5 and PM10 moves. */
+/** HJ 633-2026 (docs/standards.md §4.8): only the IAQI-100 point of PM2.5 and PM10 moves. */
 const HJ633_2026: BreakpointTable = {
   ...HJ633_2012,
   pm10_24h: [0, 50, 120, 250, 350, 420, 500, 600],
@@ -75,7 +75,7 @@ export const GRADE_II = {
   },
 } as const;
 
-/** Validity minimums (GB 3095 Table 4, HJ 663 §2.2 of STANDARDS.md). */
+/** Validity minimums (GB 3095 Table 4, HJ 663 §2.2 of docs/standards.md). */
 export const VALIDITY = {
   hoursPerDay: 20,
   hoursPer8h: 6,

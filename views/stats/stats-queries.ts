@@ -1,4 +1,4 @@
-/** What the statistics need from the store (STYLE.md rule 1); ClickHouse SQL behind it. */
+/** What the statistics need from the store (ARCHITECTURE.md rule 1); ClickHouse SQL behind it. */
 export type DailyStatistic = 'so2' | 'no2' | 'co' | 'pm10' | 'pm25' | 'o3_1h_max' | 'o3_mda8';
 
 export interface StationDay {
@@ -10,7 +10,7 @@ export interface StationDay {
   /** Valid hours (means, max 1-h) or valid 8-h windows (MDA8). */
   nValid: number;
   valid: boolean;
-  /** A gas before 2018-09-01 converted to the reference state (STANDARDS.md §1.2). */
+  /** A gas before 2018-09-01 converted to the reference state (docs/standards.md §1.2). */
   converted: boolean;
   /** MDA8 kept with fewer than 14 windows because it exceeds the limit (§2.2). */
   exceedanceException: boolean;

@@ -4,7 +4,7 @@ import { DEFAULT_TARGETS, judgeTarget, targetsFor } from './targets';
 
 const none: TargetRule[] = [];
 
-describe('targets (STANDARDS.md §5 as data)', () => {
+describe('targets (docs/standards.md §5 as data)', () => {
   it('defaults: 35 to 2025, the YRD 2025 target, 30 for 2026–2030 and 25 from 2031', () => {
     const pm = (level: 'city' | 'region', id: string, year: number) =>
       targetsFor({ file: none, defaults: DEFAULT_TARGETS }, level, id, year).get('pm25_annual');

@@ -1,7 +1,7 @@
 import type { TargetIndicator, TargetRule } from '../../schemas';
 
 /**
- * The default targets (STANDARDS.md §5), as data. A TARGETS_FILE adds to them and overrides them
+ * The default targets (docs/standards.md §5), as data. A TARGETS_FILE adds to them and overrides them
  * for the same area, years and indicator.
  */
 export const DEFAULT_TARGETS: readonly TargetRule[] = [
@@ -40,7 +40,7 @@ export const DEFAULT_TARGETS: readonly TargetRule[] = [
     indicator: 'pm25_annual',
     max: 35,
     source:
-      '国发〔2023〕24号: YRD PM2.5 “总体达标”, read as the regional mean ≤ 35 (STANDARDS.md §5.1, an interpretation)',
+      '国发〔2023〕24号: YRD PM2.5 “总体达标”, read as the regional mean ≤ 35 (docs/standards.md §5.1, an interpretation)',
   },
   {
     level: 'region',
@@ -49,7 +49,8 @@ export const DEFAULT_TARGETS: readonly TargetRule[] = [
     to: 2025,
     indicator: 'pm25_annual',
     max: 35,
-    source: '国发〔2023〕24号: YRD PM2.5 “总体达标” for the plan’s 31 cities (STANDARDS.md §5.1, an interpretation)',
+    source:
+      '国发〔2023〕24号: YRD PM2.5 “总体达标” for the plan’s 31 cities (docs/standards.md §5.1, an interpretation)',
   },
   {
     level: 'city',
@@ -67,7 +68,7 @@ export const DEFAULT_TARGETS: readonly TargetRule[] = [
     to: 2025,
     indicator: 'good_day_ratio',
     min: 87.5,
-    source: '14th Five-Year Plan national good-day ratio 87.5 % (no YRD-specific figure found, STANDARDS.md §5.2)',
+    source: '14th Five-Year Plan national good-day ratio 87.5 % (no YRD-specific figure found, docs/standards.md §5.2)',
   },
   {
     level: '*',

@@ -1,4 +1,4 @@
--- Stations: every version of the station list, each valid from a date (FEEDS.md "Stations").
+-- Stations: every version of the station list, each valid from a date (docs/feeds.md "Stations").
 CREATE TABLE IF NOT EXISTS {db}.stations
 (
     list_version LowCardinality(String),
@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS {db}.stations
 ENGINE = ReplacingMergeTree(imported_at)
 ORDER BY (list_version, code);
 
--- Every revision of every reading (DESIGN.md invariant 2). A revision is one arrival that changed
+-- Every revision of every reading (ARCHITECTURE.md invariant 2). A revision is one arrival that changed
 -- something; arrivals identical to the latest revision of their status are dropped before insert.
 -- An exact replay (same arrival, same content: a Kafka redelivery) collapses on merge.
 CREATE TABLE IF NOT EXISTS {db}.reading_revisions
@@ -76,7 +76,7 @@ SELECT
     toUInt64(status) * 1000000000000000 + toUInt64(toUnixTimestamp64Milli(arrived_at)) AS version
 FROM {db}.reading_revisions;
 
--- What was refused, and why (DESIGN.md invariant 5); one row per refused record. A feed re-reads
+-- What was refused, and why (ARCHITECTURE.md invariant 5); one row per refused record. A feed re-reads
 -- its look-back window on every pull, so the same refusal arrives again and again: it collapses
 -- to its first sighting (the version prefers the earliest received_at).
 CREATE TABLE IF NOT EXISTS {db}.rejects

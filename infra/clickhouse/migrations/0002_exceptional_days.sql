@@ -1,4 +1,4 @@
--- Exceptional days (STANDARDS.md §3.6): sand-dust days per city, recorded by the coordinator.
+-- Exceptional days (docs/standards.md §3.6): sand-dust days per city, recorded by the coordinator.
 -- Statistics come both with and without them. A day recorded again replaces the earlier record;
 -- `removed` takes a day back out.
 CREATE TABLE IF NOT EXISTS {db}.exceptional_days

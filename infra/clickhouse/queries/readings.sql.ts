@@ -11,7 +11,7 @@ export const latestRevisionsSql = (t: Tables): string => `
   GROUP BY station, pollutant, time, status`;
 
 /**
- * Current values (DESIGN.md invariant 2) for stations and pollutants in [from, to).
+ * Current values (ARCHITECTURE.md invariant 2) for stations and pollutants in [from, to).
  * FINAL makes the ReplacingMergeTree answer exact before background merges.
  */
 export const currentReadingsSql = (t: Tables): string => `

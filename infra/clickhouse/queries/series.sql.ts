@@ -3,13 +3,13 @@ import type { Tables } from '../tables';
 import { hourlySource, stationDailySql } from './stats-daily.sql';
 
 /**
- * `GET /v1/series` in one statement, so ClickHouse writes every format itself (DESIGN.md: JSON,
+ * `GET /v1/series` in one statement, so ClickHouse writes every format itself (JSON,
  * CSV, Parquet, Arrow). Layers:
  * 1. station values at the base resolution: hourly values (and the 8-h moving O3 mean, valid with
  *    ≥ 6 hours in its window), or the station daily statistics of stats-daily.sql.ts;
  * 2. a city's value = mean of its stations' valid values, with the station list in force on the
  *    day (the `members` arrays, control sites already left out); a province or region's = mean of
- *    its cities' values (STANDARDS.md §3.3: areas average cities, never pools of stations);
+ *    its cities' values (docs/standards.md §3.3: areas average cities, never pools of stations);
  * 3. month and year: means of the valid daily values, valid with ≥ 27 days a month (25 in
  *    February) or ≥ 324 a year; a province's or region's month is the mean of its cities' valid
  *    months.

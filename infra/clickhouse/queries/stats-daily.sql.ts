@@ -2,7 +2,7 @@ import type { Tables } from '../tables';
 
 /**
  * The hourly values statistics start from: the current values, or — with `asOf` — the values as
- * they stood at an instant, rebuilt from the revisions that had arrived by then (DESIGN.md
+ * they stood at an instant, rebuilt from the revisions that had arrived by then (ARCHITECTURE.md
  * invariant 2: audited above provisional, then the latest arrival).
  */
 export const hourlySource = (t: Tables, asOf: boolean): string =>
@@ -37,7 +37,7 @@ export interface StationDailyOptions {
 }
 
 /**
- * Station daily statistics from the current valid hourly values (STANDARDS.md §2.1, §2.2, §7.1).
+ * Station daily statistics from the current valid hourly values (docs/standards.md §2.1, §2.2, §7.1).
  * A natural day D is the hours labelled 01–24: hour-ending instants D 01:00 … D+1 00:00 CST, so
  * an hour's day is the CST date of (its end − 1 h) and label 24 belongs to the previous day.
  * - 24-h means of so2, no2, co, pm10, pm25: valid with ≥ 20 valid hours.
@@ -56,7 +56,7 @@ export const stationDailySql = (t: Tables, o: StationDailyOptions = {}): string 
   const o3 = o.some?.o3 ?? true;
   const others = o.some?.others ?? true;
   const dayOut = o.inner ? 'd AS day' : 'toString(d) AS day';
-  // Gases before the 2018-09-01 amendment, in the reference state (STANDARDS.md §1.2): every hour
+  // Gases before the 2018-09-01 amendment, in the reference state (docs/standards.md §1.2): every hour
   // of a day up to 2018-08-31 (its label 24 ends at 2018-09-01 00:00), so a function of the day.
   const converted = (gas: string): string => `(${gas} AND d < toDate('2018-09-01') AND {referenceState:UInt8} = 1)`;
   const factor = 'if(converted, 273.15 / 298.15, 1)';

@@ -31,7 +31,7 @@ function delivery(expected: number, rows: readonly StationDelivery[]): Omit<Scor
 }
 
 /**
- * A centre's delivery scorecard (issue 11 §5): per station and in all, against the hours the
+ * A centre's delivery scorecard: per station and in all, against the hours the
  * period should hold for each of the centre's stations in service.
  */
 export function buildScorecard(input: {

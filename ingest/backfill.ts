@@ -108,7 +108,7 @@ function writeState(file: string, state: State): void {
 }
 
 /**
- * Loads national archive CSV files (issue 3 §7): each file goes through the archive adapter and
+ * Loads national archive CSV files: each file goes through the archive adapter and
  * the ingest boundary like any other source, in chunks handed over durably. A finished file is
  * remembered (by path, size and mtime) so a rerun skips it; an interrupted file is simply read
  * again — harmless, since a reading's identity is (station, pollutant, hour).

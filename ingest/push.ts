@@ -76,7 +76,7 @@ function toRejection(r: Reject): PushResult['rejected'][number] {
 }
 
 /**
- * The ingest side of `POST /v1/readings` (issue 3 §6): decode, check every record at the
+ * The ingest side of `POST /v1/readings`: decode, check every record at the
  * boundary (a centre may push only its own province's stations; the coordinator any), publish
  * what passes and wait until it is durable (ARCHITECTURE.md invariant 1), publish the rejects, and
  * answer with the accepted count and each rejected record's index and reason.

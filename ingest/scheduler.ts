@@ -42,7 +42,7 @@ interface FeedState {
 }
 
 /**
- * Pulls each feed on its schedule from its watermark (docs/feeds.md; issue 3): every page is decoded
+ * Pulls each feed on its schedule from its watermark (docs/feeds.md): every page is decoded
  * by its adapter, passed through the ingest boundary, published durably, and only then does the
  * watermark move — so a restart resumes with no gap, and re-reading (the look-back window, or a
  * page interrupted by a crash) is harmless by identity. One failing feed never blocks another.

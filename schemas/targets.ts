@@ -7,7 +7,7 @@ export type TargetIndicator = z.infer<typeof zTargetIndicator>;
 const zYear = z.number().int().min(2013).max(2100);
 
 /**
- * One target rule (issue 5 §1): for an area (or every area of a level, `*`) and a span of years,
+ * One target rule: for an area (or every area of a level, `*`) and a span of years,
  * a bound on an indicator — absolute (`max`/`min`) or relative to the area's own value in a base
  * year (`relative`, e.g. −10 % vs 2020). Exact ids override `*`; a targets file overrides the
  * defaults for the same area, year and indicator.

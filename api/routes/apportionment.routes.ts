@@ -22,7 +22,7 @@ export interface ApportionmentViews {
   factors?: (q: FactorsQuery, range: Range) => Promise<FactorsResponse>;
 }
 
-/** Source-apportionment views (issue 6): local vs regional, province-to-province transport, source factors. */
+/** Source-apportionment views: local vs regional, province-to-province transport, source factors. */
 export const apportionmentRoutes: FastifyPluginAsyncZod<{ views: ApportionmentViews }> = async (app, opts) => {
   app.get(
     '/v1/apportionment/regional',

@@ -11,7 +11,7 @@ import {
   zErrorBody,
 } from '../../schemas';
 
-/** `GET /v1/compliance/forecast` and `GET /v1/trends` (issue 5 §3, §4). */
+/** `GET /v1/compliance/forecast` and `GET /v1/trends`. */
 export const forecastRoutes: FastifyPluginAsyncZod<{
   forecast: (q: ForecastQuery) => Promise<ForecastResponse>;
   trends: (q: TrendsQuery) => Promise<TrendsResponse>;

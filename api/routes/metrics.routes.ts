@@ -28,7 +28,7 @@ export function installMetrics(app: FastifyInstance, registry: Registry): void {
 }
 
 /**
- * The centres' headline delivery figures over the last 24 hours as gauges (issue 11 §5), computed
+ * The centres' headline delivery figures over the last 24 hours as gauges (`yrdair_centre_*`), computed
  * when scraped and kept five minutes so frequent scrapes cost one scorecard query an interval.
  */
 export function installDeliveryMetrics(

@@ -26,7 +26,7 @@ const zPushQuery = z
   .strict();
 
 /**
- * `POST /v1/readings` (issue 7 §3): a centre's bearer key, its own stations only (the coordinator
+ * `POST /v1/readings`: a centre's bearer key, its own stations only (the coordinator
  * any), a JSON array or archive CSV (`text/csv`), a size limit, a rate limit per key, and an
  * `Idempotency-Key` so a retried push returns the first answer. Answers 202 once the accepted
  * readings are durable.

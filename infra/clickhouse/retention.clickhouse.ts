@@ -3,7 +3,7 @@ import { translateStoreError } from './store-errors';
 import { chDateTime64, tablesOf } from './tables';
 
 /**
- * Retention of superseded revisions (issue 11 §2): deletes revisions that arrived before `cutoffMs`
+ * Retention of superseded revisions (REVISION_RETENTION_DAYS): deletes revisions that arrived before `cutoffMs`
  * and are no longer the latest of their reading and status. The latest provisional and the latest
  * audited revision of every reading stay, whatever their age, so current values and every
  * statistic from now on are untouched; only `asOf` answers before the cutoff lose the detail.

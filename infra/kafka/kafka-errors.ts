@@ -3,7 +3,7 @@ import { DependencyError } from '../../kernel';
 /**
  * Transient for kafkajs: the error or any cause in its chain says `retriable` — e.g. a
  * KafkaJSNumberOfRetriesExceeded (not retriable itself) around a KafkaJSBrokerNotFound after a
- * broker of the cluster stopped (kafkajs issues #802, #1452): the client recovers by refreshing
+ * broker of the cluster stopped (kafkajs on GitHub: #802, #1452): the client recovers by refreshing
  * its metadata once restarted.
  */
 export function isTransientKafkaError(err: unknown): boolean {

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 
-/** Every topic yrd-air uses, with its partition count, in one place (issue 2). */
+/** Every topic yrd-air uses, with its partition count, in one place. */
 export interface TopicSpec {
   name: string;
   partitions: number;

@@ -142,7 +142,7 @@ describe.skipIf(missing)('cnemc-archive on the real archive days (../shared/data
     expect(mapped.readings.filter((r) => r.station === '1013A' && r.pollutant === 'pm25')).toEqual([]);
   });
 
-  // Speed is measured by the benchmarks (issue 9), not asserted in tests.
+  // Speed is measured by the benchmarks (BENCHMARKS.md), not asserted in tests.
   it(realName('streams a 2 MB day to the same readings as a whole-file read'), async () => {
     const bytes = readFileSync(path('china_sites_20230121.csv'));
     const whole = cnemcArchive.toReadings({ label: 'f', body: bytes }, ctx);

@@ -27,7 +27,7 @@ export const SPIKE = {
 export type Neighbour = (hoursBefore: number) => number | null | undefined;
 
 /**
- * Checks against neighbouring hours (issue 4: constant runs and spikes). Only earlier hours are
+ * Checks against neighbouring hours: constant runs and spikes. Only earlier hours are
  * used, as in real time the next one has not arrived; both flags are advisory (not in
  * INVALIDATING_QC_FLAGS): GB 3095 and HJ 663 define validity, and these mark values for audit.
  */

@@ -22,7 +22,7 @@ afterAll(async () => {
 }, 60_000);
 
 /**
- * Issue 8 §1, "restart the pull scheduler mid-page": `yrd-air ingest` is SIGKILLed three times
+ * The pull scheduler restarted mid-page: `yrd-air ingest` is SIGKILLed three times
  * while it catches up 30 hours of the four feeds, and restarted on the same DATA_DIR (its
  * watermarks); `yrd-air start` stores through the real broker. Afterwards every station's count
  * of stored values equals what the simulator served (its publication log, not the pipeline's).

@@ -6,7 +6,7 @@ import { issueKey } from '../../api/auth/centre-keys';
 import { runCli, type CliRun } from '../helpers/cli';
 
 /**
- * Issue 7, "every route has a test through HTTP on a real instance": `yrd-air start` as users run
+ * Every route has a test through HTTP on a real instance: `yrd-air start` as users run
  * it (built-in simulator, embedded store), every route of its own OpenAPI document called with
  * valid parameters, and the one error shape for 400, 401, 403, 404, 413, 422 and 429.
  */

@@ -84,7 +84,7 @@ const PROBES = [
   '%27%20OR%201=1',
 ];
 
-describe('security on a running instance (issue 8 §5)', () => {
+describe('security on a running instance', () => {
   it('keeps centres apart: a centre pushes only its own stations and reads only its own rejects', async () => {
     const own = await push(keys.shanghai, [{ station: '1141A', pollutant: 'pm25', time: hour, value: 35 }]);
     expect(own.status).toBe(202);

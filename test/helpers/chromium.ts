@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 /**
- * Headless Chromium for the browser test: Debian's package (issue 7: no browser download from
+ * Headless Chromium for the browser test: Debian's package (no browser download from
  * elsewhere). Found at CHROMIUM_PATH or the usual paths; where missing and this is a Debian
  * machine run as root, installed with apt-get (with a CJK font, so the Chinese page renders), as
  * the Kafka jars come through Maven. Otherwise a clear error says what to install.

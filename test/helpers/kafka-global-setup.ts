@@ -23,12 +23,12 @@ async function dockerAnswers(): Promise<boolean> {
 }
 
 /**
- * One real Kafka broker for the whole integration run, resolved in the order of issue 2:
+ * One real Kafka broker for the whole integration run, resolved in this order:
  * KAFKA_BROKERS if set; else a testcontainers Kafka where a Docker engine answers; else the
- * local broker started from Maven Central's jars (infra/kafka-broker). Never a mock.
+ * local broker started from Maven Central's jars (tools/kafka-broker). Never a mock.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // The test harness honours KAFKA_BROKERS (issue 2: an operator-provided broker comes first).
+  // The test harness honours KAFKA_BROKERS: an operator-provided broker comes first.
   const fromEnv = process.env.KAFKA_BROKERS?.trim();
   if (fromEnv) {
     project.provide(

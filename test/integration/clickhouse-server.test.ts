@@ -31,7 +31,7 @@ let container: StartedTestContainer | undefined;
 let store: TestStore;
 
 /**
- * The same SQL on a ClickHouse server (issue 10 §3): migrations, the processor's inserts and
+ * The same SQL on a ClickHouse server: migrations, the processor's inserts and
  * revision checks, and the series statement, on the official server image via testcontainers.
  * Every other test runs the embedded engine; this one needs a Docker engine and says so.
  */

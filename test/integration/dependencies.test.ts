@@ -3,7 +3,7 @@ import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Issue 8 §5, dependency review, as a check that runs with every test run (docs/dependencies.md
+ * The dependency review as a check that runs with every test run (docs/dependencies.md
  * has the reasoning). The npm registry's audit endpoint does not answer on this network, so the
  * known advisories for packages in or near our tree are kept here, each with the GitHub Advisory
  * id, and the lockfile is checked against them; what danfojs-node would bring is refused outright.
@@ -126,7 +126,7 @@ const installed = Object.entries(lock.packages)
   .filter(([path]) => path.startsWith('node_modules/'))
   .map(([path, p]) => ({ name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), path, ...p }));
 
-describe('dependency review (issue 8 §5): the lockfile against the advisories we track', () => {
+describe('dependency review: the lockfile against the advisories we track', () => {
   it('reads a real lockfile', () => {
     expect(installed.length).toBeGreaterThan(300);
     expect(installed.find((p) => p.name === 'fastify')?.version).toMatch(/^5\./);

@@ -23,7 +23,7 @@ import { aReading } from '../helpers/readings';
 import { openTestStore, type TestStore } from '../helpers/store';
 
 /**
- * Issue 6 §3 on the real engine and real HTTP: a year of two supersites' hourly data from the
+ * Source factors on the real engine and real HTTP: a year of two supersites' hourly data from the
  * simulator, whose every species is a known sum of five sources (SOURCE_PROFILES) under shared
  * weather and daily cycles. Shanghai's supersite also pushes its ions, OC/EC and Ca through
  * `POST /v1/species`; Nanjing's has the criteria pollutants only.
@@ -188,7 +188,7 @@ function recovery(r: FactorsResponse, station: string) {
   });
 }
 
-describe('GET /v1/apportionment/factors on the real engine (issue 6 §3)', () => {
+describe('GET /v1/apportionment/factors on the real engine', () => {
   it('with a supersite’s species, recovers the five simulated sources: profiles (cosine ≥ 0.95) and contributions (r ≥ 0.9), each labelled', async () => {
     const res = await fetch(
       `${base}/v1/apportionment/factors?level=station&id=${shanghaiSite!.code}&${range}&factors=5&bootstrap=5`,

@@ -28,7 +28,7 @@ afterAll(async () => {
 }, 120_000);
 
 /**
- * Issue 8 §2: a broker of three stops during ingest and comes back; the producer (acks from all
+ * A broker of three stops during ingest and comes back; the producer (acks from all
  * in-sync replicas, idempotent) and the consumer group ride through it. Counted against what was
  * produced, not against the pipeline's logs.
  */

@@ -18,7 +18,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'yrd-air-crash-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 }));
 
 /**
- * Issue 4, "done when": killing the processor mid-batch and restarting it loses nothing and
+ * Killing the processor mid-batch and restarting it loses nothing and
  * duplicates nothing. `yrd-air process` runs as its own process on the embedded store and the
  * real broker; it is SIGKILLed at staggered moments while it consumes, then restarted.
  * Expectations come from what was produced, not from the pipeline's logs.

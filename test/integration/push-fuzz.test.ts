@@ -107,7 +107,7 @@ const broken = fc
   )
   .map(([r, breakIt]) => breakIt(r));
 
-describe('push endpoint under property-based fuzzing (issue 8 §3)', () => {
+describe('push endpoint under property-based fuzzing', () => {
   it('accepts exactly the valid records of any mixed array, rejects each broken one by index with a reason, and stores what it accepted', async () => {
     await fc.assert(
       fc.asyncProperty(

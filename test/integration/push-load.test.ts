@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
   void processor.run();
   for (const c of CENTRES) keys[c] = issueKey(join(dir, 'keys.json'), c).key;
-  // Rate limits set high for the test, so the figure measures capacity (issue 8 §4).
+  // Rate limits set high for the test, so the figure measures capacity.
   app = await buildApp({
     logger,
     readiness: {},

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => store?.dispose());
 
 /**
- * Issue 8 §1, "make the store refuse writes for a while": the engine itself refuses inserts
+ * The store refuses writes for a while: the engine itself refuses inserts
  * (TOO_MANY_PARTS — ClickHouse's own back-pressure, forced by lowering `parts_to_throw_insert`
  * with merges stopped); the processor must hold its offsets, retry, and store everything exactly
  * once when the store accepts writes again.

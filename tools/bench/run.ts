@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: yrd-air's speed next to the engine's own, each pair measured in this run
- * (issue 9). Prints a Markdown table (paste it into BENCHMARKS.md with the commit).
+ * `npm run bench`: yrd-air's speed next to the engine's own, each pair measured in this run.
+ * Prints a Markdown table (paste it into BENCHMARKS.md with the commit).
  *   npm run bench                 # everything (about 5–10 minutes on 2 cores)
  *   npm run bench -- --quick      # smaller data, for a smoke run
  *   npm run bench -- --only=ingest,kafka   # some sections: ingest, kafka, backfill, views
@@ -125,7 +125,7 @@ async function ingestBench(store: StoreConnection, dir: string): Promise<{ readi
   );
   const oursRate = readings.length / (ours.ms / 1000);
   const refRate = readings.length / (ref.ms / 1000);
-  // The latest-value path next to the as-of path (issue 11: history must not slow the current answer).
+  // The latest-value path next to the as-of path: history must not slow the current answer.
   const series = createClickHouseSeriesQueries(s);
   const versions = [list];
   const spec = (asOf?: string) =>
@@ -709,7 +709,7 @@ async function queryBench(store: StoreConnection): Promise<void> {
       `peak RSS ${fmt(peak)} MB`,
     );
   }
-  // Factors (issue 6): a year of one province's hourly data; a new seed each call, so no cache.
+  // Factors: a year of one province's hourly data; a new seed each call, so no cache.
   let seed = 100;
   const factorsUrl = '/v1/apportionment/factors?level=province&id=shanghai&from=2025-01-01&to=2025-12-31&factors=5';
   const fullFactors = await measured(() => timesOf(3, () => get(`${factorsUrl}&seed=${seed++}`)));

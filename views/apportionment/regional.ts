@@ -24,7 +24,7 @@ export interface RegionalHour {
 }
 
 /**
- * The urban-increment (Lenschow) split of a city's hourly concentration (issue 6 §1):
+ * The urban-increment (Lenschow) split of a city's hourly concentration:
  * background(h) = the mean of the city's designated control stations (对照点) reporting that
  * hour (`control`), or the `percentile`-th (default 10th, HJ 663 formula) of every surrounding
  * station that hour (`percentile`: the surroundings are chosen by the caller, e.g. within 50 km);

@@ -80,7 +80,7 @@ const AR_ORDER = 4;
 
 /**
  * Province-to-province (or city-to-city) influence from lagged relationships between hourly
- * series (issue 6 §2), by prewhitened cross-correlation (Box–Jenkins): each area's log anomaly
+ * series, by prewhitened cross-correlation (Box–Jenkins): each area's log anomaly
  * series (hour-of-day means removed, so the shared daily cycle is not mistaken for transport) is
  * reduced to the innovations of its own AR(4) model — which controls the receiver's persistence
  * and leaves the weather every area shares only at lag 0 — and for each ordered pair A → B the

@@ -30,7 +30,7 @@ export interface ComplianceDeps {
   targets?: { file: readonly TargetRule[]; defaults: readonly TargetRule[] };
   /** Exceptional (dust) days per city recorded for the year: results then also come without them. */
   exceptionalDays?: (year: number) => Promise<{ city: string; day: string }[]>;
-  /** The series of issue 7: lets ranks read every city's daily values (city means in SQL) instead of every station's. */
+  /** The area series: lets ranks read every city's daily values (city means in SQL) instead of every station's. */
   series?: SeriesQueries;
 }
 
@@ -41,7 +41,7 @@ export function versionOn(versions: readonly StationListVersion[], day: string):
 }
 
 /**
- * `GET /v1/compliance` (issue 5 §2, on issue 4's statistics): every annual statistic of
+ * `GET /v1/compliance` (on the station daily statistics): every annual statistic of
  * docs/standards.md §3.1 for a station, city, province or region and a year, from station daily
  * values in ClickHouse → city daily means (list in force per day, control sites out) → the area's
  * daily series (a province or region averages its cities) → annual statistics, compliance,
@@ -165,7 +165,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   }
   const composite = compositeOf(pollutants);
   const verdicts = pollutants.map((s) => s.complies);
-  // What the answer rests on (issue 11): audited share of the hours behind the daily values.
+  // What the answer rests on: the audited share of the hours behind the daily values.
   const hourly = stationDays.filter((d) => d.valid && d.statistic !== 'o3_mda8');
   const hours = hourly.reduce((n, d) => n + d.nValid, 0);
   const targets = await targetsPending.judge(pollutants, days);
@@ -248,7 +248,7 @@ function indicatorValue(
 }
 
 /**
- * The area's targets for the year (issue 5 §1), each judged on the year's official statistics:
+ * The area's targets for the year, each judged on the year's official statistics:
  * PM2.5 annual mean and O3 P90 only when valid (324 days), the day ratios as computed. A relative
  * target (e.g. −10 % vs 2020) takes its base from the area's own statistic that year unless the
  * rule gives one. Returns at once: the base years are computed meanwhile (they do not depend on
@@ -293,7 +293,7 @@ function startTargets(
 }
 
 /**
- * The area's position among its peers by the composite index (issue 5 §2; lower is cleaner, as
+ * The area's position among its peers by the composite index (lower is cleaner, as
  * MEE ranks): a station among its city's stations, a city among all the list's cities, a province
  * among the four. One station-daily query covers every peer.
  */

@@ -31,7 +31,7 @@ const dayRange = (from: string, to: string) => ({
   toMs: Date.parse(`${to}T00:00:00+08:00`) + 25 * HOUR_MS,
 });
 
-/** An area's series at a resolution (valid values only; others null), from the series of issue 7. */
+/** An area's series at a resolution (valid values only; others null), from the area series. */
 async function areaSeries(
   deps: ForecastDeps,
   q: {

@@ -65,7 +65,7 @@ function season(year: number, days: readonly Mda8Day[]): OzoneSeason {
 }
 
 /**
- * What an ozone dashboard plots (issue 5 §5), from an area's daily MDA8: the daily series with
+ * What an ozone dashboard plots, from an area's daily MDA8: the daily series with
  * exceedances; the rolling 365-day P90 (the annual assessment statistic of docs/standards.md §3.1 as
  * it would stand on each day, valid with ≥ 324 days); and per calendar year the P90, the
  * exceedance days and the warm-season (April–September) statistics. `mda8` should start 364 days
@@ -121,7 +121,7 @@ export function ozoneView(
   return { days, years };
 }
 
-/** What the ozone view reads: an area's daily MDA8 (the series of issue 7, at day resolution). */
+/** What the ozone view reads: an area's daily MDA8 (the area series at day resolution). */
 export interface OzoneDeps {
   series: SeriesQueries;
   versions: () => Promise<StationListVersion[]>;

@@ -29,7 +29,7 @@ export interface SeriesKey {
   time: string;
 }
 
-/** A series request resolved against the station lists: what the store computes (issue 7 §2). */
+/** A series request resolved against the station lists: what the store computes. */
 export interface SeriesSpec {
   level: SeriesQuery['level'];
   resolution: Resolution;

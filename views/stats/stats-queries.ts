@@ -14,7 +14,7 @@ export interface StationDay {
   converted: boolean;
   /** MDA8 kept with fewer than 14 windows because it exceeds the limit (§2.2). */
   exceedanceException: boolean;
-  /** Of the hours behind the value, how many are audited (issue 11: what a statistic rests on). */
+  /** Of the hours behind the value, how many are audited: what the statistic rests on. */
   nAudited: number;
 }
 

@@ -62,7 +62,7 @@ export function theilSen(t: readonly number[], y: readonly number[]): { slope: n
 }
 
 /**
- * The trend (issue 5 §4). Method: months without a value are dropped (at least 24 must remain);
+ * The trend of `GET /v1/trends`. Method: months without a value are dropped (at least 24 must remain);
  * deseasonalised by subtracting each calendar month's mean over the years and adding back the
  * overall mean — the cycle taken from the residuals around a first Theil–Sen line, so the trend does
  * not leak into it; time in years since the first month; Theil–Sen slope and intercept; Sen's

@@ -18,7 +18,7 @@ function normals(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
 }
 
-describe('forecast of the annual mean against a target (issue 5 §3)', () => {
+describe('forecast of the annual mean against a target', () => {
   it('the remaining budget by hand, with the GB/T 8170 rounding ceiling', () => {
     // 180 valid days of 40 (1 January – 29 June), 30 June missing; 184 days left after 30 June.
     const days = daysOf(2025, (i) => (i < 180 ? 40 : null));

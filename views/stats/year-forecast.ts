@@ -50,7 +50,7 @@ const ceiling = (target: number): { value: number; inclusive: boolean } => ({
 });
 
 /**
- * Where an area stands against its annual-mean target on day `at` (issue 5 §3).
+ * Where an area stands against its annual-mean target on day `at`.
  * - Year to date: the mean of the valid days so far.
  * - Budget: the highest mean the remaining days may average — all assumed valid — so that the
  *   annual mean, rounded as published, still meets the target: m = (C·(n + r) − S)/r, with C the

@@ -1,4 +1,4 @@
--- Speciated supersite readings (issue 6): ions, OC/EC and elements, µg/m³, hourly. A value pushed
+-- Speciated supersite readings (for the source factors): ions, OC/EC and elements, µg/m³, hourly. A value pushed
 -- again replaces the earlier one (latest `received_at` wins); the factor analysis reads them at
 -- station level beside the criteria pollutants.
 CREATE TABLE IF NOT EXISTS {db}.species_readings

@@ -1,7 +1,7 @@
 import type { Tables } from '../tables';
 
 /**
- * The urban-increment split in one statement (issue 6 §1, issue 9: views near hand-written SQL):
+ * The urban-increment split in one statement (so the view runs near the speed of hand-written SQL):
  * each hour the mean of the city's stations and the background — the mean of the control
  * stations, or the HJ 663 percentile (quantileExactInclusive is R-7 / PERCENTILE.INC, the same
  * formula) of the pool — over the current valid values, gases before 2018-09-01 in the reference

@@ -2,6 +2,25 @@ export { AppError, DependencyError, InputError, isRetriable } from './errors';
 export { createLogger, type Logger } from './logger';
 export { boundedMemo } from './memo';
 export { fromRoot } from './package-root';
-export { timeMs } from './time';
+export {
+  addDays,
+  CST_OFFSET_MS,
+  cstDayNumberOf,
+  cstDayOf,
+  cstDaysRange,
+  cstMidnightMs,
+  cstWallClockMs,
+  DAY_MS,
+  dayNumber,
+  floorHour,
+  HOUR_MS,
+  hourEndingDayOf,
+  hourEndingDaysRange,
+  hourLabelOf,
+  hoursIn,
+  timeMs,
+  toCstIso,
+  type TimeRange,
+} from './time';
 export { ERROR_CODES, type ErrorCode } from './error-codes';
 export { deadLetter, ok, type Outcome } from './outcome';

@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { InputError } from '../../kernel';
-import {
-  SERIES_MAX_LIMIT,
-  type SeriesQuery,
-  type FactorsQuery,
-  type FactorsResponse,
-  type StationListVersion,
-} from '../../schemas';
+import { type FactorsQuery, type FactorsResponse, type StationListVersion } from '../../schemas';
 import { versionOn } from '../stats/compliance';
-import { seriesSpec } from '../stats/series';
-import type { SeriesQueries } from '../stats/series';
+import { seriesRows, type SeriesQueries } from '../stats/series';
 import { labelFactors, prepareMatrix, qExpected, type SpeciesInput } from './factors';
 import { runFactorJobOffThread } from './factors-runner';
 
@@ -273,28 +266,18 @@ async function criteriaHours(
   hours: number,
 ): Promise<Map<string, (number | null)[]>> {
   const pollutants = ['pm25', 'pm10', 'so2', 'no2', 'co', 'o3'] as const;
-  const sq: SeriesQuery = {
-    level: q.level,
-    id: [q.id],
-    pollutant: [...pollutants],
-    from: new Date(range.fromMs).toISOString(),
-    to: new Date(range.toMs).toISOString(),
-    resolution: 'hour',
-    format: 'json',
-    limit: SERIES_MAX_LIMIT,
-    referenceState: true,
-    incomplete: false,
-  };
-  const page = await deps.series.page(seriesSpec(sq, range, versions), 'json');
+  const { rows } = await seriesRows(
+    deps.series,
+    { level: q.level, ids: [q.id], pollutants, resolution: 'hour', ...range },
+    versions,
+  );
   const out = new Map<string, (number | null)[]>(
     pollutants.map((p) => [p, new Array<number | null>(hours).fill(null)]),
   );
-  if (page.kind === 'rows') {
-    for (const r of page.rows) {
-      const i = (Date.parse(r.time) - firstMs) / HOUR_MS;
-      const row = out.get(r.pollutant);
-      if (row && Number.isInteger(i) && i >= 0 && i < hours && r.valid && r.value !== null) row[i] = r.value;
-    }
+  for (const r of rows) {
+    const i = (Date.parse(r.time) - firstMs) / HOUR_MS;
+    const row = out.get(r.pollutant);
+    if (row && Number.isInteger(i) && i >= 0 && i < hours && r.valid && r.value !== null) row[i] = r.value;
   }
   return out;
 }

@@ -10,8 +10,7 @@ import {
   type StationListVersion,
 } from '../../schemas';
 import { versionOn } from '../stats/compliance';
-import { seriesSpec } from '../stats/series';
-import type { SeriesQueries } from '../stats/series';
+import { seriesRows, type SeriesQueries } from '../stats/series';
 import { regionalHours, regionalPeriods, type RegionalStation } from './regional';
 import { transportMatrix } from './transport';
 
@@ -50,33 +49,23 @@ async function hourly(
 ): Promise<{ hours: number; firstMs: number; values: Map<string, (number | null)[]> }> {
   const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
   const hours = Math.max(0, Math.ceil((range.toMs - firstMs) / HOUR_MS));
-  const q: SeriesQuery = {
-    level,
-    id: ids,
-    pollutant: [pollutant],
-    from: new Date(range.fromMs).toISOString(),
-    to: new Date(range.toMs).toISOString(),
-    resolution: 'hour',
-    format: 'json',
-    limit: SERIES_MAX_LIMIT,
-    referenceState: true,
-    incomplete: false,
-  };
-  const page = await deps.series.page(seriesSpec(q, range, versions), 'json');
+  const { rows, next } = await seriesRows(
+    deps.series,
+    { level, ids, pollutants: [pollutant], resolution: 'hour', ...range },
+    versions,
+  );
   const values = new Map(ids.map((id) => [id, new Array<number | null>(hours).fill(null)]));
-  if (page.kind === 'rows') {
-    if (page.next)
-      throw new InputError(
-        'QUERY_UNPROCESSABLE',
-        `more than ${SERIES_MAX_LIMIT} hourly values: shorten from/to`,
-        { field: 'to' },
-        422,
-      );
-    for (const r of page.rows) {
-      const i = (Date.parse(r.time) - firstMs) / HOUR_MS;
-      const row = values.get(r.id);
-      if (row && i >= 0 && i < hours && r.valid) row[i] = r.value;
-    }
+  if (next)
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `more than ${SERIES_MAX_LIMIT} hourly values: shorten from/to`,
+      { field: 'to' },
+      422,
+    );
+  for (const r of rows) {
+    const i = (Date.parse(r.time) - firstMs) / HOUR_MS;
+    const row = values.get(r.id);
+    if (row && i >= 0 && i < hours && r.valid) row[i] = r.value;
   }
   return { hours, firstMs, values };
 }

@@ -1,11 +1,4 @@
-import {
-  type ComplianceQuery,
-  type ComplianceResponse,
-  type StationListVersion,
-  type TargetRule,
-  SERIES_MAX_LIMIT,
-  type SeriesQuery,
-} from '../../schemas';
+import { type ComplianceQuery, type ComplianceResponse, type StationListVersion, type TargetRule } from '../../schemas';
 import {
   ANNUAL_ITEMS,
   annualStatistic,
@@ -19,9 +12,8 @@ import { cityDays, stationsOfArea, type AreaDay } from './areas';
 import { compositeIndex, dayCounts } from './composite';
 import { regimeOfDay } from './standards';
 import { DEFAULT_TARGETS, judgeTarget, targetsFor, type TargetVerdict } from './targets';
-import type { SeriesQueries } from './series';
 import type { DailyStatistic, StationDay, StatsQueries } from './stats-queries';
-import { seriesSpec } from './series';
+import { seriesRows, type SeriesQueries } from './series';
 
 export interface ComplianceDeps {
   queries: StatsQueries;
@@ -437,26 +429,20 @@ async function cityDaysInSql(
   cities: string[],
   q: ComplianceQuery,
 ): Promise<AreaDay[]> {
-  const query: SeriesQuery = {
-    level: 'city',
-    id: cities,
-    pollutant: ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3', 'o3_mda8'],
-    from: `${q.year}-01-01`,
-    to: `${q.year}-12-31`,
-    resolution: 'day',
-    format: 'json',
-    limit: SERIES_MAX_LIMIT,
-    asOf: q.asOf,
-    referenceState: true,
-    incomplete: false,
-  };
-  const range = {
-    fromMs: Date.parse(`${q.year}-01-01T01:00:00+08:00`),
-    toMs: Date.parse(`${q.year + 1}-01-01T01:00:00+08:00`),
-  };
-  const page = await series.page(seriesSpec(query, range, versions), 'json');
-  if (page.kind !== 'rows') return [];
-  return page.rows.flatMap((r) =>
+  const { rows } = await seriesRows(
+    series,
+    {
+      level: 'city',
+      ids: cities,
+      pollutants: ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3', 'o3_mda8'],
+      resolution: 'day',
+      fromMs: Date.parse(`${q.year}-01-01T01:00:00+08:00`),
+      toMs: Date.parse(`${q.year + 1}-01-01T01:00:00+08:00`),
+      asOf: q.asOf,
+    },
+    versions,
+  );
+  return rows.flatMap((r) =>
     r.valid && r.value !== null
       ? [
           {

@@ -4,14 +4,12 @@ import {
   type ForecastResponse,
   type TrendsQuery,
   type TrendsResponse,
-  SERIES_MAX_LIMIT,
   type SeriesPollutant,
   type SeriesQuery,
   type StationListVersion,
   type TargetRule,
 } from '../../schemas';
-import { seriesSpec } from './series';
-import type { SeriesQueries } from './series';
+import { seriesRows, type SeriesQueries } from './series';
 import { DEFAULT_TARGETS, targetsFor } from './targets';
 import { theilSenTrend } from './theil-sen';
 import { forecastAnnualMean } from './year-forecast';
@@ -44,21 +42,19 @@ async function areaSeries(
     asOf?: string;
   },
 ): Promise<{ time: string; value: number | null }[]> {
-  const query: SeriesQuery = {
-    level: q.level,
-    id: [q.id],
-    pollutant: [q.pollutant],
-    from: q.from,
-    to: q.to,
-    resolution: q.resolution,
-    format: 'json',
-    limit: SERIES_MAX_LIMIT,
-    asOf: q.asOf,
-    referenceState: true,
-    incomplete: false,
-  };
-  const page = await deps.series.page(seriesSpec(query, dayRange(q.from, q.to), await deps.versions()), 'json');
-  return page.kind === 'rows' ? page.rows.map((r) => ({ time: r.time, value: r.valid ? r.value : null })) : [];
+  const { rows } = await seriesRows(
+    deps.series,
+    {
+      level: q.level,
+      ids: [q.id],
+      pollutants: [q.pollutant],
+      resolution: q.resolution,
+      ...dayRange(q.from, q.to),
+      asOf: q.asOf,
+    },
+    await deps.versions(),
+  );
+  return rows.map((r) => ({ time: r.time, value: r.valid ? r.value : null }));
 }
 
 /**

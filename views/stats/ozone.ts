@@ -1,16 +1,9 @@
 import { InputError } from '../../kernel';
-import {
-  type OzoneQuery,
-  type OzoneResponse,
-  SERIES_MAX_LIMIT,
-  type SeriesQuery,
-  type StationListVersion,
-} from '../../schemas';
+import { type OzoneQuery, type OzoneResponse, type StationListVersion } from '../../schemas';
 import { roundGbt8170 } from './aqi';
 import { percentile } from './percentile';
-import { seriesSpec } from './series';
+import { seriesRows, type SeriesQueries } from './series';
 import { GRADE_II, VALIDITY, regimeOfDay } from './standards';
-import type { SeriesQueries } from './series';
 
 /** A day's MDA8 (valid days only carry a value). */
 export interface Mda8Day {
@@ -139,25 +132,20 @@ export async function areaOzone(deps: OzoneDeps, q: OzoneQuery): Promise<OzoneRe
       to: q.to,
     });
   const start = addDays(q.from, -364);
-  const query: SeriesQuery = {
-    level: q.level,
-    id: [q.id],
-    pollutant: ['o3_mda8'],
-    from: start,
-    to: q.to,
-    resolution: 'day',
-    format: 'json',
-    limit: SERIES_MAX_LIMIT,
-    asOf: q.asOf,
-    referenceState: true,
-    incomplete: false,
-  };
-  const range = {
-    fromMs: Date.parse(`${start}T00:00:00+08:00`) + HOUR_MS,
-    toMs: Date.parse(`${q.to}T00:00:00+08:00`) + 25 * HOUR_MS,
-  };
-  const page = await deps.series.page(seriesSpec(query, range, await deps.versions()), 'json');
-  const mda8 = page.kind === 'rows' ? page.rows.map((r) => ({ day: r.time, value: r.valid ? r.value : null })) : [];
+  const { rows } = await seriesRows(
+    deps.series,
+    {
+      level: q.level,
+      ids: [q.id],
+      pollutants: ['o3_mda8'],
+      resolution: 'day',
+      fromMs: Date.parse(`${start}T00:00:00+08:00`) + HOUR_MS,
+      toMs: Date.parse(`${q.to}T00:00:00+08:00`) + 25 * HOUR_MS,
+      asOf: q.asOf,
+    },
+    await deps.versions(),
+  );
+  const mda8 = rows.map((r) => ({ day: r.time, value: r.valid ? r.value : null }));
   const view = ozoneView(mda8, q.from, q.to);
   // Monthly mean MDA8 over the asked range, valid months only (27 days, 25 in February).
   const months = new Map<string, number[]>();

@@ -93,35 +93,82 @@ function checkPollutants(pollutants: readonly SeriesPollutant[], resolution: Res
 }
 
 /**
- * Resolves a `GET /v1/series` query: the range (hour-ending instants in [fromMs, toMs)), widened to whole periods at
- * month and year resolution; the stations of each area with the station list in force on each
- * day (control sites left out, as for every area statistic); the page.
+ * A series as the views ask for it: typed fields, the range as hour-ending instants in
+ * [fromMs, toMs) (no HTTP query, no `from`/`to` text). `GET /v1/series` comes here too
+ * ({@link seriesSpec}).
  */
+export interface SeriesRequest {
+  level: SeriesQuery['level'];
+  ids: readonly string[];
+  pollutants: readonly SeriesPollutant[];
+  resolution: Resolution;
+  fromMs: number;
+  toMs: number;
+  /** Rows of the page; a whole series by default. */
+  limit?: number;
+  /** Instants (ISO 8601): what had arrived by then; what arrived or changed after. */
+  asOf?: string;
+  updatedSince?: string;
+  /** Gases before 2018-09-01 converted to the reference state (default true). */
+  referenceState?: boolean;
+  /** Values of incomplete periods too (default false). */
+  incomplete?: boolean;
+  /** The `next` of the previous page. */
+  cursor?: string;
+}
+
+/** Resolves a `GET /v1/series` query and its range: {@link resolveSeries} of the same fields. */
 export function seriesSpec(
   q: SeriesQuery,
   range: { fromMs: number; toMs: number },
   versions: readonly StationListVersion[],
 ): SeriesSpec {
-  if (q.limit > SERIES_MAX_LIMIT) {
+  return resolveSeries(
+    {
+      level: q.level,
+      ids: q.id,
+      pollutants: q.pollutant,
+      resolution: q.resolution,
+      fromMs: range.fromMs,
+      toMs: range.toMs,
+      limit: q.limit,
+      asOf: q.asOf,
+      updatedSince: q.updatedSince,
+      referenceState: q.referenceState,
+      incomplete: q.incomplete,
+      cursor: q.cursor,
+    },
+    versions,
+  );
+}
+
+/**
+ * Resolves a series request: the range widened to whole periods at month and year resolution;
+ * the stations of each area with the station list in force on each day (control sites left out,
+ * as for every area statistic); the page.
+ */
+export function resolveSeries(r: SeriesRequest, versions: readonly StationListVersion[]): SeriesSpec {
+  const { level, resolution, limit = SERIES_MAX_LIMIT, referenceState = true, incomplete = false } = r;
+  if (limit > SERIES_MAX_LIMIT) {
     throw new InputError(
       'QUERY_UNPROCESSABLE',
-      `limit ${q.limit} is over the ${SERIES_MAX_LIMIT} rows one page may hold: ask for fewer and follow \`next\` for the rest`,
+      `limit ${limit} is over the ${SERIES_MAX_LIMIT} rows one page may hold: ask for fewer and follow \`next\` for the rest`,
       { field: 'limit', max: SERIES_MAX_LIMIT },
       422,
     );
   }
-  checkPollutants(q.pollutant, q.resolution);
-  let fromDay = cstDay(range.fromMs - HOUR_MS);
-  let toDay = cstDay(range.toMs - HOUR_MS - 1);
-  if (q.resolution === 'month') {
+  checkPollutants(r.pollutants, resolution);
+  let fromDay = cstDay(r.fromMs - HOUR_MS);
+  let toDay = cstDay(r.toMs - HOUR_MS - 1);
+  if (resolution === 'month') {
     fromDay = `${fromDay.slice(0, 7)}-01`;
     toDay = addDays(`${addDays(`${toDay.slice(0, 7)}-01`, 32).slice(0, 7)}-01`, -1);
-  } else if (q.resolution === 'year') {
+  } else if (resolution === 'year') {
     fromDay = `${fromDay.slice(0, 4)}-01-01`;
     toDay = `${toDay.slice(0, 4)}-12-31`;
   }
   const sorted = [...versions].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
-  const ids = [...new Set(q.id)];
+  const ids = [...new Set(r.ids)];
   const members: Member[] = [];
   const stations = new Set<string>();
   const unknown = new Set(ids);
@@ -130,41 +177,41 @@ export function seriesSpec(
     const vFrom = i === 0 ? '1970-01-01' : v.validFrom;
     const vTo = i + 1 < sorted.length ? addDays((sorted[i + 1] as StationListVersion).validFrom, -1) : '2999-12-31';
     for (const id of ids) {
-      const inArea = stationsOfArea(v.stations, q.level, id).filter((s) => q.level === 'station' || !s.control);
+      const inArea = stationsOfArea(v.stations, level, id).filter((s) => level === 'station' || !s.control);
       if (inArea.length > 0) unknown.delete(id);
       const from = vFrom > fromDay ? vFrom : fromDay;
       const to = vTo < toDay ? vTo : toDay;
       if (from > to) continue;
       for (const s of inArea) {
         stations.add(s.code);
-        if (q.level !== 'station') members.push({ area: id, city: s.city, station: s.code, fromDay: from, toDay: to });
+        if (level !== 'station') members.push({ area: id, city: s.city, station: s.code, fromDay: from, toDay: to });
       }
     }
   });
   if (unknown.size > 0) {
     throw new InputError(
       'QUERY_UNKNOWN_AREA',
-      `id: no ${q.level} ${[...unknown].join(', ')} in the station list (see /v1/stations)`,
-      { field: 'id', level: q.level, unknown: [...unknown] },
+      `id: no ${level} ${[...unknown].join(', ')} in the station list (see /v1/stations)`,
+      { field: 'id', level, unknown: [...unknown] },
       422,
     );
   }
   return {
-    level: q.level,
-    resolution: q.resolution,
-    pollutants: [...new Set(q.pollutant)],
+    level,
+    resolution,
+    pollutants: [...new Set(r.pollutants)],
     stations: [...stations].sort(),
     members,
-    fromMs: range.fromMs,
-    toMs: range.toMs,
+    fromMs: r.fromMs,
+    toMs: r.toMs,
     fromDay,
     toDay,
-    asOfMs: q.asOf === undefined ? undefined : Date.parse(q.asOf),
-    updatedSinceMs: q.updatedSince === undefined ? undefined : Date.parse(q.updatedSince),
-    referenceState: q.referenceState,
-    incomplete: q.incomplete,
-    limit: q.limit,
-    after: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+    asOfMs: r.asOf === undefined ? undefined : Date.parse(r.asOf),
+    updatedSinceMs: r.updatedSince === undefined ? undefined : Date.parse(r.updatedSince),
+    referenceState,
+    incomplete,
+    limit,
+    after: r.cursor === undefined ? undefined : decodeCursor(r.cursor),
   };
 }
 
@@ -175,4 +222,17 @@ export type SeriesPage =
 
 export interface SeriesQueries {
   page(spec: SeriesSpec, format: SeriesFormat): Promise<SeriesPage>;
+}
+
+/**
+ * The rows of one page of a series asked for by a view (JSON), with the key of the next page
+ * when more rows were left.
+ */
+export async function seriesRows(
+  series: SeriesQueries,
+  request: SeriesRequest,
+  versions: readonly StationListVersion[],
+): Promise<{ rows: SeriesRow[]; next: SeriesKey | null }> {
+  const page = await series.page(resolveSeries(request, versions), 'json');
+  return page.kind === 'rows' ? page : { rows: [], next: null };
 }

@@ -51,7 +51,7 @@ describe('the HTTP app', () => {
       lastError: null,
       lastPull: null,
     };
-    app = await buildApp({ logger: silentLogger(), readiness: {}, feeds: () => [status] });
+    app = await buildApp({ logger: silentLogger(), readiness: {}, ingest: { feeds: () => [status] } });
     expect((await app.inject('/v1/feeds')).json()).toEqual({ feeds: [status] });
     const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');

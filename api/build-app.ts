@@ -6,33 +6,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
-import type { PushRequest } from '../ingest';
 import type { Logger } from '../kernel';
-import type {
-  FeedStatus,
-  PushResult,
-  AqiQuery,
-  AqiResponse,
-  ComplianceQuery,
-  ComplianceResponse,
-  ForecastQuery,
-  ForecastResponse,
-  TrendsQuery,
-  TrendsResponse,
-  OzoneQuery,
-  OzoneResponse,
-  SeriesQuery,
-} from '../schemas';
+import type { Views } from '../views';
 import type { KeyVerifier } from './auth/centre-keys';
 import { installErrorHandler } from './error-handler';
-import type {
-  ChangeQueries,
-  ExceptionalDayStore,
-  RejectQueries,
-  ScorecardQueries,
-  SpeciesStore,
-  StationQueries,
-} from './ports';
+import type { IngestPorts, StoreQueries } from './ports';
 import { aqiRoutes } from './routes/aqi.routes';
 import { changesRoutes } from './routes/changes.routes';
 import { complianceRoutes } from './routes/compliance.routes';
@@ -47,42 +25,31 @@ import { seriesRoutes } from './routes/series.routes';
 import { ozoneRoutes } from './routes/ozone.routes';
 import { dashboardRoutes } from './routes/dashboard.routes';
 import { exceptionalDaysRoutes } from './routes/exceptional-days.routes';
-import { apportionmentRoutes, type ApportionmentViews } from './routes/apportionment.routes';
+import { apportionmentRoutes } from './routes/apportionment.routes';
 import { speciesRoutes } from './routes/species.routes';
 import { forecastRoutes } from './routes/forecast.routes';
-import type { SeriesPage } from '../views';
-import type { Range } from './time-range';
 import { stationsRoutes } from './routes/stations.routes';
 
+/**
+ * What the app serves, in groups. Every group and member is optional where a role may leave it
+ * out: the ingest role gives `ingest.feeds` and `metrics` only; the api role has no `ingest.feeds`.
+ */
 export interface AppDeps {
   logger: Logger;
   /** Named checks run by /readyz: the store and the bus must answer. */
   readiness: Record<string, ReadinessCheck>;
-  /** Feed health, where this process runs the pull scheduler. */
-  feeds?: () => FeedStatus[];
-  /** Centre keys: needed by the push and rejects routes. */
-  verifier?: KeyVerifier;
-  /** The ingest side of pushes, where this process can publish to the bus. */
-  push?: (req: PushRequest) => Promise<PushResult>;
-  rejects?: RejectQueries;
-  stations?: StationQueries;
-  scorecards?: ScorecardQueries;
-  changes?: ChangeQueries;
-  aqi?: (q: AqiQuery) => Promise<AqiResponse>;
-  compliance?: (q: ComplianceQuery) => Promise<ComplianceResponse>;
-  series?: (q: SeriesQuery, range: Range) => Promise<SeriesPage>;
-  ozone?: (q: OzoneQuery) => Promise<OzoneResponse>;
-  exceptionalDays?: ExceptionalDayStore;
-  apportionment?: ApportionmentViews;
-  /** Speciated supersite readings: `POST /v1/species`. */
-  species?: SpeciesStore;
-  forecast?: (q: ForecastQuery) => Promise<ForecastResponse>;
-  trends?: (q: TrendsQuery) => Promise<TrendsResponse>;
-  /** The dashboard page at `/` (default on). */
-  dashboard?: boolean;
-  limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
   /** The process's one metrics registry, served at /metrics. */
   metrics?: Registry;
+  /** The dashboard page at `/` (default on). */
+  dashboard?: boolean;
+  /** Centre keys: needed by the routes a centre calls (push, species, rejects, scorecards, exceptional days). */
+  auth?: KeyVerifier;
+  /** The store's reads and records behind the listing and upload routes. */
+  queries?: StoreQueries;
+  /** The request-time views (views/): each route is served when its view is given. */
+  views?: Partial<Views>;
+  ingest?: IngestPorts;
+  limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
 }
 
 /**
@@ -116,52 +83,42 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (deps.dashboard !== false) await app.register(dashboardRoutes);
   await app.register(healthRoutes, { readiness: deps.readiness });
-  if (deps.feeds) await app.register(feedsRoutes, { feeds: deps.feeds });
-  if (deps.stations) await app.register(stationsRoutes, { stations: deps.stations });
-  if (deps.aqi) await app.register(aqiRoutes, { aqi: deps.aqi });
-  if (deps.changes && deps.stations)
-    await app.register(changesRoutes, { changes: deps.changes, stations: deps.stations });
-  if (deps.compliance) await app.register(complianceRoutes, { compliance: deps.compliance });
-  if (deps.series) await app.register(seriesRoutes, { series: deps.series });
-  if (deps.ozone) await app.register(ozoneRoutes, { ozone: deps.ozone });
-  if (deps.apportionment) await app.register(apportionmentRoutes, { views: deps.apportionment });
-  if (deps.forecast && deps.trends)
-    await app.register(forecastRoutes, { forecast: deps.forecast, trends: deps.trends });
-  if (deps.verifier && deps.rejects)
-    await app.register(rejectsRoutes, { rejects: deps.rejects, verifier: deps.verifier });
-  if (deps.metrics && deps.scorecards && deps.stations) {
-    const scorecardDeps = { scorecards: deps.scorecards, stations: deps.stations };
+  const { feeds, push } = deps.ingest ?? {};
+  const { stations, rejects, scorecards, changes, exceptionalDays, species } = deps.queries ?? {};
+  const views = deps.views ?? {};
+  const verifier = deps.auth;
+  if (feeds) await app.register(feedsRoutes, { feeds });
+  if (stations) await app.register(stationsRoutes, { stations });
+  if (views.aqi) await app.register(aqiRoutes, { aqi: views.aqi });
+  if (changes && stations) await app.register(changesRoutes, { changes, stations });
+  if (views.compliance) await app.register(complianceRoutes, { compliance: views.compliance });
+  if (views.series) await app.register(seriesRoutes, { series: views.series });
+  if (views.ozone) await app.register(ozoneRoutes, { ozone: views.ozone });
+  if (views.apportionment) await app.register(apportionmentRoutes, { views: views.apportionment });
+  if (views.forecast && views.trends)
+    await app.register(forecastRoutes, { forecast: views.forecast, trends: views.trends });
+  if (verifier && rejects) await app.register(rejectsRoutes, { rejects, verifier });
+  if (deps.metrics && scorecards && stations) {
+    const scorecardDeps = { scorecards, stations };
     installDeliveryMetrics(deps.metrics, () => centreSummaries(scorecardDeps, 24, Date.now()));
   }
-  if (deps.verifier && deps.scorecards && deps.stations) {
-    await app.register(scorecardRoutes, {
-      scorecards: deps.scorecards,
-      stations: deps.stations,
-      verifier: deps.verifier,
-    });
-  }
-  if (deps.verifier && deps.exceptionalDays && deps.stations) {
-    await app.register(exceptionalDaysRoutes, {
-      store: deps.exceptionalDays,
-      stations: deps.stations,
-      verifier: deps.verifier,
-    });
-  }
-  if (deps.verifier && deps.species && deps.stations) {
-    const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };
+  if (verifier && scorecards && stations) await app.register(scorecardRoutes, { scorecards, stations, verifier });
+  if (verifier && exceptionalDays && stations)
+    await app.register(exceptionalDaysRoutes, { store: exceptionalDays, stations, verifier });
+  const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };
+  if (verifier && species && stations) {
     await app.register(speciesRoutes, {
-      store: deps.species,
-      stations: deps.stations,
-      verifier: deps.verifier,
+      store: species,
+      stations,
+      verifier,
       bodyLimitBytes: limits.pushBodyLimitBytes,
       ratePerMinute: limits.pushPerMinute,
     });
   }
-  if (deps.verifier && deps.push) {
-    const limits = deps.limits ?? { pushBodyLimitBytes: 16 * 1024 * 1024, pushPerMinute: 120 };
+  if (verifier && push) {
     await app.register(readingsPushRoutes, {
-      push: deps.push,
-      verifier: deps.verifier,
+      push,
+      verifier,
       bodyLimitBytes: limits.pushBodyLimitBytes,
       ratePerMinute: limits.pushPerMinute,
     });

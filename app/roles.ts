@@ -39,21 +39,8 @@ import {
   createProcessingMetrics,
   type ProcessingMetrics,
 } from '../processing';
-import {
-  areaDailyAqi,
-  areaCompliance,
-  seriesSpec,
-  areaOzone,
-  listsForStatistics,
-  DEFAULT_TARGETS,
-  regionalView,
-  transportView,
-  factorsView,
-  forecastView,
-  trendsView,
-  theilSenTrend,
-} from '../views';
-import { type StationListVersion, type Config, zFeedsFile, type FeedDefinition } from '../schemas';
+import { createViews } from '../views';
+import { type Config, zFeedsFile, type FeedDefinition } from '../schemas';
 
 /**
  * The composition root (ARCHITECTURE.md rule 2): builds adapters, then roles, starts them in order and
@@ -175,66 +162,38 @@ async function resolveFeeds(
   return { feeds: zFeedsFile.parse(feedsFileFor(simulator)).feeds, urls: simulator.urls, stop: () => simulator.stop() };
 }
 
+/** The API's adapters on the store, and the views assembled on them (views/create-views.ts). */
 function apiDeps(
   config: Config,
   store: StoreConnection,
   metrics: Registry,
   logger: Logger,
-): Omit<AppDeps, 'readiness'> {
+): Omit<AppDeps, 'readiness' | 'ingest'> {
   const stations = createClickHouseStationQueries(store);
-  const statsQueries = createClickHouseStatsQueries(store);
-  const seriesQueries = createClickHouseSeriesQueries(store);
   const exceptionalDays = createClickHouseExceptionalDays(store);
   const species = createClickHouseSpeciesStore(store);
-  const regionalQueries = createClickHouseRegionalQueries(store);
-  const targets = { file: config.targets ?? [], defaults: DEFAULT_TARGETS };
-  // Area statistics see the lists with CITY_MEANS_INCLUDE_CONTROL_SITES applied; listings and the
-  // regional background see the real control flags.
-  const include = config.statistics.includeControlSites;
-  const statsVersions = async (): Promise<StationListVersion[]> =>
-    listsForStatistics(await stations.versions(), include);
-  const versionAt = async (day: string) => {
-    const v = await stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
-    return v && listsForStatistics([v], include)[0];
-  };
   return {
     logger,
     metrics,
-    verifier: createKeyVerifier(config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json')),
-    rejects: createClickHouseRejectQueries(store),
-    stations,
-    scorecards: createClickHouseScorecardQueries(store),
-    changes: createClickHouseChangeQueries(store),
-    aqi: (q) => areaDailyAqi({ queries: statsQueries, versionAt }, q),
-    exceptionalDays,
-    apportionment: {
-      regional: (q, range) =>
-        regionalView(
-          { series: seriesQueries, versions: () => stations.versions(), regional: regionalQueries },
-          q,
-          range,
-        ),
-      transport: (q, range) => transportView({ series: seriesQueries, versions: () => stations.versions() }, q, range),
-      factors: (q, range) =>
-        factorsView({ series: seriesQueries, versions: () => stations.versions(), species }, q, range),
+    auth: createKeyVerifier(config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json')),
+    queries: {
+      rejects: createClickHouseRejectQueries(store),
+      stations,
+      scorecards: createClickHouseScorecardQueries(store),
+      changes: createClickHouseChangeQueries(store),
+      exceptionalDays,
+      species,
     },
-    species,
-    compliance: (q) =>
-      areaCompliance(
-        {
-          queries: statsQueries,
-          series: seriesQueries,
-          versions: statsVersions,
-          targets,
-          exceptionalDays: (year) => exceptionalDays.list(year),
-        },
-        q,
-      ),
-    ozone: (q) =>
-      areaOzone({ series: seriesQueries, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
-    forecast: (q) => forecastView({ series: seriesQueries, versions: statsVersions, targets }, q),
-    trends: (q) => trendsView({ series: seriesQueries, versions: statsVersions, targets }, q),
-    series: async (q, range) => seriesQueries.page(seriesSpec(q, range, await statsVersions()), q.format),
+    views: createViews({
+      stats: createClickHouseStatsQueries(store),
+      series: createClickHouseSeriesQueries(store),
+      regional: createClickHouseRegionalQueries(store),
+      species,
+      exceptionalDays,
+      stations,
+      targets: config.targets,
+      includeControlSites: config.statistics.includeControlSites,
+    }),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },
   };
 }
@@ -325,8 +284,7 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
     const app = await buildApp({
       ...apiDeps(config, store, metrics, logger),
       readiness: { store: async () => void (await store.client.ping()), bus: bus.ping },
-      feeds: () => ingest.feeds(),
-      push: (req) => ingest.push(req),
+      ingest: { feeds: () => ingest.feeds(), push: (req) => ingest.push(req) },
     });
     stoppers.push(() => app.close());
     const url = await app.listen({ port: config.http.port, host: config.http.host });
@@ -390,7 +348,7 @@ export async function startApi(config: Config, logger: Logger): Promise<Running>
     stoppers.push(() => store.close());
     const metrics = createRegistry();
     // With Kafka, this process also accepts pushes: they go to the bus like any ingest.
-    let push: AppDeps['push'];
+    let push: NonNullable<AppDeps['ingest']>['push'];
     if (config.kafka.brokers) {
       const bus = await openKafkaBus(config, logger);
       stoppers.push(() => bus.close());
@@ -407,7 +365,7 @@ export async function startApi(config: Config, logger: Logger): Promise<Running>
     const app = await buildApp({
       ...apiDeps(config, store, metrics, logger),
       readiness: { store: async () => void (await store.client.ping()) },
-      push,
+      ingest: push && { push },
     });
     stoppers.push(() => app.close());
     const url = await app.listen({ port: config.http.port, host: config.http.host });
@@ -440,7 +398,12 @@ export async function startIngest(config: Config, logger: Logger): Promise<Runni
       logger,
       metrics: ingestMetrics,
     });
-    const app = await buildApp({ logger, metrics, readiness: { bus: bus.ping }, feeds: () => ingest.feeds() });
+    const app = await buildApp({
+      logger,
+      metrics,
+      readiness: { bus: bus.ping },
+      ingest: { feeds: () => ingest.feeds() },
+    });
     stoppers.push(() => app.close());
     const url = await app.listen({ port: config.http.port, host: config.http.host });
     ingest.start();

@@ -1,4 +1,12 @@
-export { factorsView } from './apportionment/factors-view';
+export {
+  type ApportionmentViews,
+  createViews,
+  type StationLists,
+  type TimeRange,
+  type Views,
+  type ViewSources,
+} from './create-views';
+export { factorsView, type SpeciesSource } from './apportionment/factors-view';
 export { type RegionalQueries, regionalView, transportView } from './apportionment/views';
 export { listsForStatistics } from './stats/areas';
 export { areaCompliance } from './stats/compliance';

@@ -4,23 +4,12 @@ import {
   zRegionalResponse,
   zTransportQuery,
   zTransportResponse,
-  type RegionalQuery,
-  type RegionalResponse,
-  type TransportQuery,
-  type TransportResponse,
   zErrorBody,
   zFactorsQuery,
   zFactorsResponse,
-  type FactorsQuery,
-  type FactorsResponse,
 } from '../../schemas';
-import { resolveRange, type Range } from '../time-range';
-
-export interface ApportionmentViews {
-  regional: (q: RegionalQuery, range: Range) => Promise<RegionalResponse>;
-  transport: (q: TransportQuery, range: Range) => Promise<TransportResponse>;
-  factors?: (q: FactorsQuery, range: Range) => Promise<FactorsResponse>;
-}
+import type { ApportionmentViews } from '../../views';
+import { resolveRange } from '../time-range';
 
 /** Source-apportionment views: local vs regional, province-to-province transport, source factors. */
 export const apportionmentRoutes: FastifyPluginAsyncZod<{ views: ApportionmentViews }> = async (app, opts) => {

@@ -49,14 +49,15 @@ beforeAll(async () => {
   app = await buildApp({
     logger,
     readiness: {},
-    verifier: createKeyVerifier(keysFile),
-    push: createPushIngest({
-      sink: bus.sink,
-      registry: createRegistryLoader(dir, createStationRegistry),
-      archive: noArchive,
-    }),
-    rejects: createClickHouseRejectQueries(store),
-    stations: createClickHouseStationQueries(store),
+    auth: createKeyVerifier(keysFile),
+    ingest: {
+      push: createPushIngest({
+        sink: bus.sink,
+        registry: createRegistryLoader(dir, createStationRegistry),
+        archive: noArchive,
+      }),
+    },
+    queries: { rejects: createClickHouseRejectQueries(store), stations: createClickHouseStationQueries(store) },
     limits: { pushBodyLimitBytes: 4096, pushPerMinute: 5 },
   });
   base = await app.listen({ port: 0, host: '127.0.0.1' });

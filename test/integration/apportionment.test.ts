@@ -85,7 +85,9 @@ beforeAll(async () => {
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
-    apportionment: { regional: (q, r) => regionalView(deps, q, r), transport: (q, r) => transportView(deps, q, r) },
+    views: {
+      apportionment: { regional: (q, r) => regionalView(deps, q, r), transport: (q, r) => transportView(deps, q, r) },
+    },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -57,8 +57,13 @@ beforeAll(async () => {
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
-    aqi: (q) =>
-      areaDailyAqi({ queries, versionAt: (day) => stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) }) }, q),
+    views: {
+      aqi: (q) =>
+        areaDailyAqi(
+          { queries, versionAt: (day) => stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) }) },
+          q,
+        ),
+    },
   });
 });
 afterAll(async () => {

@@ -60,8 +60,7 @@ beforeAll(async () => {
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
-    changes: createClickHouseChangeQueries(store),
-    stations: createClickHouseStationQueries(store),
+    queries: { changes: createClickHouseChangeQueries(store), stations: createClickHouseStationQueries(store) },
   });
 });
 afterAll(async () => {

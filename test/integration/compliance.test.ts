@@ -91,16 +91,18 @@ beforeAll(async () => {
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
-    compliance: (q) =>
-      areaCompliance(
-        {
-          queries,
-          series: createClickHouseSeriesQueries(store),
-          versions: () => stations.versions(),
-          targets: { file, defaults: DEFAULT_TARGETS },
-        },
-        q,
-      ),
+    views: {
+      compliance: (q) =>
+        areaCompliance(
+          {
+            queries,
+            series: createClickHouseSeriesQueries(store),
+            versions: () => stations.versions(),
+            targets: { file, defaults: DEFAULT_TARGETS },
+          },
+          q,
+        ),
+    },
   });
 }, 180_000);
 afterAll(async () => {

@@ -74,14 +74,15 @@ beforeAll(async () => {
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
-    verifier: createKeyVerifier(keyFile),
-    stations,
-    exceptionalDays,
-    compliance: (q) =>
-      areaCompliance(
-        { queries, versions: () => stations.versions(), exceptionalDays: (y) => exceptionalDays.list(y) },
-        q,
-      ),
+    auth: createKeyVerifier(keyFile),
+    queries: { stations, exceptionalDays },
+    views: {
+      compliance: (q) =>
+        areaCompliance(
+          { queries, versions: () => stations.versions(), exceptionalDays: (y) => exceptionalDays.list(y) },
+          q,
+        ),
+    },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

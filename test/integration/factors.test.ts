@@ -89,13 +89,14 @@ beforeAll(async () => {
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
-    stations,
-    species,
-    verifier: createKeyVerifier(keyFile),
-    apportionment: {
-      regional: async () => Promise.reject(new Error('unused')),
-      transport: async () => Promise.reject(new Error('unused')),
-      factors: (q, r) => factorsView(deps, q, r),
+    queries: { stations, species },
+    auth: createKeyVerifier(keyFile),
+    views: {
+      apportionment: {
+        regional: async () => Promise.reject(new Error('unused')),
+        transport: async () => Promise.reject(new Error('unused')),
+        factors: (q, r) => factorsView(deps, q, r),
+      },
     },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

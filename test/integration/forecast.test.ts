@@ -62,8 +62,7 @@ beforeAll(async () => {
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
-    forecast: (q) => forecastView(deps, q),
-    trends: (q) => trendsView(deps, q),
+    views: { forecast: (q) => forecastView(deps, q), trends: (q) => trendsView(deps, q) },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -44,12 +44,14 @@ beforeAll(async () => {
   app = await buildApp({
     logger,
     readiness: {},
-    verifier: createKeyVerifier(join(dir, 'keys.json')),
-    push: createPushIngest({
-      sink: bus.sink,
-      registry: createRegistryLoader(dir, createStationRegistry),
-      archive: ADAPTERS['cnemc-archive'],
-    }),
+    auth: createKeyVerifier(join(dir, 'keys.json')),
+    ingest: {
+      push: createPushIngest({
+        sink: bus.sink,
+        registry: createRegistryLoader(dir, createStationRegistry),
+        archive: ADAPTERS['cnemc-archive'],
+      }),
+    },
     limits: { pushBodyLimitBytes: 65_536, pushPerMinute: 100_000 },
   });
   base = await app.listen({ port: 0, host: '127.0.0.1' });

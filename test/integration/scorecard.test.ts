@@ -73,9 +73,11 @@ beforeAll(async () => {
   app = await buildApp({
     logger,
     readiness: {},
-    verifier: createKeyVerifier(keysFile),
-    stations: createClickHouseStationQueries(store),
-    scorecards: createClickHouseScorecardQueries(store),
+    auth: createKeyVerifier(keysFile),
+    queries: {
+      stations: createClickHouseStationQueries(store),
+      scorecards: createClickHouseScorecardQueries(store),
+    },
   });
 });
 afterAll(async () => {

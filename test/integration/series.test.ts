@@ -85,8 +85,10 @@ beforeAll(async () => {
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
-    series: async (q, r) => series.page(seriesSpec(q, r, await stations.versions()), q.format),
-    ozone: (q) => areaOzone({ series, versions: () => stations.versions() }, q),
+    views: {
+      series: async (q, r) => series.page(seriesSpec(q, r, await stations.versions()), q.format),
+      ozone: (q) => areaOzone({ series, versions: () => stations.versions() }, q),
+    },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -57,8 +57,10 @@ beforeAll(async () => {
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
-    aqi: (q) =>
-      areaDailyAqi({ queries, versionAt: (d) => stations.current({ atMs: Date.parse(`${d}T12:00:00+08:00`) }) }, q),
+    views: {
+      aqi: (q) =>
+        areaDailyAqi({ queries, versionAt: (d) => stations.current({ atMs: Date.parse(`${d}T12:00:00+08:00`) }) }, q),
+    },
   });
 });
 afterAll(async () => {

@@ -587,15 +587,17 @@ async function queryBench(store: StoreConnection): Promise<void> {
     logger,
     readiness: {},
     dashboard: false,
-    series: async (q, r) => series.page(seriesSpec(q, r, await versions()), q.format),
-    compliance: (q) => areaCompliance({ queries: stats, series, versions }, q),
-    forecast: (q) => forecastView({ series, versions }, q),
-    trends: async () => Promise.reject(new Error('not benchmarked')),
-    ozone: (q) => areaOzone({ series, versions }, q),
-    apportionment: {
-      regional: (q, r) => regionalView({ series, versions, regional: createClickHouseRegionalQueries(s) }, q, r),
-      transport: async () => Promise.reject(new Error('not benchmarked')),
-      factors: (q, r) => factorsView({ series, versions }, q, r),
+    views: {
+      series: async (q, r) => series.page(seriesSpec(q, r, await versions()), q.format),
+      compliance: (q) => areaCompliance({ queries: stats, series, versions }, q),
+      forecast: (q) => forecastView({ series, versions }, q),
+      trends: async () => Promise.reject(new Error('not benchmarked')),
+      ozone: (q) => areaOzone({ series, versions }, q),
+      apportionment: {
+        regional: (q, r) => regionalView({ series, versions, regional: createClickHouseRegionalQueries(s) }, q, r),
+        transport: async () => Promise.reject(new Error('not benchmarked')),
+        factors: (q, r) => factorsView({ series, versions }, q, r),
+      },
     },
   });
   const t = tablesOf('bench_query');

@@ -1,0 +1,121 @@
+import type {
+  AqiQuery,
+  AqiResponse,
+  ComplianceQuery,
+  ComplianceResponse,
+  FactorsQuery,
+  FactorsResponse,
+  ForecastQuery,
+  ForecastResponse,
+  OzoneQuery,
+  OzoneResponse,
+  RegionalQuery,
+  RegionalResponse,
+  SeriesQuery,
+  StationListVersion,
+  TargetRule,
+  TransportQuery,
+  TransportResponse,
+  TrendsQuery,
+  TrendsResponse,
+} from '../schemas';
+import { factorsView, type SpeciesSource } from './apportionment/factors-view';
+import { type RegionalQueries, regionalView, transportView } from './apportionment/views';
+import { listsForStatistics } from './stats/areas';
+import { areaCompliance } from './stats/compliance';
+import { areaDailyAqi } from './stats/daily-aqi';
+import { forecastView, trendsView } from './stats/forecast-views';
+import { areaOzone } from './stats/ozone';
+import { type SeriesPage, type SeriesQueries, seriesSpec } from './stats/series';
+import type { StatsQueries } from './stats/stats-queries';
+import { DEFAULT_TARGETS } from './stats/targets';
+import { theilSenTrend } from './stats/theil-sen';
+
+/** Hour-ending instants in [fromMs, toMs), as the API resolves a query's from/to. */
+export interface TimeRange {
+  fromMs: number;
+  toMs: number;
+}
+
+/** The source-apportionment views; factors only where the store holds speciated readings or a caller asks. */
+export interface ApportionmentViews {
+  regional: (q: RegionalQuery, range: TimeRange) => Promise<RegionalResponse>;
+  transport: (q: TransportQuery, range: TimeRange) => Promise<TransportResponse>;
+  factors?: (q: FactorsQuery, range: TimeRange) => Promise<FactorsResponse>;
+}
+
+/** The request-time views the API calls, one function per answer. */
+export interface Views {
+  aqi: (q: AqiQuery) => Promise<AqiResponse>;
+  compliance: (q: ComplianceQuery) => Promise<ComplianceResponse>;
+  ozone: (q: OzoneQuery) => Promise<OzoneResponse>;
+  forecast: (q: ForecastQuery) => Promise<ForecastResponse>;
+  trends: (q: TrendsQuery) => Promise<TrendsResponse>;
+  series: (q: SeriesQuery, range: TimeRange) => Promise<SeriesPage>;
+  apportionment: ApportionmentViews;
+}
+
+/** The station lists as the store keeps them. */
+export interface StationLists {
+  /** The version in force at `atMs`. */
+  current(filter: { atMs: number }): Promise<StationListVersion | undefined>;
+  /** Every version, with its stations. */
+  versions(): Promise<StationListVersion[]>;
+}
+
+/** What the views read: the store's queries behind ports of their own. */
+export interface ViewSources {
+  stats: StatsQueries;
+  series: SeriesQueries;
+  /** Where the store splits the regional background in SQL. */
+  regional?: RegionalQueries;
+  /** Speciated supersite readings, for the factor analysis. */
+  species?: SpeciesSource;
+  /** Exceptional (dust) days recorded for a year. */
+  exceptionalDays?: { list(year: number): Promise<{ city: string; day: string }[]> };
+  stations: StationLists;
+  /** A TARGETS_FILE's rules; the defaults (targets.ts) apply besides. */
+  targets?: readonly TargetRule[];
+  /** CITY_MEANS_INCLUDE_CONTROL_SITES: control sites count in area statistics. */
+  includeControlSites: boolean;
+}
+
+/** Assembles every view on its sources. */
+export function createViews(src: ViewSources): Views {
+  const { stats, series, stations } = src;
+  const targets = { file: src.targets ?? [], defaults: DEFAULT_TARGETS };
+  // Area statistics see the lists with CITY_MEANS_INCLUDE_CONTROL_SITES applied; listings and the
+  // regional background see the real control flags.
+  const include = src.includeControlSites;
+  const statsVersions = async (): Promise<StationListVersion[]> =>
+    listsForStatistics(await stations.versions(), include);
+  const versionAt = async (day: string): Promise<StationListVersion | undefined> => {
+    const v = await stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
+    return v && listsForStatistics([v], include)[0];
+  };
+  const versions = (): Promise<StationListVersion[]> => stations.versions();
+  const exceptionalDays = src.exceptionalDays;
+  return {
+    aqi: (q) => areaDailyAqi({ queries: stats, versionAt }, q),
+    compliance: (q) =>
+      areaCompliance(
+        {
+          queries: stats,
+          series,
+          versions: statsVersions,
+          targets,
+          exceptionalDays: exceptionalDays && ((year) => exceptionalDays.list(year)),
+        },
+        q,
+      ),
+    ozone: (q) => areaOzone({ series, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
+    forecast: (q) => forecastView({ series, versions: statsVersions, targets }, q),
+    trends: (q) => trendsView({ series, versions: statsVersions, targets }, q),
+    series: async (q, range) => series.page(seriesSpec(q, range, await statsVersions()), q.format),
+    apportionment: {
+      regional: (q, range) => regionalView({ series, versions, regional: src.regional }, q, range),
+      transport: (q, range) => transportView({ series, versions }, q, range),
+      factors: (q, range) => factorsView({ series, versions, species: src.species }, q, range),
+    },
+  };
+}

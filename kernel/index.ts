@@ -1,5 +1,6 @@
 export { AppError, DependencyError, InputError, isRetriable } from './errors';
 export { createLogger, type Logger } from './logger';
+export { decodePageCursor, encodePageCursor } from './cursor';
 export { boundedMemo } from './memo';
 export { fromRoot } from './package-root';
 export {

@@ -1,17 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../kernel';
+import { decodePageCursor, encodePageCursor, InputError } from '../../kernel';
 import { zChangesQuery, zChangesResponse, zErrorBody } from '../../schemas';
 import type { ChangeCursor, ChangeQueries, StationQueries } from '../ports';
 
-const encode = (c: ChangeCursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+const isChangeCursor = (v: unknown): v is ChangeCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as ChangeCursor).arrivedMs === 'number' &&
+  typeof (v as ChangeCursor).station === 'string';
+
 function decode(s: string): ChangeCursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as ChangeCursor;
-    if (typeof c.arrivedMs !== 'number' || typeof c.station !== 'string') throw new Error('shape');
-    return c;
-  } catch {
-    throw new InputError('QUERY_INVALID', 'after: not a cursor from a previous page', { after: s });
-  }
+  const c = decodePageCursor(s, isChangeCursor);
+  if (c) return c;
+  throw new InputError('QUERY_INVALID', 'after: not a cursor from a previous page', { after: s });
 }
 
 /**
@@ -44,7 +45,10 @@ export const changesRoutes: FastifyPluginAsyncZod<{ changes: ChangeQueries; stat
         stations,
         limit: q.limit,
       });
-      return { changes: page.changes, next: page.changes.length === q.limit && page.last ? encode(page.last) : null };
+      return {
+        changes: page.changes,
+        next: page.changes.length === q.limit && page.last ? encodePageCursor(page.last) : null,
+      };
     },
   );
 };

@@ -1,4 +1,4 @@
-import { InputError } from '../../kernel';
+import { decodePageCursor, encodePageCursor, InputError } from '../../kernel';
 import {
   type Resolution,
   type SeriesPollutant,
@@ -57,17 +57,14 @@ const cstDay = (ms: number): string => new Date(ms + 8 * HOUR_MS).toISOString().
 const addDays = (day: string, n: number): string =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 
-export const encodeCursor = (k: SeriesKey): string =>
-  Buffer.from(JSON.stringify([k.id, k.pollutant, k.time])).toString('base64url');
+const isKeyCursor = (v: unknown): v is [string, string, string] =>
+  Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string');
+
+export const encodeCursor = (k: SeriesKey): string => encodePageCursor([k.id, k.pollutant, k.time]);
 
 export function decodeCursor(cursor: string): SeriesKey {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string'))
-      return { id: v[0] as string, pollutant: v[1] as string, time: v[2] as string };
-  } catch {
-    // fall through to the error below
-  }
+  const v = decodePageCursor(cursor, isKeyCursor);
+  if (v) return { id: v[0], pollutant: v[1], time: v[2] };
   throw new InputError(
     'QUERY_INVALID',
     'cursor: not a cursor this API gave out (use the `next` of the previous page)',

@@ -23,7 +23,7 @@ import { openKafkaBus, openStore } from './roles';
 import { createProcessor } from '../processing';
 import type { Config, ReadingStatus } from '../schemas';
 
-/** One-shot commands of the CLI (the long-running roles are in main.ts). */
+/** One-shot commands of the CLI (the long-running roles are in roles.ts). */
 
 /** `yrd-air migrate`: applies pending migrations and exits. */
 export async function runMigrate(config: Config, logger: Logger): Promise<number[]> {

@@ -4,7 +4,7 @@ import { zReadingBatch } from './reading-batch';
 import type { Reading } from '../schemas/reading';
 import { encodeReadings, encodeRejects } from './reading-messages';
 
-/** What a consumer reads back from a message (processing/decode.ts validates with this schema). */
+/** What a consumer reads back from a message (decode.ts validates with this schema). */
 const readBack = (value: string): Reading[] => zReadingBatch.parse(JSON.parse(value)).readings;
 type Format3 = { v: number; n: number; shared: Record<string, unknown>; columns: Record<string, unknown[]> };
 const format3 = (value: string | undefined): Format3 => JSON.parse(value ?? '') as Format3;

@@ -39,7 +39,7 @@ function encodeChunk(chunk: readonly Reading[]): string {
 }
 
 /**
- * Readings become messages of format 3 (schemas/reading-batch.ts), one per partition their
+ * Readings become messages of format 3 (reading-batch.ts), one per partition their
  * stations hash to, at most 2,000 readings each, in the order given: a feed's hour of a
  * province is one message, not one per station-hour.
  */

@@ -95,7 +95,7 @@ const ADVISORIES: readonly { pkg: string; range: string; id: string; what: strin
 
 /**
  * Packages refused outright, with the reason: danfojs-node 1.2 and what only it would bring.
- * The factor analysis (processing/apportionment/pmf.ts) is written on typed arrays instead.
+ * The factor analysis (views/apportionment/pmf.ts) is written on typed arrays instead.
  */
 const REFUSED: Readonly<Record<string, string>> = {
   'danfojs-node': 'pulls xlsx from a CDN tarball, request (SSRF, deprecated) and @tensorflow/tfjs-node',

@@ -1,5 +1,5 @@
 // Proves the kafkajs features the pipeline relies on work against the real Kafka broker
-// that infra/kafka-broker starts from Maven Central jars (no Docker).
+// that tools/kafka-broker starts from Maven Central jars (no Docker).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Kafka, Partitioners, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { startLocalKafka, type LocalKafka } from '../../tools/kafka-broker/local-broker';

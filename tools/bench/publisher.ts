@@ -1,8 +1,8 @@
 /**
- * The ingest side of the Kafka benchmark in its own process, as an ingest worker runs (bench/run.ts
+ * The ingest side of the Kafka benchmark in its own process, as an ingest worker runs (tools/bench/run.ts
  * starts it): makes the bench's readings, says `ready`, and on `go` publishes them hour by hour
  * (a feed delivers an hour of every station at a time) through the Kafka sink, then says
- * `published <ms> <peak RSS MB>`.   node --import tsx bench/publisher.ts <bootstrap,...> <topic> [--quick]
+ * `published <ms> <peak RSS MB>`.   node --import tsx tools/bench/publisher.ts <bootstrap,...> <topic> [--quick]
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';

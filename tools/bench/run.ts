@@ -219,7 +219,7 @@ async function untilStored(s: StoreConnection, expected: number): Promise<void> 
   }
 }
 
-/** Starts bench/publisher.ts in its own process; resolves once it is connected and ready. */
+/** Starts tools/bench/publisher.ts in its own process; resolves once it is connected and ready. */
 async function startPublisher(
   bootstrap: string[],
   topic: string,
@@ -252,8 +252,8 @@ async function startPublisher(
 }
 
 /**
- * Ingest over a real Kafka broker (Maven Central's jars, infra/kafka-broker): the same readings
- * published hour by hour by an ingest process of their own (bench/publisher.ts: the Kafka sink,
+ * Ingest over a real Kafka broker (Maven Central's jars, tools/kafka-broker): the same readings
+ * published hour by hour by an ingest process of their own (tools/bench/publisher.ts: the Kafka sink,
  * idempotent, acks from all), consumed by 1, 2 and 4 processors of one group in this process on
  * a topic with as many partitions, stored — timed from the first publish until the store holds
  * every reading; three runs of each, the median reported. Reference: the engine's own file()

@@ -1,8 +1,8 @@
-// tsx infra/kafka-broker/cli.ts fetch              resolve (download) the broker jars only, for CI caches
-// tsx infra/kafka-broker/cli.ts start [--brokers N] run a local cluster in the foreground until SIGINT/SIGTERM
+// tsx tools/kafka-broker/cli.ts fetch              resolve (download) the broker jars only, for CI caches
+// tsx tools/kafka-broker/cli.ts start [--brokers N] run a local cluster in the foreground until SIGINT/SIGTERM
 import { resolveKafkaClasspath, startLocalKafka } from './local-broker';
 
-const USAGE = 'usage: tsx infra/kafka-broker/cli.ts fetch | start [--brokers N] [--data-dir DIR]';
+const USAGE = 'usage: tsx tools/kafka-broker/cli.ts fetch | start [--brokers N] [--data-dir DIR]';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);

@@ -118,7 +118,7 @@ export function ozoneView(
 export interface OzoneDeps {
   series: SeriesQueries;
   versions: () => Promise<StationListVersion[]>;
-  /** The trend of monthly values (processing/stats/trend.ts); absent → no trend. */
+  /** The trend of monthly values (`theilSenTrend`, theil-sen.ts); absent → no trend. */
   trend?: (monthly: { month: string; value: number | null }[]) => OzoneResponse['trend'];
 }
 

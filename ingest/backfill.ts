@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { readJsonFile, writeJsonFile } from '../kernel';
 import type { ReadingStatus } from '../schemas';
 import { admit, problemsToRejects, type BoundaryContext } from './boundary';
 import type { FeedAdapter, MappedPage } from './feed-adapter';
@@ -95,16 +96,14 @@ function fileKey(path: string): string {
 
 function readState(file: string): State {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as State;
+    return readJsonFile(file) as State;
   } catch {
     return {};
   }
 }
 
 function writeState(file: string, state: State): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 1));
-  renameSync(`${file}.tmp`, file);
+  writeJsonFile(file, state, { indent: 1 });
 }
 
 /**

@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readJsonFile, writeJsonFile } from '../kernel';
 import type { Watermark } from './feed-adapter';
 
 /** Where each feed resumes; read and written only by ingest, without the store (ingest may run alone). */
@@ -15,22 +14,17 @@ export interface WatermarkStore {
 export function createFileWatermarkStore(file: string): WatermarkStore {
   let state: Record<string, Watermark> = {};
   try {
-    state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Watermark>;
+    state = readJsonFile(file, {}) as Record<string, Watermark>;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new Error(`cannot read watermarks from ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read watermarks from ${file}: ${(err as Error).message}`);
   }
   let writing: Promise<void> = Promise.resolve();
   return {
     get: (feed) => state[feed],
     set(feed, watermark) {
       state = { ...state, [feed]: watermark };
-      const snapshot = JSON.stringify(state, null, 2);
-      writing = writing.then(() => {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(`${file}.tmp`, snapshot);
-        renameSync(`${file}.tmp`, file);
-      });
+      const snapshot = state;
+      writing = writing.then(() => writeJsonFile(file, snapshot, { indent: 2 }));
       return writing;
     },
   };

@@ -1,6 +1,7 @@
 export { AppError, DependencyError, InputError, isRetriable } from './errors';
 export { createLogger, type Logger } from './logger';
 export { decodePageCursor, encodePageCursor } from './cursor';
+export { readJsonFile, writeJsonFile } from './json-file';
 export { boundedMemo } from './memo';
 export { fromRoot } from './package-root';
 export {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { readJsonFile, writeJsonFile } from '../../kernel';
 import { zCentreKeysFile, type CentreKey, type CentreKeysFile, type Centre } from '../../schemas';
 
 /**
@@ -12,17 +12,14 @@ const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 function readKeys(file: string): CentreKeysFile {
   try {
-    return zCentreKeysFile.parse(JSON.parse(readFileSync(file, 'utf8')));
+    return zCentreKeysFile.parse(readJsonFile(file, { keys: [] }));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { keys: [] };
     throw new Error(`CENTRE_KEYS_FILE ${file} is invalid: ${(err as Error).message}`);
   }
 }
 
 function writeKeys(file: string, keys: CentreKeysFile): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(keys, null, 2), { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  writeJsonFile(file, keys, { indent: 2, mode: 0o600 });
 }
 
 /** Issues a new key for a centre; returns the key, which is shown once and never stored. */

@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fromRoot } from '../../kernel';
+import { fromRoot, readJsonFile, writeJsonFile } from '../../kernel';
 import { zStationListVersion, type StationListVersion } from '../../schemas';
 import type { StationRegistry } from './registry';
 import { parseStationList } from './station-list-csv';
@@ -32,7 +32,7 @@ export function loadVersions(dataDir: string): StationListVersion[] {
     // no registry folder yet
   }
   const versions = files.map((f) => {
-    const parsed = zStationListVersion.safeParse(JSON.parse(readFileSync(join(registryDir(dataDir), f), 'utf8')));
+    const parsed = zStationListVersion.safeParse(readJsonFile(join(registryDir(dataDir), f)));
     if (!parsed.success) throw new Error(`station list ${f} is invalid: ${parsed.error.issues[0]?.message}`);
     return parsed.data;
   });
@@ -52,10 +52,8 @@ export function saveVersion(dataDir: string, version: StationListVersion): strin
     // first import
   }
   if (saved.length === 0 && version.version !== BUNDLED_VERSION.version) saveVersion(dataDir, bundledVersion());
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, `${version.version.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
-  writeFileSync(`${file}.tmp`, JSON.stringify(version));
-  renameSync(`${file}.tmp`, file);
+  writeJsonFile(file, version);
   return file;
 }
 

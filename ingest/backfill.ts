@@ -3,8 +3,10 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { readJsonFile, writeJsonFile } from '../kernel';
 import type { ReadingStatus } from '../schemas';
-import { admit, problemsToRejects, type BoundaryContext } from './boundary';
+import type { BoundaryContext } from './boundary';
 import type { FeedAdapter, MappedPage } from './feed-adapter';
+import { handOver, publishRejects } from './hand-over';
+import type { IngestMetrics } from './metrics';
 import type { ReadingSink } from './reading-sink';
 import { createRejectCollapser } from './reject-summary';
 import type { StationRegistry } from './stations/registry';
@@ -26,6 +28,8 @@ export interface BackfillOptions {
   chunkReadings?: number;
   now?: () => Date;
   onProgress?: (p: BackfillProgress) => void;
+  /** Readings and rejects counted as every source's are (`source_kind` backfill). */
+  metrics?: IngestMetrics;
 }
 
 export interface BackfillProgress {
@@ -173,12 +177,21 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
     let accepted = 0;
     let mappedCells = 0;
     for await (const page of pages) {
-      const admitted = admit(page.readings, ctx);
-      collapser.add([...problemsToRejects(page.problems, ctx), ...admitted.rejects]);
+      // A file's rejects wait for its end, so a foreign station is reported once per file.
+      const handed = await handOver(
+        opts,
+        ctx,
+        { candidates: page.readings, problems: page.problems },
+        {
+          chunk,
+          rejects: (all) => {
+            collapser.add(all);
+            return [];
+          },
+        },
+      );
       mappedCells += page.readings.length + page.problems.filter((p) => p.index >= 0).length;
-      for (let at = 0; at < admitted.accepted.length; at += chunk)
-        await opts.sink.publish(admitted.accepted.slice(at, at + chunk));
-      accepted += admitted.accepted.length;
+      accepted += handed.accepted.length;
       opts.onProgress?.({
         file,
         filesDone: summary.files,
@@ -189,7 +202,7 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillSummar
       });
     }
     const fileRejects = collapser.result();
-    await opts.sink.publishRejects(fileRejects);
+    await publishRejects(opts, ctx, fileRejects);
     for (const [station, cells] of collapser.cellsOf('READING_UNKNOWN_STATION'))
       unknown.set(station, (unknown.get(station) ?? 0) + cells);
     for (const r of fileRejects) summary.rejectsByCode[r.code] = (summary.rejectsByCode[r.code] ?? 0) + 1;

@@ -7,8 +7,9 @@ import {
   type Centre,
 } from '../schemas';
 import { makeReading } from './adapters/common';
-import { admit, problemsToRejects, type BoundaryContext } from './boundary';
+import type { BoundaryContext } from './boundary';
 import type { FeedAdapter, RecordProblem } from './feed-adapter';
+import { handOver } from './hand-over';
 import type { ReadingSink } from './reading-sink';
 import type { IngestMetrics } from './metrics';
 import { collapseUnknownStations } from './reject-summary';
@@ -95,7 +96,7 @@ export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<
     };
     let candidates: Reading[] = [];
     let indexes: number[] | undefined;
-    let decodeRejects: Reject[] = [];
+    let problems: RecordProblem[] = [];
     if (req.format === 'archive-csv') {
       const bytes = typeof req.body === 'string' ? Buffer.from(req.body) : (req.body as Uint8Array);
       const mapped = deps.archive.toReadings(
@@ -103,9 +104,8 @@ export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<
         { sourceId: req.centre, sourceKind: 'push', arrivedAt, status: req.status },
       );
       candidates = mapped.readings;
-      decodeRejects = problemsToRejects(mapped.problems, ctx, 'READING_INVALID');
+      problems = mapped.problems;
     } else if (Array.isArray(req.body)) {
-      const problems: RecordProblem[] = [];
       indexes = [];
       req.body.forEach((record, i) => {
         const out = fromPushed(record, i, req.centre, arrivedAt);
@@ -116,24 +116,21 @@ export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<
           indexes?.push(i);
         }
       });
-      decodeRejects = problemsToRejects(problems, ctx, 'READING_INVALID');
     } else {
-      decodeRejects = problemsToRejects(
-        [{ index: -1, field: '(body)', reason: 'expected a JSON array of readings', record: '' }],
-        ctx,
-        'READING_INVALID',
-      );
+      problems = [{ index: -1, field: '(body)', reason: 'expected a JSON array of readings', record: '' }];
     }
-    const { accepted, rejects } = admit(candidates, ctx, indexes);
-    // An archive file carries every national station: one reject per foreign station, not per cell.
-    const allRejects = [
-      ...decodeRejects,
-      ...(req.format === 'archive-csv' ? collapseUnknownStations(rejects) : rejects),
-    ].sort((a, b) => a.recordIndex - b.recordIndex);
-    await deps.sink.publish(accepted);
-    await deps.sink.publishRejects(allRejects);
-    deps.metrics?.readings.inc({ source_kind: 'push', province: req.centre }, accepted.length);
-    for (const r of allRejects) deps.metrics?.rejects.inc({ source_kind: 'push', code: r.code });
-    return { accepted: accepted.length, rejected: allRejects.map(toRejection) };
+    const { accepted, rejects } = await handOver(
+      deps,
+      ctx,
+      { candidates, problems, indexes, wholePageCode: 'READING_INVALID' },
+      {
+        // An archive file carries every national station: one reject per foreign station, not per cell.
+        rejects: (all) =>
+          (req.format === 'archive-csv' ? collapseUnknownStations(all) : all).sort(
+            (a, b) => a.recordIndex - b.recordIndex,
+          ),
+      },
+    );
+    return { accepted: accepted.length, rejected: rejects.map(toRejection) };
   };
 }

@@ -1,10 +1,11 @@
 import { createTask, validate, type ScheduledTask } from 'node-cron';
-import type { Logger } from '../kernel';
+import { AppError, type ErrorCode, type Logger } from '../kernel';
 import type { FeedStatus, PullSummary, FeedDefinition, SourceFormat } from '../schemas';
-import { admit, problemsToRejects, type BoundaryContext } from './boundary';
+import type { BoundaryContext } from './boundary';
 import type { FeedAdapter, Watermark } from './feed-adapter';
 import type { IngestMetrics } from './metrics';
 import { createFeedFetch } from './feed-http';
+import { handOver } from './hand-over';
 import type { ReadingSink } from './reading-sink';
 import type { StationRegistry } from './stations/registry';
 import type { WatermarkStore } from './watermarks';
@@ -37,7 +38,7 @@ interface FeedState {
   lastSuccessAt: string | null;
   errorCount: number;
   consecutiveErrors: number;
-  lastError: { at: string; message: string } | null;
+  lastError: { at: string; code: ErrorCode; message: string } | null;
   lastPull: PullSummary | null;
 }
 
@@ -69,7 +70,7 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
 
   async function pull(feed: FeedDefinition, state: FeedState): Promise<PullSummary> {
     const adapter = deps.adapters[feed.format];
-    if (!adapter?.pull) throw new Error(`no adapter can pull format ${feed.format}`);
+    if (!adapter?.pull) throw new AppError('CONFIG_INVALID', `no adapter can pull format ${feed.format}`);
     const flog = log.child({ feed: feed.name });
     const summary: PullSummary = {
       startedAt: now().toISOString(),
@@ -94,13 +95,11 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
         sourceId: feed.name,
         receivedAt: arrivedAt,
       };
-      const { accepted, rejects } = admit(mapped.readings, ctx);
-      const allRejects = [...problemsToRejects(mapped.problems, ctx), ...rejects];
-      await deps.sink.publish(accepted);
-      await deps.sink.publishRejects(allRejects);
+      const { accepted, rejects: allRejects } = await handOver(deps, ctx, {
+        candidates: mapped.readings,
+        problems: mapped.problems,
+      });
       if (page.watermark) await deps.watermarks.set(feed.name, page.watermark);
-      deps.metrics?.readings.inc({ source_kind: 'feed', province: feed.province }, accepted.length);
-      for (const r of allRejects) deps.metrics?.rejects.inc({ source_kind: 'feed', code: r.code });
       summary.pages++;
       summary.readings += mapped.readings.length;
       summary.accepted += accepted.length;
@@ -132,8 +131,10 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
         state.errorCount++;
         deps.metrics?.pulls.inc({ feed: name, outcome: 'failed' });
         state.consecutiveErrors++;
-        state.lastError = { at: now().toISOString(), message: err.message };
-        log.warn({ feed: name, err }, 'feed pull failed');
+        // A failure without a code of its own (a bug, or a library's error) is INTERNAL.
+        const code: ErrorCode = err instanceof AppError ? err.code : 'INTERNAL';
+        state.lastError = { at: now().toISOString(), code, message: err.message };
+        log.warn({ feed: name, code, err }, 'feed pull failed');
         throw err;
       })
       .finally(() => (state.running = undefined));
@@ -150,7 +151,8 @@ export function createPullScheduler(deps: SchedulerDeps): PullScheduler {
     start() {
       for (const feed of deps.feeds) {
         if (!feed.enabled) continue;
-        if (!validate(feed.schedule)) throw new Error(`feed ${feed.name}: invalid schedule ${feed.schedule}`);
+        if (!validate(feed.schedule))
+          throw new AppError('CONFIG_INVALID', `feed ${feed.name}: invalid schedule ${feed.schedule}`);
         const task = createTask(feed.schedule, () => pullNow(feed.name).catch(() => undefined), {
           name: feed.name,
           noOverlap: true,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { InputError } from '../../kernel';
 import { type FactorsQuery, type FactorsResponse, type StationListVersion } from '../../schemas';
-import { versionOn } from '../stats/compliance';
+import { versionOn } from '../stats/areas';
 import { seriesRows, type SeriesQueries } from '../stats/series';
 import { labelFactors, prepareMatrix, qExpected, type SpeciesInput } from './factors';
 import { runFactorJobOffThread } from './factors-runner';

@@ -9,7 +9,7 @@ import {
   type Station,
   type StationListVersion,
 } from '../../schemas';
-import { versionOn } from '../stats/compliance';
+import { versionOn } from '../stats/areas';
 import { seriesRows, type SeriesQueries } from '../stats/series';
 import { regionalHours, regionalPeriods, type RegionalStation } from './regional';
 import { transportMatrix } from './transport';

@@ -95,3 +95,32 @@ export function judgeAnnual(
   if (pollutant === 'o3') return percentileValue <= limits.o3.mda8;
   return mean !== null && mean <= limits[pollutant].annual && percentileValue <= limits[pollutant].day;
 }
+
+/**
+ * An area's annual statistics as the mean of its cities' (valid ones only), rounded as published
+ * and judged again; valid when at least one city's statistic is.
+ */
+export function meanOfCityStatistics(cities: readonly AnnualStatistic[][]): AnnualStatistic[] {
+  return (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) => {
+    const stats = cities.map((c) => c.find((s) => s.pollutant === p) as AnnualStatistic).filter((s) => s.meets324);
+    const avg = (xs: (number | null)[]): number | null => {
+      const v = xs.filter((x): x is number => x !== null);
+      return v.length ? roundGbt8170(v.reduce((a, b) => a + b, 0) / v.length, p === 'co' ? 1 : 0) : null;
+    };
+    const first = cities[0]?.find((s) => s.pollutant === p) as AnnualStatistic;
+    const mean = avg(stats.map((s) => s.mean));
+    const pv = avg(stats.map((s) => s.percentile.value));
+    const complies = stats.length === 0 ? null : judgeAnnual(p, mean, pv, first.regime);
+    return {
+      ...first,
+      nValid: Math.min(...cities.map((c) => (c.find((s) => s.pollutant === p) as AnnualStatistic).nValid)),
+      capture: Math.min(...cities.map((c) => (c.find((s) => s.pollutant === p) as AnnualStatistic).capture)),
+      meets324: stats.length === cities.length && cities.length > 0,
+      meetsMonthly: cities.every((c) => (c.find((s) => s.pollutant === p) as AnnualStatistic).meetsMonthly),
+      shortMonths: [],
+      mean,
+      percentile: { p: first.percentile.p, value: pv },
+      complies,
+    };
+  });
+}

@@ -148,3 +148,9 @@ export function listsForStatistics(
     ? versions.map((v) => ({ ...v, stations: v.stations.map((s) => (s.control ? { ...s, control: false } : s)) }))
     : [...versions];
 }
+
+/** The version in force on a day: the latest valid from that day or earlier, else the earliest. */
+export function versionOn(versions: readonly StationListVersion[], day: string): StationListVersion | undefined {
+  const sorted = [...versions].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+  return sorted.filter((v) => v.validFrom <= day).at(-1) ?? sorted[0];
+}

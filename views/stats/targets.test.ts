@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { ComplianceResponse } from '../../schemas';
 import { zTargetsFile, type TargetRule } from '../../schemas/targets';
-import { DEFAULT_TARGETS, judgeTarget, targetsFor } from './targets';
+import type { AnnualStatistic } from './annual';
+import { DEFAULT_TARGETS, judgeTarget, startTargets, targetsFor } from './targets';
 
 const none: TargetRule[] = [];
 
@@ -65,5 +67,48 @@ describe('targets (docs/standards.md §5 as data)', () => {
     expect(r.error?.issues.map((i) => i.message)).toEqual(
       expect.arrayContaining(['give exactly one of max, min or relative']),
     );
+  });
+});
+
+describe('startTargets', () => {
+  it('computes each base year once, however many relative rules refer to it, and judges on it', async () => {
+    const file: TargetRule[] = [
+      {
+        level: 'city',
+        id: '南京',
+        from: 2025,
+        to: 2025,
+        indicator: 'good_day_ratio',
+        relative: { baseYear: 2020, change: 0.05 },
+        source: 'file',
+      },
+    ];
+    const asked: number[] = [];
+    const base = {
+      regime: '2012',
+      pollutants: [{ pollutant: 'pm25', meets324: true, mean: 40, percentile: { p: 95, value: 80 } }],
+      days: { valid: 366, good: 293, heavy: 0, goodRatio: 80, heavyRatio: 0 },
+    } as unknown as ComplianceResponse;
+    const pending = startTargets(
+      { file, defaults: DEFAULT_TARGETS },
+      { level: 'city', id: '南京', year: 2025 },
+      (y) => {
+        asked.push(y);
+        return Promise.resolve(base);
+      },
+    );
+    const now = [
+      { pollutant: 'pm25', meets324: true, mean: 35, percentile: { p: 95, value: 70 } },
+    ] as AnnualStatistic[];
+    const verdicts = await pending.judge(now, { valid: 365, good: 310, heavy: 0, goodRatio: 84.9, heavyRatio: 0 });
+    expect(asked).toEqual([2020]);
+    expect(verdicts.find((v) => v.indicator === 'pm25_annual')).toMatchObject({ target: 36, value: 35, met: true });
+    expect(verdicts.find((v) => v.indicator === 'good_day_ratio')).toMatchObject({
+      bound: 'max',
+      target: 84,
+      value: 84.9,
+      met: false,
+      base: { year: 2020, value: 80, change: 0.05 },
+    });
   });
 });

@@ -1,4 +1,5 @@
-import type { TargetIndicator, TargetRule } from '../../schemas';
+import type { ComplianceQuery, ComplianceResponse, TargetIndicator, TargetRule } from '../../schemas';
+import type { AnnualStatistic } from './annual';
 
 /**
  * The default targets (docs/standards.md §5), as data. A TARGETS_FILE adds to them and overrides them
@@ -148,4 +149,65 @@ export function judgeTarget(rule: TargetRule, value: number | null, baseValue?: 
   const bound = rule.min !== undefined ? 'min' : 'max';
   const met = target === null || value === null ? null : bound === 'max' ? value <= target : value >= target;
   return { indicator: rule.indicator, bound, target, value, met, source: rule.source, ...(base ? { base } : {}) };
+}
+
+/** An indicator's value among an area's annual statistics and day ratios of a year. */
+function indicatorValue(
+  indicator: TargetIndicator,
+  stats: readonly AnnualStatistic[],
+  d: ComplianceResponse['days'],
+): number | null {
+  const by = (p: string): AnnualStatistic | undefined => stats.find((s) => s.pollutant === p);
+  switch (indicator) {
+    case 'pm25_annual':
+      return by('pm25')?.meets324 ? (by('pm25')?.mean ?? null) : null;
+    case 'o3_p90':
+      return by('o3')?.meets324 ? (by('o3')?.percentile.value ?? null) : null;
+    case 'good_day_ratio':
+      return d.goodRatio;
+    case 'heavy_day_ratio':
+      return d.heavyRatio;
+  }
+}
+
+/**
+ * The area's targets for the year, each judged on the year's official statistics:
+ * PM2.5 annual mean and O3 P90 only when valid (324 days), the day ratios as computed. A relative
+ * target (e.g. −10 % vs 2020) takes its base from the area's own statistic that year unless the
+ * rule gives one (`complianceIn` computes the area's year). Returns at once: the base years are computed meanwhile (they do not depend on
+ * this year's statistics), and `judge` gives the verdicts once this year's are known.
+ */
+export function startTargets(
+  rules: { file: readonly TargetRule[]; defaults: readonly TargetRule[] } | undefined,
+  area: { level: ComplianceQuery['level']; id: string; year: number },
+  complianceIn: (year: number) => Promise<ComplianceResponse>,
+): { judge(pollutants: AnnualStatistic[], days: ComplianceResponse['days']): Promise<TargetVerdict[]> } {
+  const inForce = [
+    ...targetsFor(rules ?? { file: [], defaults: DEFAULT_TARGETS }, area.level, area.id, area.year).values(),
+  ];
+  // One computation per base year, however many rules refer to it.
+  const years = new Map<number, Promise<ComplianceResponse>>();
+  const yearOf = (year: number): Promise<ComplianceResponse> => {
+    let then = years.get(year);
+    if (!then) years.set(year, (then = complianceIn(year)));
+    return then;
+  };
+  const bases = inForce.map(async (rule): Promise<number | null | undefined> => {
+    if (!rule.relative || rule.relative.baseline !== undefined) return undefined;
+    const baseYear = rule.relative.baseYear;
+    const then = await yearOf(baseYear);
+    return indicatorValue(
+      rule.indicator,
+      then.pollutants.map((p) => ({ ...p, year: baseYear, regime: then.regime })),
+      then.days,
+    );
+  });
+  // A failure surfaces when judged; until then it must not count as unhandled.
+  for (const b of bases) b.catch(() => undefined);
+  return {
+    async judge(pollutants, days) {
+      const values = await Promise.all(bases);
+      return inForce.map((rule, i) => judgeTarget(rule, indicatorValue(rule.indicator, pollutants, days), values[i]));
+    },
+  };
 }

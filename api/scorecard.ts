@@ -1,8 +1,8 @@
+import { floorHour, HOUR_MS } from '../kernel';
 import type { CentreSummary, Scorecard, Province } from '../schemas';
 import { percentile } from '../views';
 import type { ScorecardQueries, StationDelivery, StationQueries } from './ports';
 
-const HOUR_MS = 3_600_000;
 const POLLUTANTS_PER_HOUR = 6;
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -88,7 +88,7 @@ export async function centreSummaries(
   nowMs: number,
 ): Promise<CentreSummary[]> {
   // The hours ending at the last full hour and the `hours − 1` before it: [from, to) on hour ends.
-  const toMs = Math.floor(nowMs / HOUR_MS) * HOUR_MS + HOUR_MS;
+  const toMs = floorHour(nowMs) + HOUR_MS;
   const range = { fromMs: toMs - hours * HOUR_MS, toMs };
   return Promise.all(
     CENTRES.map(async (centre) => {

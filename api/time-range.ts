@@ -1,8 +1,5 @@
 import { isDateParam } from '../schemas';
-import { InputError } from '../kernel';
-
-const HOUR_MS = 3_600_000;
-const cstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
+import { cstMidnightMs, DAY_MS, HOUR_MS, InputError } from '../kernel';
 
 export interface Range {
   fromMs: number;
@@ -23,8 +20,8 @@ export function resolveRange(
   hourEnding: boolean,
 ): Range {
   const shift = hourEnding ? HOUR_MS : 0;
-  const fromMs = from === undefined ? dflt.fromMs : isDateParam(from) ? cstMidnight(from) + shift : Date.parse(from);
-  const toMs = to === undefined ? dflt.toMs : isDateParam(to) ? cstMidnight(to) + 24 * HOUR_MS + shift : Date.parse(to);
+  const fromMs = from === undefined ? dflt.fromMs : isDateParam(from) ? cstMidnightMs(from) + shift : Date.parse(from);
+  const toMs = to === undefined ? dflt.toMs : isDateParam(to) ? cstMidnightMs(to) + DAY_MS + shift : Date.parse(to);
   if (!(fromMs < toMs)) {
     throw new InputError(
       'QUERY_INVALID_RANGE',

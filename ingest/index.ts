@@ -4,7 +4,7 @@ export type { Ingest, IngestDeps } from './create-ingest';
 export { runBackfill } from './backfill';
 export type { BackfillProgress, BackfillSummary } from './backfill';
 export type { PushRequest } from './push';
-export { cstCompact, toCstIso } from './adapters/common';
+export { cstCompact } from './adapters/common';
 export { ADAPTERS } from './adapters';
 export { createIngestMetrics } from './metrics';
 export { importStationList } from './stations/import-station-list';

@@ -1,5 +1,5 @@
 import type { DeadLetter, Reading, Reject } from '../schemas';
-import { type Logger, timeMs } from '../kernel';
+import { HOUR_MS, type Logger, timeMs } from '../kernel';
 import { decodeMessage, refusedReason } from '../bus';
 import { checkBatch, type Checked } from './qc/qc.rules';
 import { CONSTANT_RUN, checkTemporal } from './qc/temporal';
@@ -9,7 +9,6 @@ import type { ProcessingMetrics } from './metrics';
 import { RevisionIndex, scopeOf, valueAt } from './revisions';
 
 const MAX_DEAD_LETTER_VALUE_CHARS = 10_000;
-const HOUR_MS = 3_600_000;
 const TEMPORAL_LOOKBACK_MS = CONSTANT_RUN.hours * HOUR_MS;
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOUR_MS } from '../kernel';
 
 /**
  * The calendar fields are real: Date.parse would quietly roll 2025-02-30 over to 2 March, so the
@@ -54,7 +55,7 @@ const HOUR_RANGE = { fromMs: 0, toMs: 2 ** 32 * 1000 } as const;
 
 /** An hour-ending instant: the end of the averaging hour, on an exact hour boundary. */
 export const zHourEnding = zInstant
-  .refine((s) => Date.parse(s) % 3_600_000 === 0, 'must fall exactly on the hour (the end of the averaging hour)')
+  .refine((s) => Date.parse(s) % HOUR_MS === 0, 'must fall exactly on the hour (the end of the averaging hour)')
   .refine((s) => {
     const ms = Date.parse(s);
     return !(ms < HOUR_RANGE.fromMs || ms >= HOUR_RANGE.toMs);

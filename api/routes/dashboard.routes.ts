@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { fromRoot } from '../../kernel';
+import { DAY_MS, fromRoot } from '../../kernel';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 
@@ -28,7 +28,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
     decorateReply: false,
     wildcard: false,
     allowedPath: (path) => path === '/echarts.min.js',
-    maxAge: 86_400_000,
+    maxAge: DAY_MS,
   });
   app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) =>
     reply.status(204).header('cache-control', 'public, max-age=86400').send(),

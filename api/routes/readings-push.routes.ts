@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PushRequest } from '../../ingest';
+import { DAY_MS } from '../../kernel';
 import { zErrorBody, zPushResult, type PushResult, zReadingStatus } from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
@@ -16,7 +17,7 @@ export interface PushRouteOptions {
   ratePerMinute: number;
 }
 
-const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+const IDEMPOTENCY_TTL_MS = DAY_MS;
 const IDEMPOTENCY_MAX_ENTRIES = 10_000;
 
 const zPushQuery = z

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../kernel';
+import { DAY_MS, InputError } from '../../kernel';
 import { zErrorBody, zRejectsQuery, zRejectsResponse } from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import type { RejectQueries } from '../ports';
 import { resolveRange } from '../time-range';
 
-const WEEK_MS = 7 * 24 * 3_600_000;
+const WEEK_MS = 7 * DAY_MS;
 
 /**
  * `GET /v1/rejects`: what was refused and why. A centre's key sees its own centre's rejects

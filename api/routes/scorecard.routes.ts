@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { InputError } from '../../kernel';
+import { DAY_MS, InputError } from '../../kernel';
 import {
   zErrorBody,
   zCentreSummaryQuery,
@@ -14,7 +14,7 @@ import type { ScorecardQueries, StationQueries } from '../ports';
 import { centreScorecard, centreSummaries } from '../scorecard';
 import { resolveRange } from '../time-range';
 
-const MAX_RANGE_MS = 400 * 24 * 3_600_000;
+const MAX_RANGE_MS = 400 * DAY_MS;
 
 /**
  * `GET /v1/centres/{centre}/scorecard`: timeliness, capture, rejects, corrections and audit

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DAY_MS } from '../../kernel';
 import { encodeCursor, type SeriesPage } from '../../views';
 import { zSeriesQuery, zSeriesResponse, type SeriesFormat, type SeriesQuery, zErrorBody } from '../../schemas';
 import { resolveRange, type Range } from '../time-range';
@@ -8,7 +9,6 @@ const CONTENT_TYPES: Record<Exclude<SeriesFormat, 'json'>, string> = {
   parquet: 'application/vnd.apache.parquet',
   arrow: 'application/vnd.apache.arrow.file',
 };
-const DAY_MS = 86_400_000;
 
 /**
  * How long a page may be cached: for ever once it answers "as of" a past instant (what had

@@ -1,4 +1,5 @@
 import type { ChangeQueries, RejectQueries, ScorecardQueries, StationDelivery, StationQueries } from '../../api';
+import { cstMidnightMs } from '../../kernel';
 import type { Change, Reject, Station, StationListVersion } from '../../schemas';
 import type { StoreConnection } from './client';
 import { allStationsSql, changesSql, listRejectsSql, stationsFingerprintSql } from './queries/api.sql';
@@ -30,8 +31,6 @@ export function createClickHouseRejectQueries(store: StoreConnection): RejectQue
     },
   };
 }
-
-const cstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
 
 export function createClickHouseStationQueries(store: StoreConnection): StationQueries {
   const t = tablesOf(store.database);
@@ -67,7 +66,7 @@ export function createClickHouseStationQueries(store: StoreConnection): StationQ
     async current(f): Promise<StationListVersion | undefined> {
       try {
         const vs = await versions();
-        const inForce = vs.filter((v) => cstMidnight(v.validFrom) <= f.atMs).at(-1) ?? vs[0];
+        const inForce = vs.filter((v) => cstMidnightMs(v.validFrom) <= f.atMs).at(-1) ?? vs[0];
         if (!inForce) return undefined;
         return {
           ...inForce,

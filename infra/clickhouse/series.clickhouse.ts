@@ -1,3 +1,4 @@
+import { cstMidnightMs, DAY_MS, HOUR_MS } from '../../kernel';
 import type { SeriesFormat, SeriesRow } from '../../schemas';
 import { type Member, type SeriesKey, type SeriesSpec, type SeriesQueries, GRADE_II, VALIDITY } from '../../views';
 import type { StoreConnection } from './client';
@@ -6,9 +7,6 @@ import { basePollutantsOf, seriesSql, type SeriesSqlOptions } from './queries/se
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-const cstMidnight = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
 const FORMATS: Record<Exclude<SeriesFormat, 'json'>, string> = {
   csv: 'CSVWithNames',
   parquet: 'Parquet',
@@ -61,8 +59,8 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
   const params = (s: SeriesSpec): Record<string, unknown> => {
     const hour = s.resolution === 'hour';
     // (from, to] on hour-ending instants; whole seconds, so `> from − 1 s` is `≥ from`.
-    const outFrom = hour ? s.fromMs - 1000 : cstMidnight(s.fromDay);
-    const to = hour ? s.toMs - 1000 : cstMidnight(s.toDay) + DAY_MS;
+    const outFrom = hour ? s.fromMs - 1000 : cstMidnightMs(s.fromDay);
+    const to = hour ? s.toMs - 1000 : cstMidnightMs(s.toDay) + DAY_MS;
     const needs8h = hour && s.pollutants.includes('o3_8h');
     return {
       stations: s.stations,

@@ -1,12 +1,10 @@
+import { cstDaysRange } from '../../kernel';
 import { type StationDay, type StatsQueries, GRADE_II, VALIDITY } from '../../views';
 import type { StoreConnection } from './client';
 import { queryColumns } from './columns';
 import { stationDailySql } from './queries/stats-daily.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
-
-const cstMidnight = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
-const DAY_MS = 86_400_000;
 
 /**
  * stationDailySql's columns, column by column (JSONCompactColumns: a year of a city is ~33 k
@@ -28,15 +26,16 @@ export function createClickHouseStatsQueries(store: StoreConnection): StatsQueri
   const t = tablesOf(store.database);
   return {
     async stationDaily(f) {
+      // Hour-ending instants in (fromDay 00:00, toDay+1 00:00] CST: labels 01–24 of each day.
+      const days = cstDaysRange(f.fromDay, f.toDay);
       try {
         const columns = await queryColumns<Columns>(
           store.client,
           stationDailySql(t, { asOf: f.asOfMs !== undefined, auditedOnly: f.auditedOnly === true }),
           {
             stations: f.stations,
-            // Hour-ending instants in (fromDay 00:00, toDay+1 00:00] CST: labels 01–24 of each day.
-            from: chDateTime(cstMidnight(f.fromDay)),
-            to: chDateTime(cstMidnight(f.toDay) + DAY_MS),
+            from: chDateTime(days.fromMs),
+            to: chDateTime(days.toMs),
             referenceState: f.referenceState === false ? 0 : 1,
             minHours: VALIDITY.hoursPerDay,
             min8h: VALIDITY.hoursPer8h,

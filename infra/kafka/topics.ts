@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { DAY_MS } from '../../kernel';
 
 /** Every topic yrd-air uses, with its partition count, in one place. */
 export interface TopicSpec {
@@ -24,7 +25,7 @@ export function topicsFor(prefix: string, opts: { partitions?: number; replicati
       name: `${prefix}.readings.raw`,
       partitions: opts.partitions ?? RAW_PARTITIONS,
       replicationFactor,
-      config: { 'retention.ms': String(14 * 24 * 3_600_000) },
+      config: { 'retention.ms': String(14 * DAY_MS) },
     },
     deadLetter: {
       name: `${prefix}.readings.dead-letter`,

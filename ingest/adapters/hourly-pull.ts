@@ -1,6 +1,7 @@
+import { floorHour, HOUR_MS, toCstIso } from '../../kernel';
 import type { FeedDefinition } from '../../schemas';
 import type { PullContext, RawPage, Watermark } from '../feed-adapter';
-import { bodyOf, floorHour, HOUR_MS, pullStartMs, toCstIso } from './common';
+import { bodyOf, pullStartMs } from './common';
 
 /** Hours fetched per pull unless the feed says otherwise (`options.maxHoursPerPull`): a week. */
 const DEFAULT_MAX_HOURS = 24 * 7;

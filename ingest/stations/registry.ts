@@ -1,3 +1,4 @@
+import { cstMidnightMs } from '../../kernel';
 import type { Province, Station, StationListVersion } from '../../schemas';
 
 export interface StationRegistry {
@@ -8,9 +9,6 @@ export interface StationRegistry {
   versions: readonly StationListVersion[];
 }
 
-/** CST midnight of a `YYYY-MM-DD` validity date, as epoch ms: station lists change on CST dates. */
-const cstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
-
 /**
  * Versions of the station list, each valid from a date until the next (docs/feeds.md "Stations":
  * stations open, move and close). A reading older than every version is judged by the earliest
@@ -18,7 +16,8 @@ const cstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00
  */
 export function createStationRegistry(versions: readonly StationListVersion[]): StationRegistry {
   const sorted = [...versions].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
-  const starts = sorted.map((v) => cstMidnight(v.validFrom));
+  // Station lists change on CST dates: a version is valid from the 00:00 CST its date begins.
+  const starts = sorted.map((v) => cstMidnightMs(v.validFrom));
   const indexes = sorted.map((v) => new Map(v.stations.map((s) => [s.code, s])));
   const at = (timeMs: number): number => {
     let i = 0;

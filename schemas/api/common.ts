@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cstMidnightMs } from '../../kernel';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -10,9 +11,7 @@ export const zTimeParam = z
   .string()
   .refine(
     (s) =>
-      DATE.test(s)
-        ? !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`))
-        : /(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+      DATE.test(s) ? !Number.isNaN(cstMidnightMs(s)) : /(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
     {
       message: 'expected a date YYYY-MM-DD or an ISO 8601 instant with offset',
     },

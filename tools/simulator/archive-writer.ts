@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { cstDayOf, cstMidnightMs, DAY_MS, HOUR_MS } from '../../kernel';
 import type { Station } from '../../schemas';
 import type { Publication } from './publication';
 
-const HOUR_MS = 3_600_000;
 /** The 15 row types of an hour, in the archive's order (docs/feeds.md §5). */
 const TYPES = [
   'AQI',
@@ -44,12 +44,8 @@ export function writeArchive(opts: {
   mkdirSync(opts.dir, { recursive: true });
   const codes = [...opts.stations.map((s) => s.code), ...FOREIGN_STATIONS];
   const files: string[] = [];
-  for (
-    let day = Date.parse(`${opts.fromDate}T00:00:00+08:00`);
-    day <= Date.parse(`${opts.toDate}T00:00:00+08:00`);
-    day += 24 * HOUR_MS
-  ) {
-    const date = new Date(day + 8 * HOUR_MS).toISOString().slice(0, 10).replaceAll('-', '');
+  for (let day = cstMidnightMs(opts.fromDate); day <= cstMidnightMs(opts.toDate); day += DAY_MS) {
+    const date = cstDayOf(day).replaceAll('-', '');
     const rows: (string | number)[][] = [['date', 'hour', 'type', ...codes]];
     for (let hour = 0; hour < 24; hour++) {
       const t = day + hour * HOUR_MS;

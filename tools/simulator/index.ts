@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { Logger } from '../../kernel';
+import { floorHour, HOUR_MS, type Logger } from '../../kernel';
 import type { Pollutant, Station } from '../../schemas';
 import { BUNDLED_LIST_FILE, parseStationList } from '../../ingest';
 import { createModel, TRANSPORT_LINKS, type Model } from './model';
@@ -19,7 +19,6 @@ export { TRANSPORT_LINKS, SIM_CREDENTIALS, FORMAT_OF, createPublication };
 export { writeArchive } from './archive-writer';
 export type { SimFormat };
 
-const HOUR_MS = 3_600_000;
 const FLAGGED_FORMATS: ReadonlySet<SimFormat> = new Set(['js-xml', 'ah-json']);
 export const DEFAULT_SIM_PORTS: Readonly<Record<SimFormat, number>> = {
   'sh-json': 8091,
@@ -89,7 +88,7 @@ export interface Simulator {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const seed = opts.seed ?? 20_250_301;
   const clock = opts.clock ?? realClock;
-  const originMs = opts.originMs ?? Math.floor(clock.now() / HOUR_MS) * HOUR_MS - 48 * HOUR_MS;
+  const originMs = opts.originMs ?? floorHour(clock.now()) - 48 * HOUR_MS;
   const stations = simulatedStations();
   const model = createModel(seed);
   const publication = createPublication(seed, model);

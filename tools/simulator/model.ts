@@ -1,9 +1,7 @@
+import { CST_OFFSET_MS, cstDayNumberOf, HOUR_MS } from '../../kernel';
 import type { Pollutant, Province, Station } from '../../schemas';
 import { gaussian, keyOf, uniform } from './random';
 import { HOUR_FACTOR, MONTH_FACTOR, OZONE_MONTH, TRAFFIC_FACTOR } from './shape';
-
-const HOUR_MS = 3_600_000;
-const CST_MS = 8 * HOUR_MS;
 
 /**
  * The simulator's ground truth for source apportionment: who sends pollution where, how fast.
@@ -164,8 +162,8 @@ export interface StationHour {
 
 /** CST calendar fields of an hour-ending instant. */
 export function cstFields(hourEndingMs: number): { month: number; hour: number; day: number } {
-  const d = new Date(hourEndingMs + CST_MS);
-  return { month: d.getUTCMonth(), hour: d.getUTCHours(), day: Math.floor((hourEndingMs + CST_MS) / 86_400_000) };
+  const d = new Date(hourEndingMs + CST_OFFSET_MS);
+  return { month: d.getUTCMonth(), hour: d.getUTCHours(), day: cstDayNumberOf(hourEndingMs) };
 }
 
 /**

@@ -1,8 +1,8 @@
+import { cstDayNumberOf, HOUR_MS } from '../../kernel';
 import { POLLUTANTS, type Pollutant, type Province, type Station } from '../../schemas';
 import type { Model } from './model';
 import { keyOf, uniform } from './random';
 
-const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 
 /** Which feed format each province's centre publishes (docs/feeds.md). */
@@ -65,7 +65,7 @@ export function createPublication(seed: number, model: Model) {
     if (cache.size > 200_000) cache.clear();
     const sk = keyOf(station.code);
     const hour = Math.round(hourMs / HOUR_MS);
-    const day = Math.floor((hourMs + 8 * HOUR_MS) / 86_400_000);
+    const day = cstDayNumberOf(hourMs);
     if (uniform(seed, sk, hour, 10) < QUIRK_RATES.hourMissing || uniform(seed, sk, day, 11) < QUIRK_RATES.dayOutage) {
       cache.set(key, null);
       return undefined;

@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import iconv from 'iconv-lite';
 import type { Station } from '../../schemas';
-import { cstCompact, toCstIso } from '../../ingest';
+import { cstWallClockMs, floorHour, HOUR_MS, toCstIso } from '../../kernel';
+import { cstCompact } from '../../ingest';
 import type { Publication, PublishedHour } from './publication';
 import { keyOf, uniform } from './random';
-
-const HOUR_MS = 3_600_000;
 
 /** Credentials the simulated centres expect (documented defaults; the demo feeds file uses them). */
 export const SIM_CREDENTIALS = {
@@ -26,7 +25,6 @@ export interface ServeContext {
 
 type Handler = (url: URL, req: IncomingMessage, res: ServerResponse) => void;
 
-const floorHour = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS;
 const cstText = (ms: number): string => toCstIso(ms).slice(0, 19).replace('T', ' ');
 const MISSING_MARKERS = ['—', '', '-99'];
 
@@ -104,7 +102,7 @@ export function jsXmlHandler(ctx: ServeContext): Handler {
     if (req.headers.authorization !== auth) return send(res, 401, 'text/plain', 'unauthorized');
     const m = /^(\d{4})(\d{2})(\d{2})(\d{2})$/.exec(url.searchParams.get('time') ?? '');
     if (!m) return send(res, 400, 'text/plain', 'time must be yyyyMMddHH');
-    const hourMs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4])) - 8 * HOUR_MS;
+    const hourMs = cstWallClockMs(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]));
     const hours = hourOf(ctx, hourMs);
     if (hours.length === 0) return send(res, 404, 'text/plain', 'not published');
     const stations = hours.map((h) => {
@@ -133,7 +131,7 @@ export function zjCsvHandler(ctx: ServeContext): Handler {
     const m = /^\/zj_(\d{4})(\d{2})(\d{2})(\d{2})\.csv$/.exec(url.pathname);
     if (!m) return send(res, 404, 'text/plain', 'not found');
     const [y, mo, d, h] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
-    const hourMs = Date.UTC(y, mo - 1, d, h) - 8 * HOUR_MS;
+    const hourMs = cstWallClockMs(y, mo, d, h);
     const hours = hourOf(ctx, hourMs);
     if (hours.length === 0) return send(res, 404, 'text/plain', 'not published');
     const time = `${y}/${mo}/${d} ${h}:00`;

@@ -1,6 +1,7 @@
+import { HOUR_MS, toCstIso } from '../../kernel';
 import type { Pollutant } from '../../schemas';
 import type { FeedAdapter, MappedPage, RawPage } from '../feed-adapter';
-import { bodyOf, clean, HOUR_MS, pageProblem, readingMaker, toCstIso, unitFactor } from './common';
+import { bodyOf, clean, pageProblem, readingMaker, unitFactor } from './common';
 
 /**
  * Anhui: long-format JSON behind a cursor, `ts` in UTC, CO in µg/m³ (docs/feeds.md §4). The cursor

@@ -1,9 +1,6 @@
+import { CST_OFFSET_MS, cstWallClockMs, floorHour, HOUR_MS, toCstIso } from '../../kernel';
 import { type Pollutant, CANONICAL_UNIT, type Reading } from '../../schemas';
 import type { MapContext, RecordProblem } from '../feed-adapter';
-
-/** China Standard Time is UTC+8 all year (no daylight saving). */
-const CST_OFFSET_MS = 8 * 3_600_000;
-export const HOUR_MS = 3_600_000;
 
 /**
  * The hour-ending instant of a CST calendar hour label, or undefined when the label is not a real
@@ -15,20 +12,13 @@ export function cstHourEnding(year: number, month: number, day: number, hour: nu
     return undefined;
   const midnight = new Date(Date.UTC(year, month - 1, day));
   if (midnight.getUTCMonth() !== month - 1 || midnight.getUTCDate() !== day) return undefined;
-  return toCstIso(midnight.getTime() + hour * HOUR_MS - CST_OFFSET_MS);
-}
-
-/** Epoch ms as ISO 8601 in CST with its offset: 2025-03-01T01:00:00+08:00. */
-export function toCstIso(ms: number): string {
-  return `${new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+  return toCstIso(cstWallClockMs(year, month, day, hour));
 }
 
 /** yyyyMMddHH of a CST hour, as Jiangsu and Zhejiang name their hourly documents. */
 export function cstCompact(ms: number): string {
   return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 13).replace(/[-T]/g, '');
 }
-
-export const floorHour = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS;
 
 /**
  * Where a pull starts: the watermark (or the feed's start, or now) minus the look-back window, so

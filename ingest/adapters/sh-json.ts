@@ -1,6 +1,7 @@
+import { toCstIso } from '../../kernel';
 import type { Pollutant } from '../../schemas';
 import type { FeedAdapter, MappedPage, RawPage } from '../feed-adapter';
-import { bodyOf, cstHourEnding, pageProblem, parseNumber, pullStartMs, readingMaker, toCstIso } from './common';
+import { bodyOf, cstHourEnding, pageProblem, parseNumber, pullStartMs, readingMaker } from './common';
 
 /**
  * Shanghai: paged JSON, CST times without offset, values as strings (docs/feeds.md §1). Only these

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -38,10 +38,15 @@ describe.skipIf(!hasCompose)(
 describe('deployment files', () => {
   it('the image copies every module the CLI imports, and the Grafana dashboard is valid JSON with its data source', () => {
     const docker = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-    const cliImports = [...readFileSync(join(ROOT, 'cli.ts'), 'utf8').matchAll(/from '\.\/([\w-]+)'/g)].map(
-      (m) => `${m[1]}.ts`,
+    // The CLI is app/; every room the composition root imports must be in the image.
+    const appFiles = readdirSync(join(ROOT, 'app')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const rooms = new Set(
+      appFiles.flatMap((f) =>
+        [...readFileSync(join(ROOT, 'app', f), 'utf8').matchAll(/from '\.\.\/([\w-]+)/g)].map((m) => m[1] as string),
+      ),
     );
-    for (const file of cliImports) expect(docker, file).toContain(file);
+    expect(rooms.size).toBeGreaterThan(3);
+    for (const room of ['app', ...rooms]) expect(docker, room).toContain(`COPY ${room} ./${room}`);
     const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/dashboards/yrd-air.json'), 'utf8')) as {
       panels: { datasource: { uid: string } }[];
     };

@@ -17,7 +17,7 @@ export interface CliRun {
 /** Runs `yrd-air <args>` as its own process with exactly the environment given (plus PATH, HOME). */
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   // One process (tsx as a loader, not its CLI wrapper), so a signal reaches the process that holds the store.
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'cli.ts', ...args], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'app/cli.ts', ...args], {
     cwd: ROOT,
     // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },

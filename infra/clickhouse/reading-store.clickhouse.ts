@@ -6,7 +6,18 @@ import type { Pollutant, ReadingStatus } from '../../schemas';
 import type { StoreConnection } from './client';
 import { latestRevisionsSql } from './queries/readings.sql';
 import { timeMs } from '../../kernel';
-import { RowBinaryWriter } from './row-binary';
+import {
+  BOOL,
+  column,
+  DATE_TIME,
+  DATE_TIME64,
+  FLOAT64,
+  nullable,
+  rowFormat,
+  RowBinaryWriter,
+  STRING,
+  STRINGS,
+} from './row-binary';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
 
@@ -17,25 +28,6 @@ type LatestRow = {
   status: ReadingStatus;
   c: [number | null, string, boolean, string];
 };
-
-const toRevisionRow = (r: Revision): Record<string, unknown> => ({
-  station: r.station,
-  pollutant: r.pollutant,
-  time: chDateTime(timeMs(r.time)),
-  value: r.value,
-  unit: r.unit,
-  original_unit: r.originalUnit ?? '',
-  missing_reason: r.missingReason ?? '',
-  source_flag: r.sourceFlag ?? '',
-  source_valid: r.sourceValid,
-  qc_flags: r.qcFlags,
-  valid: r.valid,
-  status: r.status,
-  source_kind: r.source.kind,
-  source_id: r.source.id,
-  published_at: r.source.publishedAt === undefined ? null : chDateTime64(timeMs(r.source.publishedAt)),
-  arrived_at: chDateTime64(timeMs(r.arrivedAt)),
-});
 
 const toRejectRow = (r: RejectRow): Record<string, unknown> => ({
   received_at: chDateTime64(Date.parse(r.receivedAt)),
@@ -52,25 +44,31 @@ const toRejectRow = (r: RejectRow): Record<string, unknown> => ({
   record: r.record.slice(0, 2000),
 });
 
-/** The revision columns a batch writes, with the types the staged file is read as. */
-const REVISION_FILE_STRUCTURE = [
-  ['station', 'String'],
-  ['pollutant', 'String'],
-  ['time', "DateTime('UTC')"],
-  ['value', 'Nullable(Float64)'],
-  ['unit', 'String'],
-  ['original_unit', 'String'],
-  ['missing_reason', 'String'],
-  ['source_flag', 'String'],
-  ['source_valid', 'Bool'],
-  ['qc_flags', 'Array(String)'],
-  ['valid', 'Bool'],
-  ['status', 'String'],
-  ['source_kind', 'String'],
-  ['source_id', 'String'],
-  ['published_at', "Nullable(DateTime64(3, 'UTC'))"],
-  ['arrived_at', "DateTime64(3, 'UTC')"],
-] as const;
+/**
+ * The revision row, column by column: the row insert (JSONEachRow), the staged insert (RowBinary
+ * and the structure its file is read with) and that insert's SELECT all follow it.
+ */
+const REVISION_ROW = rowFormat<Revision>([
+  column('station', STRING, (r) => r.station),
+  column('pollutant', STRING, (r) => r.pollutant),
+  column('time', DATE_TIME, (r) => timeMs(r.time)),
+  column('value', nullable(FLOAT64), (r) => r.value),
+  column('unit', STRING, (r) => r.unit),
+  column('original_unit', STRING, (r) => r.originalUnit ?? ''),
+  column('missing_reason', STRING, (r) => r.missingReason ?? ''),
+  column('source_flag', STRING, (r) => r.sourceFlag ?? ''),
+  column('source_valid', BOOL, (r) => r.sourceValid),
+  column('qc_flags', STRINGS, (r) => r.qcFlags),
+  column('valid', BOOL, (r) => r.valid),
+  column('status', STRING, (r) => r.status),
+  column('source_kind', STRING, (r) => r.source.kind),
+  column('source_id', STRING, (r) => r.source.id),
+  column('published_at', nullable(DATE_TIME64), (r) =>
+    r.source.publishedAt === undefined ? null : timeMs(r.source.publishedAt),
+  ),
+  column('arrived_at', DATE_TIME64, (r) => timeMs(r.arrivedAt)),
+]);
+
 /** Below this many rows a staged file costs more than it saves. */
 const STAGE_FROM_ROWS = 2_000;
 
@@ -89,43 +87,12 @@ const MANY_MONTHS = { max_partitions_per_insert_block: '0' } as const;
  */
 const INSERT_SETTINGS = { optimize_on_insert: 0, ...MANY_MONTHS } as const;
 
-/** One revision in RowBinary, in REVISION_FILE_STRUCTURE's order. */
-function writeRevision(w: RowBinaryWriter, r: Revision): void {
-  w.string(r.station);
-  w.string(r.pollutant);
-  w.dateTime(timeMs(r.time));
-  if (r.value === null) w.uint8(1);
-  else {
-    w.uint8(0);
-    w.float64(r.value + 0); // -0 as 0, as the JSON path writes it (revision_key hashes the bytes)
-  }
-  w.string(r.unit);
-  w.string(r.originalUnit ?? '');
-  w.string(r.missingReason ?? '');
-  w.string(r.sourceFlag ?? '');
-  w.uint8(r.sourceValid ? 1 : 0);
-  w.varUInt(r.qcFlags.length);
-  for (const f of r.qcFlags) w.string(f);
-  w.uint8(r.valid ? 1 : 0);
-  w.string(r.status);
-  w.string(r.source.kind);
-  w.string(r.source.id);
-  if (r.source.publishedAt === undefined) w.uint8(1);
-  else {
-    w.uint8(0);
-    w.dateTime64ms(timeMs(r.source.publishedAt));
-  }
-  w.dateTime64ms(timeMs(r.arrivedAt));
-}
-
 /** The processor's store port on ClickHouse (embedded or server, same SQL). */
 export function createClickHouseReadingStore(store: StoreConnection): ReadingStore {
   const t = tablesOf(store.database);
   const { client } = store;
-  const columns = REVISION_FILE_STRUCTURE.map(([c]) => c).join(', ');
-  const structure = REVISION_FILE_STRUCTURE.map(([c, type]) => `${c} ${type}`)
-    .join(', ')
-    .replaceAll("'", "\\'");
+  const columns = REVISION_ROW.names;
+  const structure = REVISION_ROW.structure.replaceAll("'", "\\'");
   /**
    * The embedded engine loads a file itself with file() several times faster than it parses the
    * same rows inlined in an INSERT statement (the chDB client's only insert path): large batches
@@ -140,7 +107,7 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
     const file = join(dir, `${randomUUID()}.bin`);
     try {
       const w = new RowBinaryWriter(rows.length * 96);
-      for (const r of rows) writeRevision(w, r);
+      for (const r of rows) REVISION_ROW.write(w, r);
       await writeFile(file, w.bytes());
       await client.command({
         query: `INSERT INTO ${t.revisions} (${columns}) SELECT ${columns} FROM file('${file.replaceAll("'", "\\'")}', 'RowBinary', '${structure}')`,
@@ -188,7 +155,7 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
         else
           await client.insert({
             table: t.revisions,
-            values: rows.map(toRevisionRow),
+            values: rows.map((r) => REVISION_ROW.json(r)),
             format: 'JSONEachRow',
             clickhouse_settings: INSERT_SETTINGS,
           });

@@ -1,4 +1,5 @@
 import { boundedMemo } from '../../kernel';
+import { chDateTime, chDateTime64 } from './tables';
 
 const TWO_32 = 2 ** 32;
 const utf8 = boundedMemo((s: string): Buffer => Buffer.from(s, 'utf8'), 10_000);
@@ -91,4 +92,90 @@ export class RowBinaryWriter {
   bytes(): Buffer {
     return this.buf.subarray(0, this.pos);
   }
+}
+
+/** A column type: its name in a file's structure, its value in JSONEachRow, its bytes in RowBinary. */
+export interface ColumnType<V> {
+  name: string;
+  json(v: V): unknown;
+  write(w: RowBinaryWriter, v: V): void;
+}
+
+export const STRING: ColumnType<string> = { name: 'String', json: (v) => v, write: (w, v) => w.string(v) };
+export const BOOL: ColumnType<boolean> = { name: 'Bool', json: (v) => v, write: (w, v) => w.uint8(v ? 1 : 0) };
+/** -0 is written as 0 on both paths (revision_key hashes the bytes). */
+export const FLOAT64: ColumnType<number> = { name: 'Float64', json: (v) => v + 0, write: (w, v) => w.float64(v + 0) };
+export const STRINGS: ColumnType<readonly string[]> = {
+  name: 'Array(String)',
+  json: (v) => v,
+  write(w, v) {
+    w.varUInt(v.length);
+    for (const s of v) w.string(s);
+  },
+};
+/** Epoch milliseconds, as DateTime (seconds) and DateTime64(3). */
+export const DATE_TIME: ColumnType<number> = {
+  name: "DateTime('UTC')",
+  json: chDateTime,
+  write: (w, ms) => w.dateTime(ms),
+};
+export const DATE_TIME64: ColumnType<number> = {
+  name: "DateTime64(3, 'UTC')",
+  json: chDateTime64,
+  write: (w, ms) => w.dateTime64ms(ms),
+};
+export const nullable = <V>(t: ColumnType<V>): ColumnType<V | null> => ({
+  name: `Nullable(${t.name})`,
+  json: (v) => (v === null ? null : t.json(v)),
+  write(w, v) {
+    if (v === null) w.uint8(1);
+    else {
+      w.uint8(0);
+      t.write(w, v);
+    }
+  },
+});
+
+/** One column of a row: its name and type, and the value of a record in it. */
+export interface Column<R> {
+  name: string;
+  type: string;
+  json(r: R): unknown;
+  write(w: RowBinaryWriter, r: R): void;
+}
+
+export const column = <R, V>(name: string, type: ColumnType<V>, value: (r: R) => V): Column<R> => ({
+  name,
+  type: type.name,
+  json: (r) => type.json(value(r)),
+  write: (w, r) => type.write(w, value(r)),
+});
+
+/**
+ * A row described once by its columns, for every way it is written: the column list of an
+ * INSERT and a SELECT, the structure a RowBinary file is read with, a record as a JSONEachRow
+ * object and as RowBinary bytes (in the columns' order).
+ */
+export interface RowFormat<R> {
+  /** `a, b, c` */
+  names: string;
+  /** `a String, b Bool, …` */
+  structure: string;
+  json(r: R): Record<string, unknown>;
+  write(w: RowBinaryWriter, r: R): void;
+}
+
+export function rowFormat<R>(columns: readonly Column<R>[]): RowFormat<R> {
+  return {
+    names: columns.map((c) => c.name).join(', '),
+    structure: columns.map((c) => `${c.name} ${c.type}`).join(', '),
+    json(r) {
+      const row: Record<string, unknown> = {};
+      for (const c of columns) row[c.name] = c.json(r);
+      return row;
+    },
+    write(w, r) {
+      for (const c of columns) c.write(w, r);
+    },
+  };
 }

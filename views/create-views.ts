@@ -19,7 +19,8 @@ import type {
   TrendsQuery,
   TrendsResponse,
 } from '../schemas';
-import { factorsView, type SpeciesSource } from './apportionment/factors-view';
+import { type SpeciesSource } from './apportionment/factor-inputs';
+import { factorsView } from './apportionment/factors-view';
 import { type RegionalQueries, regionalView, transportView } from './apportionment/views';
 import { listsForStatistics } from './stats/areas';
 import { areaCompliance } from './stats/compliance';

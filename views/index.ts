@@ -6,7 +6,8 @@ export {
   type Views,
   type ViewSources,
 } from './create-views';
-export { factorsView, type SpeciesSource } from './apportionment/factors-view';
+export { type SpeciesSource } from './apportionment/factor-inputs';
+export { factorsView } from './apportionment/factors-view';
 export { type RegionalQueries, regionalView, transportView } from './apportionment/views';
 export { listsForStatistics } from './stats/areas';
 export { areaCompliance } from './stats/compliance';

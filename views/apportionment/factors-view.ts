@@ -3,59 +3,18 @@ import { LRUCache } from 'lru-cache';
 import { InputError } from '../../kernel';
 import { type FactorsQuery, type FactorsResponse, type StationListVersion } from '../../schemas';
 import { versionOn } from '../stats/areas';
-import { seriesRows, type SeriesQueries } from '../stats/series';
-import { labelFactors, prepareMatrix, qExpected, type SpeciesInput } from './factors';
+import type { SeriesQueries } from '../stats/series';
+import { factorInputs, prepareMatrix, qExpected, type SpeciesSource } from './factor-inputs';
+import { labelFactors } from './factor-labels';
 import { runFactorJobOffThread } from './factors-runner';
 
 const HOUR_MS = 3_600_000;
-
-/** A supersite's speciated hours, as the store hands them over. */
-export interface SpeciesSource {
-  hourly(
-    station: string,
-    fromMs: number,
-    toMs: number,
-  ): Promise<
-    { species: string; timeMs: number; value: number | null; mdl: number | null; uncertainty: number | null }[]
-  >;
-}
 
 export interface FactorsDeps {
   series: SeriesQueries;
   versions: () => Promise<StationListVersion[]>;
   species?: SpeciesSource;
 }
-
-/**
- * Detection limits and error fractions of the hourly automated measurements, used where a value
- * carries none: typical lower detection limits of the analysers in service (β-attenuation PM,
- * UV-fluorescence SO2, chemiluminescence NO2, gas-filter-correlation CO, UV-photometric O3) and the
- * combined relative uncertainty of an hourly value. Coarse PM is PM10 − PM2.5 from the same
- * site; a difference is noisier than either, hence its larger fraction.
- */
-const CRITERIA: Readonly<Record<string, { mdl: number; errorFraction: number }>> = {
-  pm25: { mdl: 2, errorFraction: 0.12 },
-  coarse: { mdl: 3, errorFraction: 0.2 },
-  so2: { mdl: 1, errorFraction: 0.2 },
-  no2: { mdl: 1, errorFraction: 0.15 },
-  co: { mdl: 0.05, errorFraction: 0.12 },
-  o3: { mdl: 2, errorFraction: 0.1 },
-};
-/** Typical detection limits of online supersite instruments (µg/m³), where a value has none. */
-const SPECIES_MDL: Readonly<Record<string, number>> = {
-  so4: 0.05,
-  no3: 0.05,
-  nh4: 0.05,
-  cl: 0.02,
-  na: 0.05,
-  k: 0.02,
-  mg: 0.02,
-  ca: 0.01,
-  oc: 0.2,
-  ec: 0.05,
-};
-const ELEMENT_MDL = 0.002;
-const SPECIES_ERROR_FRACTION = 0.1;
 
 const cache = new LRUCache<string, Omit<FactorsResponse, 'cached' | 'computeMs'>>({ max: 32 });
 
@@ -99,53 +58,7 @@ export async function factorsView(
       422,
     );
 
-  const criteria = await criteriaHours(deps, q, range, versions, firstMs, hours);
-  const inputs: SpeciesInput[] = [];
-  const pm25 = criteria.get('pm25') as (number | null)[];
-  const pm10 = criteria.get('pm10') as (number | null)[];
-  const coarse = pm25.map((v, i) => (v === null || pm10[i] === null ? null : Math.max(0, (pm10[i] as number) - v)));
-  for (const sp of ['pm25', 'coarse', 'so2', 'no2', 'co', 'o3']) {
-    inputs.push({
-      species: sp,
-      values: sp === 'coarse' ? coarse : (criteria.get(sp) as (number | null)[]),
-      ...(CRITERIA[sp] as { mdl: number; errorFraction: number }),
-    });
-  }
-  let further = 0;
-  if (q.level === 'station' && deps.species) {
-    const rows = await deps.species.hourly(q.id, firstMs, firstMs + hours * HOUR_MS);
-    const bySpecies = new Map<string, { values: (number | null)[]; unc: (number | null)[]; mdl: number | undefined }>();
-    for (const r of rows) {
-      const i = (r.timeMs - firstMs) / HOUR_MS;
-      if (!Number.isInteger(i) || i < 0 || i >= hours) continue;
-      let e = bySpecies.get(r.species);
-      if (!e)
-        bySpecies.set(
-          r.species,
-          (e = {
-            values: new Array<number | null>(hours).fill(null),
-            unc: new Array<number | null>(hours).fill(null),
-            mdl: undefined,
-          }),
-        );
-      e.values[i] = r.value;
-      e.unc[i] = r.uncertainty;
-      if (r.mdl !== null) e.mdl = Math.max(e.mdl ?? 0, r.mdl);
-    }
-    for (const [species, e] of [...bySpecies].sort(([a], [b]) => a.localeCompare(b))) {
-      // A species measured in under a quarter of the hours would be mostly medians: left out.
-      if (e.values.filter((v) => v !== null).length < hours / 4) continue;
-      inputs.push({
-        species,
-        values: e.values,
-        uncertainties: e.unc,
-        mdl: e.mdl ?? SPECIES_MDL[species] ?? ELEMENT_MDL,
-        errorFraction: SPECIES_ERROR_FRACTION,
-      });
-      further++;
-    }
-  }
-
+  const { inputs, further } = await factorInputs(deps, q, range, versions, firstMs, hours);
   const prepared = prepareMatrix(inputs);
   const m = prepared.matrix.m;
   if (prepared.matrix.n < 24 * 7)
@@ -255,29 +168,3 @@ export async function factorsView(
 }
 
 const round = (v: number): number => Math.round(v * 10_000) / 10_000;
-
-/** The area's (or station's) hourly values of the six criteria pollutants, valid ones only. */
-async function criteriaHours(
-  deps: FactorsDeps,
-  q: FactorsQuery,
-  range: { fromMs: number; toMs: number },
-  versions: StationListVersion[],
-  firstMs: number,
-  hours: number,
-): Promise<Map<string, (number | null)[]>> {
-  const pollutants = ['pm25', 'pm10', 'so2', 'no2', 'co', 'o3'] as const;
-  const { rows } = await seriesRows(
-    deps.series,
-    { level: q.level, ids: [q.id], pollutants, resolution: 'hour', ...range },
-    versions,
-  );
-  const out = new Map<string, (number | null)[]>(
-    pollutants.map((p) => [p, new Array<number | null>(hours).fill(null)]),
-  );
-  for (const r of rows) {
-    const i = (Date.parse(r.time) - firstMs) / HOUR_MS;
-    const row = out.get(r.pollutant);
-    if (row && Number.isInteger(i) && i >= 0 && i < hours && r.valid && r.value !== null) row[i] = r.value;
-  }
-  return out;
-}

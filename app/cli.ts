@@ -123,7 +123,7 @@ program
       const days = opts.days !== undefined ? Number(opts.days) : config.retention.supersededDays;
       if (days === undefined || !Number.isInteger(days) || days < 1)
         throw new InputError(
-          'QUERY_INVALID',
+          'CLI_ARGUMENT_INVALID',
           'prune: give --days <n> (a whole number of days, at least 1) or set REVISION_RETENTION_DAYS',
         );
       const n = await runPrune(config, logger, days);

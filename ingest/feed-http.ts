@@ -1,22 +1,23 @@
+import { AppError, DependencyError } from '../kernel';
 import type { FeedDefinition, Secret } from '../schemas';
 
-/** Thrown for an HTTP answer the caller must see (404 for an unpublished hour, 401, …). */
-export class FeedHttpError extends Error {
+const RETRY_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** A feed's non-2xx answer (401, 400, 500…): `FEED_HTTP_FAILED`, with the status it answered. */
+export class FeedHttpError extends DependencyError {
   constructor(
     readonly status: number,
     readonly url: string,
     message: string,
   ) {
-    super(message);
+    super('FEED_HTTP_FAILED', 'feed', message, RETRY_STATUSES.has(status));
     this.name = 'FeedHttpError';
   }
 }
 
-const RETRY_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
-
 function secretValue(secret: Secret, what: string): string {
   if (typeof secret === 'string') return secret;
-  throw new Error(`${what} refers to environment variable ${secret.env}, which was not resolved`);
+  throw new AppError('CONFIG_INVALID', `${what} refers to environment variable ${secret.env}, which was not resolved`);
 }
 
 /** Headers for the feed's credentials (docs/feeds.md: api key, basic auth, bearer). */
@@ -55,7 +56,7 @@ export function createFeedFetch(
   const auth = credentialHeaders(feed);
   const base = opts.retryBaseMs ?? 500;
   return async (url, init) => {
-    let lastError: Error | undefined;
+    let lastError: DependencyError | undefined;
     for (let attempt = 0; attempt <= feed.retries; attempt++) {
       if (attempt > 0) await sleep(base * 2 ** (attempt - 1), opts.signal);
       if (opts.signal?.aborted) break;
@@ -80,11 +81,15 @@ export function createFeedFetch(
         lastError =
           e instanceof FeedHttpError
             ? e
-            : new Error(
+            : new DependencyError(
+                'FEED_HTTP_FAILED',
+                'feed',
                 `feed ${feed.name}: GET ${url} failed: ${e.name === 'TimeoutError' ? `no answer within ${feed.timeoutMs} ms` : e.message}`,
+                true,
+                { cause: e },
               );
       }
     }
-    throw lastError ?? new Error(`feed ${feed.name}: GET ${url} aborted`);
+    throw lastError ?? new DependencyError('FEED_HTTP_FAILED', 'feed', `feed ${feed.name}: GET ${url} aborted`, true);
   };
 }

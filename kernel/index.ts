@@ -24,5 +24,13 @@ export {
   toCstIso,
   type TimeRange,
 } from './time';
-export { ERROR_CODES, type ErrorCode } from './error-codes';
+export {
+  ERROR_CODES,
+  ERROR_REGISTRY,
+  statusOf,
+  type ErrorCode,
+  type ErrorCodeOf,
+  type ErrorCodeSpec,
+  type ErrorFault,
+} from './error-codes';
 export { deadLetter, ok, type Outcome } from './outcome';

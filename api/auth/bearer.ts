@@ -14,12 +14,7 @@ export function authenticate(request: FastifyRequest, verifier: KeyVerifier): Ca
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   const found = match?.[1] ? verifier.verify(match[1]) : undefined;
   if (!found) {
-    throw new InputError(
-      'AUTH_KEY_INVALID',
-      'a valid centre key is required: Authorization: Bearer <key>',
-      undefined,
-      401,
-    );
+    throw new InputError('AUTH_KEY_INVALID', 'a valid centre key is required: Authorization: Bearer <key>');
   }
   return { centre: found.centre, keyId: found.id };
 }

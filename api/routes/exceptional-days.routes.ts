@@ -47,7 +47,7 @@ export const exceptionalDaysRoutes: FastifyPluginAsyncZod<{
     async (request) => {
       const caller = authenticate(request, opts.verifier);
       if (caller.centre !== 'coordinator')
-        throw new InputError('AUTH_FORBIDDEN', 'only the coordinator records exceptional days', undefined, 403);
+        throw new InputError('AUTH_FORBIDDEN', 'only the coordinator records exceptional days');
       const versions = await opts.stations.versions();
       const cities = new Set(versions.flatMap((v) => v.stations.map((s) => s.city)));
       const unknown = request.body.map((d, index) => ({ index, city: d.city })).filter((d) => !cities.has(d.city));
@@ -56,7 +56,6 @@ export const exceptionalDaysRoutes: FastifyPluginAsyncZod<{
           'QUERY_UNKNOWN_AREA',
           `city: ${unknown.map((u) => `record ${u.index} names ${u.city}`).join('; ')} — not a city of the station list`,
           { field: 'city', unknown },
-          422,
         );
       }
       await opts.store.record(request.body, Date.now());

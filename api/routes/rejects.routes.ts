@@ -31,12 +31,7 @@ export const rejectsRoutes: FastifyPluginAsyncZod<{ rejects: RejectQueries; veri
       const caller = authenticate(request, opts.verifier);
       const q = request.query;
       if (caller.centre !== 'coordinator' && q.centre !== undefined && q.centre !== caller.centre) {
-        throw new InputError(
-          'AUTH_FORBIDDEN',
-          `a ${caller.centre} key may read only ${caller.centre}'s rejects`,
-          undefined,
-          403,
-        );
+        throw new InputError('AUTH_FORBIDDEN', `a ${caller.centre} key may read only ${caller.centre}'s rejects`);
       }
       const centre = caller.centre === 'coordinator' ? q.centre : caller.centre;
       const now = Date.now();

@@ -41,12 +41,7 @@ export const scorecardRoutes: FastifyPluginAsyncZod<{
       const caller = authenticate(request, opts.verifier);
       const { centre } = request.params;
       if (caller.centre !== 'coordinator' && caller.centre !== centre) {
-        throw new InputError(
-          'AUTH_FORBIDDEN',
-          `a ${caller.centre} key may read only ${caller.centre}'s scorecard`,
-          undefined,
-          403,
-        );
+        throw new InputError('AUTH_FORBIDDEN', `a ${caller.centre} key may read only ${caller.centre}'s scorecard`);
       }
       const range = resolveRange(request.query.from, request.query.to, { fromMs: 0, toMs: 0 }, true);
       if (range.toMs - range.fromMs > MAX_RANGE_MS)

@@ -1,4 +1,4 @@
-import { HOUR_MS, toCstIso } from '../../kernel';
+import { DependencyError, HOUR_MS, toCstIso } from '../../kernel';
 import type { Pollutant } from '../../schemas';
 import type { FeedAdapter, MappedPage, RawPage } from '../feed-adapter';
 import { bodyOf, clean, pageProblem, readingMaker, unitFactor } from './common';
@@ -61,7 +61,12 @@ export const ahJson: FeedAdapter = {
         next = parsePage(body).next;
       } catch (err) {
         // Without `next` the chain cannot go on: stop here, the watermark stays on this page's cursor.
-        throw new Error(`feed ${feed.name}: GET ${url} is not an observations page: ${(err as Error).message}`);
+        throw new DependencyError(
+          'FEED_PARSE_FAILED',
+          'feed',
+          `feed ${feed.name}: GET ${url} is not an observations page: ${(err as Error).message}`,
+          false,
+        );
       }
       const page: RawPage = { label: `ah-json cursor=${cursor ?? '(start)'}`, body };
       // The last page keeps its own cursor: the next pull re-reads it and whatever was appended.

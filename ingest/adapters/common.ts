@@ -1,4 +1,4 @@
-import { CST_OFFSET_MS, cstWallClockMs, floorHour, HOUR_MS, toCstIso } from '../../kernel';
+import { AppError, CST_OFFSET_MS, cstWallClockMs, DependencyError, floorHour, HOUR_MS, toCstIso } from '../../kernel';
 import { type Pollutant, CANONICAL_UNIT, type Reading } from '../../schemas';
 import type { MapContext, RecordProblem } from '../feed-adapter';
 
@@ -35,7 +35,8 @@ export function pullStartMs(
   const text = watermarkTime || startAt;
   const base = text ? Date.parse(text) : floorHour(nowMs);
   if (Number.isNaN(base))
-    throw new Error(
+    throw new AppError(
+      'CONFIG_INVALID',
       `feed ${feedName}: ${watermarkTime ? 'watermark' : 'startAt'} ${JSON.stringify(text)} is not an instant`,
     );
   return floorHour(base) - lookbackHours * HOUR_MS;
@@ -127,6 +128,11 @@ export function pageProblem(reason: string, body: Uint8Array | string): RecordPr
 /** Reads a fetch response body, refusing anything but 200 (404 is handled by the caller). */
 export async function bodyOf(res: Response, feed: string, url: string): Promise<Uint8Array> {
   if (!res.ok)
-    throw new Error(`feed ${feed}: GET ${url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+    throw new DependencyError(
+      'FEED_HTTP_FAILED',
+      'feed',
+      `feed ${feed}: GET ${url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`,
+      false,
+    );
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -1,4 +1,4 @@
-import { toCstIso } from '../../kernel';
+import { DependencyError, toCstIso } from '../../kernel';
 import type { Pollutant } from '../../schemas';
 import type { FeedAdapter, MappedPage, RawPage } from '../feed-adapter';
 import { bodyOf, cstHourEnding, pageProblem, parseNumber, pullStartMs, readingMaker } from './common';
@@ -27,18 +27,25 @@ function parseTime(s: unknown): string | undefined {
   return m ? cstHourEnding(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])) : undefined;
 }
 
-/** The page's records, or why the whole page is unusable (not JSON, an error envelope, no data). */
-function readEnvelope(body: Uint8Array): { env: Envelope; data: unknown[] } | { error: string } {
+/**
+ * The page's records, or why the whole page is unusable: undecodable (not JSON, no data) or the
+ * centre's error envelope, an error answer like a failing HTTP status.
+ */
+function readEnvelope(
+  body: Uint8Array,
+): { env: Envelope; data: unknown[] } | { error: string; code: 'FEED_PARSE_FAILED' | 'FEED_HTTP_FAILED' } {
   let env: Envelope;
   try {
     env = JSON.parse(Buffer.from(body).toString('utf8')) as Envelope;
   } catch (err) {
-    return { error: `not JSON: ${(err as Error).message}` };
+    return { error: `not JSON: ${(err as Error).message}`, code: 'FEED_PARSE_FAILED' };
   }
-  if (env === null || typeof env !== 'object' || Array.isArray(env)) return { error: 'not a JSON object' };
+  if (env === null || typeof env !== 'object' || Array.isArray(env))
+    return { error: 'not a JSON object', code: 'FEED_PARSE_FAILED' };
   // `code` other than 0 is the centre's error envelope, with the reason in `msg` (docs/feeds.md §1).
-  if (env.code !== 0) return { error: `the feed answered code ${String(env.code)}: ${String(env.msg)}` };
-  if (!Array.isArray(env.data)) return { error: 'no data array' };
+  if (env.code !== 0)
+    return { error: `the feed answered code ${String(env.code)}: ${String(env.msg)}`, code: 'FEED_HTTP_FAILED' };
+  if (!Array.isArray(env.data)) return { error: 'no data array', code: 'FEED_PARSE_FAILED' };
   return { env, data: env.data };
 }
 
@@ -55,7 +62,8 @@ export const shJson: FeedAdapter = {
       const body = await bodyOf(await ctx.fetch(url), feed.name, url);
       // Paging needs `total`: a page that cannot be read stops the pull (the watermark stays put).
       const read = readEnvelope(body);
-      if ('error' in read) throw new Error(`feed ${feed.name}: GET ${url}: ${read.error}`);
+      if ('error' in read)
+        throw new DependencyError(read.code, 'feed', `feed ${feed.name}: GET ${url}: ${read.error}`, false);
       for (const r of read.data) {
         const t = parseTime((r as { time?: unknown } | null)?.time);
         if (t !== undefined) maxTime = Math.max(maxTime, Date.parse(t));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { zFeedFormat } from '../feeds/feed-definition';
 import { zProvince } from '../station';
+import { zErrorCode } from '../errors';
 import { zInstant } from '../time';
 
 export const zPullSummary = z.object({
@@ -30,7 +31,10 @@ export const zFeedStatus = z.object({
     .describe('Minutes from the newest hour read (the watermark) to now; null for cursor feeds before the first hour'),
   errorCount: z.number().int().describe('Failed pulls since the process started'),
   consecutiveErrors: z.number().int(),
-  lastError: z.object({ at: zInstant, message: z.string() }).nullable(),
+  lastError: z
+    .object({ at: zInstant, code: zErrorCode, message: z.string() })
+    .nullable()
+    .describe('The last failed pull: FEED_HTTP_FAILED, FEED_PARSE_FAILED, BUS_UNAVAILABLE… (docs/errors.md)'),
   lastPull: zPullSummary.nullable(),
 });
 export type FeedStatus = z.infer<typeof zFeedStatus>;

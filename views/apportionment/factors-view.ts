@@ -34,12 +34,9 @@ export async function factorsView(
       (q.level === 'station' ? s.code === q.id : q.level === 'city' ? s.city === q.id : s.province === q.id),
   );
   if (members.length === 0)
-    throw new InputError(
-      'QUERY_UNKNOWN_AREA',
-      `id: no ${q.level} ${q.id} in the station list (see /v1/stations)`,
-      { field: 'id' },
-      422,
-    );
+    throw new InputError('QUERY_UNKNOWN_AREA', `id: no ${q.level} ${q.id} in the station list (see /v1/stations)`, {
+      field: 'id',
+    });
   // Hour-ending instants in [from, to), as the series compares them.
   const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
   const hours = Math.max(0, Math.ceil((range.toMs - firstMs) / HOUR_MS));
@@ -48,15 +45,11 @@ export async function factorsView(
       'QUERY_UNPROCESSABLE',
       `from/to: ${hours} hours is too few for a factor analysis; ask for at least 7 days`,
       { field: 'from' },
-      422,
     );
   if (hours > 24 * 366 * 2)
-    throw new InputError(
-      'QUERY_UNPROCESSABLE',
-      `from/to: ${hours} hours; ask for at most two years at a time`,
-      { field: 'to' },
-      422,
-    );
+    throw new InputError('QUERY_UNPROCESSABLE', `from/to: ${hours} hours; ask for at most two years at a time`, {
+      field: 'to',
+    });
 
   const { inputs, further } = await factorInputs(deps, q, range, versions, firstMs, hours);
   const prepared = prepareMatrix(inputs);
@@ -66,14 +59,12 @@ export async function factorsView(
       'QUERY_UNPROCESSABLE',
       `only ${prepared.matrix.n} hours have at least half their species; a factor analysis needs a week or more`,
       { field: 'from' },
-      422,
     );
   if (q.factors >= m)
     throw new InputError(
       'QUERY_UNPROCESSABLE',
       `factors: ${q.factors} factors need more than ${q.factors} usable species; ${m} here (${prepared.species.join(', ')})`,
       { field: 'factors' },
-      422,
     );
 
   const key = createHash('sha256')

@@ -56,12 +56,9 @@ async function hourly(
   );
   const values = new Map(ids.map((id) => [id, new Array<number | null>(hours).fill(null)]));
   if (next)
-    throw new InputError(
-      'QUERY_UNPROCESSABLE',
-      `more than ${SERIES_MAX_LIMIT} hourly values: shorten from/to`,
-      { field: 'to' },
-      422,
-    );
+    throw new InputError('QUERY_UNPROCESSABLE', `more than ${SERIES_MAX_LIMIT} hourly values: shorten from/to`, {
+      field: 'to',
+    });
   for (const r of rows) {
     const i = (Date.parse(r.time) - firstMs) / HOUR_MS;
     const row = values.get(r.id);
@@ -85,12 +82,9 @@ export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, ra
     versionOn(versions, new Date(range.toMs - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10))?.stations ?? [];
   const own = list.filter((s) => s.city === q.city && !s.stopped);
   if (own.length === 0)
-    throw new InputError(
-      'QUERY_UNKNOWN_AREA',
-      `city: no city ${q.city} in the station list (see /v1/stations)`,
-      { field: 'city' },
-      422,
-    );
+    throw new InputError('QUERY_UNKNOWN_AREA', `city: no city ${q.city} in the station list (see /v1/stations)`, {
+      field: 'city',
+    });
   let pool: Station[];
   if (q.method === 'control') {
     pool = own.filter((s) => s.control);
@@ -99,7 +93,6 @@ export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, ra
         'QUERY_UNPROCESSABLE',
         `method: ${q.city} has no control station (对照点); use method=percentile`,
         { field: 'method' },
-        422,
       );
   } else {
     const located = own.filter((s) => s.lat !== null && s.lon !== null);
@@ -196,7 +189,6 @@ export async function transportView(
       'QUERY_UNPROCESSABLE',
       `from/to: ${hours} hours is too short to judge transport; ask for at least 14 days`,
       { field: 'from' },
-      422,
     );
   const firstLabel = new Date(firstMs + 8 * HOUR_MS).getUTCHours() || 24;
   const r = transportMatrix(Object.fromEntries(provinces.map((p) => [p, values.get(p) as (number | null)[]])), {

@@ -91,7 +91,7 @@ export async function forecastView(deps: ForecastDeps, q: ForecastQuery): Promis
   const yearEnd = `${q.year}-12-31`;
   const at = q.at ?? (cstToday(now) < yearEnd ? cstToday(now) : yearEnd);
   if (!at.startsWith(`${q.year}-`))
-    throw new InputError('QUERY_UNPROCESSABLE', `at: ${at} is not in ${q.year}`, { field: 'at' }, 422);
+    throw new InputError('QUERY_UNPROCESSABLE', `at: ${at} is not in ${q.year}`, { field: 'at' });
   // Ten earlier years as history (and for a relative target's base year).
   const days = await areaSeries(deps, {
     level: q.level,
@@ -103,8 +103,7 @@ export async function forecastView(deps: ForecastDeps, q: ForecastQuery): Promis
     asOf: q.asOf,
   });
   const target = await pm25Target(deps, q.level, q.id, q.year, days);
-  if (target.value === null)
-    throw new InputError('QUERY_UNPROCESSABLE', `target: ${target.source}`, { field: 'year' }, 422);
+  if (target.value === null) throw new InputError('QUERY_UNPROCESSABLE', `target: ${target.source}`, { field: 'year' });
   const asDays = days.map((d) => ({ day: d.time, value: d.value }));
   const f = forecastAnnualMean({
     year: q.year,
@@ -138,7 +137,6 @@ export async function trendsView(deps: ForecastDeps, q: TrendsQuery): Promise<Tr
       'QUERY_UNPROCESSABLE',
       `from/to: ${valid} valid months (27 valid days, 25 in February); a trend needs at least 24`,
       { field: 'from', validMonths: valid },
-      422,
     );
   const target =
     q.target ??

@@ -80,12 +80,10 @@ function checkPollutants(pollutants: readonly SeriesPollutant[], resolution: Res
       resolution === 'hour'
         ? 'o3_mda8 is a daily statistic: ask for resolution=day, month or year'
         : 'o3_8h is an hourly series: ask for resolution=hour (or o3_mda8)';
-    throw new InputError(
-      'QUERY_UNPROCESSABLE',
-      `pollutant ${wrong.join(',')}: ${why}`,
-      { field: 'pollutant', values: wrong },
-      422,
-    );
+    throw new InputError('QUERY_UNPROCESSABLE', `pollutant ${wrong.join(',')}: ${why}`, {
+      field: 'pollutant',
+      values: wrong,
+    });
   }
 }
 
@@ -151,7 +149,6 @@ export function resolveSeries(r: SeriesRequest, versions: readonly StationListVe
       'QUERY_UNPROCESSABLE',
       `limit ${limit} is over the ${SERIES_MAX_LIMIT} rows one page may hold: ask for fewer and follow \`next\` for the rest`,
       { field: 'limit', max: SERIES_MAX_LIMIT },
-      422,
     );
   }
   checkPollutants(r.pollutants, resolution);
@@ -190,7 +187,6 @@ export function resolveSeries(r: SeriesRequest, versions: readonly StationListVe
       'QUERY_UNKNOWN_AREA',
       `id: no ${level} ${[...unknown].join(', ')} in the station list (see /v1/stations)`,
       { field: 'id', level, unknown: [...unknown] },
-      422,
     );
   }
   return {

@@ -10,14 +10,16 @@ import {
 } from '../ingest';
 import {
   createInProcessBus,
+  connectStore,
   createStoreDeadLetterSink,
-  openStore,
+  migrate,
   pruneSupersededRevisions,
   createClickHouseReadingStore,
+  syncStations,
 } from '../infra';
 import { AppError, InputError, type Logger } from '../kernel';
 import { createProgressBar } from './progress';
-import { openKafkaBus } from './roles';
+import { openKafkaBus, openStore } from './roles';
 import { createProcessor } from '../processing';
 import type { Config, ReadingStatus } from '../schemas';
 
@@ -25,9 +27,9 @@ import type { Config, ReadingStatus } from '../schemas';
 
 /** `yrd-air migrate`: applies pending migrations and exits. */
 export async function runMigrate(config: Config, logger: Logger): Promise<number[]> {
-  const store = await openStore(config, logger);
+  const store = await connectStore(config);
   try {
-    return store.migrated;
+    return await migrate(store, logger.child({ module: 'migrate' }));
   } finally {
     await store.close();
   }
@@ -35,8 +37,9 @@ export async function runMigrate(config: Config, logger: Logger): Promise<number
 
 /** `yrd-air prune`: superseded revisions older than `days` (needs the store to itself, like migrate). */
 export async function runPrune(config: Config, logger: Logger, days: number): Promise<number> {
-  const store = await openStore(config, logger);
+  const store = await connectStore(config);
   try {
+    await migrate(store, logger.child({ module: 'migrate' }));
     return await pruneSupersededRevisions(store, Date.now() - days * 86_400_000);
   } finally {
     await store.close();
@@ -72,8 +75,10 @@ export async function importStations(
       (result.outsideRegion > 0 ? ` (${result.outsideRegion} stations outside the four provinces left out)` : ''),
   ];
   try {
-    const store = await openStore(config, logger, { stations: loadVersions(config.dataDir) });
+    const store = await connectStore(config);
     try {
+      await migrate(store, logger.child({ module: 'migrate' }));
+      await syncStations(store, loadVersions(config.dataDir));
       lines.push("the store's station table is up to date");
     } finally {
       await store.close();
@@ -138,7 +143,7 @@ export async function runBackfillCommand(
     }
     let store;
     try {
-      store = await openStore(config, logger, { stations: loadVersions(config.dataDir) });
+      store = await openStore(config, logger);
     } catch (err) {
       if (err instanceof AppError && err.code === 'STORE_LOCKED') {
         throw new AppError(

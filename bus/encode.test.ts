@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { aReading, hourlyReadings } from '../test/helpers/readings';
-import { zReadingBatch } from './reading-batch';
 import type { Reading } from '../schemas/reading';
-import { encodeReadings, encodeRejects } from './reading-messages';
+import { zReadingBatch } from './decode';
+import { encodeReadings, encodeRejects } from './encode';
 
-/** What a consumer reads back from a message (decode.ts validates with this schema). */
+/** What a consumer reads back from a message (decodeMessage validates with this schema). */
 const readBack = (value: string): Reading[] => zReadingBatch.parse(JSON.parse(value)).readings;
 type Format3 = { v: number; n: number; shared: Record<string, unknown>; columns: Record<string, unknown[]> };
 const format3 = (value: string | undefined): Format3 => JSON.parse(value ?? '') as Format3;

@@ -1,21 +1,5 @@
 import { READING_FIELDS, type Reading, type Reject } from '../schemas';
-import { MAX_READINGS_PER_MESSAGE } from './reading-batch';
-
-/**
- * A message for the bus. Readings travel without a key, on the partition their station's code
- * hashes to (`partition`, where the bus has several): several stations share a message, and
- * each station still stays on one partition, in order. Rejects are keyed by their source.
- */
-export interface OutgoingMessage {
-  key: string | null;
-  value: string;
-  partition?: number;
-}
-
-/** Which of the topic's partitions a station's readings go to. */
-export type PartitionOf = (station: string) => number;
-
-const REJECTS_PER_MESSAGE = 1_000;
+import { MAX_READINGS_PER_MESSAGE, MAX_REJECTS_PER_MESSAGE, type OutgoingMessage, type PartitionOf } from './message';
 
 type Field = (typeof READING_FIELDS)[number];
 
@@ -39,7 +23,7 @@ function encodeChunk(chunk: readonly Reading[]): string {
 }
 
 /**
- * Readings become messages of format 3 (reading-batch.ts), one per partition their
+ * Readings become messages of format 3 (README.md), one per partition their
  * stations hash to, at most 2,000 readings each, in the order given: a feed's hour of a
  * province is one message, not one per station-hour.
  */
@@ -61,11 +45,11 @@ export function encodeReadings(readings: readonly Reading[], partitionOf?: Parti
   return out;
 }
 
-/** Rejects travel in messages keyed by their source, at most 1,000 to a message. */
+/** Rejects travel in messages of format 1 keyed by their source, at most 1,000 to a message. */
 export function encodeRejects(rejects: readonly Reject[]): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
-  for (let i = 0; i < rejects.length; i += REJECTS_PER_MESSAGE) {
-    const chunk = rejects.slice(i, i + REJECTS_PER_MESSAGE);
+  for (let i = 0; i < rejects.length; i += MAX_REJECTS_PER_MESSAGE) {
+    const chunk = rejects.slice(i, i + MAX_REJECTS_PER_MESSAGE);
     out.push({
       key: `rejects:${chunk[0]?.sourceId ?? ''}`,
       value: JSON.stringify({ v: 1, readings: [], rejects: chunk }),

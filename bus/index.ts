@@ -1,3 +1,3 @@
 export { decodeMessage, refusedReason } from './decode';
-export { encodeReadings, encodeRejects, type OutgoingMessage, type PartitionOf } from './reading-messages';
-export type { BusMessage } from './message';
+export { encodeReadings, encodeRejects } from './encode';
+export type { BusMessage, OutgoingMessage, PartitionOf } from './message';

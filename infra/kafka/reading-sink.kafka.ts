@@ -124,7 +124,7 @@ async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
 
 /**
  * Readings go out grouped by the partition their station's code hashes to, several stations to a
- * message (bus/reading-messages.ts). The partition count is read once from the broker;
+ * message (bus/encode.ts). The partition count is read once from the broker;
  * when the producer's metadata shows partitions were added, the readings are grouped again and
  * the publish sent again whole (a reading sent twice changes nothing: ARCHITECTURE.md invariant 2).
  */

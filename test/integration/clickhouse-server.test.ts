@@ -1,7 +1,7 @@
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledVersion } from '../../ingest/stations/registry-files';
-import { encodeReadings } from '../../bus/reading-messages';
+import { encodeReadings } from '../../bus';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api';
 import { createKeyVerifier, issueKey } from '../../api/auth/centre-keys';
 import { bundledVersion } from '../../ingest/stations/registry-files';
-import { encodeReadings } from '../../bus/reading-messages';
+import { encodeReadings } from '../../bus';
 import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseExceptionalDays } from '../../infra/clickhouse/exceptional-days.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';

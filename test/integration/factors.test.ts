@@ -8,7 +8,7 @@ import { buildApp } from '../../api';
 import { createKeyVerifier, issueKey } from '../../api/auth/centre-keys';
 import { createModel, SOURCE_PROFILES, SOURCES, SUPERSITE_SPECIES, type Source } from '../../tools/simulator/model';
 import { bundledVersion } from '../../ingest/stations/registry-files';
-import { encodeReadings } from '../../bus/reading-messages';
+import { encodeReadings } from '../../bus';
 import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';

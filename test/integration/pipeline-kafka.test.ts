@@ -8,7 +8,7 @@ import { createKafkaReadingSource } from '../../infra/kafka/reading-source.kafka
 import { ensureTopics, topicsFor, type Topics } from '../../infra/kafka/topics';
 import { createProcessor, type ReadingStore } from '../../processing';
 import type { DeadLetter } from '../../schemas/dead-letter';
-import { zReadingBatch } from '../../bus/reading-batch';
+import { zReadingBatch } from '../../bus/decode';
 import { countRows, currentReadings } from '../helpers/current';
 import { silentLogger } from '../helpers/logger';
 import { createLogger } from '../../kernel/logger';

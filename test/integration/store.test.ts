@@ -3,7 +3,7 @@ import { migrate } from '../../infra/clickhouse/migrate';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createProcessor } from '../../processing';
 import type { Reading } from '../../schemas/reading';
-import { encodeReadings } from '../../bus/reading-messages';
+import { encodeReadings } from '../../bus';
 import { countRows, currentReadings } from '../helpers/current';
 import { silentLogger } from '../helpers/logger';
 import { aReading } from '../helpers/readings';

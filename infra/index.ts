@@ -9,6 +9,7 @@ export { connectStore, type StoreConnection } from './clickhouse/client';
 export { createStoreDeadLetterSink } from './clickhouse/dead-letters.clickhouse';
 export { createClickHouseExceptionalDays } from './clickhouse/exceptional-days.clickhouse';
 export { migrate } from './clickhouse/migrate';
+export { openStore, type OpenedStore, prepareStore } from './clickhouse/open-store';
 export { createClickHouseReadingStore } from './clickhouse/reading-store.clickhouse';
 export { createClickHouseRegionalQueries } from './clickhouse/regional.clickhouse';
 export { pruneSupersededRevisions } from './clickhouse/retention.clickhouse';

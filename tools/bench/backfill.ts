@@ -6,18 +6,16 @@ import {
   createClickHouseReadingStore,
   createInProcessBus,
   createStoreDeadLetterSink,
-  migrate,
+  prepareStore,
   type StoreConnection,
-  syncStations,
 } from '../../infra';
 import { createProcessor } from '../../processing';
 import { db, fmt, logger, measured, note, quick } from './common';
 
 export async function backfillBench(store: StoreConnection, dir: string): Promise<void> {
   const s = db(store, 'bench_backfill');
-  await migrate(s, logger);
   const list = bundledVersion();
-  await syncStations(s, [list]);
+  await prepareStore(s, logger, [list]);
   const archiveDir = resolve('..', 'shared', 'data', 'china_sites');
   const files = readdirSync(archiveDir)
     .filter((f) => f.endsWith('.csv'))

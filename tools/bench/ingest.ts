@@ -9,9 +9,8 @@ import {
   createInProcessBus,
   createStoreDeadLetterSink,
   MAX_BYTES_PER_PARTITION,
-  migrate,
+  prepareStore,
   type StoreConnection,
-  syncStations,
   tablesOf,
 } from '../../infra';
 import { createProcessor } from '../../processing';
@@ -25,9 +24,8 @@ export async function ingestBench(
   dir: string,
 ): Promise<{ readings: Reading[]; refRate: number }> {
   const s = db(store, 'bench_ingest');
-  await migrate(s, logger);
   const list = bundledVersion();
-  await syncStations(s, [list]);
+  await prepareStore(s, logger, [list]);
   const { readings, stations: codes, hours, startMs: start } = benchReadings(quick);
   const stations = codes.map((code) => ({ code }));
   const readingStore = createClickHouseReadingStore(s);
@@ -107,7 +105,7 @@ export async function ingestBench(
  */
 async function processingAlone(store: StoreConnection, readings: Reading[], refRate: number): Promise<void> {
   const s = db(store, 'bench_processing');
-  await migrate(s, logger);
+  await prepareStore(s, logger);
   const perHour = new Set(readings.map((r) => r.station)).size * POLLUTANTS.length;
   const batches: BusMessage[][] = [[]];
   let bytes = 0;

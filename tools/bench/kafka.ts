@@ -11,9 +11,8 @@ import {
   createKafkaReadingSource,
   createStoreDeadLetterSink,
   ensureTopics,
-  migrate,
+  prepareStore,
   type StoreConnection,
-  syncStations,
   topicsFor,
 } from '../../infra';
 import { fromRoot } from '../../kernel';
@@ -90,8 +89,7 @@ export async function kafkaBench(store: StoreConnection, readings: Reading[], re
     for (let round = 0; round < KAFKA_ROUNDS; round++) {
       for (const consumers of configs) {
         const s = db(store, `bench_kafka_${consumers}_${round}`);
-        await migrate(s, logger);
-        await syncStations(s, [list]);
+        await prepareStore(s, logger, [list]);
         const topics = topicsFor(`bench${consumers}r${round}`, { partitions: consumers });
         await ensureTopics(admin, topics);
         const publisher = await startPublisher(broker.bootstrap, topics.raw.name);
@@ -168,8 +166,7 @@ async function catchUp(
   const runs: { rate: number; publishedMs: number; peakRssMb: number }[] = [];
   for (let round = 0; round < KAFKA_ROUNDS; round++) {
     const s = db(store, `bench_kafka_catchup_${round}`);
-    await migrate(s, logger);
-    await syncStations(s, [bundledVersion()]);
+    await prepareStore(s, logger, [bundledVersion()]);
     const topics = topicsFor(`benchcatchup${round}`, { partitions: 1 });
     await ensureTopics(admin, topics);
     const published = await (await startPublisher(bootstrap, topics.raw.name)).go();

@@ -7,9 +7,8 @@ import {
   createClickHouseSeriesQueries,
   createClickHouseStationQueries,
   createClickHouseStatsQueries,
-  migrate,
+  prepareStore,
   type StoreConnection,
-  syncStations,
   tablesOf,
 } from '../../infra';
 import { areaCompliance, areaOzone, factorsView, forecastView, regionalView, seriesSpec } from '../../views';
@@ -46,8 +45,7 @@ async function store_command(s: StoreConnection, query: string, query_params: Re
 
 export async function queryBench(store: StoreConnection): Promise<void> {
   const s = db(store, 'bench_query');
-  await migrate(s, logger);
-  await syncStations(s, [bundledVersion()]);
+  await prepareStore(s, logger, [bundledVersion()]);
   const years = quick ? 2 : 5;
   const gen = await measured(() => generate(s, years));
   note(

@@ -10,16 +10,14 @@ import {
 } from '../ingest';
 import {
   createInProcessBus,
-  connectStore,
   createStoreDeadLetterSink,
-  migrate,
+  openStore,
   pruneSupersededRevisions,
   createClickHouseReadingStore,
-  syncStations,
 } from '../infra';
 import { AppError, InputError, type Logger } from '../kernel';
 import { createProgressBar } from './progress';
-import { openKafkaBus, openStore } from './roles';
+import { openKafkaBus } from './roles';
 import { createProcessor } from '../processing';
 import type { Config, ReadingStatus } from '../schemas';
 
@@ -27,9 +25,9 @@ import type { Config, ReadingStatus } from '../schemas';
 
 /** `yrd-air migrate`: applies pending migrations and exits. */
 export async function runMigrate(config: Config, logger: Logger): Promise<number[]> {
-  const store = await connectStore(config);
+  const store = await openStore(config, logger);
   try {
-    return await migrate(store, logger.child({ module: 'migrate' }));
+    return store.migrated;
   } finally {
     await store.close();
   }
@@ -37,9 +35,8 @@ export async function runMigrate(config: Config, logger: Logger): Promise<number
 
 /** `yrd-air prune`: superseded revisions older than `days` (needs the store to itself, like migrate). */
 export async function runPrune(config: Config, logger: Logger, days: number): Promise<number> {
-  const store = await connectStore(config);
+  const store = await openStore(config, logger);
   try {
-    await migrate(store, logger.child({ module: 'migrate' }));
     return await pruneSupersededRevisions(store, Date.now() - days * 86_400_000);
   } finally {
     await store.close();
@@ -75,10 +72,8 @@ export async function importStations(
       (result.outsideRegion > 0 ? ` (${result.outsideRegion} stations outside the four provinces left out)` : ''),
   ];
   try {
-    const store = await connectStore(config);
+    const store = await openStore(config, logger, { stations: loadVersions(config.dataDir) });
     try {
-      await migrate(store, logger.child({ module: 'migrate' }));
-      await syncStations(store, loadVersions(config.dataDir));
       lines.push("the store's station table is up to date");
     } finally {
       await store.close();
@@ -143,7 +138,7 @@ export async function runBackfillCommand(
     }
     let store;
     try {
-      store = await openStore(config, logger);
+      store = await openStore(config, logger, { stations: loadVersions(config.dataDir) });
     } catch (err) {
       if (err instanceof AppError && err.code === 'STORE_LOCKED') {
         throw new AppError(

@@ -9,12 +9,10 @@ import {
   createClickHouseRejectQueries,
   createClickHouseScorecardQueries,
   createClickHouseStationQueries,
-  connectStore,
+  openStore,
   type StoreConnection,
   createStoreDeadLetterSink,
-  migrate,
   createClickHouseReadingStore,
-  syncStations,
   createKafka,
   translateKafkaError,
   createKafkaDeadLetterSink,
@@ -71,20 +69,6 @@ async function stopAll(stoppers: Stopper[], logger: Logger): Promise<void> {
       logger.warn({ err }, 'error while stopping');
     }
   }
-}
-
-/** Opens the store, applies migrations and mirrors the station registry into it. */
-export async function openStore(config: Config, logger: Logger): Promise<StoreConnection> {
-  const store = await connectStore(config);
-  try {
-    await migrate(store, logger.child({ module: 'migrate' }));
-    await syncStations(store, loadVersions(config.dataDir));
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  logger.info({ mode: store.mode, database: store.database, dataPath: store.dataPath }, 'store ready');
-  return store;
 }
 
 interface Bus {
@@ -247,7 +231,7 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
   const stoppers: Stopper[] = [];
   const metrics = createRegistry();
   try {
-    const store = await openStore(config, logger);
+    const store = await openStore(config, logger, { stations: loadVersions(config.dataDir) });
     stoppers.push(() => store.close());
     const readingStore = createClickHouseReadingStore(store);
     let bus: Bus;
@@ -315,7 +299,7 @@ export async function startProcessing(config: Config, logger: Logger): Promise<R
   const stoppers: Stopper[] = [];
   const metrics = createRegistry();
   try {
-    const store = await openStore(config, logger);
+    const store = await openStore(config, logger, { stations: loadVersions(config.dataDir) });
     stoppers.push(() => store.close());
     const bus = await openKafkaBus(config, logger);
     stoppers.push(() => bus.close());
@@ -344,7 +328,7 @@ export async function startProcessing(config: Config, logger: Logger): Promise<R
 export async function startApi(config: Config, logger: Logger): Promise<Running> {
   const stoppers: Stopper[] = [];
   try {
-    const store = await openStore(config, logger);
+    const store = await openStore(config, logger, { stations: loadVersions(config.dataDir) });
     stoppers.push(() => store.close());
     const metrics = createRegistry();
     // With Kafka, this process also accepts pushes: they go to the bus like any ingest.

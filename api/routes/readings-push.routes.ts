@@ -1,6 +1,3 @@
-// Type-only: brings the `config.rateLimit` route option of @fastify/rate-limit into scope.
-import type {} from '@fastify/rate-limit';
-import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PushRequest } from '../../ingest';
@@ -8,6 +5,7 @@ import { DAY_MS } from '../../kernel';
 import { zErrorBody, zPushResult, type PushResult, zReadingStatus } from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
+import { perKeyRateLimit } from '../auth/push-rate-limit';
 
 export interface PushRouteOptions {
   push: (req: PushRequest) => Promise<PushResult>;
@@ -45,15 +43,7 @@ export const readingsPushRoutes: FastifyPluginAsyncZod<PushRouteOptions> = async
     {
       bodyLimit: opts.bodyLimitBytes,
       config: {
-        rateLimit: {
-          max: opts.ratePerMinute,
-          timeWindow: 60_000,
-          // Per key: a hash of the bearer header, so one centre cannot exhaust another's budget.
-          keyGenerator: (req) =>
-            createHash('sha256')
-              .update(String(req.headers.authorization ?? req.ip))
-              .digest('hex'),
-        },
+        rateLimit: perKeyRateLimit(opts.ratePerMinute),
       },
       schema: {
         tags: ['push'],

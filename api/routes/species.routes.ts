@@ -1,6 +1,3 @@
-// Type-only: brings the `config.rateLimit` route option of @fastify/rate-limit into scope.
-import type {} from '@fastify/rate-limit';
-import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -13,6 +10,7 @@ import {
 } from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
+import { perKeyRateLimit } from '../auth/push-rate-limit';
 import type { SpeciesRow, SpeciesStore, StationQueries } from '../ports';
 
 export interface SpeciesRouteOptions {
@@ -43,14 +41,7 @@ export const speciesRoutes: FastifyPluginAsyncZod<SpeciesRouteOptions> = async (
     {
       bodyLimit: opts.bodyLimitBytes,
       config: {
-        rateLimit: {
-          max: opts.ratePerMinute,
-          timeWindow: 60_000,
-          keyGenerator: (req) =>
-            createHash('sha256')
-              .update(String(req.headers.authorization ?? req.ip))
-              .digest('hex'),
-        },
+        rateLimit: perKeyRateLimit(opts.ratePerMinute),
       },
       schema: {
         tags: ['push'],

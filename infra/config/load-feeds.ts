@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { validate } from 'node-cron';
 import { zFeedsFile, type FeedDefinition, type Secret } from '../../schemas';
+import { readConfigFile } from './config-file';
 
 /**
  * Reads and validates FEEDS_FILE. Every problem is reported as `FEEDS_FILE <path>: <field path>:
@@ -13,20 +13,8 @@ export function loadFeedsFile(
   env: Record<string, string | undefined>,
 ): { feeds?: FeedDefinition[]; problems: string[] } {
   const where = `FEEDS_FILE ${path}`;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    return {
-      problems: [
-        `${where}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON: ${(err as Error).message}`}`,
-      ],
-    };
-  }
-  const parsed = zFeedsFile.safeParse(json);
-  if (!parsed.success) {
-    return { problems: parsed.error.issues.map((i) => `${where}: ${i.path.join('.') || '(file)'}: ${i.message}`) };
-  }
+  const file = readConfigFile(where, path, zFeedsFile);
+  if (file.problems) return { problems: file.problems };
   const problems: string[] = [];
   const resolve = (secret: Secret, at: string): Secret => {
     if (typeof secret === 'string') return secret;
@@ -35,7 +23,7 @@ export function loadFeedsFile(
       problems.push(`${where}: ${at}: environment variable ${secret.env} is not set`);
     return value ?? secret;
   };
-  const feeds = parsed.data.feeds.map((feed, i) => {
+  const feeds = file.data.feeds.map((feed, i) => {
     if (!validate(feed.schedule)) problems.push(`${where}: feeds.${i}.schedule: not a valid cron expression`);
     const c = feed.credentials;
     const at = `feeds.${i}.credentials`;

@@ -1,3 +1,4 @@
+import { cstMidnightMs, HOUR_MS } from '../kernel';
 import type {
   AqiQuery,
   AqiResponse,
@@ -91,7 +92,7 @@ export function createViews(src: ViewSources): Views {
   const statsVersions = async (): Promise<StationListVersion[]> =>
     listsForStatistics(await stations.versions(), include);
   const versionAt = async (day: string): Promise<StationListVersion | undefined> => {
-    const v = await stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) });
+    const v = await stations.current({ atMs: cstMidnightMs(day) + 12 * HOUR_MS }); // noon CST
     return v && listsForStatistics([v], include)[0];
   };
   const versions = (): Promise<StationListVersion[]> => stations.versions();

@@ -1,8 +1,7 @@
+import { HOUR_MS } from '../../kernel';
 import type { FactorsQuery, StationListVersion } from '../../schemas';
 import { seriesRows, type SeriesQueries } from '../stats/series';
 import type { PmfMatrix } from './pmf';
-
-const HOUR_MS = 3_600_000;
 
 /**
  * The factor analysis's input: the species of an area's hours from its readings and a supersite's

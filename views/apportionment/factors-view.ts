@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { InputError } from '../../kernel';
+import { cstDayOf, HOUR_MS, hoursIn, InputError } from '../../kernel';
 import { type FactorsQuery, type FactorsResponse, type StationListVersion } from '../../schemas';
 import { versionOn } from '../stats/areas';
 import type { SeriesQueries } from '../stats/series';
 import { factorInputs, prepareMatrix, qExpected, type SpeciesSource } from './factor-inputs';
 import { labelFactors } from './factor-labels';
 import { runFactorJobOffThread } from './factors-runner';
-
-const HOUR_MS = 3_600_000;
 
 export interface FactorsDeps {
   series: SeriesQueries;
@@ -26,8 +24,7 @@ export async function factorsView(
 ): Promise<FactorsResponse> {
   const started = performance.now();
   const versions = await deps.versions();
-  const list =
-    versionOn(versions, new Date(range.toMs - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10))?.stations ?? [];
+  const list = versionOn(versions, cstDayOf(range.toMs - HOUR_MS))?.stations ?? [];
   const members = list.filter(
     (s) =>
       !s.stopped &&
@@ -38,8 +35,7 @@ export async function factorsView(
       field: 'id',
     });
   // Hour-ending instants in [from, to), as the series compares them.
-  const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
-  const hours = Math.max(0, Math.ceil((range.toMs - firstMs) / HOUR_MS));
+  const { firstMs, hours } = hoursIn(range);
   if (hours < 24 * 7)
     throw new InputError(
       'QUERY_UNPROCESSABLE',

@@ -1,4 +1,4 @@
-import { InputError } from '../../kernel';
+import { cstDayOf, HOUR_MS, hourEndingDayOf, hourLabelOf, hoursIn, InputError } from '../../kernel';
 import {
   type RegionalQuery,
   type RegionalResponse,
@@ -13,8 +13,6 @@ import { versionOn } from '../stats/areas';
 import { seriesRows, type SeriesQueries } from '../stats/series';
 import { regionalHours, regionalPeriods, type RegionalStation } from './regional';
 import { transportMatrix } from './transport';
-
-const HOUR_MS = 3_600_000;
 
 /** The urban-increment split computed in the store (one statement); see regional.ts for the rule. */
 export interface RegionalQueries {
@@ -47,8 +45,7 @@ async function hourly(
   range: Range,
   versions: StationListVersion[],
 ): Promise<{ hours: number; firstMs: number; values: Map<string, (number | null)[]> }> {
-  const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
-  const hours = Math.max(0, Math.ceil((range.toMs - firstMs) / HOUR_MS));
+  const { firstMs, hours } = hoursIn(range);
   const { rows, next } = await seriesRows(
     deps.series,
     { level, ids, pollutants: [pollutant], resolution: 'hour', ...range },
@@ -78,8 +75,7 @@ const distanceKm = (a: { lat: number; lon: number }, b: { lat: number; lon: numb
 /** `GET /v1/apportionment/regional`: the city's regional background and local increment by period. */
 export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, range: Range): Promise<RegionalResponse> {
   const versions = await deps.versions();
-  const list =
-    versionOn(versions, new Date(range.toMs - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10))?.stations ?? [];
+  const list = versionOn(versions, cstDayOf(range.toMs - HOUR_MS))?.stations ?? [];
   const own = list.filter((s) => s.city === q.city && !s.stopped);
   if (own.length === 0)
     throw new InputError('QUERY_UNKNOWN_AREA', `city: no city ${q.city} in the station list (see /v1/stations)`, {
@@ -109,8 +105,7 @@ export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, ra
     );
   }
   const codes = [...new Set([...own.map((s) => s.code), ...pool.map((s) => s.code)])];
-  const firstMs = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
-  const hours = Math.max(0, Math.ceil((range.toMs - firstMs) / HOUR_MS));
+  const { firstMs, hours } = hoursIn(range);
   // The city value: the city's non-control stations. The background: its control stations
   // (`control`), or the given percentile of every station here — the city's own and those within
   // the radius (`percentile`).
@@ -169,7 +164,7 @@ async function splitHere(
   });
   const split = regionalHours(input, hours, background);
   const labelOf = (h: number): string => {
-    const day = new Date(firstMs + h * HOUR_MS - HOUR_MS + 8 * HOUR_MS).toISOString().slice(0, 10);
+    const day = hourEndingDayOf(firstMs + h * HOUR_MS);
     return q.resolution === 'day' ? day : q.resolution === 'month' ? day.slice(0, 7) : day.slice(0, 4);
   };
   return regionalPeriods(split, labelOf);
@@ -190,7 +185,7 @@ export async function transportView(
       `from/to: ${hours} hours is too short to judge transport; ask for at least 14 days`,
       { field: 'from' },
     );
-  const firstLabel = new Date(firstMs + 8 * HOUR_MS).getUTCHours() || 24;
+  const firstLabel = hourLabelOf(firstMs);
   const r = transportMatrix(Object.fromEntries(provinces.map((p) => [p, values.get(p) as (number | null)[]])), {
     firstLabel,
     maxLag: q.maxLag,

@@ -1,3 +1,4 @@
+import { hourEndingDaysRange } from '../../kernel';
 import type { ComplianceQuery, ComplianceResponse, StationListVersion } from '../../schemas';
 import { meanOfCityStatistics, type AnnualStatistic } from './annual';
 import { cityDays, stationsOfArea, type AreaDay } from './areas';
@@ -108,8 +109,7 @@ async function cityDaysInSql(
       ids: cities,
       pollutants: ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3', 'o3_mda8'],
       resolution: 'day',
-      fromMs: Date.parse(`${q.year}-01-01T01:00:00+08:00`),
-      toMs: Date.parse(`${q.year + 1}-01-01T01:00:00+08:00`),
+      ...hourEndingDaysRange(`${q.year}-01-01`, `${q.year}-12-31`),
       asOf: q.asOf,
     },
     versions,

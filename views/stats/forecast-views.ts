@@ -1,4 +1,4 @@
-import { InputError } from '../../kernel';
+import { cstDayOf, hourEndingDaysRange, InputError } from '../../kernel';
 import {
   type ForecastQuery,
   type ForecastResponse,
@@ -14,20 +14,12 @@ import { DEFAULT_TARGETS, targetsFor } from './targets';
 import { theilSenTrend } from './theil-sen';
 import { forecastAnnualMean } from './year-forecast';
 
-const HOUR_MS = 3_600_000;
-
 export interface ForecastDeps {
   series: SeriesQueries;
   versions: () => Promise<StationListVersion[]>;
   targets?: { file: readonly TargetRule[]; defaults: readonly TargetRule[] };
   now?: () => number;
 }
-
-const cstToday = (ms: number): string => new Date(ms + 8 * HOUR_MS).toISOString().slice(0, 10);
-const dayRange = (from: string, to: string) => ({
-  fromMs: Date.parse(`${from}T00:00:00+08:00`) + HOUR_MS,
-  toMs: Date.parse(`${to}T00:00:00+08:00`) + 25 * HOUR_MS,
-});
 
 /** An area's series at a resolution (valid values only; others null), from the area series. */
 async function areaSeries(
@@ -49,7 +41,7 @@ async function areaSeries(
       ids: [q.id],
       pollutants: [q.pollutant],
       resolution: q.resolution,
-      ...dayRange(q.from, q.to),
+      ...hourEndingDaysRange(q.from, q.to),
       asOf: q.asOf,
     },
     await deps.versions(),
@@ -89,7 +81,8 @@ async function pm25Target(
 export async function forecastView(deps: ForecastDeps, q: ForecastQuery): Promise<ForecastResponse> {
   const now = (deps.now ?? Date.now)();
   const yearEnd = `${q.year}-12-31`;
-  const at = q.at ?? (cstToday(now) < yearEnd ? cstToday(now) : yearEnd);
+  const today = cstDayOf(now);
+  const at = q.at ?? (today < yearEnd ? today : yearEnd);
   if (!at.startsWith(`${q.year}-`))
     throw new InputError('QUERY_UNPROCESSABLE', `at: ${at} is not in ${q.year}`, { field: 'at' });
   // Ten earlier years as history (and for a relative target's base year).

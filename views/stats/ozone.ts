@@ -1,4 +1,4 @@
-import { InputError } from '../../kernel';
+import { addDays, hourEndingDaysRange, InputError } from '../../kernel';
 import { type OzoneQuery, type OzoneResponse, type StationListVersion } from '../../schemas';
 import { roundGbt8170 } from './aqi';
 import { percentile } from './percentile';
@@ -40,9 +40,6 @@ export interface OzoneYear extends OzoneSeason {
   warmSeason: OzoneSeason;
 }
 
-const DAY_MS = 86_400_000;
-const addDays = (day: string, n: number): string =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 const limitOn = (day: string): number => GRADE_II[regimeOfDay(day)].o3.mda8;
 
 function season(year: number, days: readonly Mda8Day[]): OzoneSeason {
@@ -122,8 +119,6 @@ export interface OzoneDeps {
   trend?: (monthly: { month: string; value: number | null }[]) => OzoneResponse['trend'];
 }
 
-const HOUR_MS = 3_600_000;
-
 /** `GET /v1/ozone`: the area's daily MDA8 from the store, then {@link ozoneView} and the trend. */
 export async function areaOzone(deps: OzoneDeps, q: OzoneQuery): Promise<OzoneResponse> {
   if (q.to < q.from)
@@ -139,8 +134,7 @@ export async function areaOzone(deps: OzoneDeps, q: OzoneQuery): Promise<OzoneRe
       ids: [q.id],
       pollutants: ['o3_mda8'],
       resolution: 'day',
-      fromMs: Date.parse(`${start}T00:00:00+08:00`) + HOUR_MS,
-      toMs: Date.parse(`${q.to}T00:00:00+08:00`) + 25 * HOUR_MS,
+      ...hourEndingDaysRange(start, q.to),
       asOf: q.asOf,
     },
     await deps.versions(),

@@ -1,4 +1,4 @@
-import { decodePageCursor, encodePageCursor, InputError } from '../../kernel';
+import { addDays, decodePageCursor, encodePageCursor, hourEndingDayOf, InputError } from '../../kernel';
 import {
   type Resolution,
   type SeriesPollutant,
@@ -9,9 +9,6 @@ import {
   type StationListVersion,
 } from '../../schemas';
 import { stationsOfArea } from './areas';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** One station's membership of one requested area over a span of days (the list in force then). */
 export interface Member {
@@ -52,10 +49,6 @@ export interface SeriesSpec {
   limit: number;
   after?: SeriesKey;
 }
-
-const cstDay = (ms: number): string => new Date(ms + 8 * HOUR_MS).toISOString().slice(0, 10);
-const addDays = (day: string, n: number): string =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 
 const isKeyCursor = (v: unknown): v is [string, string, string] =>
   Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string');
@@ -152,8 +145,9 @@ export function resolveSeries(r: SeriesRequest, versions: readonly StationListVe
     );
   }
   checkPollutants(r.pollutants, resolution);
-  let fromDay = cstDay(r.fromMs - HOUR_MS);
-  let toDay = cstDay(r.toMs - HOUR_MS - 1);
+  // The natural days of the first and of the last hour-ending instant in [fromMs, toMs).
+  let fromDay = hourEndingDayOf(r.fromMs);
+  let toDay = hourEndingDayOf(r.toMs - 1);
   if (resolution === 'month') {
     fromDay = `${fromDay.slice(0, 7)}-01`;
     toDay = addDays(`${addDays(`${toDay.slice(0, 7)}-01`, 32).slice(0, 7)}-01`, -1);

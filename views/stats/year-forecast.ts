@@ -1,5 +1,6 @@
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { dayNumber } from '../../kernel';
 import { roundGbt8170 } from './aqi';
 
 export interface DayValue {
@@ -33,8 +34,6 @@ export interface Forecast {
   method: string;
 }
 
-const DAY_MS = 86_400_000;
-const dayIndex = (d: string): number => Date.parse(`${d}T00:00:00Z`) / DAY_MS;
 const daysInYear = (y: number): number => ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 366 : 365);
 /** Verdict thresholds on the chance of meeting the target. */
 export const ON_TRACK = 0.8;
@@ -76,7 +75,7 @@ export function forecastAnnualMean(input: ForecastInput): Forecast {
   const n = so.length;
   const S = so.reduce((a, d) => a + d.value, 0);
   const ytdMean = n > 0 ? S / n : null;
-  const remainingDays = Math.max(0, dayIndex(yearEnd) - dayIndex(through));
+  const remainingDays = Math.max(0, dayNumber(yearEnd) - dayNumber(through));
   const c = ceiling(input.target);
   const method =
     'budget from the GB/T 8170 rounding ceiling; projection from earlier years’ rest-of-year / year-to-date ratios (log-t prediction interval)';
@@ -108,7 +107,7 @@ export function forecastAnnualMean(input: ForecastInput): Forecast {
     const cut = `${y}-${md}`;
     const before = vs.filter((d) => d.day <= cut);
     const after = vs.filter((d) => d.day > cut);
-    const nBefore = dayIndex(cut) - dayIndex(`${y}-01-01`) + 1;
+    const nBefore = dayNumber(cut) - dayNumber(`${y}-01-01`) + 1;
     const nAfter = daysInYear(y) - nBefore;
     if (before.length < 0.6 * nBefore || after.length < 0.6 * nAfter || before.length === 0 || after.length === 0)
       continue;

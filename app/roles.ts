@@ -146,6 +146,41 @@ async function resolveFeeds(
   return { feeds: zFeedsFile.parse(feedsFileFor(simulator)).feeds, urls: simulator.urls, stop: () => simulator.stop() };
 }
 
+/**
+ * Ingest pulling the feeds to pull ({@link resolveFeeds}) onto the sink, its metrics (the feeds'
+ * lag and errors included) on the process's registry.
+ */
+async function pullingIngest(
+  config: Config,
+  logger: Logger,
+  sink: ReadingSink,
+  metrics: Registry,
+  stoppers: Stopper[],
+): Promise<{ ingest: Ingest; simulatorUrls?: Record<string, string> }> {
+  const feeds = await resolveFeeds(config, logger);
+  if (feeds.stop) stoppers.push(feeds.stop);
+  const ingest: Ingest = createIngest({
+    sink,
+    feeds: feeds.feeds,
+    adapters: ADAPTERS,
+    dataDir: config.dataDir,
+    logger,
+    metrics: createIngestMetrics(metrics, () => ingest.feeds()),
+  });
+  return { ingest, simulatorUrls: feeds.urls };
+}
+
+/** Serves the app on PORT (closed with the role), then — in a role that pulls — starts pulling. */
+async function serve(app: FastifyInstance, config: Config, stoppers: Stopper[], ingest?: Ingest): Promise<string> {
+  stoppers.push(() => app.close());
+  const url = await app.listen({ port: config.http.port, host: config.http.host });
+  if (ingest) {
+    ingest.start();
+    stoppers.push(() => ingest.stop());
+  }
+  return url;
+}
+
 /** The API's adapters on the store, and the views assembled on them (views/create-views.ts). */
 function apiDeps(
   config: Config,
@@ -254,26 +289,13 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
     } = startProcessors(bus, readingStore, logger, createProcessingMetrics(metrics));
     stoppers.push(stopProcessors);
     stoppers.push(scheduleRetention(config, store, logger));
-    const feeds = await resolveFeeds(config, logger);
-    if (feeds.stop) stoppers.push(feeds.stop);
-    const ingestMetrics = createIngestMetrics(metrics, () => ingest.feeds());
-    const ingest: Ingest = createIngest({
-      sink: bus.sink,
-      feeds: feeds.feeds,
-      adapters: ADAPTERS,
-      dataDir: config.dataDir,
-      logger,
-      metrics: ingestMetrics,
-    });
+    const { ingest, simulatorUrls } = await pullingIngest(config, logger, bus.sink, metrics, stoppers);
     const app = await buildApp({
       ...apiDeps(config, store, metrics, logger),
       readiness: { store: async () => void (await store.client.ping()), bus: bus.ping },
       ingest: { feeds: () => ingest.feeds(), push: (req) => ingest.push(req) },
     });
-    stoppers.push(() => app.close());
-    const url = await app.listen({ port: config.http.port, host: config.http.host });
-    ingest.start();
-    stoppers.push(() => ingest.stop());
+    const url = await serve(app, config, stoppers, ingest);
     return {
       url,
       app,
@@ -281,7 +303,7 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
       store,
       processor,
       ingest,
-      simulatorUrls: feeds.urls,
+      simulatorUrls,
       done,
       stop: () => stopAll(stoppers, logger),
     };
@@ -315,8 +337,7 @@ export async function startProcessing(config: Config, logger: Logger): Promise<R
       metrics,
       readiness: { store: async () => void (await store.client.ping()), bus: bus.ping },
     });
-    stoppers.push(() => app.close());
-    const url = await app.listen({ port: config.http.port, host: config.http.host });
+    const url = await serve(app, config, stoppers);
     return { url, app, store, processor, done, stop: () => stopAll(stoppers, logger) };
   } catch (err) {
     await stopAll(stoppers, logger);
@@ -351,8 +372,7 @@ export async function startApi(config: Config, logger: Logger): Promise<Running>
       readiness: { store: async () => void (await store.client.ping()) },
       ingest: push && { push },
     });
-    stoppers.push(() => app.close());
-    const url = await app.listen({ port: config.http.port, host: config.http.host });
+    const url = await serve(app, config, stoppers);
     return { url, app, store, done: new Promise(() => {}), stop: () => stopAll(stoppers, logger) };
   } catch (err) {
     await stopAll(stoppers, logger);
@@ -371,33 +391,20 @@ export async function startIngest(config: Config, logger: Logger): Promise<Runni
   try {
     const bus = await openKafkaBus(config, logger);
     stoppers.push(() => bus.close());
-    const feeds = await resolveFeeds(config, logger);
-    if (feeds.stop) stoppers.push(feeds.stop);
-    const ingestMetrics = createIngestMetrics(metrics, () => ingest.feeds());
-    const ingest: Ingest = createIngest({
-      sink: bus.sink,
-      feeds: feeds.feeds,
-      adapters: ADAPTERS,
-      dataDir: config.dataDir,
-      logger,
-      metrics: ingestMetrics,
-    });
+    const { ingest, simulatorUrls } = await pullingIngest(config, logger, bus.sink, metrics, stoppers);
     const app = await buildApp({
       logger,
       metrics,
       readiness: { bus: bus.ping },
       ingest: { feeds: () => ingest.feeds() },
     });
-    stoppers.push(() => app.close());
-    const url = await app.listen({ port: config.http.port, host: config.http.host });
-    ingest.start();
-    stoppers.push(() => ingest.stop());
+    const url = await serve(app, config, stoppers, ingest);
     return {
       url,
       app,
       sink: bus.sink,
       ingest,
-      simulatorUrls: feeds.urls,
+      simulatorUrls,
       done: new Promise(() => {}),
       stop: () => stopAll(stoppers, logger),
     };

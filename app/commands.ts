@@ -15,7 +15,7 @@ import {
   pruneSupersededRevisions,
   createClickHouseReadingStore,
 } from '../infra';
-import { AppError, InputError, type Logger } from '../kernel';
+import { AppError, DAY_MS, InputError, type Logger } from '../kernel';
 import { createProgressBar } from './progress';
 import { openKafkaBus } from './roles';
 import { createProcessor } from '../processing';
@@ -37,7 +37,7 @@ export async function runMigrate(config: Config, logger: Logger): Promise<number
 export async function runPrune(config: Config, logger: Logger, days: number): Promise<number> {
   const store = await openStore(config, logger);
   try {
-    return await pruneSupersededRevisions(store, Date.now() - days * 86_400_000);
+    return await pruneSupersededRevisions(store, Date.now() - days * DAY_MS);
   } finally {
     await store.close();
   }

@@ -27,7 +27,7 @@ import {
   pruneSupersededRevisions,
   createClickHouseStatsQueries,
 } from '../infra';
-import { AppError, type Logger } from '../kernel';
+import { AppError, DAY_MS, type Logger } from '../kernel';
 import {
   createProcessor,
   type DeadLetterSink,
@@ -247,12 +247,12 @@ function scheduleRetention(config: Config, store: StoreConnection, logger: Logge
   const days = config.retention.supersededDays;
   if (days === undefined) return async () => {};
   const prune = (): void =>
-    void pruneSupersededRevisions(store, Date.now() - days * 86_400_000).then(
+    void pruneSupersededRevisions(store, Date.now() - days * DAY_MS).then(
       (n) => logger.info({ pruned: n, days }, 'superseded revisions pruned'),
       (err: unknown) => logger.error({ err }, 'pruning superseded revisions failed; retrying tomorrow'),
     );
   const first = setTimeout(prune, 60_000);
-  const daily = setInterval(prune, 86_400_000);
+  const daily = setInterval(prune, DAY_MS);
   first.unref();
   daily.unref();
   return async () => {

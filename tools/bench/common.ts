@@ -8,7 +8,6 @@ const only = process.argv
   ?.slice('--only='.length)
   .split(',');
 export const wanted = (section: string): boolean => only === undefined || only.includes(section);
-export const HOUR = 3_600_000;
 export const logger = createLogger({ level: 'silent' });
 /** The table's rows measured in this process. */
 export const rows: string[][] = [];

@@ -13,10 +13,11 @@ import {
   type StoreConnection,
   tablesOf,
 } from '../../infra';
+import { HOUR_MS } from '../../kernel';
 import { createProcessor } from '../../processing';
 import { POLLUTANTS, type Reading } from '../../schemas';
 import { seriesSpec } from '../../views';
-import { db, fmt, HOUR, logger, measured, note, quick, timesOf } from './common';
+import { db, fmt, logger, measured, note, quick, timesOf } from './common';
 import { benchReadings } from './readings';
 
 export async function ingestBench(
@@ -67,7 +68,7 @@ export async function ingestBench(
         id: stations.map((x) => x.code),
         pollutant: ['pm25', 'o3'],
         from: new Date(start).toISOString(),
-        to: new Date(start + hours * HOUR).toISOString(),
+        to: new Date(start + hours * HOUR_MS).toISOString(),
         resolution: 'day',
         format: 'json',
         limit: 1_000_000,
@@ -75,7 +76,7 @@ export async function ingestBench(
         incomplete: false,
         asOf,
       },
-      { fromMs: start, toMs: start + hours * HOUR },
+      { fromMs: start, toMs: start + hours * HOUR_MS },
       versions,
     );
   const latest = await timesOf(5, () => series.page(spec(), 'json'));

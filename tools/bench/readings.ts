@@ -1,8 +1,7 @@
 import { createModel } from '../simulator';
 import { bundledVersion } from '../../ingest';
+import { HOUR_MS } from '../../kernel';
 import { type Reading, POLLUTANTS } from '../../schemas';
-
-const HOUR = 3_600_000;
 
 /**
  * The ingest benchmark's readings: the simulator's model for the first 120 (quick: 40) running
@@ -24,19 +23,19 @@ export function benchReadings(quick: boolean): {
   const readings: Reading[] = [];
   for (let h = 1; h <= hours; h++) {
     for (const st of stations) {
-      const v = model.stationHour(st, startMs + h * HOUR).values;
+      const v = model.stationHour(st, startMs + h * HOUR_MS).values;
       for (const p of POLLUTANTS)
         readings.push({
           station: st.code,
           pollutant: p,
-          time: new Date(startMs + h * HOUR).toISOString(),
+          time: new Date(startMs + h * HOUR_MS).toISOString(),
           value: Math.round(v[p] * 10) / 10,
           unit: p === 'co' ? 'mg/m³' : 'µg/m³',
           sourceFlag: '',
           sourceValid: true,
           status: 'provisional',
           source: { kind: 'feed', id: 'bench' },
-          arrivedAt: new Date(startMs + h * HOUR + 1200_000).toISOString(),
+          arrivedAt: new Date(startMs + h * HOUR_MS + 1200_000).toISOString(),
         });
     }
   }

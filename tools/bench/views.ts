@@ -11,18 +11,20 @@ import {
   type StoreConnection,
   tablesOf,
 } from '../../infra';
+import { HOUR_MS, hourEndingDaysRange } from '../../kernel';
 import { areaCompliance, areaOzone, factorsView, forecastView, regionalView, seriesSpec } from '../../views';
-import { db, fmt, HOUR, logger, measured, note, percentiles, quick, timesOf } from './common';
+import { db, fmt, logger, measured, note, percentiles, quick, timesOf } from './common';
 
 /** Five years of PM2.5 and O3 and one of all six pollutants for every station, generated in the engine. */
 async function generate(s: StoreConnection, years: number): Promise<number> {
   const t = tablesOf(s.database);
   const codes = bundledVersion().stations.map((x) => x.code);
-  const from = Date.parse(`${2026 - years}-01-01T01:00:00+08:00`);
-  const hours = Math.round((Date.parse('2026-01-01T01:00:00+08:00') - from) / HOUR);
-  const lastYear = Math.round(
-    (Date.parse('2026-01-01T01:00:00+08:00') - Date.parse('2025-01-01T01:00:00+08:00')) / HOUR,
-  );
+  // The hour-ending instants of the years up to 2025, and of 2025 alone.
+  const all = hourEndingDaysRange(`${2026 - years}-01-01`, '2025-12-31');
+  const last = hourEndingDaysRange('2025-01-01', '2025-12-31');
+  const from = all.fromMs;
+  const hours = Math.round((all.toMs - from) / HOUR_MS);
+  const lastYear = Math.round((last.toMs - last.fromMs) / HOUR_MS);
   const insert = async (pollutants: string[], fromMs: number, n: number): Promise<void> =>
     store_command(
       s,
@@ -35,7 +37,7 @@ async function generate(s: StoreConnection, years: number): Promise<number> {
       { from: chDateTime(fromMs), codes, pollutants, n },
     );
   await insert(['pm25', 'o3'], from, hours);
-  await insert(['pm10', 'no2', 'so2', 'co'], Date.parse('2025-01-01T01:00:00+08:00'), lastYear);
+  await insert(['pm10', 'no2', 'so2', 'co'], last.fromMs, lastYear);
   await store_command(s, `OPTIMIZE TABLE ${t.readings} FINAL`, {});
   return codes.length * (2 * hours + 4 * lastYear);
 }

@@ -8,17 +8,10 @@ import {
   createStationRegistry,
   loadVersions,
 } from '../ingest';
-import {
-  createInProcessBus,
-  createStoreDeadLetterSink,
-  openStore,
-  pruneSupersededRevisions,
-  createClickHouseReadingStore,
-} from '../infra';
+import { openStore, pruneSupersededRevisions, startInProcessPipeline } from '../infra';
 import { AppError, DAY_MS, InputError, type Logger } from '../kernel';
 import { createProgressBar } from './progress';
 import { openKafkaBus } from './roles';
-import { createProcessor } from '../processing';
 import type { Config, ReadingStatus } from '../schemas';
 
 /** One-shot commands of the CLI (the long-running roles are in roles.ts). */
@@ -149,20 +142,11 @@ export async function runBackfillCommand(
       }
       throw err;
     }
-    const readingStore = createClickHouseReadingStore(store);
-    const bus = createInProcessBus({ logger, maxBatchMessages: 2_000 });
-    const processor = createProcessor({
-      source: bus.source,
-      store: readingStore,
-      deadLetters: createStoreDeadLetterSink(readingStore),
-      logger,
-    });
-    const running = processor.run();
+    const pipeline = startInProcessPipeline(store, logger, { maxBatchMessages: 2_000 });
     try {
-      return await runBackfill({ ...common, sink: bus.sink });
+      return await runBackfill({ ...common, sink: pipeline.sink });
     } finally {
-      await processor.stop();
-      await running;
+      await pipeline.stop();
       await store.close();
     }
   } finally {

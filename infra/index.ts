@@ -1,4 +1,5 @@
 export { createInProcessBus } from './bus/in-process-bus';
+export { startInProcessPipeline } from './bus/in-process-pipeline';
 export {
   createClickHouseChangeQueries,
   createClickHouseRejectQueries,

@@ -2,14 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ADAPTERS, bundledVersion, createStationRegistry, runBackfill } from '../../ingest';
-import {
-  createClickHouseReadingStore,
-  createInProcessBus,
-  createStoreDeadLetterSink,
-  prepareStore,
-  type StoreConnection,
-} from '../../infra';
-import { createProcessor } from '../../processing';
+import { prepareStore, startInProcessPipeline, type StoreConnection } from '../../infra';
 import { db, fmt, logger, measured, note, quick } from './common';
 
 export async function backfillBench(store: StoreConnection, dir: string): Promise<void> {
@@ -21,27 +14,18 @@ export async function backfillBench(store: StoreConnection, dir: string): Promis
     .filter((f) => f.endsWith('.csv'))
     .map((f) => join(archiveDir, f))
     .slice(0, quick ? 2 : 6);
-  const readingStore = createClickHouseReadingStore(s);
-  const bus = createInProcessBus({ logger, maxBatchMessages: 2_000 });
-  const processor = createProcessor({
-    source: bus.source,
-    store: readingStore,
-    deadLetters: createStoreDeadLetterSink(readingStore),
-    logger,
-  });
-  const running = processor.run();
+  const pipeline = startInProcessPipeline(s, logger, { maxBatchMessages: 2_000 });
   const ours = await measured(() =>
     runBackfill({
       files,
-      sink: bus.sink,
+      sink: pipeline.sink,
       registry: createStationRegistry([list]),
       archive: ADAPTERS['cnemc-archive'],
       stateFile: join(dir, 'bf-state.json'),
       force: true,
     }),
   );
-  await processor.stop();
-  await running;
+  await pipeline.stop();
   // Reference: the engine parsing the same files itself and unpivoting their non-empty cells.
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
   // Reference: the engine parsing each file whole (schema inferred, every column typed) into a table.

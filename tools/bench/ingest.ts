@@ -6,10 +6,10 @@ import { bundledVersion } from '../../ingest';
 import {
   createClickHouseReadingStore,
   createClickHouseSeriesQueries,
-  createInProcessBus,
   createStoreDeadLetterSink,
   MAX_BYTES_PER_PARTITION,
   prepareStore,
+  startInProcessPipeline,
   type StoreConnection,
   tablesOf,
 } from '../../infra';
@@ -29,22 +29,13 @@ export async function ingestBench(
   await prepareStore(s, logger, [list]);
   const { readings, stations: codes, hours, startMs: start } = benchReadings(quick);
   const stations = codes.map((code) => ({ code }));
-  const readingStore = createClickHouseReadingStore(s);
-  const bus = createInProcessBus({ logger, maxBatchMessages: 200 });
-  const processor = createProcessor({
-    source: bus.source,
-    store: readingStore,
-    deadLetters: createStoreDeadLetterSink(readingStore),
-    logger,
-  });
-  const running = processor.run();
+  const pipeline = startInProcessPipeline(s, logger, { maxBatchMessages: 200 });
   // Feeds deliver an hour of every station at a time: publish hour by hour.
   const perHour = stations.length * POLLUTANTS.length;
   const ours = await measured(async () => {
-    for (let i = 0; i < readings.length; i += perHour) await bus.sink.publish(readings.slice(i, i + perHour));
+    for (let i = 0; i < readings.length; i += perHour) await pipeline.sink.publish(readings.slice(i, i + perHour));
   });
-  await processor.stop();
-  await running;
+  await pipeline.stop();
   // Reference: the engine loading the same rows from a JSONEachRow file with file().
   const file = join(dir, 'ingest.jsonl');
   const t = tablesOf('bench_ingest');

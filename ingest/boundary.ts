@@ -49,6 +49,18 @@ function reject(
   };
 }
 
+/** A reading of a station the registry does not know on its date (checked before and after the schema). */
+const unknownStation = (ctx: BoundaryContext, index: number, r: Partial<Reading>, record: unknown): Reject =>
+  reject(
+    ctx,
+    index,
+    r,
+    'READING_UNKNOWN_STATION',
+    'station',
+    `station ${r.station} is not in the station registry`,
+    record,
+  );
+
 /** Problems an adapter met while decoding become rejects; a whole-page problem names the page. */
 export function problemsToRejects(
   problems: readonly RecordProblem[],
@@ -83,17 +95,7 @@ export function admit(candidates: readonly unknown[], ctx: BoundaryContext, inde
     // them before the schema parse saves most of the work (the outcome is the same refusal).
     const rawTime = typeof raw.time === 'string' ? Date.parse(raw.time) : NaN;
     if (typeof raw.station === 'string' && !Number.isNaN(rawTime) && !ctx.registry.lookup(raw.station, rawTime)) {
-      out.rejects.push(
-        reject(
-          ctx,
-          index,
-          raw,
-          'READING_UNKNOWN_STATION',
-          'station',
-          `station ${raw.station} is not in the station registry`,
-          candidate,
-        ),
-      );
+      out.rejects.push(unknownStation(ctx, index, raw, candidate));
       return;
     }
     const parsed = zReading.safeParse(candidate);
@@ -122,17 +124,7 @@ export function admit(candidates: readonly unknown[], ctx: BoundaryContext, inde
     }
     const station = ctx.registry.lookup(r.station, Date.parse(r.time));
     if (!station) {
-      out.rejects.push(
-        reject(
-          ctx,
-          index,
-          r,
-          'READING_UNKNOWN_STATION',
-          'station',
-          `station ${r.station} is not in the station registry`,
-          candidate,
-        ),
-      );
+      out.rejects.push(unknownStation(ctx, index, r, candidate));
       return;
     }
     if (!ownsStation(ctx.owner, station)) {

@@ -1,4 +1,6 @@
 import Fastify from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { fromRoot } from '../kernel';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DependencyError, InputError } from '../kernel';
 import { installErrorHandler } from './error-handler';
@@ -13,6 +15,7 @@ describe('the error handler', () => {
     throw new DependencyError('STORE_UNAVAILABLE', 'clickhouse', 'ClickHouse failed: a detail for the log', true);
   });
   app.post('/json', () => ({ ok: true }));
+  void app.register(fastifyStatic, { root: fromRoot('api', 'dashboard'), prefix: '/files/' });
   afterAll(() => app.close());
 
   /** The status and the error body of one request. */
@@ -48,5 +51,22 @@ describe('the error handler', () => {
       code: 'MEDIA_TYPE_UNSUPPORTED',
     });
     expect(await answer('GET', '/nothing')).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  it("keeps the static files' range and precondition refusals at their own status, with a code", async () => {
+    const range = await app.inject({
+      method: 'GET',
+      url: '/files/dashboard.css',
+      headers: { range: 'bytes=99999999-' },
+    });
+    expect(range.statusCode).toBe(416);
+    expect((range.json() as { error: { code: string } }).error.code).toBe('RANGE_NOT_SATISFIABLE');
+    const precondition = await app.inject({
+      method: 'GET',
+      url: '/files/dashboard.css',
+      headers: { 'if-match': '"not-this"' },
+    });
+    expect(precondition.statusCode).toBe(412);
+    expect((precondition.json() as { error: { code: string } }).error.code).toBe('PRECONDITION_FAILED');
   });
 });

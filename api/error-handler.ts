@@ -6,7 +6,8 @@ import { AppError, statusOf } from '../kernel';
 
 /**
  * The code of each refusal fastify and its plugins answer themselves, by the status they give
- * it: a body that is not JSON, the size limit, a Content-Type no parser reads, the rate limit.
+ * it: a body that is not JSON, the size limit, a Content-Type no parser reads, the rate limit, and
+ * the static files' conditional and range refusals (412, 416), so these keep their own status.
  * Any other of their 4xx answers is a request that cannot be served as sent: `QUERY_INVALID`.
  * The answer's status is then the code's (kernel/error-codes.ts), as for every other error.
  */
@@ -15,8 +16,11 @@ const FRAMEWORK_CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   401: 'AUTH_KEY_INVALID',
   403: 'AUTH_FORBIDDEN',
   404: 'NOT_FOUND',
+  412: 'PRECONDITION_FAILED',
   413: 'BODY_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'MEDIA_TYPE_UNSUPPORTED',
+  416: 'RANGE_NOT_SATISFIABLE',
   429: 'RATE_LIMITED',
 };
 

@@ -25,7 +25,11 @@ const zCategory = z.object({ level: z.string(), zh: z.string(), en: z.string() }
 
 export const zAreaAqi = z.object({
   area: z.string().describe('Station code or city name'),
-  aqi: z.number().int().nullable(),
+  aqi: z
+    .number()
+    .int()
+    .nullable()
+    .describe('The largest IAQI; null without any daily value, or when withheld (HJ 633-2026 §5.3)'),
   iaqi: z
     .record(z.string(), z.number().int())
     .describe('IAQI per indicator: so2, no2, co, pm10, pm25, o3_1h (2012 regime), o3_8h'),
@@ -35,6 +39,20 @@ export const zAreaAqi = z.object({
     .record(z.string(), z.number())
     .describe('Daily values used: 24-h means, O3 max 1-h and MDA8 (µg/m³, CO mg/m³)'),
   missing: z.array(z.string()).describe('Indicators the report lacks (HJ 633 §4.7)'),
+  partial: z
+    .boolean()
+    .describe(
+      'The AQI stands on fewer indicators than the daily report has (missing is not empty). HJ 633-2012 ' +
+        '(days to 2026-02-28; seven indicators, the O3 daily maximum 1-h among them): every such day keeps the AQI ' +
+        'of the indicators present. HJ 633-2026 (from 2026-03-01; six indicators, no O3 maximum 1-h): only a day ' +
+        'whose AQI of the indicators present is above 100 has one — else it is withheld',
+    ),
+  withheld: z
+    .boolean()
+    .describe(
+      'HJ 633-2026 §5.3: an indicator is missing and the AQI of the others is 100 or less, so the AQI is ' +
+        'published as NA (aqi, category and primary empty; iaqi and concentrations kept); never for a 2012-regime day',
+    ),
 });
 
 export const zAqiResponse = z.object({

@@ -43,11 +43,33 @@ const zAnnual = z.object({
 });
 
 const zDays = z.object({
-  valid: z.number().int(),
+  valid: z
+    .number()
+    .int()
+    .describe(
+      'Days with a daily AQI (HJ 633): the ratios are over these. A province or region: the sum over its cities (city-days)',
+    ),
   good: z.number().int().describe('Daily AQI ≤ 100'),
   heavy: z.number().int().describe('Daily AQI > 200'),
-  goodRatio: z.number().nullable().describe('%'),
-  heavyRatio: z.number().nullable().describe('%'),
+  goodRatio: z.number().nullable().describe('% of valid days (a province or region: the mean of its cities’ ratios)'),
+  heavyRatio: z.number().nullable().describe('% of valid days (a province or region: the mean of its cities’ ratios)'),
+  partialDays: z
+    .number()
+    .int()
+    .describe(
+      'Valid days whose AQI stands on fewer indicators than the daily report has (a daily value missing). ' +
+        'HJ 633-2012 (days to 2026-02-28; seven indicators, the O3 daily maximum 1-h among them): every such day ' +
+        'with an AQI of the indicators present. HJ 633-2026 (from 2026-03-01; six indicators, no O3 maximum 1-h): ' +
+        'only such days whose AQI of the indicators present is above 100 — the others have no AQI (withheldDays). ' +
+        'A province or region: the sum over its cities (city-days)',
+    ),
+  withheldDays: z
+    .number()
+    .int()
+    .describe(
+      'Days with daily values but no AQI, not among the valid days: HJ 633-2026 §5.3 publishes the AQI of a day ' +
+        'missing an indicator only above 100, else NA (only days from 2026-03-01). A province or region: city-days',
+    ),
 });
 
 export const zTargetVerdict = z.object({

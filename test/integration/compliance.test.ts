@@ -128,8 +128,16 @@ describe('GET /v1/compliance (hand-computed)', () => {
     expect(r.complies).toBe(true);
     // 10/60 + 40/40 + 60/70 + 35/35 + 0.8/4 + 100/160 = 3.849 → 3.85; NO2 and PM2.5 tie at 1.0.
     expect(r.composite).toEqual({ index: 3.85, primary: ['no2', 'pm25'], missing: [] });
-    // Daily AQI 55 (PM10 60 → 55) every day: 365 good days, none heavy.
-    expect(r.days).toEqual({ valid: 365, good: 365, heavy: 0, goodRatio: 100, heavyRatio: 0 });
+    // Daily AQI 55 (PM10 60 → 55) every day: 365 good days, none heavy; all seven indicators every day.
+    expect(r.days).toEqual({
+      valid: 365,
+      good: 365,
+      heavy: 0,
+      goodRatio: 100,
+      heavyRatio: 0,
+      partialDays: 0,
+      withheldDays: 0,
+    });
     expect([r.regime, r.stations, r.cities]).toEqual(['2012', 20, 1]);
     expect([r.status, r.auditedShare]).toEqual(['all', 0]); // every value here is provisional
   });

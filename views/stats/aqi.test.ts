@@ -73,6 +73,55 @@ describe('daily AQI (§4.6)', () => {
   });
 });
 
+describe('daily AQI with indicators missing (§4.7: HJ 633-2012 keeps it, HJ 633-2026 §5.3 only above 100)', () => {
+  const outcome = (r: ReturnType<typeof dailyAqi>) => [r.aqi, r.category?.zh ?? null, r.partial, r.withheld];
+
+  it('2026, SO2 alone: its IAQI is kept but the day has no AQI', () => {
+    // SO2 24-h 20 on 0–50 → IAQI 50/50·20 = 20 ≤ 100, five indicators missing: NA.
+    const r = dailyAqi('2026', { so2: 20 });
+    expect(outcome(r)).toEqual([null, null, false, true]);
+    expect([r.iaqi, r.primary]).toEqual([{ so2: 20 }, []]);
+  });
+
+  it('2026, PM2.5 alone above IAQI 100: that IAQI is the AQI, marked partial', () => {
+    // PM2.5 80 on the 2026 column (60 → 100, 115 → 150): (150−100)/(115−60)·(80−60)+100 = 118.2 → 119.
+    const r = dailyAqi('2026', { pm25: 80 });
+    expect(outcome(r)).toEqual([119, '轻度污染', true, false]);
+    expect(r.primary).toEqual(['pm25']);
+  });
+
+  it('2026: an AQI of exactly 100 from the indicators present is still withheld; 101 is published', () => {
+    // PM2.5 60 is the 2026 breakpoint of IAQI 100; PM2.5 61: 50/55·1+100 = 100.9 → 101.
+    expect(outcome(dailyAqi('2026', { pm25: 60 }))).toEqual([null, null, false, true]);
+    expect(outcome(dailyAqi('2026', { pm25: 61 }))).toEqual([101, '轻度污染', true, false]);
+  });
+
+  it('2026, all six indicators (no O3 maximum 1-h needed): a whole day', () => {
+    // SO2 10 → 10; NO2 40 → 50; CO 1.0 → 50/2·1 = 25; PM10 80 → 50/70·30+50 = 71.4 → 72;
+    // PM2.5 45 → 50/25·10+50 = 70; MDA8 120 → 50/60·20+50 = 66.7 → 67. AQI 72 (PM10), 良.
+    const r = dailyAqi('2026', { so2: 10, no2: 40, co: 1.0, pm10: 80, pm25: 45, o3_8h: 120 });
+    expect(outcome(r)).toEqual([72, '良', false, false]);
+    expect([r.iaqi, r.primary, r.missing]).toEqual([
+      { so2: 10, no2: 50, co: 25, pm10: 72, pm25: 70, o3_8h: 67 },
+      ['pm10'],
+      [],
+    ]);
+  });
+
+  it('2012, SO2 alone: the AQI of SO2 stands, marked partial', () => {
+    // SO2 24-h 20 → 20, 优; six of the seven indicators missing.
+    const r = dailyAqi('2012', { so2: 20 });
+    expect(outcome(r)).toEqual([20, '优', true, false]);
+    expect(r.missing).toEqual(['no2', 'co', 'pm10', 'pm25', 'o3_1h', 'o3_8h']);
+  });
+
+  it('2012: a day without its O3 maximum 1-h is partial; an MDA8 above 800 is no gap (the 1-h one stands)', () => {
+    const six = { so2: 10, no2: 40, co: 1.0, pm10: 80, pm25: 45, o3_8h: 120 };
+    expect(dailyAqi('2012', six)).toMatchObject({ partial: true, missing: ['o3_1h'] });
+    expect(dailyAqi('2012', { ...six, o3_1h: 900, o3_8h: 850 })).toMatchObject({ partial: false, missing: [] });
+  });
+});
+
 describe('hourly (real-time) AQI as CNEMC publishes it (§4.6)', () => {
   it('reproduces the published example: O3 1-h 172 alone gives 65', () => {
     // Beijing 1001A, 2022-07-15 15:00: 172 on the 1-h column is (100−50)/(200−160)·(172−160)+50 = 65.
@@ -82,5 +131,11 @@ describe('hourly (real-time) AQI as CNEMC publishes it (§4.6)', () => {
   it('scores SO2 1-h above 800 from its 24-h value in 2012 and as 200 in 2026', () => {
     expect(hourlyAqi('2012', { so2: 900, so2_24h: 475 }).iaqi.so2).toBe(150);
     expect(hourlyAqi('2026', { so2: 900 }).iaqi.so2).toBe(200);
+  });
+
+  it('applies HJ 633-2026 §5.3 to an hour with indicators missing too', () => {
+    // PM2.5 30 on 0–35 → 50/35·30 = 42.9 → 43: kept in 2012 (partial), NA in 2026.
+    expect(hourlyAqi('2012', { pm25: 30 })).toMatchObject({ aqi: 43, partial: true, withheld: false });
+    expect(hourlyAqi('2026', { pm25: 30 })).toMatchObject({ aqi: null, iaqi: { pm25: 43 }, withheld: true });
   });
 });

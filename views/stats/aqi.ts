@@ -46,6 +46,7 @@ export function iaqi(c: number, bp: Breakpoints): number | undefined {
 export type AqiPollutant = 'so2' | 'no2' | 'co' | 'pm10' | 'pm25' | 'o3_1h' | 'o3_8h';
 
 export interface AqiResult {
+  /** null without any sub-index, or when HJ 633-2026 §5.3 withholds it (`withheld`). */
   aqi: number | null;
   iaqi: Partial<Record<AqiPollutant, number>>;
   /** Only when AQI > 50; all of them on a tie (§4.3). */
@@ -53,18 +54,37 @@ export interface AqiResult {
   category: (typeof AQI_CATEGORIES)[number] | null;
   /** Indicators the report should have had but did not (§4.7). */
   missing: AqiPollutant[];
+  /**
+   * The AQI stands on fewer indicators than the report should have (§4.7): under 2012 every such
+   * report with an AQI; under 2026 only one whose AQI of the indicators present is above 100.
+   */
+  partial: boolean;
+  /**
+   * HJ 633-2026 §5.3 (§4.7): an indicator is missing and the AQI of the others is 100 or less, so
+   * the AQI is published as NA — `aqi`, `category` and `primary` empty, the sub-indices kept.
+   */
+  withheld: boolean;
 }
 
-function combine(sub: Partial<Record<AqiPollutant, number>>, expected: readonly AqiPollutant[]): AqiResult {
+function combine(
+  regime: Regime,
+  sub: Partial<Record<AqiPollutant, number>>,
+  missing: readonly AqiPollutant[],
+): AqiResult {
   const values = Object.values(sub);
-  const aqi = values.length > 0 ? Math.max(...values) : null;
+  const ofPresent = values.length > 0 ? Math.max(...values) : null;
+  // HJ 633-2026 §5.3: without every indicator the AQI is published only above 100 (§4.7); 2012 keeps it.
+  const withheld = regime === '2026' && missing.length > 0 && ofPresent !== null && ofPresent <= 100;
+  const aqi = withheld ? null : ofPresent;
   const primary = aqi !== null && aqi > 50 ? (Object.keys(sub) as AqiPollutant[]).filter((p) => sub[p] === aqi) : [];
   return {
     aqi,
     iaqi: sub,
     primary,
     category: aqi === null ? null : (AQI_CATEGORIES.find((c) => aqi <= c.max) ?? null),
-    missing: expected.filter((p) => sub[p] === undefined),
+    missing: [...missing],
+    partial: aqi !== null && missing.length > 0,
+    withheld,
   };
 }
 
@@ -117,7 +137,13 @@ export function dailyAqi(regime: Regime, input: DailyInput): AqiResult {
     regime === '2012'
       ? ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3_1h', 'o3_8h']
       : ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3_8h'];
-  return combine(sub, expected);
+  // A 2012 MDA8 above 800 was measured: its sub-index is the 1-h O3's by the standard's note, not a gap.
+  const measuredAbove800 = (p: AqiPollutant): boolean => p === 'o3_8h' && o3_8h !== undefined && o3_8h > 800;
+  return combine(
+    regime,
+    sub,
+    expected.filter((p) => sub[p] === undefined && !measuredAbove800(p)),
+  );
 }
 
 export interface HourlyInput {
@@ -148,5 +174,10 @@ export function hourlyAqi(regime: Regime, input: HourlyInput): AqiResult {
   set('pm10', input.pm10, bp.pm10_24h);
   set('pm25', input.pm25, bp.pm25_24h);
   set('o3_1h', input.o3, bp.o3_1h);
-  return combine(sub, ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3_1h']);
+  const expected: AqiPollutant[] = ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3_1h'];
+  return combine(
+    regime,
+    sub,
+    expected.filter((p) => sub[p] === undefined),
+  );
 }

@@ -10,7 +10,7 @@ import {
 import { dailyAqi, roundGbt8170 } from './aqi';
 import { cityDays, stationsOfArea, type AreaDay, versionOn } from './areas';
 import { rankAmongPeers } from './compliance-rank';
-import { compositeIndex, dayCounts } from './composite';
+import { compositeIndex, dayCounts, type DayAqi } from './composite';
 import { partsOfRegimes } from './regime-parts';
 import { regimeOfDay } from './standards';
 import { startTargets } from './targets';
@@ -65,20 +65,19 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) =>
       annualStatistic(p, q.year, seriesOf(days, ANNUAL_ITEMS[p].daily), regime),
     );
-  const aqisOf = (days: readonly AreaDay[]): (number | null)[] => {
+  const aqisOf = (days: readonly AreaDay[]): DayAqi[] => {
     const perDay = new Map<string, Record<string, number>>();
     for (const a of days) perDay.set(a.day, { ...perDay.get(a.day), [a.statistic]: a.value });
-    return [...perDay].map(
-      ([day, v]) =>
-        dailyAqi(regimeOfDay(day), {
-          so2: v.so2,
-          no2: v.no2,
-          co: v.co,
-          pm10: v.pm10,
-          pm25: v.pm25,
-          o3_1h: v.o3_1h_max,
-          o3_8h: v.o3_mda8,
-        }).aqi,
+    return [...perDay].map(([day, v]) =>
+      dailyAqi(regimeOfDay(day), {
+        so2: v.so2,
+        no2: v.no2,
+        co: v.co,
+        pm10: v.pm10,
+        pm25: v.pm25,
+        o3_1h: v.o3_1h_max,
+        o3_8h: v.o3_mda8,
+      }),
     );
   };
 
@@ -130,6 +129,8 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
         heavy: ratios.reduce((n, d) => n + d.heavy, 0),
         goodRatio: avg(ratios.map((d) => d.goodRatio as number)),
         heavyRatio: avg(ratios.map((d) => d.heavyRatio as number)),
+        partialDays: ratios.reduce((n, d) => n + d.partialDays, 0),
+        withheldDays: perCity.reduce((n, c) => n + c.days.withheldDays, 0),
       },
     };
   };

@@ -1,5 +1,5 @@
 import type { AnnualPollutant } from './annual';
-import { roundGbt8170 } from './aqi';
+import { roundGbt8170, type AqiResult } from './aqi';
 
 /**
  * The composite index of the city ranking provisions (环办监测〔2018〕19号, docs/standards.md §3.4):
@@ -44,22 +44,33 @@ export function compositeIndex(statistics: Partial<Record<AnnualPollutant, numbe
   };
 }
 
-/** Excellent-or-good and heavy-pollution days (docs/standards.md §4.5) from daily AQI values. */
-export function dayCounts(dailyAqi: readonly (number | null)[]): {
+/** What a day's daily AQI says for the day counts (from `dailyAqi`). */
+export type DayAqi = Pick<AqiResult, 'aqi' | 'partial' | 'withheld'>;
+
+/**
+ * Excellent-or-good and heavy-pollution days (docs/standards.md §4.5) from the days' daily AQI. A day
+ * counts when it has an AQI; `partialDays` of those stand on fewer indicators than the daily report
+ * has, `withheldDays` had values but no AQI under HJ 633-2026 §5.3 (§4.7) and are not counted.
+ */
+export function dayCounts(days: readonly DayAqi[]): {
   valid: number;
   good: number;
   heavy: number;
   goodRatio: number | null;
   heavyRatio: number | null;
+  partialDays: number;
+  withheldDays: number;
 } {
-  const valid = dailyAqi.filter((a): a is number => a !== null);
-  const good = valid.filter((a) => a <= 100).length;
-  const heavy = valid.filter((a) => a > 200).length;
+  const valid = days.filter((d): d is DayAqi & { aqi: number } => d.aqi !== null);
+  const good = valid.filter((d) => d.aqi <= 100).length;
+  const heavy = valid.filter((d) => d.aqi > 200).length;
   return {
     valid: valid.length,
     good,
     heavy,
     goodRatio: valid.length ? roundGbt8170((good / valid.length) * 100, 1) : null,
     heavyRatio: valid.length ? roundGbt8170((heavy / valid.length) * 100, 1) : null,
+    partialDays: valid.filter((d) => d.partial).length,
+    withheldDays: days.filter((d) => d.withheld).length,
   };
 }

@@ -42,6 +42,8 @@ function score(
     category: r.category ? { level: r.category.level, zh: r.category.zh, en: r.category.en } : null,
     concentrations,
     missing: r.missing,
+    partial: r.partial,
+    withheld: r.withheld,
   };
 }
 

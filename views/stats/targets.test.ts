@@ -100,7 +100,15 @@ describe('startTargets', () => {
     const now = [
       { pollutant: 'pm25', meets324: true, mean: 35, percentile: { p: 95, value: 70 } },
     ] as AnnualStatistic[];
-    const verdicts = await pending.judge(now, { valid: 365, good: 310, heavy: 0, goodRatio: 84.9, heavyRatio: 0 });
+    const verdicts = await pending.judge(now, {
+      valid: 365,
+      good: 310,
+      heavy: 0,
+      goodRatio: 84.9,
+      heavyRatio: 0,
+      partialDays: 0,
+      withheldDays: 0,
+    });
     expect(asked).toEqual([2020]);
     expect(verdicts.find((v) => v.indicator === 'pm25_annual')).toMatchObject({ target: 36, value: 35, met: true });
     expect(verdicts.find((v) => v.indicator === 'good_day_ratio')).toMatchObject({

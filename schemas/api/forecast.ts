@@ -33,8 +33,17 @@ export const zForecastResponse = z.object({
   ytd: z.object({ mean: z.number().nullable(), validDays: z.number().int(), throughDay: z.string() }),
   remainingDays: z.number().int(),
   budget: z.object({
-    maxMean: z.number().nullable().describe('Highest mean the rest of the year may average and still meet the target'),
-    impossible: z.boolean(),
+    maxMean: z
+      .number()
+      .nullable()
+      .describe(
+        'Highest mean the rest of the year may average (all its days valid) for the annual mean as published (GB/T 8170, integer) to stay at or below the target; null when impossible, when the year cannot reach 324 valid days, or when it is over',
+      ),
+    impossible: z.boolean().describe('Even a rest of year at 0 would not meet the target'),
+    validYearPossible: z
+      .boolean()
+      .describe('The valid days so far plus the days left reach the 324 an annual mean needs (GB 3095 Table 4)'),
+    reason: z.string().nullable().describe('Why there is no budget'),
   }),
   projection: z
     .object({
@@ -43,9 +52,18 @@ export const zForecastResponse = z.object({
       upper: z.number(),
       level: z.number(),
       yearsUsed: z.array(z.number().int()),
+      trendPerYear: z
+        .number()
+        .describe('Fitted change per year of the log rest-of-year / year-to-date ratio of the years used'),
     })
-    .nullable(),
-  probability: z.number().nullable().describe('Chance that the rounded annual mean meets the target'),
+    .nullable()
+    .describe(
+      'Annual mean projected from the earlier years’ rest-of-year / year-to-date ratios with a linear trend over years (t prediction interval at `level`); null with fewer than three such years',
+    ),
+  probability: z
+    .number()
+    .nullable()
+    .describe('Chance that the annual mean as published meets the target; null when the year cannot be judged'),
   verdict: z.enum(['met', 'not met', 'on track', 'at risk', 'off track', 'unknown']),
   method: z.string(),
 });

@@ -57,7 +57,15 @@ export const zTransportQuery = z
     pollutant: z.enum(['pm25', 'pm10', 'no2', 'so2', 'co', 'o3']).default('pm25'),
     from: zTimeParam,
     to: zTimeParam,
-    maxLag: z.coerce.number().int().min(1).max(72).default(24).describe('Longest lag tried, hours'),
+    maxLag: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(72)
+      .default(24)
+      .describe(
+        'Longest lag tried, hours. The regression then has 6 + maxLag parameters (intercept, the source at t, the two other provinces at t and t − 1, and the source at each lag tried); an answer needs at least 10 hours per parameter (60 + 10 × maxLag: 300 h for the default 24) with data in every province and in every pair’s regression, or it is refused (422 QUERY_UNPROCESSABLE)',
+      ),
     alpha: z.coerce
       .number()
       .gt(0)
@@ -73,7 +81,14 @@ export const zTransportResponse = z.object({
   from: z.string(),
   to: z.string(),
   method: z.string(),
-  hours: z.number().int(),
+  hours: z.number().int().describe('Hours in from/to'),
+  minHours: z
+    .number()
+    .int()
+    .describe('The fewest hours an answer may rest on: 10 per parameter of the lagged regression, 10 × (6 + maxLag)'),
+  provinces: z
+    .array(z.object({ province: z.string(), hoursUsed: z.number().int().describe('Hours with data (a valid value)') }))
+    .describe('What the answer rests on: each province’s hours with data in from/to'),
   maxLag: z.number().int(),
   alpha: z.number(),
   pairs: z.array(
@@ -86,6 +101,12 @@ export const zTransportResponse = z.object({
       pValue: z.number(),
       significant: z.boolean(),
       profile: z.array(z.object({ lag: z.number().int(), t: z.number() })),
+      hoursUsed: z
+        .number()
+        .int()
+        .describe(
+          'Hours the pair’s regressions rest on: those with every term present (pairwise-complete), the fewest over the lags tried',
+        ),
     }),
   ),
 });

@@ -27,6 +27,8 @@ let base: string;
 let trueShanghaiShare = 0;
 let splitInTs: ApportionmentDeps;
 let splitInSql: ApportionmentDeps;
+/** Hour-ending instants with a reading, per province: counted from what was loaded. */
+const loadedHours = new Map<string, Set<number>>();
 
 beforeAll(async () => {
   store = await openTestStore();
@@ -53,6 +55,7 @@ beforeAll(async () => {
           arrivedAt: '2025-03-01T00:00:00Z',
         }),
       );
+      loadedHours.set(s.province, (loadedHours.get(s.province) ?? new Set()).add(START + h * HOUR));
       if (s.city === '上海' && !s.control) {
         inc += x.truth.localIncrement;
         total += x.values.pm25;
@@ -110,6 +113,34 @@ describe('apportionment views over HTTP on the real engine, on simulator data wi
       .map((p) => `${p.from}->${p.to}@${p.lagHours}`)
       .sort();
     expect(found).toEqual(TRANSPORT_LINKS.map((l) => `${l.from}->${l.to}@${l.lagHours}`).sort());
+  });
+
+  it('says what the answer rests on, and refuses a range whose hours are mostly empty', async () => {
+    // The data end with 2025-02-14 (label 24): 2025-02-13…2025-03-15 is 744 hours, 48 with data.
+    const thin = await fetch(`${base}/v1/apportionment/transport?from=2025-02-13&to=2025-03-15`);
+    expect(thin.status).toBe(422);
+    const refusal = (await thin.json()) as { error: { code: string; message: string } };
+    expect(refusal.error.code).toBe('QUERY_UNPROCESSABLE');
+    expect(refusal.error.message).toContain('has data in 48 of the 744 hours');
+    expect(refusal.error.message).toContain('at least 300 hours');
+    // A shorter maxLag needs fewer hours (10 × (6 + 2) = 80), but 48 are still too few.
+    expect((await fetch(`${base}/v1/apportionment/transport?from=2025-02-13&to=2025-03-15&maxLag=2`)).status).toBe(422);
+
+    const res = await fetch(`${base}/v1/apportionment/transport?from=2025-01-20&to=2025-02-28`);
+    expect(res.status).toBe(200);
+    const r = (await res.json()) as TransportResponse;
+    const fromMs = Date.parse('2025-01-20T01:00:00+08:00');
+    const toMs = Date.parse('2025-03-01T01:00:00+08:00');
+    expect(r.hours).toBe((toMs - fromMs) / HOUR);
+    expect(r.minHours).toBe(10 * (6 + 24));
+    const counted = (p: string) => [...(loadedHours.get(p) ?? [])].filter((t) => t >= fromMs && t < toMs).length;
+    expect(r.provinces).toEqual(
+      ['shanghai', 'jiangsu', 'zhejiang', 'anhui'].map((p) => ({ province: p, hoursUsed: counted(p) })),
+    );
+    expect(counted('anhui')).toBe(26 * 24);
+    // Every province has data in the same 624 consecutive hours: each area's AR(4) innovation starts at
+    // its 5th hour, and the source's innovation 24 h earlier is there from the 29th: 624 − 28 = 596.
+    expect(new Set(r.pairs.map((p) => p.hoursUsed))).toEqual(new Set([26 * 24 - 28]));
   });
 
   it('the regional view recovers Shanghai’s simulated local increment', async () => {

@@ -13,11 +13,18 @@ export interface TransportPair {
   significant: boolean;
   /** t at every lag tried, for a plot. */
   profile: { lag: number; t: number }[];
+  /**
+   * Hours the pair's regressions rest on: each lag's regression uses only the hours where every term
+   * is present (pairwise-complete hours); this is the fewest over the lags tried.
+   */
+  hoursUsed: number;
 }
 
 export interface TransportResult {
   pairs: TransportPair[];
   hours: number;
+  /** Hours with a value the analysis can use (positive, for the log) in each area's series. */
+  hoursWithData: Record<string, number>;
   maxLag: number;
   alpha: number;
   method: string;
@@ -77,6 +84,23 @@ function innovations(x: readonly number[], order: number): number[] {
 }
 
 const AR_ORDER = 4;
+/** The usual rule of thumb for a regression: at least 10 observations per estimated parameter. */
+const HOURS_PER_PARAMETER = 10;
+
+/**
+ * Parameters of the lagged regression for `areas` areas and lags 1…`maxLag`: the intercept, the
+ * source's innovation at t, the other areas' at t and t − 1, and the source's at each lag tried (the
+ * best lag is chosen among `maxLag` coefficients estimated from the same hours, so each counts).
+ */
+export const transportParameters = (areas: number, maxLag: number): number => 2 + 2 * Math.max(0, areas - 2) + maxLag;
+
+/** The fewest hours a pair's regressions may rest on: 10 per parameter (4 provinces, 24 lags: 300 h). */
+export const transportMinHours = (areas: number, maxLag: number): number =>
+  HOURS_PER_PARAMETER * transportParameters(areas, maxLag);
+
+/** Hours with a value the log anomalies can use (present and positive). */
+export const hoursWithData = (values: readonly (number | null)[]): number =>
+  values.filter((v) => v !== null && v > 0).length;
 
 /**
  * Province-to-province (or city-to-city) influence from lagged relationships between hourly
@@ -111,6 +135,7 @@ export function transportMatrix(
       const eb = e[to] as number[];
       const ea = e[from] as number[];
       const profile: { lag: number; t: number; slope: number }[] = [];
+      let hoursUsed = Infinity;
       for (let lag = 1; lag <= maxLag; lag++) {
         // The common (weather) shock shows in every area's innovation at t, and what the AR filter
         // leaves of it at t − 1: the other areas' innovations at t and t − 1, and the source's at t,
@@ -126,6 +151,7 @@ export function transportMatrix(
           rows.push(row);
           y.push(yt);
         }
+        hoursUsed = Math.min(hoursUsed, rows.length);
         const fit = ols(rows, y);
         if (!fit) continue;
         const k = fit.beta.length - 1;
@@ -150,12 +176,14 @@ export function transportMatrix(
         pValue,
         significant,
         profile: profile.map(({ lag, t }) => ({ lag, t })),
+        hoursUsed: Number.isFinite(hoursUsed) ? hoursUsed : 0,
       });
     }
   }
   return {
     pairs,
     hours,
+    hoursWithData: Object.fromEntries(names.map((n) => [n, hoursWithData(series[n] as readonly (number | null)[])])),
     maxLag,
     alpha,
     method: `prewhitened lagged regression: log anomalies (hour-of-day means removed) → innovations of each area's AR(${AR_ORDER}) → the receiver's innovation on the source's at lag 1–${maxLag}, controlling for every area's innovation at t and the others' at t−1 (the shared weather); best lag by t; significant when p < alpha/(maxLag × pairs)`,

@@ -12,7 +12,7 @@ import {
 import { versionOn } from '../stats/areas';
 import { seriesRows, type SeriesQueries } from '../stats/series';
 import { regionalHours, regionalPeriods, type RegionalStation } from './regional';
-import { transportMatrix } from './transport';
+import { hoursWithData, transportMatrix, transportMinHours, transportParameters } from './transport';
 
 /** The urban-increment split computed in the store (one statement); see regional.ts for the rule. */
 export interface RegionalQueries {
@@ -185,18 +185,39 @@ export async function transportView(
       `from/to: ${hours} hours is too short to judge transport; ask for at least 14 days`,
       { field: 'from' },
     );
+  // What the answer rests on: the regressions need 10 hours per parameter (transport.ts); a range
+  // whose hours are mostly empty is refused rather than answered with p-values from a few hours.
+  const minHours = transportMinHours(provinces.length, q.maxLag);
+  const tooFew = (what: string, n: number): InputError =>
+    new InputError(
+      'QUERY_UNPROCESSABLE',
+      `from/to: ${what} ${n} of the ${hours} hours; the lagged regression with maxLag ${q.maxLag} has ${transportParameters(provinces.length, q.maxLag)} parameters and needs at least ${minHours} hours (10 per parameter): widen from/to or lower maxLag`,
+      { field: 'from' },
+    );
+  for (const p of provinces) {
+    const n = hoursWithData(values.get(p) as (number | null)[]);
+    if (n < minHours) throw tooFew(`${p} has data in`, n);
+  }
   const firstLabel = hourLabelOf(firstMs);
   const r = transportMatrix(Object.fromEntries(provinces.map((p) => [p, values.get(p) as (number | null)[]])), {
     firstLabel,
     maxLag: q.maxLag,
     alpha: q.alpha,
   });
+  const thinnest = r.pairs.reduce<(typeof r.pairs)[number] | undefined>(
+    (m, x) => (m === undefined || x.hoursUsed < m.hoursUsed ? x : m),
+    undefined,
+  );
+  if (thinnest && thinnest.hoursUsed < minHours)
+    throw tooFew(`the ${thinnest.from} → ${thinnest.to} regression has all its terms in`, thinnest.hoursUsed);
   return {
     pollutant: q.pollutant,
     from: new Date(range.fromMs).toISOString(),
     to: new Date(range.toMs).toISOString(),
     method: r.method,
     hours: r.hours,
+    minHours,
+    provinces: provinces.map((p) => ({ province: p, hoursUsed: r.hoursWithData[p] ?? 0 })),
     maxLag: r.maxLag,
     alpha: r.alpha,
     pairs: r.pairs,

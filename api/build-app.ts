@@ -4,13 +4,15 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../kernel';
 import type { Views } from '../views';
 import type { KeyVerifier } from './auth/centre-keys';
-import { installErrorHandler } from './error-handler';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler';
+import { openApiTransforms } from './openapi';
 import type { IngestPorts, StoreQueries } from './ports';
+import { parseQueryString } from './query-string';
 import { aqiRoutes } from './routes/aqi.routes';
 import { changesRoutes } from './routes/changes.routes';
 import { complianceRoutes } from './routes/compliance.routes';
@@ -59,7 +61,14 @@ export interface AppDeps {
  * role serves what it can answer.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger.child({ module: 'api' }) as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ module: 'api' }) as FastifyBaseLogger,
+    // The refusals made before any route (the router's, Node's HTTP parser's) in the one error shape.
+    frameworkErrors,
+    clientErrorHandler,
+    // An instant's `+08:00` sent unencoded arrives as a space: read it as the `+` it was.
+    routerOptions: { querystringParser: parseQueryString },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
@@ -77,7 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
       },
     },
-    transform: jsonSchemaTransform,
+    // Named schemas as components and `$ref`s, for client generators (api/openapi.ts).
+    ...openApiTransforms(),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -18,15 +18,24 @@ import { zCentre, type Centre, type Config } from '../schemas';
 const EXIT_FAILURE = 1;
 const EXIT_CONFIG = 78;
 
+/** Whether a failure also prints its stack: only when asked for, with LOG_LEVEL=debug (or trace). */
+let showStacks = false;
+
+/**
+ * Ends the command on a failure with one line, `yrd-air: CODE: message`, and a non-zero exit; the
+ * stack only with LOG_LEVEL=debug. A configuration error prints one line per problem, each
+ * naming the variable (values are never echoed), and exits 78.
+ */
 function fail(err: unknown, logger?: Logger): never {
+  logger?.flush();
   if (err instanceof AppError && err.code === 'CONFIG_INVALID') {
-    // One line per problem, each naming the variable (values are never echoed).
     for (const line of err.message.split('\n')) process.stderr.write(`yrd-air: invalid configuration: ${line}\n`);
     process.exit(EXIT_CONFIG);
   }
-  if (err instanceof AppError) process.stderr.write(`yrd-air: ${err.code}: ${err.message}\n`);
-  else process.stderr.write(`yrd-air: ${(err as Error)?.stack ?? String(err)}\n`);
-  logger?.flush();
+  const [code, message] =
+    err instanceof AppError ? [err.code, err.message] : ['INTERNAL', (err as Error)?.message ?? String(err)];
+  process.stderr.write(`yrd-air: ${code}: ${message.replace(/\s*\n\s*/g, '; ')}\n`);
+  if (showStacks && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   process.exit(EXIT_FAILURE);
 }
 
@@ -37,7 +46,23 @@ function setup(): { config: Config; logger: Logger } {
   } catch (err) {
     fail(err);
   }
+  showStacks = config.logLevel === 'debug' || config.logLevel === 'trace';
   return { config, logger: createLogger({ level: config.logLevel }) };
+}
+
+/** A one-shot command: configured, run, its output printed; any failure ends it through `fail`. */
+function oneShot<A extends unknown[]>(
+  run: (config: Config, logger: Logger, ...args: A) => Promise<string | undefined> | string | undefined,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const { config, logger } = setup();
+    try {
+      const out = await run(config, logger, ...args);
+      if (out !== undefined) process.stdout.write(`${out}\n`);
+    } catch (err) {
+      fail(err, logger);
+    }
+  };
 }
 
 /** Runs a long-lived role until SIGINT/SIGTERM, then stops it in order. */
@@ -67,13 +92,17 @@ async function serve(
   running.done.catch(async (err) => {
     logger.error({ err }, 'a role stopped on an error');
     await running.stop();
-    process.exit(EXIT_FAILURE);
+    fail(err, logger);
   });
 }
 
 const program = new Command('yrd-air')
   .description('PM2.5 and ozone data pipeline for the Yangtze River Delta')
-  .showHelpAfterError();
+  // A wrong command line is a failure like any other: one line with its code (and a pointer to --help).
+  .configureOutput({
+    outputError: (text, write) =>
+      write(`yrd-air: CLI_ARGUMENT_INVALID: ${text.replace(/^error: /, '').trim()} (see --help)\n`),
+  });
 
 program
   .command('start')
@@ -102,24 +131,20 @@ program
 program
   .command('migrate')
   .description('apply pending store migrations')
-  .action(async () => {
-    const { config, logger } = setup();
-    try {
+  .action(
+    oneShot(async (config, logger) => {
       const applied = await runMigrate(config, logger);
-      process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'store is up to date\n');
-    } catch (err) {
-      fail(err, logger);
-    }
-  });
+      return applied.length ? `applied migrations ${applied.join(', ')}` : 'store is up to date';
+    }),
+  );
 program
   .command('prune')
   .description(
     'delete superseded revisions older than --days (default REVISION_RETENTION_DAYS); the latest provisional and audited revision of each reading stay',
   )
   .option('--days <n>', 'age in days')
-  .action(async (opts: { days?: string }) => {
-    const { config, logger } = setup();
-    try {
+  .action(
+    oneShot(async (config, logger, opts: { days?: string }) => {
       const days = opts.days !== undefined ? Number(opts.days) : config.retention.supersededDays;
       if (days === undefined || !Number.isInteger(days) || days < 1)
         throw new InputError(
@@ -127,25 +152,20 @@ program
           'prune: give --days <n> (a whole number of days, at least 1) or set REVISION_RETENTION_DAYS',
         );
       const n = await runPrune(config, logger, days);
-      process.stdout.write(`pruned ${n} superseded revisions older than ${days} days\n`);
-    } catch (err) {
-      fail(err, logger);
-    }
-  });
+      return `pruned ${n} superseded revisions older than ${days} days`;
+    }),
+  );
 program
   .command('backfill')
   .argument('<files...>', 'national archive CSV files (china_sites_YYYYMMDD.csv)')
   .option('--audited', 'the files hold audited values (they supersede provisional ones)')
   .option('--force', 'read again files an earlier backfill finished')
   .description('load national archive CSV files (resumable; running it twice changes nothing)')
-  .action(async (files: string[], opts: { audited?: boolean; force?: boolean }) => {
-    const { config, logger } = setup();
-    try {
-      process.stdout.write(`${describeBackfill(await runBackfillCommand(config, logger, files, opts))}\n`);
-    } catch (err) {
-      fail(err, logger);
-    }
-  });
+  .action(
+    oneShot(async (config, logger, files: string[], opts: { audited?: boolean; force?: boolean }) =>
+      describeBackfill(await runBackfillCommand(config, logger, files, opts)),
+    ),
+  );
 program
   .command('simulate')
   .option('--seed <n>', 'generator seed', (v) => Number.parseInt(v, 10))
@@ -153,20 +173,18 @@ program
   .option('--from <date>', 'first date of the archive files, YYYY-MM-DD')
   .option('--to <date>', 'last date of the archive files, YYYY-MM-DD')
   .description("serve the four centres' feeds locally (ports 8091–8094), or write archive files")
-  .action(async (opts: { seed?: number; archive?: string; from?: string; to?: string }) => {
-    const { config, logger } = setup();
-    try {
+  .action(
+    oneShot(async (config, logger, opts: { seed?: number; archive?: string; from?: string; to?: string }) => {
       const out = await runSimulate(config, logger, opts);
-      process.stdout.write(`${out.message}\n`);
-      if (!out.stop) return;
       const stop = out.stop;
-      const quit = (): void => void stop().then(() => process.exit(0));
-      process.on('SIGINT', quit);
-      process.on('SIGTERM', quit);
-    } catch (err) {
-      fail(err, logger);
-    }
-  });
+      if (stop) {
+        const quit = (): void => void stop().then(() => process.exit(0));
+        process.on('SIGINT', quit);
+        process.on('SIGTERM', quit);
+      }
+      return out.message;
+    }),
+  );
 const stations = program.command('stations').description('the station registry');
 stations
   .command('import')
@@ -174,15 +192,11 @@ stations
   .option('--version <name>', 'name of this list version (default: the file name)')
   .option('--valid-from <date>', 'first day (CST) the list applies to, YYYY-MM-DD (default: today)')
   .description('import a version of the station list')
-  .action(async (csv: string, opts: { version?: string; validFrom?: string }) => {
-    const { config, logger } = setup();
-    try {
-      const out = await importStations(config, logger, csv, opts);
-      process.stdout.write(`${out}\n`);
-    } catch (err) {
-      fail(err, logger);
-    }
-  });
+  .action(
+    oneShot((config, logger, csv: string, opts: { version?: string; validFrom?: string }) =>
+      importStations(config, logger, csv, opts),
+    ),
+  );
 
 const parseCentre = (value: string): Centre => {
   const parsed = zCentre.safeParse(value);
@@ -194,18 +208,20 @@ keys
   .command('issue')
   .argument('<centre>', zCentre.options.join(' | '), parseCentre)
   .description('issue a new push key (printed as the last line; shown once, stored only as a hash)')
-  .action((centre: Centre) => {
-    const { config } = setup();
-    const { id, key } = issueKey(centreKeysFile(config), centre);
-    process.stdout.write(`issued key ${id} for ${centre}; keep it secret, it is not stored:\n${key}\n`);
-  });
+  .action(
+    oneShot((config, _logger, centre: Centre) => {
+      const { id, key } = issueKey(centreKeysFile(config), centre);
+      return `issued key ${id} for ${centre}; keep it secret, it is not stored:\n${key}`;
+    }),
+  );
 keys
   .command('revoke')
   .argument('<centre>', zCentre.options.join(' | '), parseCentre)
   .description("revoke all of a centre's push keys (a running instance notices at once)")
-  .action((centre: Centre) => {
-    const { config } = setup();
-    process.stdout.write(`revoked ${revokeKeys(centreKeysFile(config), centre)} key(s) of ${centre}\n`);
-  });
+  .action(
+    oneShot(
+      (config, _logger, centre: Centre) => `revoked ${revokeKeys(centreKeysFile(config), centre)} key(s) of ${centre}`,
+    ),
+  );
 
-await program.parseAsync(process.argv);
+await program.parseAsync(process.argv).catch((err: unknown) => fail(err));

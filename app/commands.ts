@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ADAPTERS,
@@ -36,6 +36,24 @@ export async function runPrune(config: Config, logger: Logger, days: number): Pr
   }
 }
 
+/**
+ * Every input file a command reads, checked before anything else is done (the store opened,
+ * migrated or a registry version written): a missing or unreadable one is the caller's, named.
+ */
+function requireFiles(command: string, files: readonly string[]): void {
+  const problems = files.flatMap((file) => {
+    try {
+      if (!statSync(file).isFile()) return [`${file} is not a file`];
+      accessSync(file, constants.R_OK);
+      return [];
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return [code === 'ENOENT' ? `${file}: no such file` : `${file} cannot be read (${code ?? 'error'})`];
+    }
+  });
+  if (problems.length > 0) throw new InputError('CLI_ARGUMENT_INVALID', `${command}: ${problems.join('; ')}`);
+}
+
 /** Where centre keys live: CENTRE_KEYS_FILE, else DATA_DIR/centre-keys.json. */
 export function centreKeysFile(config: Config): string {
   return config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json');
@@ -53,6 +71,7 @@ export async function importStations(
   csv: string,
   opts: { version?: string; validFrom?: string },
 ): Promise<string> {
+  requireFiles('stations import', [csv]);
   const result = importStationList(config.dataDir, csv, opts);
   if (result.problems.length > 0) {
     throw new InputError(
@@ -92,6 +111,7 @@ export async function runBackfillCommand(
   files: string[],
   opts: { audited?: boolean; force?: boolean },
 ): Promise<BackfillSummary> {
+  requireFiles('backfill', files);
   const status: ReadingStatus = opts.audited ? 'audited' : 'provisional';
   const registry = createStationRegistry(loadVersions(config.dataDir));
   const bar = createProgressBar(

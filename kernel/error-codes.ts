@@ -39,6 +39,8 @@ export const ERROR_REGISTRY = {
   MEDIA_TYPE_UNSUPPORTED: { status: 415, fault: 'caller' },
   PRECONDITION_FAILED: { status: 412, fault: 'caller' },
   URI_TOO_LONG: { status: 414, fault: 'caller' },
+  HEADERS_TOO_LARGE: { status: 431, fault: 'caller' },
+  REQUEST_TIMEOUT: { status: 408, fault: 'caller' },
   RANGE_NOT_SATISFIABLE: { status: 416, fault: 'caller' },
   NOT_FOUND: { status: 404, fault: 'caller' },
   STORE_UNAVAILABLE: { status: 503, fault: 'dependency' },

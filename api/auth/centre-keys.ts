@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { readJsonFile, writeJsonFile } from '../../kernel';
+import { readFileSync, statSync } from 'node:fs';
+import { AppError, writeJsonFile } from '../../kernel';
 import { zCentreKeysFile, type CentreKey, type CentreKeysFile, type Centre } from '../../schemas';
 
 /**
@@ -10,12 +10,49 @@ import { zCentreKeysFile, type CentreKey, type CentreKeysFile, type Centre } fro
  */
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 
+/**
+ * The keys in the file. A missing file and an empty one (zero bytes, or only whitespace, as
+ * `touch` or a mounted empty secret leaves it) both mean no keys yet; anything else must be the
+ * keys file, else it is a configuration error naming the variable (ARCHITECTURE.md rule 5).
+ */
 function readKeys(file: string): CentreKeysFile {
+  let text: string;
   try {
-    return zCentreKeysFile.parse(readJsonFile(file, { keys: [] }));
+    text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`CENTRE_KEYS_FILE ${file} is invalid: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { keys: [] };
+    throw new AppError(
+      'CONFIG_INVALID',
+      `CENTRE_KEYS_FILE: ${file} cannot be read (${(err as Error).message})`,
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
+  if (text.trim() === '') return { keys: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `CENTRE_KEYS_FILE: ${file} is not JSON (${(err as Error).message})`,
+      undefined,
+      {
+        cause: err,
+      },
+    );
+  }
+  const keys = zCentreKeysFile.safeParse(parsed);
+  if (!keys.success) {
+    const issue = keys.error.issues[0];
+    throw new AppError(
+      'CONFIG_INVALID',
+      `CENTRE_KEYS_FILE: ${file} is not a keys file (${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'})`,
+    );
+  }
+  return keys.data;
 }
 
 function writeKeys(file: string, keys: CentreKeysFile): void {

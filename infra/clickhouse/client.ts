@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../../schemas';
 import { DependencyError } from '../../kernel';
+import { storeHolder } from './store-lock';
 
 export type { ClickHouseClient };
 
@@ -37,6 +38,14 @@ export async function connectStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>):
   }
   const dataPath = resolve(cfg.dataDir, 'clickhouse');
   mkdirSync(dataPath, { recursive: true });
+  const lockedMessage = (holder: string): string =>
+    `the embedded store in ${dataPath} is held by another yrd-air process${holder} (probably \`yrd-air start\`). ` +
+    'Stop that process first, send the work through its HTTP API, or set CLICKHOUSE_URL to use a ClickHouse server.';
+  // Found before the engine opens: refused, the engine would print its own exception to stderr.
+  const holder = storeHolder(dataPath);
+  if (holder !== undefined) {
+    throw new DependencyError('STORE_LOCKED', 'clickhouse', lockedMessage(` (PID ${holder})`), false);
+  }
   const { createChdbConnection } = await import('chdb/connection');
   let connection;
   try {
@@ -47,10 +56,7 @@ export async function connectStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>):
     throw new DependencyError(
       locked ? 'STORE_LOCKED' : 'STORE_UNAVAILABLE',
       'clickhouse',
-      locked
-        ? `the embedded store in ${dataPath} is held by another yrd-air process (probably \`yrd-air start\`). ` +
-            'Stop that process first, send the work through its HTTP API, or set CLICKHOUSE_URL to use a ClickHouse server.'
-        : `cannot open the embedded store in ${dataPath}: ${(err as Error).message}`,
+      locked ? lockedMessage('') : `cannot open the embedded store in ${dataPath}: ${(err as Error).message}`,
       false,
       { cause: err },
     );

@@ -63,6 +63,57 @@ describe('yrd-air CLI', () => {
     expect(bad.stderr()).toContain('expected one of shanghai, jiangsu, zhejiang, anhui, coordinator');
   });
 
+  it('a failing command prints one line, its code and message, exits non-zero, and leaves the store alone', async () => {
+    const dataDir = tempDir();
+    const missing = join(dataDir, 'missing.csv');
+    const cases: [string[], string][] = [
+      [['backfill', missing], `yrd-air: CLI_ARGUMENT_INVALID: backfill: ${missing}: no such file`],
+      [['stations', 'import', missing], `yrd-air: CLI_ARGUMENT_INVALID: stations import: ${missing}: no such file`],
+      [['backfill', dataDir], `yrd-air: CLI_ARGUMENT_INVALID: backfill: ${dataDir} is not a file`],
+      [
+        ['prune'],
+        'yrd-air: CLI_ARGUMENT_INVALID: prune: give --days <n> (a whole number of days, at least 1) or set REVISION_RETENTION_DAYS',
+      ],
+      [
+        ['simulate', '--archive', dataDir],
+        'yrd-air: CLI_ARGUMENT_INVALID: --archive needs --from and --to as YYYY-MM-DD',
+      ],
+      [['no-such-command'], "yrd-air: CLI_ARGUMENT_INVALID: unknown command 'no-such-command' (see --help)"],
+    ];
+    for (const [args, line] of cases) {
+      const run = runCli(args, { DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB });
+      expect((await run.exited).code, args.join(' ')).toBe(1);
+      expect(run.stderr(), args.join(' ')).toBe(`${line}\n`);
+    }
+    // The missing file was reported before the store was opened: no engine folder, no registry, no state.
+    expect(readdirSync(dataDir)).toEqual([]);
+    // The stack only when asked for.
+    const debug = runCli(['backfill', missing], { DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
+    expect((await debug.exited).code).toBe(1);
+    const [first, ...rest] = debug.stderr().trim().split('\n');
+    expect(first).toBe(`yrd-air: CLI_ARGUMENT_INVALID: backfill: ${missing}: no such file`);
+    expect(rest.some((l) => /^\s+at /.test(l))).toBe(true);
+  });
+
+  it('reads an empty CENTRE_KEYS_FILE as no keys yet, and names the variable when the file is not a keys file', async () => {
+    const dataDir = tempDir();
+    const keysFile = join(dataDir, 'keys.json');
+    writeFileSync(keysFile, '');
+    const revoke = runCli(['keys', 'revoke', 'anhui'], { DATA_DIR: dataDir, CENTRE_KEYS_FILE: keysFile });
+    expect((await revoke.exited).code).toBe(0);
+    expect(revoke.stdout()).toBe('revoked 0 key(s) of anhui\n');
+    const issue = runCli(['keys', 'issue', 'anhui'], { DATA_DIR: dataDir, CENTRE_KEYS_FILE: keysFile });
+    expect((await issue.exited).code).toBe(0);
+    const key = issue.stdout().trim().split('\n').at(-1) ?? '';
+    expect(readFileSync(keysFile, 'utf8')).toContain(createHash('sha256').update(key).digest('hex'));
+    writeFileSync(keysFile, '{ "keys": [');
+    const bad = runCli(['keys', 'issue', 'anhui'], { DATA_DIR: dataDir, CENTRE_KEYS_FILE: keysFile });
+    expect((await bad.exited).code).toBe(78);
+    expect(bad.stderr()).toMatch(
+      /^yrd-air: invalid configuration: CENTRE_KEYS_FILE: .*keys\.json is not JSON \(.*\)\n$/,
+    );
+  });
+
   it('imports a station list version from the national GB18030 list', async () => {
     const dataDir = tempDir();
     const run = runCli(
@@ -88,9 +139,20 @@ describe('yrd-air CLI', () => {
       expect(await getStatus(`${url}/healthz`)).toBe(200);
       expect(await getStatus(`${url}/readyz`)).toBe(200);
 
+      // Only the friendly line: not the engine's own `DB::Exception`, which it prints to stderr when refused.
       const migrate = runCli(['migrate'], { DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB });
       expect((await migrate.exited).code).toBe(1);
-      expect(migrate.stderr()).toMatch(/STORE_LOCKED: the embedded store in .* is held by another yrd-air process/);
+      expect(migrate.stderr().split('\n')).toEqual([
+        expect.stringMatching(/^yrd-air: STORE_LOCKED: the embedded store in .* is held by another yrd-air process/),
+        '',
+      ]);
+      expect(migrate.stderr()).not.toContain('DB::Exception');
+      const backfill = runCli(['backfill', NO_FEEDS], { DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB });
+      expect((await backfill.exited).code).toBe(1);
+      expect(backfill.stderr().split('\n')).toEqual([
+        expect.stringMatching(/^yrd-air: STORE_LOCKED: .* push each file to it instead: curl -X POST/),
+        '',
+      ]);
     } finally {
       run.proc.kill('SIGTERM');
     }

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,17 @@ const call = (
     body: c.body === undefined ? undefined : JSON.stringify(c.body),
   });
 
+/** Writes `request` as bytes on a socket and returns what the server answered, once it closes. */
+function rawRequest(host: string, port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, host, () => socket.write(Buffer.from(request, 'utf8')));
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+  });
+}
+
 describe('every route over real HTTP on a running instance', () => {
   it('answers each route of its OpenAPI document with 2xx', async () => {
     const doc = (await (await fetch(`${api}/openapi.json`)).json()) as {
@@ -126,14 +138,22 @@ describe('every route over real HTTP on a running instance', () => {
       expect((await fetch(`${api}${path}`)).status, path).toBe(200);
   }, 120_000);
 
-  it('gives one error shape for 400, 401, 403, 404, 413, 422 and 429', async () => {
-    const cases: [number, Promise<Response>][] = [
-      [400, fetch(`${api}/v1/series?level=city&id=${SH}&pollutant=nox&from=${today}&to=${today}`)],
-      [401, call({ method: 'POST', url: '/v1/readings', body: [] }, { authorization: 'Bearer not-a-key' })],
-      [403, call({ url: '/v1/rejects?centre=jiangsu', key: 'shanghai' })],
-      [404, fetch(`${api}/v1/nothing-here`)],
+  it('gives one error shape for 400, 401, 403, 404, 413, 422 and 429, each with its code', async () => {
+    // The codes and statuses as docs/errors.md gives them for each refusal.
+    const cases: [number, string, Promise<Response>][] = [
+      [400, 'QUERY_INVALID', fetch(`${api}/v1/series?level=city&id=${SH}&pollutant=nox&from=${today}&to=${today}`)],
+      [
+        401,
+        'AUTH_KEY_INVALID',
+        call({ method: 'POST', url: '/v1/readings', body: [] }, { authorization: 'Bearer not-a-key' }),
+      ],
+      [403, 'AUTH_FORBIDDEN', call({ url: '/v1/rejects?centre=jiangsu', key: 'shanghai' })],
+      [404, 'NOT_FOUND', fetch(`${api}/v1/nothing-here`)],
+      // A percent-escape that is not UTF-8: the router's own refusal, before any route.
+      [400, 'QUERY_INVALID', fetch(`${api}/v1/centres/%E0%A4%A/scorecard`)],
       [
         413,
+        'BODY_TOO_LARGE',
         call({
           method: 'POST',
           url: '/v1/readings',
@@ -143,14 +163,14 @@ describe('every route over real HTTP on a running instance', () => {
       ],
       [
         422,
+        'QUERY_UNKNOWN_AREA',
         fetch(`${api}/v1/series?level=city&id=${encodeURIComponent('纽约')}&pollutant=pm25&from=${today}&to=${today}`),
       ],
     ];
-    for (const [status, pending] of cases) {
+    for (const [status, code, pending] of cases) {
       const res = await pending;
-      expect(res.status).toBe(status);
       const body = (await res.json()) as { error: { code: string; message: string } };
-      expect(typeof body.error.code).toBe('string');
+      expect({ status: res.status, code: body.error.code }, body.error.message).toEqual({ status, code });
       expect(body.error.message.length).toBeGreaterThan(0);
     }
     // 429: past PUSH_RATE_PER_MINUTE (20) for one key.
@@ -167,4 +187,40 @@ describe('every route over real HTTP on a running instance', () => {
     expect(limited?.status).toBe(429);
     expect(((await limited?.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
   }, 120_000);
+
+  it('answers a query of raw (unencoded) UTF-8 bytes, which the HTTP parser refuses, in the one error shape', async () => {
+    // fetch would encode the bytes, so the request is written on a socket as a script might send it.
+    const { port, hostname } = new URL(api);
+    const raw = await rawRequest(
+      hostname,
+      Number(port),
+      `GET /v1/series?level=city&id=上海 HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
+    const [head = '', body = ''] = raw.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(JSON.parse(body)).toEqual({
+      error: {
+        code: 'QUERY_INVALID',
+        message:
+          'the URL holds characters HTTP does not allow; percent-encode each byte of non-ASCII text in the URL (上海 is %E4%B8%8A%E6%B5%B7)',
+      },
+    });
+  });
+
+  it('reads an unencoded +08:00 (a space once decoded) as the offset it was', async () => {
+    // The hour pushed by the first test, as CST wall time; `+` sent raw, as a script writing the URL by hand does.
+    const cst = (ms: number): string => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+    const [from, to] = [cst(Date.parse(hour) - 3_600_000), cst(Date.parse(hour) + 3_600_000)];
+    const query = `level=station&id=1141A&pollutant=pm25&resolution=hour`;
+    const unencoded = await fetch(`${api}/v1/series?${query}&from=${from}&to=${to}`);
+    const encoded = await fetch(
+      `${api}/v1/series?${query}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+    );
+    expect(unencoded.status, await unencoded.clone().text()).toBe(200);
+    const rows = ((await unencoded.json()) as { rows: { time: string; value: number | null }[] }).rows;
+    expect(rows).toEqual(((await encoded.json()) as { rows: unknown[] }).rows);
+    expect(rows.map((r) => Date.parse(r.time))).toContain(Date.parse(hour));
+    const since = await fetch(`${api}/v1/changes?since=${cst(Date.now() - 86_400_000)}`);
+    expect(since.status, await since.clone().text()).toBe(200);
+  });
 });

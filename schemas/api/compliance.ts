@@ -32,14 +32,43 @@ const zAnnual = z.object({
     .boolean()
     .describe('Every month ≥ 27 valid days, February ≥ 25 (reported apart: unverified in MEE practice)'),
   shortMonths: z.array(z.object({ month: z.number().int(), n: z.number().int(), required: z.number().int() })),
-  mean: z.number().nullable().describe('Annual mean, rounded as published (none for CO and O3)'),
+  mean: z
+    .number()
+    .nullable()
+    .describe(
+      'Annual mean, rounded as published (none for CO and O3). A province or region: the mean of its valid cities’ means — ' +
+        'of them all only when cityCoverage.complete, else a partial mean of cityCoverage.valid cities',
+    ),
   percentile: z
     .object({ p: z.number(), value: z.number().nullable() })
-    .describe('HJ 663 percentile of the daily values: P98 SO2/NO2, P95 PM10/PM2.5/CO, P90 O3 MDA8'),
+    .describe(
+      'HJ 663 percentile of the daily values: P98 SO2/NO2, P95 PM10/PM2.5/CO, P90 O3 MDA8 (a province or region: the mean of its valid cities’, as mean)',
+    ),
   complies: z
     .boolean()
     .nullable()
-    .describe('Against the Grade II limits of the regime; null when the statistic is not valid'),
+    .describe(
+      'Against the Grade II limits of the regime; null when the statistic is not valid — for a province or region, unless every city’s is (cityCoverage.complete)',
+    ),
+  cityCoverage: z
+    .object({
+      expected: z.number().int().describe('Cities of the area on the station list in force on some day of the year'),
+      valid: z
+        .number()
+        .int()
+        .describe('Cities with a valid statistic (≥ 324 valid days): the mean is over these alone'),
+      invalid: z
+        .array(z.string())
+        .describe('Cities with valid days, too few for a valid statistic: left out of the mean'),
+      missing: z.array(z.string()).describe('Cities with no valid day: left out of the mean'),
+      complete: z
+        .boolean()
+        .describe(
+          'Every expected city valid: only then is the area’s statistic valid (meets324) and judged; otherwise complies is null and the targets on it are not judged either',
+        ),
+    })
+    .nullable()
+    .describe('A province or region: the cities its statistic rests on; null for a station or a city'),
 });
 
 const zDays = z.object({
@@ -140,14 +169,23 @@ export const zComplianceResponse = z.object({
             nValid: z.number().int(),
             mean: z.number().nullable(),
             percentile: z.object({ p: z.number(), value: z.number().nullable() }),
-            complies: z.boolean().nullable(),
+            complies: z
+              .boolean()
+              .nullable()
+              .describe('Judged only with ≥ 324 valid days (in every city of a province or region): in practice never'),
+            reason: z
+              .string()
+              .nullable()
+              .describe(
+                'Why complies is null: GB 3095 Table 4 has no rule for part of a year (docs/standards.md §2.1)',
+              ),
           }),
         ),
       }),
     )
     .nullable()
     .describe(
-      'A year that straddles a change of regime (2026): each part under its own rules, indicative (a part cannot meet the 324-day rule); the annual verdict above uses the rules in force at the year’s end',
+      'A year that straddles a change of regime (2026): each part’s statistics under its own rules, not judged (a part cannot meet the 324-day rule); the annual verdict above uses the rules in force at the year’s end',
     ),
   method: z.string().describe('How the area values were formed'),
   status: z.enum(['all', 'audited']),

@@ -252,14 +252,20 @@ describe('GET /v1/compliance (hand-computed)', () => {
       part.regime,
       part.from,
       part.to,
+      part.pollutants.find((p) => p.pollutant === 'pm25')?.nValid,
       part.pollutants.find((p) => p.pollutant === 'pm25')?.mean,
       part.pollutants.find((p) => p.pollutant === 'pm25')?.complies,
     ]);
-    // Jan–Feb under 2012 (mean 40 > 35: no); March on under 2026 (28 ≤ 30, P95 28 ≤ 60: yes).
+    // Jan–Feb under 2012 (59 days, mean 40); March on under 2026 (306 days, mean 28). Neither part
+    // has the 324 valid days an annual statistic needs, and GB 3095 Table 4 has no rule for part of
+    // a year (docs/standards.md §2.1): reported, not judged.
     expect(parts).toEqual([
-      ['2012', '2026-01-01', '2026-02-28', 40, false],
-      ['2026', '2026-03-01', '2026-12-31', 28, true],
+      ['2012', '2026-01-01', '2026-02-28', 59, 40, null],
+      ['2026', '2026-03-01', '2026-12-31', 306, 28, null],
     ]);
+    expect(r.regimeParts?.[1]?.pollutants.find((p) => p.pollutant === 'pm25')?.reason).toMatch(
+      /^not judged: 306 valid days, fewer than the 324 an annual statistic needs/,
+    );
     expect((await get('level=station&id=1143A&year=2025')).regimeParts).toBeNull();
   });
 

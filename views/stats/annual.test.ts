@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annualStatistic, type DailyValue } from './annual';
+import { annualStatistic, meanOfCityStatistics, type DailyValue } from './annual';
 import { percentile } from './percentile';
 
 /** Every day of a year, valued by `valueOf(dayIndex)`, minus the days `drop` says. */
@@ -113,5 +113,48 @@ describe('annual statistics and validity (§2.1, §3.1)', () => {
     const days = year(2027, () => 32);
     expect(annualStatistic('pm25', 2027, days, '2012').complies).toBe(true);
     expect(annualStatistic('pm25', 2027, days, '2026').complies).toBe(false);
+  });
+});
+
+describe('an area from its cities’ statistics (§3.3): judged only when every city is valid', () => {
+  // City A: 365 days at 30; city B: 300 days at 50 (< 324, invalid); city C: none.
+  const six = (days: DailyValue[]) =>
+    (['so2', 'no2', 'pm10', 'pm25', 'co', 'o3'] as const).map((p) => annualStatistic(p, 2023, days, '2012'));
+  const a = six(year(2023, () => 30));
+  const b = six(year(2023, () => 50).slice(0, 300));
+  const c = six([]);
+  const pm25 = (cities: { city: string; annual: typeof a }[]) =>
+    meanOfCityStatistics(cities).find((s) => s.pollutant === 'pm25');
+
+  it('all cities valid: the mean of their statistics, judged', () => {
+    // (30 + 30) / 2 = 30 ≤ 35, P95 30 ≤ 75.
+    expect(
+      pm25([
+        { city: 'A', annual: a },
+        { city: 'A2', annual: a },
+      ]),
+    ).toMatchObject({
+      mean: 30,
+      meets324: true,
+      complies: true,
+      cityCoverage: { expected: 2, valid: 2, invalid: [], missing: [], complete: true },
+    });
+  });
+
+  it('a city invalid or missing: the valid cities’ mean, not judged, the others named', () => {
+    expect(
+      pm25([
+        { city: 'A', annual: a },
+        { city: 'B', annual: b },
+        { city: 'C', annual: c },
+      ]),
+    ).toMatchObject({
+      mean: 30,
+      percentile: { p: 95, value: 30 },
+      meets324: false,
+      complies: null,
+      nValid: 0,
+      cityCoverage: { expected: 3, valid: 1, invalid: ['B'], missing: ['C'], complete: false },
+    });
   });
 });

@@ -36,6 +36,22 @@ export interface AnnualStatistic {
   percentile: { p: number; value: number | null };
   /** Against the Grade II limits of the regime, on the rounded statistics; null when invalid. */
   complies: boolean | null;
+  /** A province or region: the cities its statistic rests on ({@link meanOfCityStatistics}); null otherwise. */
+  cityCoverage: CityCoverage | null;
+}
+
+/** Which of an area's cities a mean of city statistics rests on (docs/standards.md §3.3). */
+export interface CityCoverage {
+  /** Cities of the area on the list in force on some day of the year. */
+  expected: number;
+  /** Cities whose statistic is valid: the mean and percentile are over these alone. */
+  valid: number;
+  /** Cities with valid days, but too few for a valid statistic (GB 3095 Table 4). */
+  invalid: string[];
+  /** Cities with no valid day. */
+  missing: string[];
+  /** Every expected city valid: only then is the area's statistic valid and judged. */
+  complete: boolean;
 }
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -79,7 +95,19 @@ export function annualStatistic(
     mean,
     percentile: { p: item.percentile, value: p },
     complies,
+    cityCoverage: null,
   };
+}
+
+/**
+ * The value of an annual statistic that may be judged — against a limit, a target or in the
+ * composite index: the mean (or, without one, the percentile) when the statistic is valid, else
+ * null. For a province or region valid means every city valid ({@link meanOfCityStatistics}), so
+ * compliance and targets agree on what they judge.
+ */
+export function judgeableValue(s: AnnualStatistic | undefined, which: 'mean' | 'percentile'): number | null {
+  if (!s?.meets324) return null;
+  return which === 'mean' ? s.mean : s.percentile.value;
 }
 
 /** §3.1: mean and percentile within the Grade II limits (CO and O3 by their percentile alone). */
@@ -97,30 +125,45 @@ export function judgeAnnual(
 }
 
 /**
- * An area's annual statistics as the mean of its cities' (valid ones only), rounded as published
- * and judged again; valid when at least one city's statistic is.
+ * An area's annual statistics from its cities' (docs/standards.md §3.3): the means over the cities
+ * whose statistic is valid, rounded as published. The area's statistic is valid, and judged, only
+ * when every city of the area is (`meets324`); otherwise `complies` is null, the mean stands as the
+ * mean of the valid cities alone, and `cityCoverage` names the cities left out, invalid or missing.
  */
-export function meanOfCityStatistics(cities: readonly AnnualStatistic[][]): AnnualStatistic[] {
+export function meanOfCityStatistics(
+  cities: readonly { city: string; annual: readonly AnnualStatistic[] }[],
+): AnnualStatistic[] {
   return (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) => {
-    const stats = cities.map((c) => c.find((s) => s.pollutant === p) as AnnualStatistic).filter((s) => s.meets324);
+    const of = cities.map((c) => ({ city: c.city, s: c.annual.find((s) => s.pollutant === p) as AnnualStatistic }));
+    const valid = of.filter((c) => c.s.meets324).map((c) => c.s);
     const avg = (xs: (number | null)[]): number | null => {
       const v = xs.filter((x): x is number => x !== null);
       return v.length ? roundGbt8170(v.reduce((a, b) => a + b, 0) / v.length, p === 'co' ? 1 : 0) : null;
     };
-    const first = cities[0]?.find((s) => s.pollutant === p) as AnnualStatistic;
-    const mean = avg(stats.map((s) => s.mean));
-    const pv = avg(stats.map((s) => s.percentile.value));
-    const complies = stats.length === 0 ? null : judgeAnnual(p, mean, pv, first.regime);
+    const first = of[0]?.s;
+    const mean = avg(valid.map((s) => s.mean));
+    const pv = avg(valid.map((s) => s.percentile.value));
+    const complete = of.length > 0 && valid.length === of.length;
+    const regime = first?.regime ?? '2012';
     return {
-      ...first,
-      nValid: Math.min(...cities.map((c) => (c.find((s) => s.pollutant === p) as AnnualStatistic).nValid)),
-      capture: Math.min(...cities.map((c) => (c.find((s) => s.pollutant === p) as AnnualStatistic).capture)),
-      meets324: stats.length === cities.length && cities.length > 0,
-      meetsMonthly: cities.every((c) => (c.find((s) => s.pollutant === p) as AnnualStatistic).meetsMonthly),
+      pollutant: p,
+      year: first?.year ?? 0,
+      regime,
+      nValid: of.length ? Math.min(...of.map((c) => c.s.nValid)) : 0,
+      capture: of.length ? Math.min(...of.map((c) => c.s.capture)) : 0,
+      meets324: complete,
+      meetsMonthly: of.length > 0 && of.every((c) => c.s.meetsMonthly),
       shortMonths: [],
       mean,
-      percentile: { p: first.percentile.p, value: pv },
-      complies,
+      percentile: { p: ANNUAL_ITEMS[p].percentile, value: pv },
+      complies: complete ? judgeAnnual(p, mean, pv, regime) : null,
+      cityCoverage: {
+        expected: of.length,
+        valid: valid.length,
+        invalid: of.filter((c) => !c.s.meets324 && c.s.nValid > 0).map((c) => c.city),
+        missing: of.filter((c) => c.s.nValid === 0).map((c) => c.city),
+        complete,
+      },
     };
   });
 }

@@ -71,19 +71,42 @@ function mean(
   }));
 }
 
-export function cityDays(
-  stationDays: readonly StationDay[],
+/** A station's entry in the list in force on a day (undefined: not on that day's list), indexed once per version. */
+function stationLookup(
   versionAt: (day: string) => StationListVersion | undefined,
-  opts: AreaOptions = {},
-): AreaDay[] {
+): (code: string, day: string) => Station | undefined {
   const lookups = new Map<string, Map<string, Station>>();
-  const stationOn = (code: string, day: string): Station | undefined => {
+  return (code, day) => {
     const v = versionAt(day);
     if (!v) return undefined;
     let index = lookups.get(v.version);
     if (!index) lookups.set(v.version, (index = new Map(v.stations.map((s) => [s.code, s]))));
     return index.get(code);
   };
+}
+
+/**
+ * A station's own daily values as an area of its own: its valid days while it is on the list in
+ * force that day (docs/standards.md §3.3: the list valid for the period), control site or not.
+ */
+export function stationOwnDays(
+  stationDays: readonly StationDay[],
+  versionAt: (day: string) => StationListVersion | undefined,
+): AreaDay[] {
+  const stationOn = stationLookup(versionAt);
+  return stationDays.flatMap((d) =>
+    d.valid && d.value !== null && stationOn(d.station, d.day)
+      ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }]
+      : [],
+  );
+}
+
+export function cityDays(
+  stationDays: readonly StationDay[],
+  versionAt: (day: string) => StationListVersion | undefined,
+  opts: AreaOptions = {},
+): AreaDay[] {
+  const stationOn = stationLookup(versionAt);
   const groups = new Map<string, { area: string; day: string; statistic: DailyStatistic; values: number[] }>();
   for (const d of stationDays) {
     if (!d.valid || d.value === null) continue;
@@ -147,6 +170,40 @@ export function listsForStatistics(
   return includeControlSites
     ? versions.map((v) => ({ ...v, stations: v.stations.map((s) => (s.control ? { ...s, control: false } : s)) }))
     : [...versions];
+}
+
+/**
+ * The versions in force on some day of [fromDay, toDay] (both included), oldest first: the one in
+ * force on `fromDay` (by {@link versionOn}) and every later one valid from a day of the span.
+ */
+export function versionsDuring(
+  versions: readonly StationListVersion[],
+  fromDay: string,
+  toDay: string,
+): StationListVersion[] {
+  const first = versionOn(versions, fromDay);
+  return [...versions]
+    .sort((a, b) => a.validFrom.localeCompare(b.validFrom))
+    .filter((v) => v === first || (v.validFrom > fromDay && v.validFrom <= toDay));
+}
+
+/**
+ * The stations of an area on any list in force during [fromDay, toDay], each once (its entry in the
+ * latest of those lists): what to read for the span. Which of them count on a day is that day's
+ * list's business ({@link cityDays}, {@link stationOwnDays}).
+ */
+export function stationsOfAreaDuring(
+  versions: readonly StationListVersion[],
+  level: 'station' | 'city' | 'province' | 'region',
+  id: string,
+  fromDay: string,
+  toDay: string,
+): Station[] {
+  const byCode = new Map<string, Station>();
+  for (const v of versionsDuring(versions, fromDay, toDay)) {
+    for (const s of stationsOfArea(v.stations, level, id)) byCode.set(s.code, s);
+  }
+  return [...byCode.values()];
 }
 
 /** The version in force on a day: the latest valid from that day or earlier, else the earliest. */

@@ -1,7 +1,7 @@
 import { hourEndingDaysRange } from '../../kernel';
 import type { ComplianceQuery, ComplianceResponse, StationListVersion } from '../../schemas';
-import { meanOfCityStatistics, type AnnualStatistic } from './annual';
-import { cityDays, stationsOfArea, type AreaDay } from './areas';
+import { ANNUAL_ITEMS, judgeableValue, meanOfCityStatistics, type AnnualStatistic } from './annual';
+import { cityDays, stationOwnDays, stationsOfArea, stationsOfAreaDuring, type AreaDay } from './areas';
 import { compositeIndex } from './composite';
 import { seriesRows, type SeriesQueries } from './series';
 import type { DailyStatistic, StatsQueries } from './stats-queries';
@@ -27,7 +27,10 @@ export async function rankAmongPeers(
 ): Promise<ComplianceResponse['rank']> {
   if (q.level === 'region') return null;
   const yearEnd = `${q.year}-12-31`;
-  const list = (versionAt(yearEnd)?.stations ?? []).filter((s) => !s.stopped);
+  // The peers: every station on a list in force some day of the year (each counted on the days
+  // its list has it, as the area itself is).
+  const versions = await deps.versions();
+  const list = stationsOfAreaDuring(versions, 'region', 'yrd', `${q.year}-01-01`, yearEnd).filter((s) => !s.stopped);
   const self = stationsOfArea(list, q.level, q.id);
   const peerStations = q.level === 'station' ? list.filter((s) => s.city === self[0]?.city) : list;
   const stationDaysOf = () =>
@@ -40,31 +43,23 @@ export async function rankAmongPeers(
     });
   const indexOf = (stats: AnnualStatistic[]): number | null =>
     compositeIndex(
-      Object.fromEntries(stats.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null])),
+      Object.fromEntries(
+        stats.map((s) => [s.pollutant, judgeableValue(s, ANNUAL_ITEMS[s.pollutant].hasMean ? 'mean' : 'percentile')]),
+      ),
     ).index;
   let indexes: number[];
   let peers: string;
   if (q.level === 'station') {
-    const stationDays = await stationDaysOf();
+    const own = stationOwnDays(await stationDaysOf(), versionAt);
     indexes = peerStations
-      .map((st) =>
-        indexOf(
-          annualOf(
-            stationDays.flatMap((d) =>
-              d.station === st.code && d.valid && d.value !== null
-                ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }]
-                : [],
-            ),
-          ),
-        ),
-      )
+      .map((st) => indexOf(annualOf(own.filter((d) => d.area === st.code))))
       .filter((x): x is number => x !== null);
     peers = `the stations of ${self[0]?.city ?? ''}`;
   } else {
     const cityNames = [...new Set(list.map((s) => s.city))];
     const cities =
       deps.series && q.status !== 'audited'
-        ? await cityDaysInSql(deps.series, await deps.versions(), cityNames, q)
+        ? await cityDaysInSql(deps.series, versions, cityNames, q)
         : cityDays(await stationDaysOf(), versionAt);
     const perCity = new Map(cityNames.map((c) => [c, annualOf(cities.filter((d) => d.area === c))]));
     if (q.level === 'city') {
@@ -76,7 +71,10 @@ export async function rankAmongPeers(
         .map((p) =>
           indexOf(
             meanOfCityStatistics(
-              [...new Set(list.filter((s) => s.province === p).map((s) => s.city))].map((c) => perCity.get(c) ?? []),
+              [...new Set(list.filter((s) => s.province === p).map((s) => s.city))].map((city) => ({
+                city,
+                annual: perCity.get(city) ?? [],
+              })),
             ),
           ),
         )
@@ -111,6 +109,7 @@ async function cityDaysInSql(
       resolution: 'day',
       ...hourEndingDaysRange(`${q.year}-01-01`, `${q.year}-12-31`),
       asOf: q.asOf,
+      cityMda8: q.cityMda8,
     },
     versions,
   );

@@ -2,13 +2,14 @@ import { type ComplianceQuery, type ComplianceResponse, type StationListVersion,
 import {
   ANNUAL_ITEMS,
   annualStatistic,
+  judgeableValue,
   meanOfCityStatistics,
   type AnnualPollutant,
   type AnnualStatistic,
   type DailyValue,
 } from './annual';
 import { dailyAqi, roundGbt8170 } from './aqi';
-import { cityDays, stationsOfArea, type AreaDay, versionOn } from './areas';
+import { cityDays, stationOwnDays, stationsOfAreaDuring, type AreaDay, versionOn } from './areas';
 import { rankAmongPeers } from './compliance-rank';
 import { compositeIndex, dayCounts, type DayAqi } from './composite';
 import { partsOfRegimes } from './regime-parts';
@@ -47,7 +48,9 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     if (!byDay.has(day)) byDay.set(day, versionOn(versions, day));
     return byDay.get(day);
   };
-  const inScope = stationsOfArea(versionAt(yearEnd)?.stations ?? [], q.level, q.id);
+  // Every station of the area on a list in force some day of the year (docs/standards.md §3.3): a
+  // day counts a station only when that day's list has it (stationOwnDays, cityDays).
+  const inScope = stationsOfAreaDuring(versions, q.level, q.id, `${q.year}-01-01`, yearEnd);
   const cityNames = new Set(inScope.map((s) => s.city));
   const stationDays =
     inScope.length === 0
@@ -99,11 +102,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     if (q.level === 'station' || q.level === 'city') {
       const area: AreaDay[] =
         q.level === 'station'
-          ? stationDays.flatMap((d) =>
-              d.valid && d.value !== null
-                ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }]
-                : [],
-            )
+          ? stationOwnDays(stationDays, versionAt)
           : cityDays(stationDays, versionAt).filter((c) => c.area === q.id);
       const cityOf = (a: AreaDay): string => (q.level === 'station' ? (stationCity.get(a.area) ?? '') : a.area);
       return { pollutants: annualOf(concentrations(area, cityOf)), days: dayCounts(aqisOf(ratioDays(area, cityOf))) };
@@ -114,6 +113,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     const perCity = [...cityNames].map((city) => {
       const mine = cities.filter((c) => c.area === city);
       return {
+        city,
         annual: annualOf(concentrations(mine, (a) => a.area)),
         days: dayCounts(aqisOf(ratioDays(mine, (a) => a.area))),
       };
@@ -122,7 +122,7 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     const avg = (xs: number[]): number | null =>
       xs.length ? roundGbt8170(xs.reduce((a, b) => a + b, 0) / xs.length, 1) : null;
     return {
-      pollutants: meanOfCityStatistics(perCity.map((c) => c.annual)),
+      pollutants: meanOfCityStatistics(perCity),
       days: {
         valid: ratios.reduce((n, d) => n + d.valid, 0),
         good: ratios.reduce((n, d) => n + d.good, 0),
@@ -137,7 +137,9 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
   const { pollutants, days } = summarise(() => false);
   const compositeOf = (stats: readonly AnnualStatistic[]) =>
     compositeIndex(
-      Object.fromEntries(stats.map((s) => [s.pollutant, s.meets324 ? (s.mean ?? s.percentile.value) : null])),
+      Object.fromEntries(
+        stats.map((s) => [s.pollutant, judgeableValue(s, ANNUAL_ITEMS[s.pollutant].hasMean ? 'mean' : 'percentile')]),
+      ),
     );
   let excludingExceptional: ComplianceResponse['excludingExceptional'] = null;
   if (excluded.size > 0) {

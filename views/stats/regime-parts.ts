@@ -1,14 +1,17 @@
 import type { ComplianceQuery, ComplianceResponse, StationListVersion } from '../../schemas';
 import { ANNUAL_ITEMS, annualStatistic, judgeAnnual, type AnnualPollutant } from './annual';
 import { roundGbt8170 } from './aqi';
-import { cityDays, type AreaDay } from './areas';
+import { cityDays, stationOwnDays, type AreaDay } from './areas';
+import { VALIDITY } from './standards';
 import type { StationDay } from './stats-queries';
 
 /**
  * A year that straddles the change of regime (2026: GB 3095-2012 to 2026-02-28, GB 3095-2026 from
  * 2026-03-01) reported in parts, each under its own limits: the part's mean and percentile of the
- * area's daily values (a province or region: the mean of its cities'), judged indicatively since
- * a part cannot meet the 324-day rule.
+ * area's daily values (a province or region: the mean of its cities' with valid days). A part is
+ * judged only as an annual statistic would be, with ≥ 324 valid days (in every city of an area):
+ * GB 3095 Table 4 has no rule for part of a year (docs/standards.md §2.1, §2.3), and neither part
+ * (59 and 306 days) can hold 324 — so `complies` is null, with the reason.
  */
 export function partsOfRegimes(
   q: ComplianceQuery,
@@ -24,11 +27,7 @@ export function partsOfRegimes(
   ];
   const areaDays: AreaDay[] =
     q.level === 'station'
-      ? stationDays.flatMap((d) =>
-          d.valid && d.value !== null
-            ? [{ area: d.station, day: d.day, statistic: d.statistic, value: d.value, n: 1 }]
-            : [],
-        )
+      ? stationOwnDays(stationDays, versionAt)
       : cityDays(stationDays, versionAt).filter((c) => cityNames.has(c.area));
   const groups = q.level === 'station' ? [...new Set(areaDays.map((d) => d.area))] : [...cityNames];
   return parts.map((part) => {
@@ -48,12 +47,19 @@ export function partsOfRegimes(
       };
       const mean = avg(withData.map((s) => s.mean));
       const pv = avg(withData.map((s) => s.percentile.value));
+      const nValid = perGroup.length ? Math.min(...perGroup.map((s) => s.nValid)) : 0;
+      const valid = perGroup.length > 0 && perGroup.every((s) => s.meets324);
+      const least = q.level === 'province' || q.level === 'region' ? ' in its least-covered city' : '';
       return {
         pollutant: p,
-        nValid: perGroup.length ? Math.min(...perGroup.map((s) => s.nValid)) : 0,
+        nValid,
         mean,
         percentile: { p: ANNUAL_ITEMS[p].percentile, value: pv },
-        complies: withData.length ? judgeAnnual(p, mean, pv, part.regime) : null,
+        complies: valid ? judgeAnnual(p, mean, pv, part.regime) : null,
+        reason: valid
+          ? null
+          : `not judged: ${nValid} valid days${least}, fewer than the ${VALIDITY.daysPerYear} an annual statistic ` +
+            'needs, and GB 3095 Table 4 has no rule for part of a year (docs/standards.md §2.1)',
       };
     });
     return { ...part, pollutants };

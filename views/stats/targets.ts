@@ -1,5 +1,5 @@
 import type { ComplianceQuery, ComplianceResponse, TargetIndicator, TargetRule } from '../../schemas';
-import type { AnnualStatistic } from './annual';
+import { judgeableValue, type AnnualStatistic } from './annual';
 
 /**
  * The default targets (docs/standards.md §5), as data. A TARGETS_FILE adds to them and overrides them
@@ -160,9 +160,9 @@ function indicatorValue(
   const by = (p: string): AnnualStatistic | undefined => stats.find((s) => s.pollutant === p);
   switch (indicator) {
     case 'pm25_annual':
-      return by('pm25')?.meets324 ? (by('pm25')?.mean ?? null) : null;
+      return judgeableValue(by('pm25'), 'mean');
     case 'o3_p90':
-      return by('o3')?.meets324 ? (by('o3')?.percentile.value ?? null) : null;
+      return judgeableValue(by('o3'), 'percentile');
     case 'good_day_ratio':
       return d.goodRatio;
     case 'heavy_day_ratio':

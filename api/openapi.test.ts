@@ -1,11 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../test/helpers/logger';
-import { buildApp } from './build-app';
-
-const never = (): never => {
-  throw new Error('not called: this test reads the OpenAPI document only');
-};
+import { servedOpenApiDocument } from './openapi.testkit';
 
 /**
  * The OpenAPI document is generated from the zod schemas; this snapshot makes every change of the
@@ -13,31 +8,7 @@ const never = (): never => {
  */
 describe('OpenAPI document', () => {
   it('lists every route and matches the committed docs/openapi.json', async () => {
-    const app = await buildApp({
-      logger: silentLogger(),
-      readiness: {},
-      ingest: { feeds: () => [], push: never },
-      auth: { verify: () => undefined },
-      queries: {
-        rejects: { list: never },
-        stations: { current: never, versions: never },
-        scorecards: { perStation: never, rejectsByCode: never },
-        changes: { list: never },
-        exceptionalDays: { list: never, record: never },
-        species: { record: never, hourly: never },
-      },
-      views: {
-        aqi: never,
-        compliance: never,
-        series: never,
-        ozone: never,
-        apportionment: { regional: never, transport: never, factors: never },
-        forecast: never,
-        trends: never,
-      },
-    });
-    const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
-    await app.close();
+    const doc = await servedOpenApiDocument();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz',

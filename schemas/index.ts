@@ -11,12 +11,14 @@ export {
 export { type AqiQuery, type AqiResponse, type Level, zAqiQuery, zAqiResponse } from './api/aqi';
 export { type Change, zChangesQuery, zChangesResponse } from './api/changes';
 export { isDateParam } from './api/common';
+export { API_COMPONENTS } from './api/components';
 export { type ComplianceQuery, type ComplianceResponse, zComplianceQuery, zComplianceResponse } from './api/compliance';
 export {
   type ExceptionalDay,
   type ExceptionalDaysResponse,
   zExceptionalDaysBody,
   zExceptionalDaysQuery,
+  zExceptionalDaysRecorded,
   zExceptionalDaysResponse,
 } from './api/exceptional-days';
 export { type FeedStatus, type PullSummary, zFeedsResponse } from './api/feeds';
@@ -32,7 +34,7 @@ export {
 } from './api/forecast';
 export { zHealth, zReadiness } from './api/health';
 export { type OzoneQuery, type OzoneResponse, zOzoneQuery, zOzoneResponse } from './api/ozone';
-export { type PushResult, zPushedReading, zPushResult } from './api/push';
+export { type PushResult, zPushedReading, zPushQuery, zPushResult } from './api/push';
 export { zRejectsQuery, zRejectsResponse } from './api/rejects';
 export {
   type CentreSummary,

@@ -1,10 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { InputError } from '../../kernel';
-import { zExceptionalDaysBody, zExceptionalDaysQuery, zExceptionalDaysResponse, zErrorBody } from '../../schemas';
+import {
+  zExceptionalDaysBody,
+  zExceptionalDaysQuery,
+  zExceptionalDaysRecorded,
+  zExceptionalDaysResponse,
+  zErrorBody,
+} from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import type { ExceptionalDayStore, StationQueries } from '../ports';
-import { z } from 'zod';
 
 /**
  * Exceptional (sand-dust) days per city: `GET` lists a year's, `POST` records them (the
@@ -36,7 +41,7 @@ export const exceptionalDaysRoutes: FastifyPluginAsyncZod<{
         security: [{ bearer: [] }],
         body: zExceptionalDaysBody,
         response: {
-          200: z.object({ recorded: z.number().int() }),
+          200: zExceptionalDaysRecorded,
           400: zErrorBody,
           401: zErrorBody,
           403: zErrorBody,

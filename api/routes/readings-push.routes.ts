@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PushRequest } from '../../ingest';
 import { DAY_MS } from '../../kernel';
-import { zErrorBody, zPushResult, type PushResult, zReadingStatus } from '../../schemas';
+import { zErrorBody, zPushQuery, zPushResult, type PushResult } from '../../schemas';
 import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import { perKeyRateLimit } from '../auth/push-rate-limit';
@@ -17,12 +17,6 @@ export interface PushRouteOptions {
 
 const IDEMPOTENCY_TTL_MS = DAY_MS;
 const IDEMPOTENCY_MAX_ENTRIES = 10_000;
-
-const zPushQuery = z
-  .object({
-    status: zReadingStatus.optional().describe('Status of archive-CSV readings (JSON records carry their own)'),
-  })
-  .strict();
 
 /**
  * `POST /v1/readings`: a centre's bearer key, its own stations only (the coordinator

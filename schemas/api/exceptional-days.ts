@@ -26,3 +26,6 @@ export const zExceptionalDaysResponse = z.object({
   days: z.array(zExceptionalDay.omit({ removed: true }).extend({ recordedAt: z.string() })),
 });
 export type ExceptionalDaysResponse = z.infer<typeof zExceptionalDaysResponse>;
+export const zExceptionalDaysRecorded = z.object({
+  recorded: z.number().int().describe('How many records of the body were taken in'),
+});

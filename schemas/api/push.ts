@@ -21,6 +21,13 @@ export const zPushedReading = z
   .strict();
 export type PushedReading = z.infer<typeof zPushedReading>;
 
+/** `POST /v1/readings`'s query: the status of archive-CSV readings. */
+export const zPushQuery = z
+  .object({
+    status: zReadingStatus.optional().describe('Status of archive-CSV readings (JSON records carry their own)'),
+  })
+  .strict();
+
 export const zPushRejection = z.object({
   index: z
     .number()

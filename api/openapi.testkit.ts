@@ -1,0 +1,45 @@
+import { silentLogger } from '../test/helpers/logger';
+import { buildApp } from './build-app';
+
+const never = (): never => {
+  throw new Error('not called: this test reads the OpenAPI document only');
+};
+
+/** An OpenAPI document as GET /openapi.json serves it. */
+export interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, unknown>>;
+  components?: { schemas?: Record<string, unknown> };
+}
+
+/** GET /openapi.json of an app with every route registered (no port is called). */
+export async function servedOpenApiDocument(): Promise<OpenApiDocument> {
+  const app = await buildApp({
+    logger: silentLogger(),
+    readiness: {},
+    ingest: { feeds: () => [], push: never },
+    auth: { verify: () => undefined },
+    queries: {
+      rejects: { list: never },
+      stations: { current: never, versions: never },
+      scorecards: { perStation: never, rejectsByCode: never },
+      changes: { list: never },
+      exceptionalDays: { list: never, record: never },
+      species: { record: never, hourly: never },
+    },
+    views: {
+      aqi: never,
+      compliance: never,
+      series: never,
+      ozone: never,
+      apportionment: { regional: never, transport: never, factors: never },
+      forecast: never,
+      trends: never,
+    },
+  });
+  try {
+    return (await app.inject('/openapi.json')).json() as OpenApiDocument;
+  } finally {
+    await app.close();
+  }
+}

@@ -114,6 +114,74 @@ describe('annual statistics and validity (§2.1, §3.1)', () => {
     expect(annualStatistic('pm25', 2027, days, '2012').complies).toBe(true);
     expect(annualStatistic('pm25', 2027, days, '2026').complies).toBe(false);
   });
+
+  it('judges a year from 2031 on GB 3095-2026’s final limits (docs/standards.md §1.3)', () => {
+    // Table 1, Grade II: PM2.5 annual 30 in the transition (to 2030-12-31), 25 final; 24-h 60 / 50.
+    // An annual mean of 28 with every day at 28 (P95 28): within the transition limits, above the final 25.
+    expect(
+      annualStatistic(
+        'pm25',
+        2030,
+        year(2030, () => 28),
+        '2026',
+      ),
+    ).toMatchObject({ mean: 28, complies: true });
+    expect(
+      annualStatistic(
+        'pm25',
+        2031,
+        year(2031, () => 28),
+        '2026',
+      ),
+    ).toMatchObject({ mean: 28, complies: false });
+    // The daily limit too: a mean of 20 (within 25) with a P95 of 55 — within the transition 60, above the final 50.
+    const peaks = (y: number): DailyValue[] => year(y, (i) => (i < 300 ? 13 : 55));
+    const p2031 = annualStatistic('pm25', 2031, peaks(2031), '2026');
+    expect([p2031.mean, p2031.percentile.value, p2031.complies]).toEqual([20, 55, false]);
+    expect(annualStatistic('pm25', 2030, peaks(2030), '2026').complies).toBe(true);
+    // NO2 annual 40 → 30 and SO2 annual 60 → 20; PM10 annual 60 → 50.
+    expect(
+      annualStatistic(
+        'no2',
+        2031,
+        year(2031, () => 35),
+        '2026',
+      ).complies,
+    ).toBe(false);
+    expect(
+      annualStatistic(
+        'no2',
+        2030,
+        year(2030, () => 35),
+        '2026',
+      ).complies,
+    ).toBe(true);
+    expect(
+      annualStatistic(
+        'so2',
+        2031,
+        year(2031, () => 21),
+        '2026',
+      ).complies,
+    ).toBe(false);
+    expect(
+      annualStatistic(
+        'pm10',
+        2031,
+        year(2031, () => 55),
+        '2026',
+      ).complies,
+    ).toBe(false);
+    // O3 and CO keep their limits: MDA8 P90 160, CO P95 4.
+    expect(
+      annualStatistic(
+        'o3',
+        2031,
+        year(2031, () => 160),
+        '2026',
+      ).complies,
+    ).toBe(true);
+  });
 });
 
 describe('an area from its cities’ statistics (§3.3): judged only when every city is valid', () => {

@@ -1,6 +1,6 @@
 import { roundGbt8170 } from './aqi';
 import { percentile } from './percentile';
-import { GRADE_II, VALIDITY, type Regime } from './standards';
+import { gradeIIOn, VALIDITY, type Regime } from './standards';
 
 /** The annual items of HJ 663-2013 (docs/standards.md §3.1): which percentile of which daily value. */
 export const ANNUAL_ITEMS = {
@@ -82,7 +82,7 @@ export function annualStatistic(
   const mean =
     item.hasMean && values.length > 0 ? round(pollutant, values.reduce((a, b) => a + b, 0) / values.length) : null;
   const p = round(pollutant, percentile(values, item.percentile));
-  const complies = meets324 ? judgeAnnual(pollutant, mean, p, regime) : null;
+  const complies = meets324 ? judgeAnnual(pollutant, mean, p, regime, year) : null;
   return {
     pollutant,
     year,
@@ -110,15 +110,20 @@ export function judgeableValue(s: AnnualStatistic | undefined, which: 'mean' | '
   return which === 'mean' ? s.mean : s.percentile.value;
 }
 
-/** §3.1: mean and percentile within the Grade II limits (CO and O3 by their percentile alone). */
+/**
+ * §3.1: mean and percentile within the Grade II limits (CO and O3 by their percentile alone) in
+ * force on the year's last day: a 2026-regime year from 2031 is judged on GB 3095-2026's final
+ * limits, an earlier one on its transition limits (docs/standards.md §1.3).
+ */
 export function judgeAnnual(
   pollutant: AnnualPollutant,
   mean: number | null,
   percentileValue: number | null,
   regime: Regime,
+  year: number,
 ): boolean | null {
   if (percentileValue === null) return null;
-  const limits = GRADE_II[regime];
+  const limits = gradeIIOn(regime, `${year}-12-31`);
   if (pollutant === 'co') return percentileValue <= limits.co.day;
   if (pollutant === 'o3') return percentileValue <= limits.o3.mda8;
   return mean !== null && mean <= limits[pollutant].annual && percentileValue <= limits[pollutant].day;
@@ -156,7 +161,7 @@ export function meanOfCityStatistics(
       shortMonths: [],
       mean,
       percentile: { p: ANNUAL_ITEMS[p].percentile, value: pv },
-      complies: complete ? judgeAnnual(p, mean, pv, regime) : null,
+      complies: complete ? judgeAnnual(p, mean, pv, regime, first?.year ?? 0) : null,
       cityCoverage: {
         expected: of.length,
         valid: valid.length,

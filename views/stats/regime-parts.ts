@@ -55,7 +55,7 @@ export function partsOfRegimes(
         nValid,
         mean,
         percentile: { p: ANNUAL_ITEMS[p].percentile, value: pv },
-        complies: valid ? judgeAnnual(p, mean, pv, part.regime) : null,
+        complies: valid ? judgeAnnual(p, mean, pv, part.regime, q.year) : null,
         reason: valid
           ? null
           : `not judged: ${nValid} valid days${least}, fewer than the ${VALIDITY.daysPerYear} an annual statistic ` +

@@ -55,7 +55,7 @@ const HJ633_2026: BreakpointTable = {
 
 export const BREAKPOINTS: Readonly<Record<Regime, BreakpointTable>> = { '2012': HJ633_2012, '2026': HJ633_2026 };
 
-/** Grade II limits (GB 3095-2012 Table 1; GB 3095-2026 transition column until 2030). */
+/** Grade II limits (GB 3095-2012 Table 1; GB 3095-2026 transition column until 2030, then {@link gradeIIOn}). */
 export const GRADE_II = {
   '2012': {
     so2: { annual: 60, day: 150 },
@@ -74,6 +74,31 @@ export const GRADE_II = {
     o3: { mda8: 160, hour: 200 },
   },
 } as const;
+
+/** The Grade II limits a judgement applies: GB 3095-2012's, or GB 3095-2026's (either phase). */
+export type GradeIILimits = (typeof GRADE_II)[Regime] | typeof GRADE_II_2026_FINAL;
+
+/** First natural day of GB 3095-2026's final phase (docs/standards.md §1.3): the transition ends 2030-12-31. */
+export const FINAL_LIMITS_FROM_DAY = '2031-01-01';
+
+/** GB 3095-2026 Table 1, final Grade II column (docs/standards.md §1.3), in force from 2031-01-01. */
+export const GRADE_II_2026_FINAL = {
+  so2: { annual: 20, day: 50 },
+  no2: { annual: 30, day: 50 },
+  pm10: { annual: 50, day: 100 },
+  pm25: { annual: 25, day: 50 },
+  co: { day: 4 },
+  o3: { mda8: 160, hour: 200 },
+} as const;
+
+/**
+ * The Grade II limits of a regime on a natural day (YYYY-MM-DD): the 2026 regime's transition
+ * column up to 2030-12-31, its final column from 2031-01-01 (docs/standards.md §1.3).
+ */
+export function gradeIIOn(regime: Regime, day: string): GradeIILimits {
+  if (regime === '2026' && day >= FINAL_LIMITS_FROM_DAY) return GRADE_II_2026_FINAL;
+  return GRADE_II[regime];
+}
 
 /** Validity minimums (GB 3095 Table 4, HJ 663 §2.2 of docs/standards.md). */
 export const VALIDITY = {

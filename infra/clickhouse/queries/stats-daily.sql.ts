@@ -44,7 +44,8 @@ export interface StationDailyOptions {
  * - O3 daily max 1-h: over the day's valid hours.
  * - O3 8-h means at end labels 8…24 (the 17 windows of the day, none crossing midnight), each
  *   valid with ≥ 6 of its 8 hours; MDA8 = their max, valid with ≥ 14 valid windows, or — the
- *   exceedance exception — when the max of fewer valid windows exceeds 160.
+ *   exceedance exception — when the max of fewer valid windows, as published (rounded to an
+ *   integer, §3.5), exceeds 160.
  * Gases before 2018-09-01 are converted to the reference state (× 273.15/298.15, §1.2) when
  * {referenceState:UInt8} is 1, and flagged.
  * The gas conversion is a factor on every hour of a converted day, so it is applied to the day's
@@ -52,6 +53,14 @@ export interface StationDailyOptions {
  * Columns: station, day, statistic, value, n_valid, valid, converted, exceedance_exception,
  * n_audited.
  */
+/**
+ * The MDA8 as published, an integer µg/m³ rounded by GB/T 8170 (docs/standards.md §3.5), for the
+ * exceedance exception's `> 160`: 160.4 and 160.5 are published as 160 and do not exceed, 160.6 as
+ * 161 does. Like `roundGbt8170` (views/stats/aqi.ts) the value is first taken to 8 decimals, so a
+ * mean that is 160.5 in decimals but 160.4999… in binary still rounds half to even.
+ */
+const PUBLISHED_MDA8 = 'roundBankers(round(mda8, 8))';
+
 export const stationDailySql = (t: Tables, o: StationDailyOptions = {}): string => {
   const o3 = o.some?.o3 ?? true;
   const others = o.some?.others ?? true;
@@ -96,8 +105,8 @@ export const stationDailySql = (t: Tables, o: StationDailyOptions = {}): string 
   ARRAY JOIN [
     ('o3_1h_max', peak_c, n, n >= {minHours:UInt8}, false),
     ('o3_mda8', mda8, n_windows,
-     n_windows >= {minWindows:UInt8} OR (n_windows > 0 AND mda8 > {mda8Limit:Float64}),
-     n_windows < {minWindows:UInt8} AND n_windows > 0 AND mda8 > {mda8Limit:Float64})] AS s`);
+     n_windows >= {minWindows:UInt8} OR (n_windows > 0 AND ${PUBLISHED_MDA8} > {mda8Limit:Float64}),
+     n_windows < {minWindows:UInt8} AND n_windows > 0 AND ${PUBLISHED_MDA8} > {mda8Limit:Float64})] AS s`);
   }
   // label 1–24: the CST hour of (end − 1 h), plus one; epoch arithmetic, as CST has no DST
   const label = o3 ? 'toUInt8(intDiv((toUnixTimestamp(time) + 25200) % 86400, 3600) + 1) AS label,' : '';

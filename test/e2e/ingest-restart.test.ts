@@ -56,11 +56,16 @@ describe('the pull scheduler killed mid-pull and restarted', () => {
       const ingestDir = tmp();
       let kills = 0;
       for (let i = 0; i < 3; i++) {
+        // Killed once this run's pulls are known to be under way: the simulator has answered
+        // 1, 3 and 5 of its requests (staggered moments of the 30-hour catch-up), whatever the speed.
+        const before = sim.requests();
         const ingest = runCli(['ingest'], { ...common, DATA_DIR: ingestDir, FEEDS_FILE: feeds });
-        await ingest.waitForLine(/health at (http:\/\/\S+)/);
-        await new Promise((r) => setTimeout(r, 700 + 400 * i)); // mid catch-up
+        for (const until = Date.now() + 60_000; sim.requests() < before + 1 + 2 * i;) {
+          if (Date.now() > until) throw new Error(`ingest made no pull within 60 s; stderr:\n${ingest.stderr()}`);
+          await new Promise((r) => setTimeout(r, 5));
+        }
         ingest.proc.kill('SIGKILL');
-        await ingest.exited;
+        expect((await ingest.exited).signal).toBe('SIGKILL');
         kills++;
       }
       const last = runCli(['ingest'], { ...common, DATA_DIR: ingestDir, FEEDS_FILE: feeds });

@@ -102,7 +102,7 @@ afterAll(async () => {
 
 const range = `from=2025-01-01&to=2025-02-14`;
 
-describe('apportionment views over HTTP on the real engine, on simulator data with known ground truth', () => {
+describe('apportionment views over HTTP on the real engine, on simulator data with known ground truth (stubbed source)', () => {
   it('the transport matrix finds the simulated direction and lag between provinces, and nothing else', async () => {
     const res = await fetch(`${base}/v1/apportionment/transport?${range}`);
     expect(res.status).toBe(200);

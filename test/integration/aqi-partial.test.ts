@@ -98,7 +98,7 @@ const outcome = (r: AqiResponse['results'][number] | undefined) => [
   r?.withheld,
 ];
 
-describe('days without every indicator (HJ 633-2012 keeps the AQI; HJ 633-2026 §5.3 only above 100)', () => {
+describe('days without every indicator (HJ 633-2012 keeps the AQI; HJ 633-2026 §5.3 only above 100) (stubbed source)', () => {
   it('2026, SO2 alone: no AQI, no category; its sub-index and concentration kept', async () => {
     // SO2 24-h 20 on the 0–50 segment: 50/50·20 = 20 ≤ 100, with five indicators missing → NA.
     for (const [level, id] of [

@@ -77,7 +77,7 @@ const get = async (qs: string): Promise<AqiResponse> => {
   return res.json() as AqiResponse;
 };
 
-describe('GET /v1/aqi (hand-computed from HJ 633)', () => {
+describe('GET /v1/aqi (hand-computed from HJ 633) (stubbed source)', () => {
   it('scores a station from its own daily values', async () => {
     const r = await get('level=station&id=1141A&date=2025-03-01');
     // PM2.5 70 → 93.75 → 94; PM10 100 → 75; MDA8 100 → 50; O3 max 1-h 100 → 31.25 → 32.

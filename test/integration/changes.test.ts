@@ -74,7 +74,7 @@ const page = async (qs: string): Promise<Page> => {
   return res.json() as Page;
 };
 
-describe('GET /v1/changes', () => {
+describe('GET /v1/changes (stubbed source)', () => {
   it('returns exactly the readings that changed since an instant, audited replacements included', async () => {
     const p = await page(`since=${encodeURIComponent('2025-03-02T12:00:00Z')}`);
     expect(p.changes).toHaveLength(8); // 5 corrections + 3 audited; the 4 identical re-arrivals are no change

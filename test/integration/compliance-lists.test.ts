@@ -139,7 +139,7 @@ const get = async (qs: string): Promise<ComplianceResponse> => {
 };
 const of = (r: ComplianceResponse, p: string) => r.pollutants.find((s) => s.pollutant === p);
 
-describe('compliance counts the station list in force each day', () => {
+describe('compliance counts the station list in force each day (stubbed source)', () => {
   it('a station that left the list mid-year: its days while on the list, and no verdict', async () => {
     const r = await get('level=station&id=1142A&year=2025');
     // On the list 2025-01-01…06-30: 31 + 28 + 31 + 30 + 31 + 30 = 181 days at 50 (its later days are not its own).
@@ -217,7 +217,7 @@ describe('compliance counts the station list in force each day', () => {
   });
 });
 
-describe('a province with an incomplete city is not judged', () => {
+describe('a province with an incomplete city is not judged (stubbed source)', () => {
   it('names the invalid and missing cities, reports the valid cities’ mean, and judges neither compliance nor target', async () => {
     const r = await get('level=province&id=zhejiang&year=2025');
     // 杭州 365 days at 30 (valid); 舟山 304 days (< 324, invalid); 宁波 no data (missing).

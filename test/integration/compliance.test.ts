@@ -116,7 +116,7 @@ const get = async (qs: string): Promise<ComplianceResponse> => {
   return res.json() as ComplianceResponse;
 };
 
-describe('GET /v1/compliance (hand-computed)', () => {
+describe('GET /v1/compliance (hand-computed) (stubbed source)', () => {
   it('a city: annual statistics of its city-mean series, verdicts, composite index and good days', async () => {
     const r = await get(`level=city&id=${encodeURIComponent('上海')}&year=2023`);
     const by = Object.fromEntries(r.pollutants.map((p) => [p.pollutant, p]));

@@ -105,7 +105,7 @@ const compliance = async (): Promise<ComplianceResponse> => {
   return (await res.json()) as ComplianceResponse;
 };
 
-describe('exceptional (dust) days: statistics both ways, as official releases report them', () => {
+describe('exceptional (dust) days: statistics both ways, as official releases report them (stubbed source)', () => {
   it('only the coordinator records them, for cities of the list', async () => {
     expect((await post(shanghai, [{ city: '上海', day: '2023-03-01', source: 'x' }])).status).toBe(403);
     const unknown = await post(coordinator, [{ city: '北京', day: '2023-03-01', source: 'x' }]);

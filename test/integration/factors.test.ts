@@ -1,6 +1,8 @@
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,8 @@ import { createClickHouseSpeciesStore } from '../../infra/clickhouse/species.cli
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
 import { factorsView } from '../../views/apportionment/factors-view';
+import type { FactorJob } from '../../views/apportionment/factors';
+import { runFactorJobOffThread } from '../../views/apportionment/factors-runner';
 import type { FactorsResponse } from '../../schemas/api/species';
 import type { Reading } from '../../schemas/reading';
 import { silentLogger } from '../helpers/logger';
@@ -38,6 +42,8 @@ const nanjingSite = model.supersites(list.stations).find((s) => s.province === '
 const truth = new Map<string, Record<Source, number[]>>();
 const speciesMean = new Map<string, Record<string, number>>();
 let store: TestStore;
+/** The latch factor jobs wait on while a test holds them (see the off-the-event-loop test). */
+let gate: Int32Array | undefined;
 let app: FastifyInstance;
 let base: string;
 const keys = mkdtempSync(join(tmpdir(), 'yrd-air-keys-'));
@@ -85,7 +91,13 @@ beforeAll(async () => {
   }
   const stations = createClickHouseStationQueries(store);
   const species = createClickHouseSpeciesStore(store);
-  const deps = { series: createClickHouseSeriesQueries(store), versions: () => stations.versions(), species };
+  const deps = {
+    series: createClickHouseSeriesQueries(store),
+    versions: () => stations.versions(),
+    species,
+    // The real worker thread; held on the test's latch when one is set.
+    runJob: (job: FactorJob) => runFactorJobOffThread(job, { gate }),
+  };
   app = await buildApp({
     logger: silentLogger(),
     readiness: {},
@@ -189,7 +201,7 @@ function recovery(r: FactorsResponse, station: string) {
   });
 }
 
-describe('GET /v1/apportionment/factors on the real engine', () => {
+describe('GET /v1/apportionment/factors on the real engine (stubbed source)', () => {
   it('with a supersite’s species, recovers the five simulated sources: profiles (cosine ≥ 0.95) and contributions (r ≥ 0.9), each labelled', async () => {
     const res = await fetch(
       `${base}/v1/apportionment/factors?level=station&id=${shanghaiSite!.code}&${range}&factors=5&bootstrap=5`,
@@ -234,17 +246,28 @@ describe('GET /v1/apportionment/factors on the real engine', () => {
   }, 300_000);
 
   it('suggests the simulated number of factors, computing off the event loop (other requests are answered meanwhile)', async () => {
+    // The job's worker waits on a latch this test releases, so /healthz is asked while the job is
+    // known to be running, however fast the machine. Were the job on the event loop, the latch
+    // would hold the loop too and /healthz would never answer.
+    gate = new Int32Array(new SharedArrayBuffer(4));
     const order: string[] = [];
+    const started = once(process, 'worker') as Promise<[Worker]>;
     const factors = fetch(
       `${base}/v1/apportionment/factors?level=station&id=${shanghaiSite!.code}&${range}&factors=5&bootstrap=0&restarts=1&chooseFactors=true`,
     ).then(async (res) => {
       order.push('factors');
       return res;
     });
-    await new Promise((resolve) => setTimeout(resolve, 4_000)); // past the data fetch, into the 20-s job
+    const [worker] = await started;
+    let workerExited = false;
+    worker.once('exit', () => (workerExited = true));
     const health = await fetch(`${base}/healthz`);
     order.push('healthz');
     expect(health.status).toBe(200);
+    expect(workerExited).toBe(false);
+    Atomics.store(gate, 0, 1);
+    Atomics.notify(gate, 0);
+    gate = undefined;
     const res = await factors;
     expect(order).toEqual(['healthz', 'factors']);
     const r = (await res.json()) as FactorsResponse;

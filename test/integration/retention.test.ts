@@ -20,7 +20,7 @@ const B = '2025-01-01T02:00:00+08:00';
 const C = '2025-01-01T03:00:00+08:00';
 const recent = new Date(Date.now() - 3_600_000).toISOString();
 
-describe('retention of superseded revisions (REVISION_RETENTION_DAYS, yrd-air prune)', () => {
+describe('retention of superseded revisions (REVISION_RETENTION_DAYS, yrd-air prune) (stubbed source)', () => {
   it('deletes old superseded revisions only; the latest provisional and audited revision of each reading stay', async () => {
     const arrivals: Reading[] = [
       aReading({ time: A, value: 10, arrivedAt: '2025-01-01T01:20:00Z' }),

@@ -91,7 +91,7 @@ afterAll(async () => {
   await store?.dispose();
 });
 
-describe('series areas follow the station list in force each day', () => {
+describe('series areas follow the station list in force each day (stubbed source)', () => {
   it('sees a list imported after the lists were first read', () => {
     expect(listsBefore).toEqual([`${list.version} ${list.validFrom} ${list.stations.length}`]);
     expect(listsAfter).toEqual([

@@ -76,7 +76,7 @@ const pm25Iaqi = async (asOf?: string): Promise<number | undefined> => {
   return (res.json() as AqiResponse).results[0]?.iaqi.pm25;
 };
 
-describe('statistics as of an instant', () => {
+describe('statistics as of an instant (stubbed source)', () => {
   it('uses the audited value after the replacement, and the provisional one as of before it', async () => {
     // Audited 30 → IAQI (50/35)·30 = 42.9 → 43. Provisional 78 → 103.75 → 104.
     expect(await pm25Iaqi()).toBe(43);

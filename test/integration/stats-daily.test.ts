@@ -74,7 +74,7 @@ afterAll(async () => store?.dispose());
 const find = (station: string, statistic: string, day: string) =>
   days.find((d) => d.station === station && d.statistic === statistic && d.day === day);
 
-describe('station daily statistics (docs/standards.md §2), hand-computed', () => {
+describe('station daily statistics (docs/standards.md §2), hand-computed (stubbed source)', () => {
   it('a 24-h mean needs 20 valid hours: 20 is valid, 19 is not', () => {
     expect(find('S20', 'pm25', '2025-03-01')).toMatchObject({ value: 10.5, nValid: 20, valid: true }); // (1+…+20)/20
     expect(find('S19', 'pm25', '2025-03-01')).toMatchObject({ value: 10, nValid: 19, valid: false }); // (1+…+19)/19

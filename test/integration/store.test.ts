@@ -49,7 +49,7 @@ describe('migrations', () => {
   });
 });
 
-describe('current value of an identity (ARCHITECTURE.md invariant 2)', () => {
+describe('current value of an identity (ARCHITECTURE.md invariant 2) (stubbed source)', () => {
   it('the latest arrival wins among provisional revisions, and every revision is kept', async () => {
     await process([aReading({ station: 'S1', value: 10, arrivedAt: '2025-03-01T02:00:00Z' })]);
     await process([aReading({ station: 'S1', value: 12, arrivedAt: '2025-03-01T03:00:00Z' })]);
@@ -97,7 +97,7 @@ describe('current value of an identity (ARCHITECTURE.md invariant 2)', () => {
   });
 });
 
-describe('large batches (staged as a RowBinary file in the embedded engine)', () => {
+describe('large batches (staged as a RowBinary file in the embedded engine) (stubbed source)', () => {
   /** Text a feed may send: every character TabSeparated escapes, non-ASCII, lengths over 127 bytes. */
   const awkward = [
     'tab\there',
@@ -193,7 +193,7 @@ describe('large batches (staged as a RowBinary file in the embedded engine)', ()
   });
 });
 
-describe('a batch over many months', () => {
+describe('a batch over many months (stubbed source)', () => {
   it("stores a station's decade in one batch (more months than the engine's default 100 partitions an insert)", async () => {
     // 10 years of daily noon readings: 120 monthly partitions in one insert, staged and row by row.
     const days = Array.from({ length: 3653 }, (_, d) =>

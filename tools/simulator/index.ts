@@ -81,6 +81,8 @@ export interface Simulator {
    * left out; missing values are there as null.
    */
   lastServed(nowMs?: number, format?: SimFormat): ServedReading[];
+  /** Feed requests received so far, all four feeds: a test waits on it to know a pull is under way. */
+  requests(): number;
   stop(): Promise<void>;
 }
 
@@ -107,12 +109,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   } as const;
   const servers: Server[] = [];
   const urls = {} as Record<SimFormat, string>;
+  let requests = 0;
   try {
     for (const format of Object.keys(handlers) as SimFormat[]) {
-      const { server, url } = await listen(
-        handlers[format](ctxFor(format)),
-        opts.ports?.[format] ?? DEFAULT_SIM_PORTS[format],
-      );
+      const handler = handlers[format](ctxFor(format));
+      const { server, url } = await listen((u, req, res) => {
+        requests++;
+        handler(u, req, res);
+      }, opts.ports?.[format] ?? DEFAULT_SIM_PORTS[format]);
       servers.push(server);
       urls[format] = url;
     }
@@ -155,6 +159,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     model,
     publication,
     lastServed,
+    requests: () => requests,
     stop: () => Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined),
   };
 }

@@ -11,17 +11,33 @@ let queue: Promise<unknown> = Promise.resolve();
  * (factors-worker.mjs), as every entry of yrd-air runs through it; if it cannot start, the job
  * runs inline instead.
  */
-export function runFactorJobOffThread(job: FactorJob): Promise<FactorJobResult> {
-  const next = queue.then(() => inWorker(job));
+export function runFactorJobOffThread(job: FactorJob, opts: FactorWorkerOptions = {}): Promise<FactorJobResult> {
+  const next = queue.then(() => inWorker(job, opts));
   queue = next.catch(() => undefined);
   return next;
 }
 
-function inWorker(job: FactorJob): Promise<FactorJobResult> {
+export interface FactorWorkerOptions {
+  /**
+   * A latch the worker waits on (`Atomics.wait` until its first element is not 0) before it
+   * starts: a test holds the job running for as long as it needs, whatever the machine's speed.
+   */
+  gate?: Int32Array;
+}
+
+/** What the worker receives (factors-worker.ts). */
+export interface FactorWorkerData {
+  job: FactorJob;
+  gate?: Int32Array;
+}
+
+function inWorker(job: FactorJob, opts: FactorWorkerOptions): Promise<FactorJobResult> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
-      worker = new Worker(pathToFileURL(fromRoot('views', 'apportionment', 'factors-worker.mjs')), { workerData: job });
+      worker = new Worker(pathToFileURL(fromRoot('views', 'apportionment', 'factors-worker.mjs')), {
+        workerData: { job, gate: opts.gate } satisfies FactorWorkerData,
+      });
     } catch {
       resolve(runFactorJob(job));
       return;

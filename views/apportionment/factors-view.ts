@@ -7,11 +7,14 @@ import type { SeriesQueries } from '../stats/series';
 import { factorInputs, prepareMatrix, qExpected, type SpeciesSource } from './factor-inputs';
 import { labelFactors } from './factor-labels';
 import { runFactorJobOffThread } from './factors-runner';
+import type { FactorJob, FactorJobResult } from './factors';
 
 export interface FactorsDeps {
   series: SeriesQueries;
   versions: () => Promise<StationListVersion[]>;
   species?: SpeciesSource;
+  /** Runs the factor job (default: on a worker thread, one at a time). */
+  runJob?: (job: FactorJob) => Promise<FactorJobResult>;
 }
 
 const cache = new LRUCache<string, Omit<FactorsResponse, 'cached' | 'computeMs'>>({ max: 32 });
@@ -71,7 +74,7 @@ export async function factorsView(
   const hit = cache.get(key);
   if (hit) return { ...hit, cached: true, computeMs: Math.round(performance.now() - started) };
 
-  const job = await runFactorJobOffThread({
+  const job = await (deps.runJob ?? runFactorJobOffThread)({
     prepared,
     factors: q.factors,
     seed: q.seed,

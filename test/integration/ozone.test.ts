@@ -118,7 +118,7 @@ async function get<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-describe('GET /v1/ozone of a province: the assessment value is the mean of its cities’ MDA8 P90 (docs/standards.md §3.3)', () => {
+describe('GET /v1/ozone of a province: the assessment value is the mean of its cities’ MDA8 P90 (docs/standards.md §3.3) (stubbed source)', () => {
   // By hand, HJ 663 P90 with k = 1 + (n − 1)·0.9 (docs/standards.md §3.2):
   // - 杭州: n = 365, k = 328.6; sorted, 315 × 100 then 50 × 200 (X(316)…X(365)): X(328) = X(329) = 200.
   // - 宁波: 315 × 100 and 50 × 180 likewise: 180.
@@ -195,7 +195,7 @@ describe('GET /v1/ozone of a province: the assessment value is the mean of its c
   });
 });
 
-describe('exceedances on the MDA8 as published (an integer by GB/T 8170, docs/standards.md §3.5)', () => {
+describe('exceedances on the MDA8 as published (an integer by GB/T 8170, docs/standards.md §3.5) (stubbed source)', () => {
   it('the exceedance exception keeps 160.6 (published 161), not 160.4 or 160.5 (published 160)', async () => {
     const days = await createClickHouseStatsQueries(store).stationDaily({
       stations: ['1141A'],

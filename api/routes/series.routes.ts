@@ -33,7 +33,9 @@ export const seriesRoutes: FastifyPluginAsyncZod<{
         tags: ['series'],
         summary: 'Series for modelers: several areas and pollutants, hour to year, with data capture',
         description:
-          'JSON by default; `format=csv|parquet|arrow` returns the same columns as a file written by ClickHouse (time typed in Parquet and Arrow). ' +
+          'JSON by default; `format=csv|parquet|arrow` returns the same columns as a file written by ClickHouse, named as the JSON fields (`nValid`, `nExpected`): ' +
+          'in CSV `time` is the JSON text (an hour-ending instant as ISO 8601 in UTC, `2025-02-28T17:00:00Z`; a day as its date) and a missing value an empty cell; ' +
+          'in Parquet and Arrow an instant is a timestamp in UTC (milliseconds), a day a date. ' +
           'Pages hold at most `limit` rows; when more follow, the JSON carries `next` and every format a `Link: <…>; rel="next"` header and `X-Next-Cursor`.',
         querystring: zSeriesQuery,
         response: { 200: zSeriesResponse, 400: zErrorBody, 422: zErrorBody },

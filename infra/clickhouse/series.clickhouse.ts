@@ -1,17 +1,12 @@
 import { cstMidnightMs, DAY_MS, HOUR_MS } from '../../kernel';
-import type { SeriesFormat, SeriesRow } from '../../schemas';
+import type { SeriesRow } from '../../schemas';
 import { type Member, type SeriesKey, type SeriesSpec, type SeriesQueries, GRADE_II, VALIDITY } from '../../views';
 import type { StoreConnection } from './client';
 import { queryColumns } from './columns';
 import { basePollutantsOf, seriesSql, type SeriesSqlOptions } from './queries/series.sql';
+import { SERIES_EXPORT_SETTINGS, seriesExportSql } from './queries/series-export.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
-
-const FORMATS: Record<Exclude<SeriesFormat, 'json'>, string> = {
-  csv: 'CSVWithNames',
-  parquet: 'Parquet',
-  arrow: 'Arrow',
-};
 
 /** seriesSql's columns (id, pollutant, time, value, n_valid, n_expected, capture, valid, converted), column by column. */
 type JsonColumns = [
@@ -140,16 +135,12 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
         const keys = await keysRs.json<SeriesKey>();
         const next = keys.length === 2 ? (keys[0] as SeriesKey) : null;
         const upto = next ? { uptoId: next.id, uptoPol: next.pollutant, uptoTime: next.time } : {};
-        const sql = `${seriesSql(t, { ...options(spec, true), upto: next !== null })}\nFORMAT ${FORMATS[format]}`;
-        // Arrow uncompressed: every Arrow reader takes it (apache-arrow JS has no LZ4 codec); HTTP compression covers the wire.
+        // CSV carries the JSON's time text; Parquet and Arrow a typed time (seriesExportSql).
+        const inner = seriesSql(t, { ...options(spec, format !== 'csv'), upto: next !== null });
         const res = await store.client.exec({
-          query: sql,
+          query: seriesExportSql(inner, format, spec.resolution),
           query_params: { ...params(spec), ...upto, limit: spec.limit },
-          clickhouse_settings: {
-            output_format_parquet_string_as_string: 1,
-            output_format_arrow_string_as_string: 1,
-            output_format_arrow_compression_method: 'none',
-          },
+          clickhouse_settings: SERIES_EXPORT_SETTINGS,
         });
         return { kind: 'bytes', body: res.stream, next };
       } catch (err) {

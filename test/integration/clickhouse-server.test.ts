@@ -1,4 +1,6 @@
 import type { StartedTestContainer } from 'testcontainers';
+import { DataType, tableFromIPC, type Timestamp } from 'apache-arrow';
+import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledVersion } from '../../ingest/stations/registry-files';
 import { encodeReadings } from '../../bus';
@@ -36,7 +38,7 @@ let store: TestStore;
  * Every other test runs the embedded engine; this one needs a Docker engine and says so.
  */
 describe.skipIf(!docker)(
-  'on a ClickHouse server in a container (skipped: no Docker engine answers here; the embedded engine runs the same SQL in every other test)',
+  'on a ClickHouse server in a container (stubbed source; skipped: no Docker engine answers here; the embedded engine runs the same SQL in every other test)',
   () => {
     beforeAll(async () => {
       const { GenericContainer, Wait } = await import('testcontainers');
@@ -108,6 +110,50 @@ describe.skipIf(!docker)(
       expect(page.kind === 'rows' ? page.rows.map((r) => [r.value, r.nValid, r.valid]) : []).toEqual([
         [12.5, 24, true],
       ]);
+    });
+
+    it('writes the series files as the embedded engine does: JSON names, ISO times in CSV, UTC timestamps', async () => {
+      // The 24 hours stored by the test above; the embedded engine's files are checked in
+      // test/integration/series-exports.test.ts.
+      const start = Date.parse('2025-03-01T00:00:00+08:00');
+      const queries = createClickHouseSeriesQueries(store);
+      const file = async (format: 'csv' | 'parquet' | 'arrow'): Promise<Buffer> => {
+        const spec = seriesSpec(
+          {
+            level: 'station',
+            id: ['1141A'],
+            pollutant: ['pm25'],
+            from: '2025-03-01',
+            to: '2025-03-01',
+            resolution: 'hour',
+            format,
+            limit: 100,
+            referenceState: true,
+            incomplete: false,
+          },
+          { fromMs: start + HOUR, toMs: start + 25 * HOUR },
+          [bundledVersion()],
+        );
+        const page = await queries.page(spec, format);
+        if (page.kind !== 'bytes') throw new Error('expected a file');
+        const chunks: Buffer[] = [];
+        for await (const c of page.body as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(c));
+        return Buffer.concat(chunks);
+      };
+      const csv = (await file('csv')).toString('utf8').split('\n');
+      expect(csv[0]).toBe('"id","pollutant","time","value","nValid","nExpected","capture","valid","converted"');
+      expect(csv[1]).toBe('"1141A","pm25","2025-02-28T17:00:00Z",1,1,1,1,true,false');
+      const pq = await file('parquet');
+      const meta = parquetMetadata(pq.buffer.slice(pq.byteOffset, pq.byteOffset + pq.byteLength) as ArrayBuffer);
+      expect(meta.schema.find((c) => c.name === 'time')?.logical_type).toEqual({
+        type: 'TIMESTAMP',
+        isAdjustedToUTC: true,
+        unit: 'MILLIS',
+      });
+      const table = tableFromIPC(new Uint8Array(await file('arrow')));
+      const time = table.schema.fields.find((f) => f.name === 'time')?.type;
+      expect(DataType.isTimestamp(time) ? (time as Timestamp).timezone : String(time)).toBe('UTC');
+      expect(new Date(Number(table.getChild('time')?.get(0))).toISOString()).toBe('2025-02-28T17:00:00.000Z');
     });
   },
 );

@@ -220,14 +220,14 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
     const csv = await get(`${qs}&format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const records = parseCsv(await csv.text(), { columns: true }) as Record<string, string>[];
-    expect(records.map((r) => [r.id, r.time, r.value === '\\N' ? null : Number(r.value), Number(r.n_valid)])).toEqual(
+    expect(records.map((r) => [r.id, r.time, r.value === '' ? null : Number(r.value), Number(r.nValid)])).toEqual(
       expected.map((r) => [r.id, r.time, r.value, r.nValid]),
     );
 
     const pq = await get(`${qs}&format=parquet`);
     const buf = await pq.arrayBuffer();
     const rows = (await parquetReadObjects({ file: buf, compressors })) as Record<string, unknown>[];
-    expect(rows.map((r) => [r.id, r.value, Number(r.n_valid), Boolean(r.valid)])).toEqual(
+    expect(rows.map((r) => [r.id, r.value, Number(r.nValid), Boolean(r.valid)])).toEqual(
       expected.map((r) => [r.id, r.value, r.nValid, r.valid]),
     );
     // Typed time: a date column, read back as the same day.

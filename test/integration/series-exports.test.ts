@@ -25,7 +25,8 @@ import { openTestStore, type TestStore } from '../helpers/store';
  * apache-arrow) over real HTTP on the real engine: the same column names, times and values as the
  * JSON, missing values as empty CSV cells, instants typed as UTC timestamps in Parquet and Arrow.
  * The expected instants are written out by hand from the CST labels (label L of a CST day ends at
- * day 00:00+08:00 + L hours), not taken from the code.
+ * day 00:00+08:00 + L hours), not taken from the code. The readings go straight to the real
+ * processor (a stand-in source that delivers nothing, no bus): the files are what is tested.
  */
 let store: TestStore;
 let app: FastifyInstance;

@@ -1,0 +1,477 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api';
+import { createKeyVerifier, issueKey } from '../../api/auth/centre-keys';
+import { runBackfill } from '../../ingest';
+import { ADAPTERS } from '../../ingest/adapters';
+import { createStationRegistry } from '../../ingest/stations/registry';
+import { startInProcessPipeline } from '../../infra/bus/in-process-pipeline';
+import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
+import { createClickHouseExceptionalDays } from '../../infra/clickhouse/exceptional-days.clickhouse';
+import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
+import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
+import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
+import { createModel, createPublication, simulatedStations, writeArchive } from '../../tools/simulator';
+import { createViews } from '../../views';
+import type { AqiResponse } from '../../schemas/api/aqi';
+import type { ComplianceResponse } from '../../schemas/api/compliance';
+import type { ForecastResponse } from '../../schemas/api/forecast';
+import type { OzoneResponse } from '../../schemas/api/ozone';
+import type { SeriesResponse, SeriesRow } from '../../schemas/api/series';
+import type { Station, StationListVersion } from '../../schemas/station';
+import { silentLogger } from '../helpers/logger';
+import { openTestStore, type TestStore } from '../helpers/store';
+
+/**
+ * Every view tells the same truth. A small simulated network — 21 stations of three cities in two
+ * provinces, a year (2025) — is written as national archive files (as `yrd-air simulate --archive`
+ * does), backfilled into the real engine and served over real HTTP. The station list changes on
+ * 2025-07-01 (a 苏州 station leaves, a 南京 station joins) and 南京 has a recorded dust day. For
+ * every city, each province and the region, the statistics that /v1/series, /v1/compliance,
+ * /v1/compliance/forecast, /v1/ozone and /v1/aqi share must be equal after the published
+ * rounding (docs/standards.md §3.5). Two statistics are also computed a second way, by hand from
+ * the archive files the test wrote: each city's PM2.5 annual mean and valid days.
+ */
+const YEAR = 2025;
+const SEED = 20_251_203;
+const CHANGE = '2025-07-01';
+const DUST_CITY = '南京';
+const DUST_DAY = '2025-03-15';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const all = simulatedStations().filter((s) => !s.control);
+const of = (city: string, n: number): Station[] =>
+  all
+    .filter((s) => s.city === city)
+    .sort((a, b) => a.code.localeCompare(b.code))
+    .slice(0, n);
+const sh = of('上海', 7);
+const nj = of('南京', 8);
+const sz = of('苏州', 6);
+const joined = nj[7] as Station; // in the list from CHANGE
+const left = sz[5] as Station; // in the list until the day before CHANGE
+const first: StationListVersion = {
+  version: 'net-2025a',
+  validFrom: '2024-01-01',
+  stations: [...sh, ...nj.slice(0, 7), ...sz],
+};
+const second: StationListVersion = {
+  version: 'net-2025b',
+  validFrom: CHANGE,
+  stations: [...sh, ...nj, ...sz.slice(0, 5)],
+};
+const CITIES = ['上海', '南京', '苏州'];
+const PROVINCES: Record<string, string[]> = { shanghai: ['上海'], jiangsu: ['南京', '苏州'] };
+const AREAS: [level: 'city' | 'province' | 'region', id: string, cities: string[]][] = [
+  ...CITIES.map((c) => ['city', c, [c]] as ['city', string, string[]]),
+  ...Object.entries(PROVINCES).map(([p, cs]) => ['province', p, cs] as ['province', string, string[]]),
+  ['region', 'yrd', CITIES],
+];
+const DAYS = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(YEAR, 0, 1) + i * DAY).toISOString().slice(0, 10));
+const ANNUAL = ['so2', 'no2', 'pm10', 'pm25', 'co', 'o3'] as const;
+/** The daily statistic behind each annual item, as /v1/series names it. */
+const SERIES_OF: Record<(typeof ANNUAL)[number], string> = {
+  so2: 'so2',
+  no2: 'no2',
+  pm10: 'pm10',
+  pm25: 'pm25',
+  co: 'co',
+  o3: 'o3_mda8',
+};
+
+/** GB/T 8170 (round half to even on the decimal value), written here apart from the code's. */
+function round(x: number, decimals: number): number {
+  const s = x.toFixed(decimals + 6);
+  const scaled = Number(s) * 10 ** decimals;
+  const floor = Math.floor(scaled + 1e-9);
+  const rest = scaled - floor;
+  if (Math.abs(rest - 0.5) < 1e-7) return (floor % 2 === 0 ? floor : floor + 1) / 10 ** decimals;
+  return Math.round(scaled) / 10 ** decimals;
+}
+/** Half up to an integer: integer sums over a count are exact at a half, so no decimal care is needed. */
+const halfUp = (x: number): number => Math.floor(x + 0.5);
+const published = (p: string, x: number): number => round(x, p === 'co' ? 1 : 0);
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+const dir = mkdtempSync(join(tmpdir(), 'yrd-air-consistency-'));
+let store: TestStore;
+let app: FastifyInstance;
+let base = '';
+
+beforeAll(async () => {
+  store = await openTestStore();
+  await syncStations(store, [first, second]);
+  const stations = [...sh, ...nj, ...sz];
+  // Hour 0 of 2026-01-01's file is label 24 of 2025-12-31.
+  const files = writeArchive({
+    dir: join(dir, 'archive'),
+    fromDate: `${YEAR}-01-01`,
+    toDate: `${YEAR + 1}-01-01`,
+    stations,
+    publication: createPublication(SEED, createModel(SEED)),
+  });
+  const logger = silentLogger();
+  const pipeline = startInProcessPipeline(store, logger, { maxBatchMessages: 2000 });
+  await runBackfill({
+    files,
+    sink: pipeline.sink,
+    registry: createStationRegistry([first, second]),
+    archive: ADAPTERS['cnemc-archive'],
+    stateFile: join(dir, 'state.json'),
+  });
+  await pipeline.stop();
+
+  const keysFile = join(dir, 'keys.json');
+  const coordinator = issueKey(keysFile, 'coordinator').key;
+  const stationQueries = createClickHouseStationQueries(store);
+  const exceptionalDays = createClickHouseExceptionalDays(store);
+  app = await buildApp({
+    logger,
+    readiness: {},
+    auth: createKeyVerifier(keysFile),
+    queries: { stations: stationQueries, exceptionalDays },
+    views: createViews({
+      stats: createClickHouseStatsQueries(store),
+      series: createClickHouseSeriesQueries(store),
+      exceptionalDays,
+      stations: stationQueries,
+      // An absolute target, so that the forecast needs no base year outside the simulated one.
+      targets: (['city', 'province', 'region'] as const).map((level) => ({
+        level,
+        id: '*',
+        from: YEAR,
+        to: YEAR,
+        indicator: 'pm25_annual' as const,
+        max: 35,
+        source: 'test',
+      })),
+      includeControlSites: false,
+    }),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const res = await fetch(`${base}/v1/exceptional-days`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'application/json' },
+    body: JSON.stringify([{ city: DUST_CITY, day: DUST_DAY, source: 'dust notice (test)' }]),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}, 300_000);
+afterAll(async () => {
+  await app?.close();
+  await store?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function get<T>(path: string, params: Record<string, string>): Promise<T> {
+  const res = await fetch(`${base}${path}?${new URLSearchParams(params).toString()}`);
+  expect(res.status, `${path} ${JSON.stringify(params)}: ${await res.clone().text()}`).toBe(200);
+  return (await res.json()) as T;
+}
+const area = (level: string, id: string) => ({ level, id });
+const seriesRows = async (level: string, id: string, resolution: string): Promise<SeriesRow[]> =>
+  (
+    await get<SeriesResponse>('/v1/series', {
+      ...area(level, id),
+      pollutant: [...Object.values(SERIES_OF), 'o3'].join(','),
+      from: `${YEAR}-01-01`,
+      to: `${YEAR}-12-31`,
+      resolution,
+      incomplete: 'true',
+      limit: '100000',
+    })
+  ).rows;
+const compliance = (level: string, id: string) =>
+  get<ComplianceResponse>('/v1/compliance', { ...area(level, id), year: String(YEAR) });
+
+/** What the routes answered, read once for all the comparisons. */
+interface Answers {
+  yearly: SeriesRow[];
+  compliance: ComplianceResponse;
+  forecast: ForecastResponse;
+  ozone: OzoneResponse;
+}
+const answers = new Map<string, Answers>();
+const cityDaily = new Map<string, SeriesRow[]>();
+/** Each day's /v1/aqi answer for the region: every city's daily AQI. */
+const aqiByDay = new Map<string, AqiResponse>();
+
+async function answersOf(level: string, id: string): Promise<Answers> {
+  const key = `${level}|${id}`;
+  const hit = answers.get(key);
+  if (hit) return hit;
+  const [yearly, c, forecast, ozone] = await Promise.all([
+    seriesRows(level, id, 'year'),
+    compliance(level, id),
+    get<ForecastResponse>('/v1/compliance/forecast', { ...area(level, id), year: String(YEAR), at: `${YEAR}-12-31` }),
+    get<OzoneResponse>('/v1/ozone', { ...area(level, id), from: `${YEAR}-01-01`, to: `${YEAR}-12-31` }),
+  ]);
+  const a = { yearly, compliance: c, forecast, ozone };
+  answers.set(key, a);
+  return a;
+}
+async function dailyOf(city: string): Promise<SeriesRow[]> {
+  const hit = cityDaily.get(city);
+  if (hit) return hit;
+  const rows = await seriesRows('city', city, 'day');
+  cityDaily.set(city, rows);
+  return rows;
+}
+async function aqiDays(): Promise<Map<string, AqiResponse>> {
+  if (aqiByDay.size === 0) {
+    for (let i = 0; i < DAYS.length; i += 8) {
+      const batch = DAYS.slice(i, i + 8);
+      const got = await Promise.all(
+        batch.map((date) => get<AqiResponse>('/v1/aqi', { ...area('region', 'yrd'), date })),
+      );
+      batch.forEach((d, j) => aqiByDay.set(d, got[j] as AqiResponse));
+    }
+  }
+  return aqiByDay;
+}
+/** A city's valid daily values of a statistic, from /v1/series at day resolution. */
+const validDays = (rows: SeriesRow[], pollutant: string): SeriesRow[] =>
+  rows.filter((r) => r.pollutant === pollutant && r.valid && r.value !== null && r.time.startsWith(String(YEAR)));
+const pollutantOf = (c: ComplianceResponse, p: string) => c.pollutants.find((x) => x.pollutant === p);
+
+/**
+ * The second method: each city's PM2.5 from the archive cells the test wrote, read with plain
+ * splits. An hour ending at instant t counts when its station is in the list in force at t (the
+ * backfill's station check); a station-day (labels 1–24) is valid with ≥ 20 hours; a city-day is
+ * the mean of its stations' valid days, with the list in force that day, formed as the national
+ * centre forms it (docs/standards.md §3.3): each station's 24-h mean at its published precision
+ * (an integer, half up), their mean rounded half up to an integer.
+ */
+function pm25ByHand(): Map<string, { mean: number; days: number }> {
+  const startOf = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
+  const listAt = (ms: number) => (ms >= startOf(CHANGE) ? second : first);
+  const hours = new Map<string, number[]>(); // station|day → values
+  for (let d = startOf(`${YEAR}-01-01`); d <= startOf(`${YEAR + 1}-01-01`); d += DAY) {
+    const date = new Date(d + 8 * HOUR).toISOString().slice(0, 10).replaceAll('-', '');
+    const lines = readFileSync(join(dir, 'archive', `china_sites_${date}.csv`), 'utf8').split('\r\n');
+    const header = (lines[0] ?? '').split(',');
+    for (const line of lines.slice(1)) {
+      const c = line.split(',');
+      if (c[2] !== 'PM2.5') continue;
+      const t = d + Number(c[1]) * HOUR; // hour h of file D ends at D h:00
+      const day = new Date(t - HOUR + 8 * HOUR).toISOString().slice(0, 10);
+      for (let i = 3; i < c.length; i++) {
+        const code = header[i] as string;
+        if (c[i] === '' || !listAt(t).stations.some((s) => s.code === code)) continue;
+        const k = `${code}|${day}`;
+        hours.set(k, [...(hours.get(k) ?? []), Number(c[i])]);
+      }
+    }
+  }
+  const out = new Map<string, { mean: number; days: number }>();
+  for (const city of CITIES) {
+    const values: number[] = [];
+    for (const day of DAYS) {
+      const members = listAt(startOf(day) + 12 * HOUR).stations.filter((s) => s.city === city);
+      const means = members.flatMap((s) => {
+        const h = hours.get(`${s.code}|${day}`) ?? [];
+        return h.length >= 20 ? [halfUp(mean(h))] : [];
+      });
+      if (means.length) values.push(halfUp(mean(means)));
+    }
+    out.set(city, { mean: mean(values), days: values.length });
+  }
+  return out;
+}
+
+describe('the network as loaded', () => {
+  it('has the two lists, and the station that left and the one that joined both reported all year', async () => {
+    expect(first.stations).toHaveLength(20);
+    expect(second.stations).toHaveLength(20);
+    const rows = await get<SeriesResponse>('/v1/series', {
+      level: 'station',
+      id: `${joined.code},${left.code}`,
+      pollutant: 'pm25',
+      from: `${YEAR}-01-01`,
+      to: `${YEAR}-12-31`,
+      resolution: 'month',
+      incomplete: 'true',
+    });
+    // The backfill's station check keeps each station's readings of the days its list holds it.
+    const months = (code: string) => rows.rows.filter((r) => r.id === code && r.nValid > 0).map((r) => r.time);
+    expect(months(left.code)).toEqual(DAYS.filter((d) => d.endsWith('-01') && d < CHANGE));
+    expect(months(joined.code)).toEqual(DAYS.filter((d) => d.endsWith('-01') && d >= CHANGE));
+  });
+
+  it('series and a second method (the archive by hand) agree on each city’s PM2.5 year', async () => {
+    const hand = pm25ByHand();
+    for (const city of CITIES) {
+      const row = (await answersOf('city', city)).yearly.find((r) => r.pollutant === 'pm25');
+      const want = hand.get(city);
+      expect({ city, mean: row?.value, days: row?.nValid }).toEqual({
+        city,
+        mean: expect.closeTo(want?.mean ?? NaN, 6) as unknown,
+        days: want?.days,
+      });
+    }
+  });
+});
+
+describe.each(AREAS)('%s %s: every view tells the same truth', (level, id, cities) => {
+  it('annual means: /v1/series (year) = /v1/compliance, and /v1/compliance/forecast’s year-end PM2.5', async () => {
+    const a = await answersOf(level, id);
+    for (const p of ['so2', 'no2', 'pm10', 'pm25'] as const) {
+      const y = a.yearly.find((r) => r.pollutant === SERIES_OF[p]);
+      expect({ p, series: y?.value == null ? null : published(p, y.value), unrounded: y?.value }).toEqual({
+        p,
+        series: pollutantOf(a.compliance, p)?.mean,
+        unrounded: y?.value,
+      });
+    }
+    expect(a.forecast.ytd.throughDay).toBe(`${YEAR}-12-31`);
+    expect(a.forecast.remainingDays).toBe(0);
+    const ytd = a.forecast.ytd.mean;
+    expect({ forecast: ytd === null ? null : published('pm25', ytd) }).toEqual({
+      forecast: pollutantOf(a.compliance, 'pm25')?.mean,
+    });
+  });
+
+  it.runIf(level !== 'city')(
+    'an area’s annual means: /v1/compliance = the mean of its cities’ published means (docs/standards.md §3.3, §3.5)',
+    async () => {
+      const a = await answersOf(level, id);
+      const mine = await Promise.all(cities.map(async (c) => (await answersOf('city', c)).compliance));
+      for (const p of ['so2', 'no2', 'pm10', 'pm25'] as const) {
+        const cityMeans = mine.map((c) => pollutantOf(c, p)?.mean as number);
+        expect({ p, mean: pollutantOf(a.compliance, p)?.mean }).toEqual({ p, mean: published(p, mean(cityMeans)) });
+      }
+    },
+  );
+
+  it('valid days: /v1/series (year) = /v1/compliance = /v1/ozone = the forecast’s', async () => {
+    const a = await answersOf(level, id);
+    if (level === 'city') {
+      for (const p of ANNUAL) {
+        const y = a.yearly.find((r) => r.pollutant === SERIES_OF[p]);
+        expect({ p, nValid: y?.nValid }).toEqual({ p, nValid: pollutantOf(a.compliance, p)?.nValid });
+      }
+      expect(a.forecast.ytd.validDays).toBe(pollutantOf(a.compliance, 'pm25')?.nValid);
+      expect(a.ozone.years.find((y) => y.year === YEAR)?.validDays).toBe(pollutantOf(a.compliance, 'o3')?.nValid);
+      expect(a.ozone.days.at(-1)?.n).toBe(pollutantOf(a.compliance, 'o3')?.nValid);
+    } else {
+      // A province's or region's year is its cities': series counts the cities with a valid year.
+      for (const p of ANNUAL) {
+        const y = a.yearly.find((r) => r.pollutant === SERIES_OF[p]);
+        expect({ p, cities: y?.nValid }).toEqual({ p, cities: a.compliance.cities });
+      }
+      expect(a.compliance.cities).toBe(cities.length);
+    }
+  });
+
+  it('percentiles: /v1/compliance’s O3 MDA8 P90 = /v1/ozone’s (year and 365-day window), and each area’s is the mean of its cities’', async () => {
+    const a = await answersOf(level, id);
+    const p90 = pollutantOf(a.compliance, 'o3')?.percentile.value;
+    const season = a.ozone.years.find((y) => y.year === YEAR);
+    expect({ year: season?.p90, window: a.ozone.days.at(-1)?.p90 }).toEqual({ year: p90, window: p90 });
+    if (level !== 'city') {
+      // docs/standards.md §3.1: a region's O3 is the mean over cities of the city percentiles.
+      for (const p of ANNUAL) {
+        const mine = await Promise.all(cities.map(async (c) => (await answersOf('city', c)).compliance));
+        const unrounded = mine.map((c) => pollutantOf(c, p)?.percentile.value as number);
+        expect({ p, value: pollutantOf(a.compliance, p)?.percentile.value }).toEqual({
+          p,
+          value: expect.closeTo(published(p, mean(unrounded)), 9) as unknown,
+        });
+      }
+    }
+  });
+
+  it('mean MDA8: /v1/series (o3_mda8, year) = /v1/ozone, to one decimal', async () => {
+    const a = await answersOf(level, id);
+    const y = a.yearly.find((r) => r.pollutant === 'o3_mda8');
+    expect({ series: y?.value == null ? null : round(y.value, 1) }).toEqual({
+      series: a.ozone.years.find((s) => s.year === YEAR)?.mean,
+    });
+  });
+
+  it(
+    'day counts: /v1/compliance = the year of /v1/aqi (city daily AQI), ratios the mean of the cities’',
+    { timeout: 120_000 },
+    async () => {
+      const aqi = await aqiDays();
+      const perCity = cities.map((city) => {
+        const scores = DAYS.map((d) => aqiByDay.get(d)?.results.find((r) => r.area === city)?.aqi ?? null).filter(
+          (x): x is number => x !== null,
+        );
+        const good = scores.filter((x) => x <= 100).length;
+        const heavy = scores.filter((x) => x > 200).length;
+        return { valid: scores.length, good, heavy, goodRatio: round((good / scores.length) * 100, 1) };
+      });
+      expect(aqi.size).toBe(365);
+      const { days } = (await answersOf(level, id)).compliance;
+      expect({
+        valid: days.valid,
+        good: days.good,
+        heavy: days.heavy,
+        goodRatio: days.goodRatio,
+      }).toEqual({
+        valid: perCity.reduce((n, c) => n + c.valid, 0),
+        good: perCity.reduce((n, c) => n + c.good, 0),
+        heavy: perCity.reduce((n, c) => n + c.heavy, 0),
+        goodRatio: round(mean(perCity.map((c) => c.goodRatio)), 1),
+      });
+    },
+  );
+
+  it('the recorded dust day: /v1/compliance without it = the daily series without it', async () => {
+    const c = (await answersOf(level, id)).compliance;
+    const inArea = cities.includes(DUST_CITY);
+    expect(c.excludingExceptional?.excludedCityDays ?? 0).toBe(inArea ? 1 : 0);
+    if (!inArea) return;
+    for (const p of ['pm25', 'pm10'] as const) {
+      const cityMeans = await Promise.all(
+        cities.map(async (city) =>
+          mean(
+            validDays(await dailyOf(city), p)
+              .filter((r) => !(city === DUST_CITY && r.time === DUST_DAY))
+              .map((r) => r.value as number),
+          ),
+        ),
+      );
+      const without = c.excludingExceptional?.pollutants.find((x) => x.pollutant === p);
+      // A city's published mean; an area's the mean of its cities' published means, as above.
+      expect({ p, mean: without?.mean }).toEqual({
+        p,
+        mean: published(p, mean(cityMeans.map((m) => published(p, m)))),
+      });
+    }
+  });
+});
+
+describe('city days: /v1/aqi’s concentrations = /v1/series at day resolution', () => {
+  it.each(CITIES)('%s', async (city) => {
+    const aqi = await aqiDays();
+    const daily = await dailyOf(city);
+    const differ: string[] = [];
+    // /v1/aqi keys its daily values by the daily statistic; /v1/series's daily max 1-h O3 is `o3`.
+    const KEYS: Record<string, string> = {
+      so2: 'so2',
+      no2: 'no2',
+      co: 'co',
+      pm10: 'pm10',
+      pm25: 'pm25',
+      o3_mda8: 'o3_mda8',
+      o3_1h_max: 'o3',
+    };
+    for (const day of DAYS) {
+      const got = aqi.get(day)?.results.find((r) => r.area === city)?.concentrations ?? {};
+      for (const [k, s] of Object.entries(KEYS)) {
+        const row = daily.find((r) => r.pollutant === s && r.time === day && r.valid);
+        const want = row?.value ?? undefined;
+        const same = want === undefined ? got[k] === undefined : Math.abs((got[k] ?? NaN) - want) < 1e-9;
+        if (!same) differ.push(`${day} ${k}: aqi ${got[k]} series ${want}`);
+      }
+    }
+    expect(differ).toEqual([]);
+  });
+});

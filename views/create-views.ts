@@ -97,22 +97,26 @@ export function createViews(src: ViewSources): Views {
   };
   const versions = (): Promise<StationListVersion[]> => stations.versions();
   const exceptionalDays = src.exceptionalDays;
+  const complianceDeps = {
+    queries: stats,
+    series,
+    versions: statsVersions,
+    exceptionalDays: exceptionalDays && ((year: number) => exceptionalDays.list(year)),
+  };
+  // A relative target's base is the base year's published value: the forecast and the trends ask
+  // compliance for it (without targets of its own), as compliance's own targets do.
+  const forecastDeps = {
+    series,
+    versions: statsVersions,
+    targets,
+    compliance: (q: ComplianceQuery) => areaCompliance(complianceDeps, q),
+  };
   return {
     aqi: (q) => areaDailyAqi({ queries: stats, versionAt }, q),
-    compliance: (q) =>
-      areaCompliance(
-        {
-          queries: stats,
-          series,
-          versions: statsVersions,
-          targets,
-          exceptionalDays: exceptionalDays && ((year) => exceptionalDays.list(year)),
-        },
-        q,
-      ),
+    compliance: (q) => areaCompliance({ ...complianceDeps, targets }, q),
     ozone: (q) => areaOzone({ series, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
-    forecast: (q) => forecastView({ series, versions: statsVersions, targets }, q),
-    trends: (q) => trendsView({ series, versions: statsVersions, targets }, q),
+    forecast: (q) => forecastView(forecastDeps, q),
+    trends: (q) => trendsView(forecastDeps, q),
     series: async (q, range) => series.page(seriesSpec(q, range, await statsVersions()), q.format),
     apportionment: {
       regional: (q, range) => regionalView({ series, versions, regional: src.regional }, q, range),

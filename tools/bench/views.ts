@@ -67,7 +67,11 @@ export async function queryBench(store: StoreConnection): Promise<void> {
     views: {
       series: async (q, r) => series.page(seriesSpec(q, r, await versions()), q.format),
       compliance: (q) => areaCompliance({ queries: stats, series, versions }, q),
-      forecast: (q) => forecastView({ series, versions }, q),
+      forecast: (q) =>
+        forecastView(
+          { series, versions, compliance: (c) => areaCompliance({ queries: stats, series, versions }, c) },
+          q,
+        ),
       trends: async () => Promise.reject(new Error('not benchmarked')),
       ozone: (q) => areaOzone({ series, versions }, q),
       apportionment: {

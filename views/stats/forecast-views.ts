@@ -1,5 +1,7 @@
 import { cstDayOf, hourEndingDaysRange, InputError } from '../../kernel';
 import {
+  type ComplianceQuery,
+  type ComplianceResponse,
   type ForecastQuery,
   type ForecastResponse,
   type TrendsQuery,
@@ -10,7 +12,7 @@ import {
   type TargetRule,
 } from '../../schemas';
 import { seriesRows, type SeriesQueries } from './series';
-import { DEFAULT_TARGETS, targetsFor } from './targets';
+import { baseYearValue, DEFAULT_TARGETS, relativeTargetValue, targetsFor } from './targets';
 import { theilSenTrend } from './theil-sen';
 import { forecastAnnualMean } from './year-forecast';
 
@@ -18,6 +20,8 @@ export interface ForecastDeps {
   series: SeriesQueries;
   versions: () => Promise<StationListVersion[]>;
   targets?: { file: readonly TargetRule[]; defaults: readonly TargetRule[] };
+  /** `GET /v1/compliance` of an area and year: the published base of a relative target. */
+  compliance: (q: ComplianceQuery) => Promise<ComplianceResponse>;
   now?: () => number;
 }
 
@@ -50,29 +54,33 @@ async function areaSeries(
 }
 
 /**
- * The PM2.5 annual-mean target of an area and year, resolved: a relative target takes its base
- * from the rule, else from the area's own annual mean of the base year (valid days only).
+ * The PM2.5 annual-mean target of an area and year, resolved as `GET /v1/compliance` resolves it: a
+ * relative target takes its base from the rule, else from the area's annual mean of the base year
+ * as compliance publishes it (an integer, valid with 324 days), and is rounded by GB/T 8170
+ * (`relativeTargetValue`, docs/standards.md §3.5).
  */
 async function pm25Target(
   deps: ForecastDeps,
   level: ForecastQuery['level'],
   id: string,
   year: number,
-  days: { time: string; value: number | null }[],
+  asOf: string | undefined,
 ): Promise<{ value: number | null; source: string }> {
   const rule = targetsFor(deps.targets ?? { file: [], defaults: DEFAULT_TARGETS }, level, id, year).get('pm25_annual');
   if (!rule) return { value: null, source: 'no PM2.5 annual target for this area and year' };
   if (!rule.relative) return { value: (rule.max ?? rule.min) as number, source: rule.source };
   const relative = rule.relative;
-  let base = relative.baseline ?? null;
-  if (base === null) {
-    const inBase = days
-      .filter((d) => d.time.startsWith(`${relative.baseYear}-`) && d.value !== null)
-      .map((d) => d.value as number);
-    base = inBase.length >= 324 ? Math.round(inBase.reduce((a, b) => a + b, 0) / inBase.length) : null;
-  }
+  const published =
+    relative.baseline !== undefined
+      ? undefined
+      : baseYearValue(
+          'pm25_annual',
+          relative.baseYear,
+          await deps.compliance({ level, id, year: relative.baseYear, asOf, status: 'all', rank: false }),
+        );
+  const { target, base } = relativeTargetValue('pm25_annual', relative, published);
   return {
-    value: base === null ? null : Math.round(base * (1 + relative.change)),
+    value: target,
     source: `${rule.source} (base ${relative.baseYear}: ${base ?? 'no valid year in the store'})`,
   };
 }
@@ -85,7 +93,7 @@ export async function forecastView(deps: ForecastDeps, q: ForecastQuery): Promis
   const at = q.at ?? (today < yearEnd ? today : yearEnd);
   if (!at.startsWith(`${q.year}-`))
     throw new InputError('QUERY_UNPROCESSABLE', `at: ${at} is not in ${q.year}`, { field: 'at' });
-  // Ten earlier years as history (and for a relative target's base year).
+  // Ten earlier years as history.
   const days = await areaSeries(deps, {
     level: q.level,
     id: q.id,
@@ -95,7 +103,7 @@ export async function forecastView(deps: ForecastDeps, q: ForecastQuery): Promis
     to: at,
     asOf: q.asOf,
   });
-  const target = await pm25Target(deps, q.level, q.id, q.year, days);
+  const target = await pm25Target(deps, q.level, q.id, q.year, q.asOf);
   if (target.value === null) throw new InputError('QUERY_UNPROCESSABLE', `target: ${target.source}`, { field: 'year' });
   const asDays = days.map((d) => ({ day: d.time, value: d.value }));
   const f = forecastAnnualMean({
@@ -134,7 +142,7 @@ export async function trendsView(deps: ForecastDeps, q: TrendsQuery): Promise<Tr
   const target =
     q.target ??
     (q.pollutant === 'pm25'
-      ? ((await pm25Target(deps, q.level, q.id, Number(to.slice(0, 4)), [])).value ?? undefined)
+      ? ((await pm25Target(deps, q.level, q.id, Number(to.slice(0, 4)), q.asOf)).value ?? undefined)
       : undefined);
   const trend = theilSenTrend(monthly, { target });
   return {

@@ -57,6 +57,26 @@ describe('targets (docs/standards.md §5 as data)', () => {
     expect(judgeTarget(good, 87.5, undefined).met).toBe(true);
   });
 
+  it('a relative target is rounded by GB/T 8170 (half to even on the decimal value), not half up', () => {
+    const rel = (indicator: TargetRule['indicator'], change: number): TargetRule => ({
+      level: 'city',
+      id: '*',
+      from: 2025,
+      to: 2025,
+      indicator,
+      relative: { baseYear: 2020, change },
+      source: 's',
+    });
+    // Base 25 × 0.9 = 22.5 → 22 (the even neighbour; half up would say 23): 22 meets it, 23 not.
+    expect(judgeTarget(rel('pm25_annual', -0.1), 22, 25)).toMatchObject({ target: 22, met: true });
+    expect(judgeTarget(rel('pm25_annual', -0.1), 23, 25)).toMatchObject({ target: 22, met: false });
+    // Base 35 × 0.9 = 31.5 → 32 (even); base 34 (a mean of 34.5 published) × 0.9 = 30.6 → 31.
+    expect(judgeTarget(rel('pm25_annual', -0.1), 32, 35).target).toBe(32);
+    expect(judgeTarget(rel('pm25_annual', -0.1), 31, 34).target).toBe(31);
+    // Ratios to one decimal: 85 × 1.05 = 89.25 → 89.2 (half up: 89.3).
+    expect(judgeTarget(rel('good_day_ratio', 0.05), 89.2, 85)).toMatchObject({ target: 89.2, met: true });
+  });
+
   it('a targets file says what is wrong, by field', () => {
     const r = zTargetsFile.safeParse({
       targets: [

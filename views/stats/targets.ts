@@ -1,5 +1,6 @@
 import type { ComplianceQuery, ComplianceResponse, TargetIndicator, TargetRule } from '../../schemas';
 import { judgeableValue, type AnnualStatistic } from './annual';
+import { roundGbt8170 } from './aqi';
 
 /**
  * The default targets (docs/standards.md §5), as data. A TARGETS_FILE adds to them and overrides them
@@ -131,18 +132,32 @@ export interface TargetVerdict {
 }
 
 /**
+ * A relative target's value: the base year's published value (the rule's baseline, else the
+ * area's statistic of that year as `GET /v1/compliance` publishes it) × (1 + change), rounded as the
+ * indicator is published — GB/T 8170 half to even on the decimal value, integers for µg/m³, one
+ * decimal for ratios (docs/standards.md §3.5, §5). Base 34 (a mean of 34.5 published) × 0.9 = 30.6 → 31.
+ */
+export function relativeTargetValue(
+  indicator: TargetIndicator,
+  relative: NonNullable<TargetRule['relative']>,
+  baseValue: number | null | undefined,
+): { target: number | null; base: number | null } {
+  const digits = indicator === 'good_day_ratio' || indicator === 'heavy_day_ratio' ? 1 : 0;
+  const b = relative.baseline ?? baseValue ?? null;
+  return { target: b === null ? null : roundGbt8170(b * (1 + relative.change), digits), base: b };
+}
+
+/**
  * Judges one indicator against its rule. Values are compared as published (integers for µg/m³,
  * one decimal for ratios), so a relative target is rounded the same way before comparing.
  */
 export function judgeTarget(rule: TargetRule, value: number | null, baseValue?: number | null): TargetVerdict {
-  const digits = rule.indicator === 'good_day_ratio' || rule.indicator === 'heavy_day_ratio' ? 1 : 0;
-  const round = (x: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
   let target: number | null;
   let base: TargetVerdict['base'];
   if (rule.relative) {
-    const b = rule.relative.baseline ?? baseValue ?? null;
-    target = b === null ? null : round(b * (1 + rule.relative.change));
-    base = { year: rule.relative.baseYear, value: b, change: rule.relative.change };
+    const r = relativeTargetValue(rule.indicator, rule.relative, baseValue);
+    target = r.target;
+    base = { year: rule.relative.baseYear, value: r.base, change: rule.relative.change };
   } else {
     target = (rule.max ?? rule.min) as number;
   }
@@ -170,6 +185,15 @@ function indicatorValue(
   }
 }
 
+/** A relative target's base: the indicator's value in the base year's compliance answer, as published. */
+export function baseYearValue(indicator: TargetIndicator, baseYear: number, then: ComplianceResponse): number | null {
+  return indicatorValue(
+    indicator,
+    then.pollutants.map((p) => ({ ...p, year: baseYear, regime: then.regime })),
+    then.days,
+  );
+}
+
 /**
  * The area's targets for the year, each judged on the year's official statistics:
  * PM2.5 annual mean and O3 P90 only when valid (324 days), the day ratios as computed. A relative
@@ -194,13 +218,7 @@ export function startTargets(
   };
   const bases = inForce.map(async (rule): Promise<number | null | undefined> => {
     if (!rule.relative || rule.relative.baseline !== undefined) return undefined;
-    const baseYear = rule.relative.baseYear;
-    const then = await yearOf(baseYear);
-    return indicatorValue(
-      rule.indicator,
-      then.pollutants.map((p) => ({ ...p, year: baseYear, regime: then.regime })),
-      then.days,
-    );
+    return baseYearValue(rule.indicator, rule.relative.baseYear, await yearOf(rule.relative.baseYear));
   });
   // A failure surfaces when judged; until then it must not count as unhandled.
   for (const b of bases) b.catch(() => undefined);

@@ -34,6 +34,26 @@ describe('the HTTP app', () => {
     expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route GET /v1/nothing' } });
   });
 
+  it("answers the router's own refusal (a percent-escape that is not UTF-8) in the one error shape", async () => {
+    app = await buildApp({ logger: silentLogger(), readiness: {} });
+    const res = await app.inject('/v1/centres/%E0%A4%A/scorecard');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: {
+        code: 'QUERY_INVALID',
+        message:
+          "the URL cannot be decoded: '/v1/centres/%E0%A4%A/scorecard' is not a valid url component; percent-encode each byte of non-ASCII text in the URL (上海 is %E4%B8%8A%E6%B5%B7)",
+      },
+    });
+  });
+
+  it('hands routes an unencoded + offset (a space once decoded) as the + it was', async () => {
+    app = await buildApp({ logger: silentLogger(), readiness: {} });
+    app.get('/echo', async (request) => request.query);
+    const res = await app.inject('/echo?from=2025-01-01T00:00:00+08:00&id=a+b');
+    expect(res.json()).toEqual({ from: '2025-01-01T00:00:00+08:00', id: 'a b' });
+  });
+
   it('serves feed health and documents it in /openapi.json', async () => {
     const status = {
       name: 'shanghai-sh-json',

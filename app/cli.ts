@@ -32,6 +32,13 @@ function fail(err: unknown, logger?: Logger): never {
     for (const line of err.message.split('\n')) process.stderr.write(`yrd-air: invalid configuration: ${line}\n`);
     process.exit(EXIT_CONFIG);
   }
+  const sys = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (sys?.syscall === 'listen' && (sys.code === 'EADDRINUSE' || sys.code === 'EACCES')) {
+    // The HTTP port is the operator's to change: said as the configuration it is.
+    const why = sys.code === 'EADDRINUSE' ? 'is already in use by another process' : 'may not be opened by this user';
+    process.stderr.write(`yrd-air: invalid configuration: PORT: ${sys.address ?? ''}:${sys.port ?? ''} ${why}\n`);
+    process.exit(EXIT_CONFIG);
+  }
   const [code, message] =
     err instanceof AppError ? [err.code, err.message] : ['INTERNAL', (err as Error)?.message ?? String(err)];
   process.stderr.write(`yrd-air: ${code}: ${message.replace(/\s*\n\s*/g, '; ')}\n`);

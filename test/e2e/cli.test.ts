@@ -147,6 +147,23 @@ describe('yrd-air CLI', () => {
         '',
       ]);
       expect(migrate.stderr()).not.toContain('DB::Exception');
+      // A second server: on the same folder, the same one line; on the same port, the port named.
+      const second = runCli(['start'], { PORT: '0', DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB, FEEDS_FILE: NO_FEEDS });
+      expect((await second.exited).code).toBe(1);
+      expect(second.stderr()).toMatch(
+        /^yrd-air: STORE_LOCKED: the embedded store in .* is held by another yrd-air process[^\n]*\n$/,
+      );
+      const port = new URL(url as string).port;
+      const samePort = runCli(['start'], {
+        PORT: port,
+        DATA_DIR: tempDir(),
+        CLICKHOUSE_DATABASE: DB,
+        FEEDS_FILE: NO_FEEDS,
+      });
+      expect((await samePort.exited).code).toBe(78);
+      expect(samePort.stderr()).toBe(
+        `yrd-air: invalid configuration: PORT: 0.0.0.0:${port} is already in use by another process\n`,
+      );
       const backfill = runCli(['backfill', NO_FEEDS], { DATA_DIR: dataDir, CLICKHOUSE_DATABASE: DB });
       expect((await backfill.exited).code).toBe(1);
       expect(backfill.stderr().split('\n')).toEqual([

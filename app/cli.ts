@@ -32,13 +32,6 @@ function fail(err: unknown, logger?: Logger): never {
     for (const line of err.message.split('\n')) process.stderr.write(`yrd-air: invalid configuration: ${line}\n`);
     process.exit(EXIT_CONFIG);
   }
-  const sys = err as NodeJS.ErrnoException & { address?: string; port?: number };
-  if (sys?.syscall === 'listen' && (sys.code === 'EADDRINUSE' || sys.code === 'EACCES')) {
-    // The HTTP port is the operator's to change: said as the configuration it is.
-    const why = sys.code === 'EADDRINUSE' ? 'is already in use by another process' : 'may not be opened by this user';
-    process.stderr.write(`yrd-air: invalid configuration: PORT: ${sys.address ?? ''}:${sys.port ?? ''} ${why}\n`);
-    process.exit(EXIT_CONFIG);
-  }
   const [code, message] =
     err instanceof AppError ? [err.code, err.message] : ['INTERNAL', (err as Error)?.message ?? String(err)];
   process.stderr.write(`yrd-air: ${code}: ${message.replace(/\s*\n\s*/g, '; ')}\n`);
@@ -72,6 +65,16 @@ function oneShot<A extends unknown[]>(
   };
 }
 
+/** A server's HTTP port that cannot be opened is the operator's to change: a configuration error naming PORT. */
+function portProblem(err: unknown): unknown {
+  const sys = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (sys?.syscall !== 'listen' || (sys.code !== 'EADDRINUSE' && sys.code !== 'EACCES')) return err;
+  const why = sys.code === 'EADDRINUSE' ? 'is already in use by another process' : 'may not be opened by this user';
+  return new AppError('CONFIG_INVALID', `PORT: ${sys.address ?? ''}:${sys.port ?? ''} ${why}`, undefined, {
+    cause: err,
+  });
+}
+
 /** Runs a long-lived role until SIGINT/SIGTERM, then stops it in order. */
 async function serve(
   start: (config: Config, logger: Logger) => Promise<Running>,
@@ -82,7 +85,7 @@ async function serve(
   try {
     running = await start(config, logger);
   } catch (err) {
-    fail(err, logger);
+    fail(portProblem(err), logger);
   }
   const line = banner(running);
   if (line) process.stdout.write(`${line}\n`);

@@ -46,12 +46,14 @@ export {
   zScorecardQuery,
 } from './api/scorecard';
 export {
+  type CityMda8,
   type Resolution,
   SERIES_MAX_LIMIT,
   type SeriesFormat,
   type SeriesPollutant,
   type SeriesQuery,
   type SeriesRow,
+  zCityMda8,
   zSeriesQuery,
   zSeriesResponse,
 } from './api/series';

@@ -112,7 +112,7 @@ export function createViews(src: ViewSources): Views {
     compliance: (q: ComplianceQuery) => areaCompliance(complianceDeps, q),
   };
   return {
-    aqi: (q) => areaDailyAqi({ queries: stats, versionAt }, q),
+    aqi: (q) => areaDailyAqi({ queries: stats, versionAt, cityMda8: { series, versions: statsVersions } }, q),
     compliance: (q) => areaCompliance({ ...complianceDeps, targets }, q),
     ozone: (q) => areaOzone({ series, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
     forecast: (q) => forecastView(forecastDeps, q),

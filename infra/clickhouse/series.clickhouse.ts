@@ -92,6 +92,11 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
     updatedSince: s.updatedSinceMs !== undefined,
     after: s.after !== undefined,
     typed,
+    cityHourlyMda8:
+      s.cityMda8 === 'city-hourly' &&
+      s.level !== 'station' &&
+      s.resolution !== 'hour' &&
+      s.pollutants.includes('o3_mda8'),
   });
 
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zInstant } from '../time';
+import { zCityMda8 } from './common';
 
 export const zLevel = z
   .enum(['station', 'city', 'province', 'region'])
@@ -17,6 +18,7 @@ export const zAqiQuery = z
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
       .describe('Natural day (CST): hours labelled 01–24'),
     asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
+    cityMda8: zCityMda8,
   })
   .strict();
 export type AqiQuery = z.infer<typeof zAqiQuery>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { zInstant } from '../time';
 import { zLevel } from './aqi';
+import { zCityMda8 } from './common';
 
 export const zComplianceQuery = z
   .object({
@@ -19,6 +20,7 @@ export const zComplianceQuery = z
       .describe(
         'Also rank the area among its peers (a station in its city, a city among the region’s cities, a province among the four) by the composite index',
       ),
+    cityMda8: zCityMda8,
   })
   .strict();
 export type ComplianceQuery = z.infer<typeof zComplianceQuery>;

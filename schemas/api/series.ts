@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zInstant } from '../time';
-import { zTimeParam } from './common';
+import { type CityMda8, zCityMda8, zTimeParam } from './common';
 import { zLevel } from './aqi';
 
 export const SERIES_POLLUTANTS = ['pm25', 'pm10', 'o3', 'no2', 'so2', 'co', 'o3_8h', 'o3_mda8'] as const;
@@ -25,6 +25,8 @@ const list = <T extends z.ZodType>(item: T) =>
         : v,
     z.array(item).min(1).max(500),
   );
+
+export { type CityMda8, zCityMda8 };
 
 export const zSeriesQuery = z
   .object({
@@ -62,6 +64,7 @@ export const zSeriesQuery = z
       .default('true')
       .transform((s) => s === 'true')
       .describe('Convert gases before 2018-09-01 to the reference state (docs/standards.md §1.2), flagged `converted`'),
+    cityMda8: zCityMda8,
   })
   .strict();
 export type SeriesQuery = z.infer<typeof zSeriesQuery>;

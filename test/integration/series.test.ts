@@ -107,7 +107,7 @@ const json = async (qs: string): Promise<SeriesResponse> => {
 const SH = encodeURIComponent('上海');
 const day = 'from=2025-03-01&to=2025-03-01';
 
-describe('GET /v1/series over HTTP on the real engine (expectations by hand from docs/standards.md)', () => {
+describe('GET /v1/series over HTTP on the real engine (expectations by hand from docs/standards.md) (stubbed source)', () => {
   it('station hours: the stored values at their hour-ending instants', async () => {
     const r = await json(`level=station&id=1141A&pollutant=pm25&${day}`);
     expect(r.rows).toHaveLength(24);
@@ -137,15 +137,17 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
 
   it('city days average the valid station days; provinces and regions average cities', async () => {
     const city = await json(`level=city&id=${SH},${encodeURIComponent('南京')}&pollutant=pm25&${day}&resolution=day`);
+    // A city's value as the national centre forms it (docs/standards.md §3.3): station days at their
+    // published precision (12.5 → 13, half up), their mean half up: (13 + 40)/2 = 26.5 → 27.
     expect(city.rows.map((x) => [x.id, x.value, x.nValid, x.nExpected])).toEqual([
-      ['上海', (12.5 + 40) / 2, 2, SH_STATIONS],
+      ['上海', 27, 2, SH_STATIONS],
       ['南京', 30, 1, list.stations.filter((s) => s.city === '南京' && !s.control).length],
     ]);
     const province = await json(`level=province&id=shanghai&pollutant=pm25&${day}&resolution=day`);
-    expect(province.rows.map((x) => [x.id, x.value, x.nValid, x.nExpected])).toEqual([['shanghai', 26.25, 1, 1]]);
+    expect(province.rows.map((x) => [x.id, x.value, x.nValid, x.nExpected])).toEqual([['shanghai', 27, 1, 1]]);
     const region = await json(`level=region&id=yrd&pollutant=pm25&${day}&resolution=day`);
     expect(region.rows.map((x) => [x.id, x.value, x.nValid, x.nExpected])).toEqual([
-      ['yrd', (26.25 + 30) / 2, 2, YRD_CITIES],
+      ['yrd', (27 + 30) / 2, 2, YRD_CITIES],
     ]);
   });
 
@@ -273,8 +275,8 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
     const hourly = await json(`level=station&id=1141A,1142A&pollutant=pm25&${day}&${since}`);
     expect(hourly.rows.map((x) => [x.id, x.time, x.value])).toEqual([['1141A', '2025-02-28T19:00:00Z', 30]]);
     const daily = await json(`level=city&id=${SH}&pollutant=pm25,pm10&${day}&resolution=day&${since}`);
-    // 1141A's day is now (300 − 3 + 30)/24 = 13.625; 上海 = (13.625 + 40)/2.
-    expect(daily.rows.map((x) => [x.id, x.pollutant, x.value])).toEqual([['上海', 'pm25', (13.625 + 40) / 2]]);
+    // 1141A's day is now (300 − 3 + 30)/24 = 13.625, published 14; 上海 = (14 + 40)/2 = 27 (§3.3).
+    expect(daily.rows.map((x) => [x.id, x.pollutant, x.value])).toEqual([['上海', 'pm25', 27]]);
     const before = await json(
       `level=station&id=1141A&pollutant=pm25&${day}&resolution=day&asOf=${encodeURIComponent('2025-04-01T12:00:00Z')}`,
     );
@@ -287,7 +289,7 @@ describe('GET /v1/series over HTTP on the real engine (expectations by hand from
   });
 });
 
-describe('GET /v1/ozone over HTTP on the real engine', () => {
+describe('GET /v1/ozone over HTTP on the real engine (stubbed source)', () => {
   it('gives the MDA8 series, exceedances and the rolling P90 of a city', async () => {
     const res = await fetch(`${base}/v1/ozone?level=city&id=${SH}&from=2025-03-01&to=2025-03-02`);
     expect(res.status).toBe(200);

@@ -21,6 +21,13 @@ export function roundGbt8170(x: number, decimals: number): number {
 export const roundConcentration = (pollutant: string, c: number): number =>
   roundGbt8170(c, pollutant.startsWith('co') ? 1 : 0);
 
+/**
+ * How an IAQI is rounded: a station's up (HJ 633-2012 §6.2, §3.5) from concentrations rounded by
+ * GB/T 8170; a city's half up from its concentrations as the national centre forms them (§3.3,
+ * §3.5: observed on every published city hour).
+ */
+export type AqiRounding = 'station' | 'city';
+
 /** Above the top breakpoint HJ 633 says nothing; we cap the IAQI at 500 (a documented choice, §4.1). */
 export const CAP_ABOVE_TOP = 500;
 
@@ -28,7 +35,7 @@ export const CAP_ABOVE_TOP = 500;
  * IAQI by HJ 633 Eq. 1, rounded UP to an integer (§4.2). Returns undefined where the column is
  * not defined for the concentration (SO2 1-h or O3 8-h above 800): the caller applies the rule.
  */
-export function iaqi(c: number, bp: Breakpoints): number | undefined {
+export function iaqi(c: number, bp: Breakpoints, rounding: AqiRounding = 'station'): number | undefined {
   if (c < 0) return undefined;
   for (let i = 1; i < bp.length; i++) {
     const hi = bp[i];
@@ -36,8 +43,9 @@ export function iaqi(c: number, bp: Breakpoints): number | undefined {
     if (hi === null || hi === undefined) return undefined;
     if (c <= hi) {
       const v = ((IAQI_LEVELS[i]! - IAQI_LEVELS[i - 1]!) / (hi - lo)) * (c - lo) + IAQI_LEVELS[i - 1]!;
-      // The epsilon keeps an exact integer from rounding up through binary noise (50.0000000001 → 51).
-      return Math.ceil(v - 1e-9);
+      // The epsilon keeps an exact integer from rounding up through binary noise (50.0000000001 → 51),
+      // and an exact half from rounding down through it (a city's IAQI, half up, §3.5).
+      return rounding === 'city' ? Math.floor(v + 0.5 + 1e-9) : Math.ceil(v - 1e-9);
     }
   }
   return CAP_ABOVE_TOP;
@@ -89,14 +97,15 @@ function combine(
 }
 
 /** Sub-indices being collected, and how to add one from a concentration and its column. */
-function collector(): {
+function collector(rounding: AqiRounding = 'station'): {
   sub: Partial<Record<AqiPollutant, number>>;
   set: (p: AqiPollutant, c: number | null | undefined, col: Breakpoints) => void;
 } {
   const sub: Partial<Record<AqiPollutant, number>> = {};
   const set = (p: AqiPollutant, c: number | null | undefined, col: Breakpoints): void => {
     if (c === null || c === undefined) return;
-    const v = iaqi(roundConcentration(p, c), col);
+    // A city's concentrations come already at the centre's city precision (§3.3): used as they are.
+    const v = rounding === 'city' ? iaqi(c, col, 'city') : iaqi(roundConcentration(p, c), col);
     if (v !== undefined) sub[p] = v;
   };
   return { sub, set };
@@ -118,16 +127,21 @@ export interface DailyInput {
  * Daily AQI (§4.6 daily report). 2012: seven indicators, O3-8h above 800 has no 8-h IAQI (the
  * 1-h one stands). 2026: six — the O3 daily max 1-h is dropped, and O3-8h above 800 scores 300.
  */
-export function dailyAqi(regime: Regime, input: DailyInput): AqiResult {
+export function dailyAqi(regime: Regime, input: DailyInput, rounding: AqiRounding = 'station'): AqiResult {
   const bp = BREAKPOINTS[regime];
-  const { sub, set } = collector();
+  const { sub, set } = collector(rounding);
   set('so2', input.so2, bp.so2_24h);
   set('no2', input.no2, bp.no2_24h);
   set('co', input.co, bp.co_24h);
   set('pm10', input.pm10, bp.pm10_24h);
   set('pm25', input.pm25, bp.pm25_24h);
   if (regime === '2012') set('o3_1h', input.o3_1h, bp.o3_1h);
-  const o3_8h = input.o3_8h === null || input.o3_8h === undefined ? undefined : roundConcentration('o3', input.o3_8h);
+  const o3_8h =
+    input.o3_8h === null || input.o3_8h === undefined
+      ? undefined
+      : rounding === 'city'
+        ? input.o3_8h
+        : roundConcentration('o3', input.o3_8h);
   if (o3_8h !== undefined) {
     if (o3_8h > 800) {
       if (regime === '2026') sub.o3_8h = 300;

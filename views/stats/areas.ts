@@ -1,10 +1,11 @@
 import type { Province, Station, StationListVersion } from '../../schemas';
+import { cityMean } from './city-values';
 import type { DailyStatistic, StationDay } from './stats-queries';
 
 /**
  * From stations to cities, provinces and the region (docs/standards.md §3.3): a city's daily value is
- * the arithmetic mean of its stations' valid daily values, using the station list in force on
- * that day; control sites (对照点) are left out unless asked for (whether MEE includes them is
+ * the arithmetic mean of its stations' valid daily values, formed and rounded as the national
+ * centre does (`cityMean`, §3.5), using the station list in force on that day; control sites (对照点) are left out unless asked for (whether MEE includes them is
  * unverified — a switch). Province and region values are arithmetic means of city values, never
  * pools of stations. City MDA8 here is the mean of station MDA8s (the other method of §3.3 needs
  * the hourly series and is not done here).
@@ -107,17 +108,28 @@ export function cityDays(
   opts: AreaOptions = {},
 ): AreaDay[] {
   const stationOn = stationLookup(versionAt);
-  const groups = new Map<string, { area: string; day: string; statistic: DailyStatistic; values: number[] }>();
+  const groups = new Map<
+    string,
+    { area: string; day: string; statistic: DailyStatistic; values: { station: string; value: number }[] }
+  >();
   for (const d of stationDays) {
     if (!d.valid || d.value === null) continue;
     const s = stationOn(d.station, d.day);
     if (!s || (s.control && !opts.includeControl)) continue;
     const k = key(s.city, d.day, d.statistic);
+    const v = { station: d.station, value: d.value };
     const g = groups.get(k);
-    if (g) g.values.push(d.value);
-    else groups.set(k, { area: s.city, day: d.day, statistic: d.statistic, values: [d.value] });
+    if (g) g.values.push(v);
+    else groups.set(k, { area: s.city, day: d.day, statistic: d.statistic, values: [v] });
   }
-  return mean(groups);
+  // The centre's city value: station values at their precision, meaned in code order, rounded half up (§3.5).
+  return [...groups.values()].map((g) => ({
+    area: g.area,
+    day: g.day,
+    statistic: g.statistic,
+    value: cityMean(g.statistic, g.values),
+    n: g.values.length,
+  }));
 }
 
 /** Means of city values over a set of cities, named `area` (a province, `yrd`, `yrd31`). */

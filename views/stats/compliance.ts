@@ -8,8 +8,9 @@ import {
   type AnnualStatistic,
   type DailyValue,
 } from './annual';
-import { dailyAqi, roundGbt8170 } from './aqi';
+import { type AqiRounding, dailyAqi, roundGbt8170 } from './aqi';
 import { cityDays, stationOwnDays, stationsOfAreaDuring, type AreaDay, versionOn } from './areas';
+import { withCityMda8 } from './city-mda8';
 import { rankAmongPeers } from './compliance-rank';
 import { compositeIndex, dayCounts, type DayAqi } from './composite';
 import { partsOfRegimes } from './regime-parts';
@@ -68,22 +69,39 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
     (Object.keys(ANNUAL_ITEMS) as AnnualPollutant[]).map((p) =>
       annualStatistic(p, q.year, seriesOf(days, ANNUAL_ITEMS[p].daily), regime),
     );
-  const aqisOf = (days: readonly AreaDay[]): DayAqi[] => {
+  // A city's AQI is rounded as the national centre rounds a city's (half up, §3.5), a station's up.
+  const aqisOf = (days: readonly AreaDay[], rounding: AqiRounding): DayAqi[] => {
     const perDay = new Map<string, Record<string, number>>();
     for (const a of days) perDay.set(a.day, { ...perDay.get(a.day), [a.statistic]: a.value });
     return [...perDay].map(([day, v]) =>
-      dailyAqi(regimeOfDay(day), {
-        so2: v.so2,
-        no2: v.no2,
-        co: v.co,
-        pm10: v.pm10,
-        pm25: v.pm25,
-        o3_1h: v.o3_1h_max,
-        o3_8h: v.o3_mda8,
-      }),
+      dailyAqi(
+        regimeOfDay(day),
+        {
+          so2: v.so2,
+          no2: v.no2,
+          co: v.co,
+          pm10: v.pm10,
+          pm25: v.pm25,
+          o3_1h: v.o3_1h_max,
+          o3_8h: v.o3_mda8,
+        },
+        rounding,
+      ),
     );
   };
 
+  // The cities' daily values, their MDA8 as `cityMda8` asks (docs/standards.md §3.3).
+  const cityValues =
+    q.level === 'station'
+      ? []
+      : q.cityMda8 === 'city-hourly' && deps.series
+        ? await withCityMda8(
+            q.cityMda8,
+            cityDays(stationDays, versionAt),
+            { series: deps.series, versions: deps.versions },
+            { names: [...cityNames], fromDay: `${q.year}-01-01`, toDay: yearEnd, asOf: q.asOf },
+          )
+        : cityDays(stationDays, versionAt);
   const stationCity = new Map(inScope.map((st) => [st.code, st.city]));
   const exceptional = deps.exceptionalDays ? await deps.exceptionalDays(q.year) : [];
   const excluded = new Set(exceptional.filter((e) => cityNames.has(e.city)).map((e) => `${e.city}|${e.day}`));
@@ -101,21 +119,27 @@ export async function areaCompliance(deps: ComplianceDeps, q: ComplianceQuery): 
       days.filter((a) => !drop(cityOf(a), a.day));
     if (q.level === 'station' || q.level === 'city') {
       const area: AreaDay[] =
-        q.level === 'station'
-          ? stationOwnDays(stationDays, versionAt)
-          : cityDays(stationDays, versionAt).filter((c) => c.area === q.id);
+        q.level === 'station' ? stationOwnDays(stationDays, versionAt) : cityValues.filter((c) => c.area === q.id);
       const cityOf = (a: AreaDay): string => (q.level === 'station' ? (stationCity.get(a.area) ?? '') : a.area);
-      return { pollutants: annualOf(concentrations(area, cityOf)), days: dayCounts(aqisOf(ratioDays(area, cityOf))) };
+      return {
+        pollutants: annualOf(concentrations(area, cityOf)),
+        days: dayCounts(aqisOf(ratioDays(area, cityOf), q.level)),
+      };
     }
     // A province or region is the arithmetic mean of its cities' statistics (docs/standards.md §3.3:
     // e.g. its O3 is the mean of the cities' MDA8 P90), and its good-day ratio the mean of theirs.
-    const cities = cityDays(stationDays, versionAt).filter((c) => cityNames.has(c.area));
+    const cities = cityValues.filter((c) => cityNames.has(c.area));
     const perCity = [...cityNames].map((city) => {
       const mine = cities.filter((c) => c.area === city);
       return {
         city,
         annual: annualOf(concentrations(mine, (a) => a.area)),
-        days: dayCounts(aqisOf(ratioDays(mine, (a) => a.area))),
+        days: dayCounts(
+          aqisOf(
+            ratioDays(mine, (a) => a.area),
+            'city',
+          ),
+        ),
       };
     });
     const ratios = perCity.map((c) => c.days).filter((d) => d.valid > 0);

@@ -1,6 +1,7 @@
 import type { AqiQuery, AqiResponse, StationListVersion } from '../../schemas';
-import { dailyAqi, type DailyInput } from './aqi';
+import { dailyAqi, type AqiRounding, type DailyInput } from './aqi';
 import { cityDays, stationsOfArea, type AreaDay } from './areas';
+import { type CityMda8Source, withCityMda8 } from './city-mda8';
 import { regimeOfDay } from './standards';
 import type { StationDay, StatsQueries } from './stats-queries';
 
@@ -8,6 +9,8 @@ export interface DailyAqiDeps {
   queries: StatsQueries;
   /** The station list in force on a day. */
   versionAt: (day: string) => Promise<StationListVersion | undefined>;
+  /** For `cityMda8=city-hourly`: the series statement forms a city's MDA8 from its hourly O3. */
+  cityMda8?: CityMda8Source;
 }
 
 const INPUT_OF: Record<string, keyof DailyInput> = {
@@ -24,6 +27,7 @@ function score(
   area: string,
   values: readonly { statistic: string; value: number }[],
   regime: AqiResponse['regime'],
+  rounding: AqiRounding,
 ): AqiResponse['results'][number] {
   const input: DailyInput = {};
   const concentrations: Record<string, number> = {};
@@ -33,7 +37,7 @@ function score(
     input[k] = v.value;
     concentrations[v.statistic] = v.value;
   }
-  const r = dailyAqi(regime, input);
+  const r = dailyAqi(regime, input, rounding);
   return {
     area,
     aqi: r.aqi,
@@ -69,16 +73,35 @@ export async function areaDailyAqi(deps: DailyAqiDeps, q: AqiQuery): Promise<Aqi
   let results: AqiResponse['results'];
   if (q.level === 'station') {
     results = inScope.map((s) =>
-      score(s.code, days.filter((d) => d.valid && d.value !== null) as { statistic: string; value: number }[], regime),
+      score(
+        s.code,
+        days.filter((d) => d.valid && d.value !== null) as { statistic: string; value: number }[],
+        regime,
+        'station',
+      ),
     );
   } else {
-    const cities: AreaDay[] = cityDays(days, () => version);
     const names = [...new Set(inScope.map((s) => s.city))].sort();
+    const cities: AreaDay[] =
+      q.cityMda8 === 'city-hourly' && deps.cityMda8
+        ? await withCityMda8(
+            q.cityMda8,
+            cityDays(days, () => version),
+            deps.cityMda8,
+            {
+              names,
+              fromDay: q.date,
+              toDay: q.date,
+              asOf: q.asOf,
+            },
+          )
+        : cityDays(days, () => version);
     results = names.map((city) =>
       score(
         city,
         cities.filter((c) => c.area === city),
         regime,
+        'city',
       ),
     );
   }

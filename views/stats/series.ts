@@ -1,5 +1,6 @@
 import { addDays, decodePageCursor, encodePageCursor, hourEndingDayOf, InputError } from '../../kernel';
 import {
+  type CityMda8,
   type Resolution,
   type SeriesPollutant,
   type SeriesQuery,
@@ -46,6 +47,8 @@ export interface SeriesSpec {
   referenceState: boolean;
   /** Values of incomplete periods too (flagged not valid). */
   incomplete: boolean;
+  /** How a city's MDA8 is formed (docs/standards.md §3.3). */
+  cityMda8: CityMda8;
   limit: number;
   after?: SeriesKey;
 }
@@ -101,6 +104,8 @@ export interface SeriesRequest {
   referenceState?: boolean;
   /** Values of incomplete periods too (default false). */
   incomplete?: boolean;
+  /** How a city's MDA8 is formed (default `stations`, docs/standards.md §3.3). */
+  cityMda8?: CityMda8;
   /** The `next` of the previous page. */
   cursor?: string;
 }
@@ -124,6 +129,7 @@ export function seriesSpec(
       updatedSince: q.updatedSince,
       referenceState: q.referenceState,
       incomplete: q.incomplete,
+      cityMda8: q.cityMda8,
       cursor: q.cursor,
     },
     versions,
@@ -136,7 +142,14 @@ export function seriesSpec(
  * as for every area statistic); the page.
  */
 export function resolveSeries(r: SeriesRequest, versions: readonly StationListVersion[]): SeriesSpec {
-  const { level, resolution, limit = SERIES_MAX_LIMIT, referenceState = true, incomplete = false } = r;
+  const {
+    level,
+    resolution,
+    limit = SERIES_MAX_LIMIT,
+    referenceState = true,
+    incomplete = false,
+    cityMda8 = 'stations',
+  } = r;
   if (limit > SERIES_MAX_LIMIT) {
     throw new InputError(
       'QUERY_UNPROCESSABLE',
@@ -197,6 +210,7 @@ export function resolveSeries(r: SeriesRequest, versions: readonly StationListVe
     updatedSinceMs: r.updatedSince === undefined ? undefined : Date.parse(r.updatedSince),
     referenceState,
     incomplete,
+    cityMda8,
     limit,
     after: r.cursor === undefined ? undefined : decodeCursor(r.cursor),
   };

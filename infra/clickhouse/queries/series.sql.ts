@@ -7,8 +7,9 @@ import { hourlySource, stationDailySql } from './stats-daily.sql';
  * CSV, Parquet, Arrow). Layers:
  * 1. station values at the base resolution: hourly values (and the 8-h moving O3 mean, valid with
  *    ≥ 6 hours in its window), or the station daily statistics of stats-daily.sql.ts;
- * 2. a city's value = mean of its stations' valid values, with the station list in force on the
- *    day (the `members` arrays, control sites already left out); a province or region's = mean of
+ * 2. a city's value = mean of its stations' valid values, formed and rounded as the national
+ *    centre does (station values at their precision, code order, half up: docs/standards.md §3.5),
+ *    with the station list in force on the day (the `members` arrays, control sites already left out); a province or region's = mean of
  *    its cities' values (docs/standards.md §3.3: areas average cities, never pools of stations);
  * 3. month and year: means of the valid daily values, valid with ≥ 27 days a month (25 in
  *    February) or ≥ 324 a year; a province's or region's month is the mean of its cities' valid
@@ -30,6 +31,8 @@ export interface SeriesSqlOptions {
   keysOnly?: boolean;
   /** Rows with keys up to {uptoId, uptoPol, uptoTime} only (the end of the page). */
   upto?: boolean;
+  /** A city's o3_mda8 from its hourly O3 means (`cityMda8=city-hourly`), not its stations' MDA8s. */
+  cityHourlyMda8?: boolean;
 }
 
 const CST = "'Asia/Shanghai'";
@@ -38,6 +41,71 @@ const CST = "'Asia/Shanghai'";
 export const basePollutantsOf = (pollutants: readonly string[]): string[] => [
   ...new Set(pollutants.map((p) => (p === 'o3_8h' || p === 'o3_mda8' ? 'o3' : p))),
 ];
+
+/**
+ * `x` rounded half up (away from zero) to `decimals` on its exact binary value, as JavaScript's
+ * `toFixed` does (`roundHalfUp`, views/stats/city-values.ts): the double is taken apart into its
+ * integer mantissa and power of two, scaled by 10^decimals in 256-bit integers, and the remainder
+ * compared with half of the divisor — no decimal approximation of the double on the way.
+ */
+export function roundHalfUpSql(x: string, decimals: string): string {
+  const a = `abs(toFloat64(${x}))`;
+  const bits = `reinterpretAsUInt64(${a})`;
+  const shift = `(1075 - toInt32(bitShiftRight(${bits}, 52)))`;
+  const n = `(toUInt256(bitOr(bitAnd(${bits}, 4503599627370495), 4503599627370496)) * toUInt256(intExp10(${decimals})))`;
+  const q = `bitShiftRight(${n}, ${shift})`;
+  const up = `(${n} - bitShiftLeft(${q}, ${shift}) >= bitShiftLeft(toUInt256(1), ${shift} - 1))`;
+  return `multiIf(${a} = 0 OR ${shift} > 250, 0., ${shift} <= 0, toFloat64(${x}), sign(toFloat64(${x})) * toFloat64(${q} + ${up}) / intExp10(${decimals}))`;
+}
+
+/**
+ * `cityMda8=city-hourly` (docs/standards.md §3.3): each city's hourly O3 formed as the centre forms
+ * a city hour (the stations' valid hours, code order, half up), then that hourly series' MDA8 by
+ * §2.2 — the 17 windows ending at labels 8…24 of the day, each valid with ≥ 6 of its hours, the
+ * day valid with ≥ 14 windows or when the largest, rounded half up, exceeds 160 — rounded half up.
+ * Rows as `cb`'s, n_valid counting the valid windows (of 17).
+ */
+function cityHourlyMda8Sql(t: Tables, asOf: boolean): string {
+  const label = 'toUInt8(intDiv((toUnixTimestamp(h.time) + 25200) % 86400, 3600) + 1)';
+  const rounded = roundHalfUpSql('mda8', '0');
+  return `
+      SELECT area, city, 'o3_mda8' AS pollutant, day AS time, day, ${rounded} AS value, toUInt32(n_windows) AS n_valid,
+             toUInt32(17) AS n_expected, converted, n_area, n_area_max
+      FROM (
+        SELECT area, city, day, converted, n_area, n_area_max,
+               arrayFilter(w -> w.2 >= {min8h:UInt8},
+                 arrayMap(e -> (arraySum(arrayMap(x -> if(x.1 > e - 8 AND x.1 <= e, x.2, 0), hs)),
+                                length(arrayFilter(x -> x.1 > e - 8 AND x.1 <= e, hs))), range(8, 25))) AS windows,
+               length(windows) AS n_windows,
+               if(n_windows = 0, NULL, arrayMax(arrayMap(w -> w.1 / w.2, windows))) AS mda8
+        FROM (
+          SELECT area, city, day, groupArray((label, v)) AS hs, max(converted) AS converted,
+                 any(n_area) AS n_area, any(n_area_max) AS n_area_max
+          FROM (
+            SELECT m.area AS area, m.city AS city, toDate(h.time - INTERVAL 1 HOUR, ${CST}) AS day, ${label} AS label,
+                   ${roundHalfUpSql(`arrayFold((acc, x) -> acc + x.2, arraySort(x -> x.1, groupArray((h.station, ${stationValueSql('h.v', '0')}))), toFloat64(0)) / count()`, '0')} AS v,
+                   max(h.converted) AS converted, any(m.n_area) AS n_area, any(m.n_area_max) AS n_area_max
+            FROM (
+              SELECT toString(station) AS station, time, (time <= amendment AND {referenceState:UInt8} = 1) AS converted,
+                     assumeNotNull(value) * if(converted, 273.15 / 298.15, 1) AS v
+              FROM ${hourlySource(t, asOf)}
+              WHERE valid AND value IS NOT NULL AND pollutant = 'o3' AND station IN {stations:Array(String)}
+                AND time > {from:DateTime('UTC')} AND time <= {to:DateTime('UTC')}) AS h
+            INNER JOIN members AS m ON m.station = h.station
+            WHERE toDate(h.time - INTERVAL 1 HOUR, ${CST}) >= m.dfrom AND toDate(h.time - INTERVAL 1 HOUR, ${CST}) <= m.dto
+            GROUP BY area, city, day, label)
+          GROUP BY area, city, day))
+      WHERE n_windows >= {minWindows:UInt8} OR (n_windows > 0 AND ${rounded} > {mda8Limit:Float64})`;
+}
+
+/**
+ * A station's value taken to its published precision (integer µg/m³, CO 0.1) half up on its DECIMAL
+ * value (`roundHalfUpDecimal`, views/stats/city-values.ts): printed to 9 decimals first, so the
+ * order in which the engine summed its hours cannot tip a decimal tie; Decimal rounding is half
+ * away from zero.
+ */
+export const stationValueSql = (x: string, decimals: string): string =>
+  `toFloat64(round(toDecimal128OrZero(toString(round(toFloat64(${x}), 9)), 9), ${decimals}))`;
 
 export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
   const hourBase = o.resolution === 'hour';
@@ -88,13 +156,26 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
       SELECT m.1 AS area, m.2 AS city, m.3 AS station, m.4 AS dfrom, m.5 AS dto, m.6 AS n_city, m.7 AS n_area, m.8 AS n_area_max
       FROM (SELECT arrayJoin(arrayZip({mArea:Array(String)}, {mCity:Array(String)}, {mStation:Array(String)}, {mFrom:Array(Date)}, {mTo:Array(Date)},
                                       {mCityN:Array(UInt32)}, {mAreaN:Array(UInt32)}, {mAreaMaxN:Array(UInt32)})) AS m))`);
+    // A city's value as the national centre forms it (docs/standards.md §3.3, §3.5; cityMean in
+    // views/stats/city-values.ts): station values at their precision, summed in station-code order,
+    // divided, rounded half up to the city's precision.
+    const stationValue = stationValueSql('assumeNotNull(s.value)', `if(s.pollutant = 'co', 1, 0)`);
     ctes.push(`cb AS (
-      SELECT m.area AS area, m.city AS city, s.pollutant AS pollutant, s.time AS time, s.day AS day,
-             avg(s.value) AS value, toUInt32(count()) AS n_valid, any(m.n_city) AS n_expected, max(s.converted) AS converted,
-             any(m.n_area) AS n_area, any(m.n_area_max) AS n_area_max
-      FROM st AS s INNER JOIN members AS m ON m.station = s.station
-      WHERE s.valid AND s.day >= m.dfrom AND s.day <= m.dto
-      GROUP BY area, city, pollutant, time, day)`);
+      SELECT area, city, pollutant, time, day, ${roundHalfUpSql('mean', `if(pollutant = 'co', 2, 0)`)} AS value,
+             n_valid, n_expected, converted, n_area, n_area_max
+      FROM (
+        SELECT m.area AS area, m.city AS city, s.pollutant AS pollutant, s.time AS time, s.day AS day,
+               arrayFold((acc, x) -> acc + x.2, arraySort(x -> x.1, groupArray((s.station, ${stationValue}))), toFloat64(0)) / count() AS mean,
+               toUInt32(count()) AS n_valid, any(m.n_city) AS n_expected, max(s.converted) AS converted,
+               any(m.n_area) AS n_area, any(m.n_area_max) AS n_area_max
+        FROM st AS s INNER JOIN members AS m ON m.station = s.station
+        WHERE s.valid AND s.day >= m.dfrom AND s.day <= m.dto ${o.cityHourlyMda8 ? "AND s.pollutant != 'o3_mda8'" : ''}
+        GROUP BY area, city, pollutant, time, day)${
+          o.cityHourlyMda8
+            ? `
+      UNION ALL ${cityHourlyMda8Sql(t, o.asOf)}`
+            : ''
+        })`);
   }
   const periodRule =
     o.resolution === 'month'

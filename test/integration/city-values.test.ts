@@ -409,7 +409,7 @@ describe('cityMda8=city-hourly: the MDA8 of the city-mean hourly O3 (real data)'
   });
 });
 
-describe('cityMda8 on /v1/ozone and /v1/aqi: the same city MDA8 as /v1/series', () => {
+describe('cityMda8 on /v1/ozone, /v1/aqi and /v1/compliance: the same city MDA8 as /v1/series', () => {
   it('gives each method’s city MDA8 as /v1/series does', async () => {
     const city = '南京';
     for (const method of ['stations', 'city-hourly']) {
@@ -430,6 +430,23 @@ describe('cityMda8 on /v1/ozone and /v1/aqi: the same city MDA8 as /v1/series', 
         cityMda8: method,
       });
       expect(ozone.days.map((d) => [d.day, d.mda8])).toEqual(rows.map((r) => [r.time, r.value]));
+      // /v1/compliance counts the same valid MDA8 days (its year is these days only).
+      const compliance = await get<{ pollutants: { pollutant: string; nValid: number }[] }>('/v1/compliance', {
+        level: 'city',
+        id: city,
+        year: '2025',
+        cityMda8: method,
+      });
+      const year = await series({
+        level: 'city',
+        id: city,
+        pollutant: 'o3_mda8',
+        resolution: 'day',
+        from: '2025-01-01',
+        to: '2025-12-31',
+        cityMda8: method,
+      });
+      expect(compliance.pollutants.find((x) => x.pollutant === 'o3')?.nValid).toBe(year.filter((r) => r.valid).length);
       for (const day of DAYS) {
         const aqi = await get<AqiResponse>('/v1/aqi', { level: 'city', id: city, date: day, cityMda8: method });
         expect(aqi.results[0]?.concentrations.o3_mda8, `${method} ${day}`).toBe(

@@ -5,10 +5,10 @@ import type { DailyStatistic, StationDay } from './stats-queries';
 /**
  * From stations to cities, provinces and the region (docs/standards.md §3.3): a city's daily value is
  * the arithmetic mean of its stations' valid daily values, formed and rounded as the national
- * centre does (`cityMean`, §3.5), using the station list in force on that day; control sites (对照点) are left out unless asked for (whether MEE includes them is
- * unverified — a switch). Province and region values are arithmetic means of city values, never
- * pools of stations. City MDA8 here is the mean of station MDA8s (the other method of §3.3 needs
- * the hourly series and is not done here).
+ * centre does (`cityMean`, §3.5), using the station list in force on that day; control sites
+ * (对照点) are left out unless asked for (a switch). Province and region values are arithmetic
+ * means of city values, never pools of stations. City MDA8 here is the mean of station MDA8s (the
+ * default; `withCityMda8` in city-mda8.ts puts the MDA8 of the city's hourly O3 in its place).
  */
 export interface AreaDay {
   area: string;

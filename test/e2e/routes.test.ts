@@ -76,7 +76,9 @@ const CALLS: Record<
     body: [{ city: '上海', day: today, source: 'routes test' }],
   },
   '/v1/apportionment/regional': { url: `/v1/apportionment/regional?city=${SH}&from=${monthAgo}&to=${today}` },
-  '/v1/apportionment/transport': { url: `/v1/apportionment/transport?from=${monthAgo}&to=${today}` },
+  // A fresh instance has two days of a month's hours with data; transport needs 300 hours with data
+  // (its 200 is tested on 45 simulated days, test/integration/apportionment.test.ts).
+  '/v1/apportionment/transport': { url: `/v1/apportionment/transport?from=${monthAgo}&to=${today}`, status: 422 },
   // A fresh instance has two days; the factor analysis needs a week (its 200 is tested on a simulated year).
   '/v1/apportionment/factors': {
     url: `/v1/apportionment/factors?level=station&id=1141A&from=${monthAgo}&to=${today}`,

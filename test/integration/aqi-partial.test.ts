@@ -113,9 +113,10 @@ describe('days without every indicator (HJ 633-2012 keeps the AQI; HJ 633-2026 �
   });
 
   it('2026, PM2.5 alone above IAQI 100: that IAQI is the AQI, partial', async () => {
-    // PM2.5 80 on the 2026 column (60 → 100, 115 → 150): (150−100)/(115−60)·(80−60)+100 = 118.2 → 119.
+    // PM2.5 80 on the 2026 column (60 → 100, 115 → 150): (150−100)/(115−60)·(80−60)+100 = 118.2 → 118,
+    // a city's IAQI rounded half up as the national centre rounds every city AQI (docs/standards.md §3.3).
     const r = await aqiOf('city', '上海', '2026-03-11');
-    expect(outcome(r)).toEqual([119, '轻度污染', true, false]);
+    expect(outcome(r)).toEqual([118, '轻度污染', true, false]);
     expect(r?.primary).toEqual(['pm25']);
   });
 
@@ -136,7 +137,7 @@ describe('days without every indicator (HJ 633-2012 keeps the AQI; HJ 633-2026 �
 
   it('counts good days and partial days over the year, each day under its own regime', async () => {
     // 2026: 02-20 (2012 rules, SO2 alone: AQI 20, good, partial), 03-10 (2026, SO2 alone: no AQI),
-    // 03-11 (2026, PM2.5 alone: 119, partial), 03-12 (whole: 72, good). Valid 3, good 2 → 66.7 %.
+    // 03-11 (2026, PM2.5 alone: 118, partial), 03-12 (whole: 72, good). Valid 3, good 2 → 66.7 %.
     const want = {
       valid: 3,
       good: 2,

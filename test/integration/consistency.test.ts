@@ -101,7 +101,7 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 
 const dir = mkdtempSync(join(tmpdir(), 'yrd-air-consistency-'));
 const ARRIVED = '2026-01-05T00:00:00Z';
-/** The PM2.5 handed to the store, by station and hour-ending instant, for the second method. */
+/** The PM2.5 and CO handed to the store, by pollutant, station and hour-ending instant, for the second method. */
 const loaded = new Map<string, number>();
 let store: TestStore;
 let app: FastifyInstance;
@@ -138,7 +138,7 @@ beforeAll(async () => {
               arrivedAt: ARRIVED,
             }),
           );
-          if (v.pollutant === 'pm25') loaded.set(`${st.code}|${t}`, v.value);
+          if (v.pollutant === 'pm25' || v.pollutant === 'co') loaded.set(`${v.pollutant}|${st.code}|${t}`, v.value);
         }
       }
     }
@@ -264,36 +264,37 @@ const validDays = (rows: SeriesRow[], pollutant: string): SeriesRow[] =>
 const pollutantOf = (c: ComplianceResponse, p: string) => c.pollutants.find((x) => x.pollutant === p);
 
 /**
- * The second method: each city's PM2.5 from the hourly values handed to the store. A station-day
- * (labels 1–24: the hours ending 01:00 … 24:00) is valid with ≥ 20 hours; a city-day is the mean
- * of its stations' valid days, with the list in force that day, formed as the national centre forms
- * it (docs/standards.md §3.3): each station's 24-h mean at its published precision (an integer,
- * half up), their mean rounded half up to an integer; the year is the mean of the city-days.
+ * The second method: each city's daily PM2.5 and CO from the hourly values handed to the store. A
+ * station-day (labels 1–24: the hours ending 01:00 … 24:00) is valid with ≥ 20 hours; a city-day is
+ * formed from its stations' valid days, with the list in force that day, as the national centre
+ * forms it (docs/standards.md §3.3): each station's 24-h mean at its published precision (PM2.5 an
+ * integer, CO 0.1 mg/m³), half up on the decimal value — worked here in integer units of that
+ * precision, so CO 3.6 / 24 = 0.15 is a half whatever binary sum a float mean would give — then
+ * those values summed in binary floating point in station-code order, divided by their number and
+ * rounded half up on the exact binary value (`toFixed`) to an integer (CO 0.01), as the centre does.
  */
-function pm25ByHand(): Map<string, { mean: number; days: number }> {
+function cityDaysByHand(pollutant: 'pm25' | 'co'): Map<string, Map<string, number>> {
+  const unit = pollutant === 'co' ? 10 : 1; // hourly values in units of the station precision
   const startOf = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
   const listOn = (day: string) => (day >= CHANGE ? second : first);
-  const hours = new Map<string, number[]>(); // station|day → values
+  const out = new Map<string, Map<string, number>>(CITIES.map((c) => [c, new Map()]));
   for (const day of DAYS) {
-    for (const st of [...sh, ...nj, ...sz]) {
-      for (let label = 1; label <= 24; label++) {
-        const v = loaded.get(`${st.code}|${startOf(day) + label * HOUR}`);
-        if (v !== undefined) hours.set(`${st.code}|${day}`, [...(hours.get(`${st.code}|${day}`) ?? []), v]);
-      }
+    for (const city of CITIES) {
+      const stationValues = listOn(day)
+        .stations.filter((st) => st.city === city)
+        .sort((a, b) => (a.code < b.code ? -1 : 1))
+        .flatMap((st) => {
+          const h = Array.from({ length: 24 }, (_, i) =>
+            loaded.get(`${pollutant}|${st.code}|${startOf(day) + (i + 1) * HOUR}`),
+          ).filter((v): v is number => v !== undefined);
+          // Sum of integers over a count: an exact half is exact in binary too.
+          return h.length >= 20 ? [halfUp(h.reduce((a, v) => a + Math.round(v * unit), 0) / h.length)] : [];
+        });
+      if (stationValues.length === 0) continue;
+      let sum = 0; // the station values, in station-code order
+      for (const v of stationValues) sum += v / unit;
+      out.get(city)?.set(day, Number((sum / stationValues.length).toFixed(pollutant === 'co' ? 2 : 0)));
     }
-  }
-  const out = new Map<string, { mean: number; days: number }>();
-  for (const city of CITIES) {
-    const values: number[] = [];
-    for (const day of DAYS) {
-      const members = listOn(day).stations.filter((s) => s.city === city);
-      const means = members.flatMap((s) => {
-        const h = hours.get(`${s.code}|${day}`) ?? [];
-        return h.length >= 20 ? [halfUp(mean(h))] : [];
-      });
-      if (means.length) values.push(halfUp(mean(means)));
-    }
-    out.set(city, { mean: mean(values), days: values.length });
   }
   return out;
 }
@@ -316,17 +317,36 @@ describe('the network as loaded', () => {
     expect([months(left.code), months(joined.code)]).toEqual([12, 12]);
   });
 
-  it('series and a second method (the archive by hand) agree on each city’s PM2.5 year', async () => {
-    const hand = pm25ByHand();
+  it('series and a second method (by hand from the values loaded) agree on each city’s PM2.5 year', async () => {
+    const hand = cityDaysByHand('pm25');
     for (const city of CITIES) {
       const row = (await answersOf('city', city)).yearly.find((r) => r.pollutant === 'pm25');
-      const want = hand.get(city);
+      const days = [...(hand.get(city)?.values() ?? [])];
       expect({ city, mean: row?.value, days: row?.nValid }).toEqual({
         city,
-        mean: expect.closeTo(want?.mean ?? NaN, 6) as unknown,
-        days: want?.days,
+        mean: expect.closeTo(mean(days), 6) as unknown,
+        days: days.length,
       });
     }
+  });
+
+  it('series and the second method agree on every city-day of PM2.5 and CO', async () => {
+    const differ: string[] = [];
+    for (const pollutant of ['pm25', 'co'] as const) {
+      const hand = cityDaysByHand(pollutant);
+      for (const city of CITIES) {
+        const rows = validDays(await dailyOf(city), pollutant);
+        const byDay = new Map(rows.map((r) => [r.time, r.value as number]));
+        for (const [day, want] of hand.get(city) ?? []) {
+          const got = byDay.get(day);
+          if (got === undefined || Math.abs(got - want) > 1e-9)
+            differ.push(`${city} ${day} ${pollutant}: series ${got} by hand ${want}`);
+        }
+        if (rows.length !== hand.get(city)?.size)
+          differ.push(`${city} ${pollutant}: ${rows.length} valid days, by hand ${hand.get(city)?.size}`);
+      }
+    }
+    expect(differ).toEqual([]);
   });
 });
 

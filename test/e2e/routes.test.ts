@@ -140,7 +140,7 @@ describe('every route over real HTTP on a running instance', () => {
       expect((await fetch(`${api}${path}`)).status, path).toBe(200);
   }, 120_000);
 
-  it('gives one error shape for 400, 401, 403, 404, 413, 422 and 429, each with its code', async () => {
+  it('gives one error shape for 400, 401, 403, 404, 413, 422, 429 and 431, each with its code', async () => {
     // The codes and statuses as docs/errors.md gives them for each refusal.
     const cases: [number, string, Promise<Response>][] = [
       [400, 'QUERY_INVALID', fetch(`${api}/v1/series?level=city&id=${SH}&pollutant=nox&from=${today}&to=${today}`)],
@@ -153,6 +153,8 @@ describe('every route over real HTTP on a running instance', () => {
       [404, 'NOT_FOUND', fetch(`${api}/v1/nothing-here`)],
       // A percent-escape that is not UTF-8: the router's own refusal, before any route.
       [400, 'QUERY_INVALID', fetch(`${api}/v1/centres/%E0%A4%A/scorecard`)],
+      // A request line past Node's header size limit (16 KiB): the HTTP parser's own refusal.
+      [431, 'HEADERS_TOO_LARGE', fetch(`${api}/v1/series?level=station&id=${'1141A,'.repeat(4000)}&pollutant=pm25`)],
       [
         413,
         'BODY_TOO_LARGE',

@@ -87,7 +87,12 @@ export const zTransportResponse = z.object({
     .int()
     .describe('The fewest hours an answer may rest on: 10 per parameter of the lagged regression, 10 × (6 + maxLag)'),
   provinces: z
-    .array(z.object({ province: z.string(), hoursUsed: z.number().int().describe('Hours with data (a valid value)') }))
+    .array(
+      z.object({
+        province: z.string(),
+        hoursUsed: z.number().int().describe('Hours with data: a valid, positive value (the analysis takes logs)'),
+      }),
+    )
     .describe('What the answer rests on: each province’s hours with data in from/to'),
   maxLag: z.number().int(),
   alpha: z.number(),

@@ -432,6 +432,19 @@ describe.each(AREAS)('%s %s: every view tells the same truth', (level, id, citie
     });
   });
 
+  it('daily MDA8: /v1/ozone = /v1/series (o3_mda8, day), every day', async () => {
+    const a = await answersOf(level, id);
+    const daily = level === 'city' ? await dailyOf(id) : await seriesRows(level, id, 'day');
+    const series = new Map(validDays(daily, 'o3_mda8').map((r) => [r.time, r.value as number]));
+    const differ = a.ozone.days.flatMap((d) => {
+      const want = series.get(d.day);
+      const same = want === undefined ? d.mda8 === null : d.mda8 !== null && Math.abs(d.mda8 - want) < 1e-9;
+      return same ? [] : [`${d.day}: ozone ${d.mda8} series ${want}`];
+    });
+    expect(a.ozone.days).toHaveLength(365);
+    expect(differ).toEqual([]);
+  });
+
   it(
     'day counts: /v1/compliance = the year of /v1/aqi (city daily AQI), ratios the mean of the cities’',
     { timeout: 120_000 },

@@ -98,6 +98,13 @@ function round(x: number, decimals: number): number {
 const halfUp = (x: number): number => Math.floor(x + 0.5);
 const published = (p: string, x: number): number => round(x, p === 'co' ? 1 : 0);
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** HJ 663-2013 Appendix A: k = 1 + (n − 1)·p/100, interpolated between the sorted values around k. */
+function percentileByHand(sorted: number[], p: number): number {
+  const k = 1 + ((sorted.length - 1) * p) / 100;
+  const s = Math.floor(k);
+  const lo = sorted[s - 1] as number;
+  return s >= sorted.length ? lo : lo + ((sorted[s] as number) - lo) * (k - s);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'yrd-air-consistency-'));
 const ARRIVED = '2026-01-05T00:00:00Z';
@@ -375,12 +382,16 @@ describe.each(AREAS)('%s %s: every view tells the same truth', (level, id, citie
   });
 
   it.runIf(level !== 'city')(
-    'an area’s annual means: /v1/compliance = the mean of its cities’ published means (docs/standards.md §3.3, §3.5)',
+    'an area’s annual means: /v1/compliance = the mean of its cities’ means, rounded once (docs/standards.md §3.3, §3.5)',
     async () => {
       const a = await answersOf(level, id);
-      const mine = await Promise.all(cities.map(async (c) => (await answersOf('city', c)).compliance));
       for (const p of ['so2', 'no2', 'pm10', 'pm25'] as const) {
-        const cityMeans = mine.map((c) => pollutantOf(c, p)?.mean as number);
+        // The cities' unrounded years from /v1/series, averaged and then rounded as published.
+        const cityMeans = await Promise.all(
+          cities.map(
+            async (c) => (await answersOf('city', c)).yearly.find((r) => r.pollutant === SERIES_OF[p])?.value as number,
+          ),
+        );
         expect({ p, mean: pollutantOf(a.compliance, p)?.mean }).toEqual({ p, mean: published(p, mean(cityMeans)) });
       }
     },
@@ -413,9 +424,17 @@ describe.each(AREAS)('%s %s: every view tells the same truth', (level, id, citie
     expect({ year: season?.p90, window: a.ozone.days.at(-1)?.p90 }).toEqual({ year: p90, window: p90 });
     if (level !== 'city') {
       // docs/standards.md §3.1: a region's O3 is the mean over cities of the city percentiles.
+      // Each city's percentile by hand from its daily series (HJ 663 Appendix A), unrounded; the
+      // area averages them and rounds once.
       for (const p of ANNUAL) {
-        const mine = await Promise.all(cities.map(async (c) => (await answersOf('city', c)).compliance));
-        const unrounded = mine.map((c) => pollutantOf(c, p)?.percentile.value as number);
+        const unrounded = await Promise.all(
+          cities.map(async (c) => {
+            const values = validDays(await dailyOf(c), SERIES_OF[p])
+              .map((r) => r.value as number)
+              .sort((x, y) => x - y);
+            return percentileByHand(values, pollutantOf(a.compliance, p)?.percentile.p as number);
+          }),
+        );
         expect({ p, value: pollutantOf(a.compliance, p)?.percentile.value }).toEqual({
           p,
           value: expect.closeTo(published(p, mean(unrounded)), 9) as unknown,
@@ -511,11 +530,8 @@ describe.each(AREAS)('%s %s: every view tells the same truth', (level, id, citie
           ),
         );
         const without = c.excludingExceptional?.pollutants.find((x) => x.pollutant === p);
-        // A city's published mean; an area's the mean of its cities' published means, as above.
-        expect({ p, mean: without?.mean }).toEqual({
-          p,
-          mean: published(p, mean(cityMeans.map((m) => published(p, m)))),
-        });
+        // An area's mean: its cities' means averaged, then rounded once, as above.
+        expect({ p, mean: without?.mean }).toEqual({ p, mean: published(p, mean(cityMeans)) });
       }
     },
   );

@@ -38,6 +38,11 @@ export interface AnnualStatistic {
   complies: boolean | null;
   /** A province or region: the cities its statistic rests on ({@link meanOfCityStatistics}); null otherwise. */
   cityCoverage: CityCoverage | null;
+  /**
+   * The mean and percentile before rounding: an area averages these and rounds once, as GB/T 8170
+   * forbids rounding a value in successive steps (docs/standards.md §3.3, §3.5).
+   */
+  exact: { mean: number | null; percentile: number | null };
 }
 
 /** Which of an area's cities a mean of city statistics rests on (docs/standards.md §3.3). */
@@ -79,9 +84,10 @@ export function annualStatistic(
     return n < required ? [{ month: i + 1, n, required }] : [];
   });
   const meets324 = values.length >= VALIDITY.daysPerYear;
-  const mean =
-    item.hasMean && values.length > 0 ? round(pollutant, values.reduce((a, b) => a + b, 0) / values.length) : null;
-  const p = round(pollutant, percentile(values, item.percentile));
+  const exactMean = item.hasMean && values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  const exactPercentile = values.length > 0 ? percentile(values, item.percentile) : null;
+  const mean = round(pollutant, exactMean);
+  const p = round(pollutant, exactPercentile);
   const complies = meets324 ? judgeAnnual(pollutant, mean, p, regime, year) : null;
   return {
     pollutant,
@@ -96,6 +102,7 @@ export function annualStatistic(
     percentile: { p: item.percentile, value: p },
     complies,
     cityCoverage: null,
+    exact: { mean: exactMean, percentile: exactPercentile },
   };
 }
 
@@ -143,11 +150,14 @@ export function meanOfCityStatistics(
     const valid = of.filter((c) => c.s.meets324).map((c) => c.s);
     const avg = (xs: (number | null)[]): number | null => {
       const v = xs.filter((x): x is number => x !== null);
-      return v.length ? roundGbt8170(v.reduce((a, b) => a + b, 0) / v.length, p === 'co' ? 1 : 0) : null;
+      return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
     };
     const first = of[0]?.s;
-    const mean = avg(valid.map((s) => s.mean));
-    const pv = avg(valid.map((s) => s.percentile.value));
+    // The cities' unrounded statistics, averaged and rounded once (GB/T 8170: no rounding in steps).
+    const exactMean = avg(valid.map((s) => s.exact.mean));
+    const exactPercentile = avg(valid.map((s) => s.exact.percentile));
+    const mean = round(p, exactMean);
+    const pv = round(p, exactPercentile);
     const complete = of.length > 0 && valid.length === of.length;
     const regime = first?.regime ?? '2012';
     return {
@@ -169,6 +179,7 @@ export function meanOfCityStatistics(
         missing: of.filter((c) => c.s.nValid === 0).map((c) => c.city),
         complete,
       },
+      exact: { mean: exactMean, percentile: exactPercentile },
     };
   });
 }

@@ -189,7 +189,13 @@ function indicatorValue(
 export function baseYearValue(indicator: TargetIndicator, baseYear: number, then: ComplianceResponse): number | null {
   return indicatorValue(
     indicator,
-    then.pollutants.map((p) => ({ ...p, year: baseYear, regime: then.regime })),
+    // The published values are the base (the exact ones are not in an answer).
+    then.pollutants.map((p) => ({
+      ...p,
+      year: baseYear,
+      regime: then.regime,
+      exact: { mean: p.mean, percentile: p.percentile.value },
+    })),
     then.days,
   );
 }

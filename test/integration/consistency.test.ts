@@ -306,7 +306,7 @@ function cityDaysByHand(pollutant: 'pm25' | 'co'): Map<string, Map<string, numbe
   return out;
 }
 
-describe('the network as loaded', () => {
+describe('the network as loaded (through the processor, stubbed source)', () => {
   it('has the two lists, and the station that left and the one that joined both reported all year', async () => {
     expect(first.stations).toHaveLength(20);
     expect(second.stations).toHaveLength(20);
@@ -357,7 +357,7 @@ describe('the network as loaded', () => {
   });
 });
 
-describe.each(AREAS)('%s %s: every view tells the same truth', (level, id, cities) => {
+describe.each(AREAS)('%s %s: every view tells the same truth (loaded with a stubbed source)', (level, id, cities) => {
   it('annual means: /v1/series (year) = /v1/compliance, and /v1/compliance/forecast’s year-end PM2.5', async () => {
     const a = await answersOf(level, id);
     for (const p of ['so2', 'no2', 'pm10', 'pm25'] as const) {

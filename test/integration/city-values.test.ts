@@ -7,16 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api';
 import { runBackfill } from '../../ingest';
 import { ADAPTERS } from '../../ingest/adapters';
+import { startInProcessPipeline } from '../../infra/bus/in-process-pipeline';
 import { createStationRegistry } from '../../ingest/stations/registry';
 import { bundledVersion } from '../../ingest/stations/registry-files';
-import { createInProcessBus } from '../../infra/bus/in-process-bus';
 import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
-import { createStoreDeadLetterSink } from '../../infra/clickhouse/dead-letters.clickhouse';
-import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
-import { createProcessor } from '../../processing';
 import { createViews } from '../../views';
 import type { AqiResponse } from '../../schemas/api/aqi';
 import type { SeriesResponse, SeriesRow } from '../../schemas/api/series';
@@ -152,24 +149,15 @@ beforeAll(async () => {
   store = await openTestStore();
   await syncStations(store, [version]);
   const logger = silentLogger();
-  const bus = createInProcessBus({ logger, maxBatchMessages: 2000 });
-  const readingStore = createClickHouseReadingStore(store);
-  const processor = createProcessor({
-    source: bus.source,
-    store: readingStore,
-    deadLetters: createStoreDeadLetterSink(readingStore),
-    logger,
-  });
-  const running = processor.run();
+  const pipeline = startInProcessPipeline(store, logger, { maxBatchMessages: 2000 });
   await runBackfill({
     files: FILES.map((d) => sharedData(`china_sites/china_sites_${d}.csv`)),
-    sink: bus.sink,
+    sink: pipeline.sink,
     registry: createStationRegistry([version]),
     archive: ADAPTERS['cnemc-archive'],
     stateFile: join(dir, 'state.json'),
   });
-  await processor.stop();
-  await running;
+  await pipeline.stop();
   const stationQueries = createClickHouseStationQueries(store);
   app = await buildApp({
     logger,

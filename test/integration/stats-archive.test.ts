@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackfill } from '../../ingest';
 import { ADAPTERS } from '../../ingest/adapters';
+import { startInProcessPipeline } from '../../infra/bus/in-process-pipeline';
 import { createStationRegistry } from '../../ingest/stations/registry';
 import { bundledVersion } from '../../ingest/stations/registry-files';
-import { createInProcessBus } from '../../infra/bus/in-process-bus';
-import { createStoreDeadLetterSink } from '../../infra/clickhouse/dead-letters.clickhouse';
-import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
-import { createProcessor } from '../../processing';
 import { roundConcentration } from '../../views/stats/aqi';
 import type { StationDay } from '../../views/stats/stats-queries';
 import { silentLogger } from '../helpers/logger';
@@ -44,24 +41,15 @@ function readFiles(): Map<string, string> {
 beforeAll(async () => {
   store = await openTestStore();
   const logger = silentLogger();
-  const bus = createInProcessBus({ logger, maxBatchMessages: 2000 });
-  const readingStore = createClickHouseReadingStore(store);
-  const processor = createProcessor({
-    source: bus.source,
-    store: readingStore,
-    deadLetters: createStoreDeadLetterSink(readingStore),
-    logger,
-  });
-  const running = processor.run();
+  const pipeline = startInProcessPipeline(store, logger, { maxBatchMessages: 2000 });
   await runBackfill({
     files: DATES.map((d) => sharedData(`china_sites/china_sites_${d}.csv`)),
-    sink: bus.sink,
+    sink: pipeline.sink,
     registry: createStationRegistry([bundledVersion()]),
     archive: ADAPTERS['cnemc-archive'],
     stateFile: join(dir, 'state.json'),
   });
-  await processor.stop();
-  await running;
+  await pipeline.stop();
   days = await createClickHouseStatsQueries(store).stationDaily({
     stations,
     fromDay: '2023-01-20',

@@ -23,5 +23,3 @@ export const currentReadingsSql = (t: Tables): string => `
     AND (empty({pollutants:Array(String)}) OR pollutant IN {pollutants:Array(String)})
     AND time >= {from:DateTime('UTC')} AND time < {to:DateTime('UTC')}
   ORDER BY station, pollutant, time`;
-
-export const countRevisionsSql = (t: Tables): string => `SELECT count() AS n FROM ${t.revisions}`;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { zStationListVersion, type StationListVersion } from '../../schemas';
+import { cstDayOf } from '../../kernel';
 import { saveVersion } from './registry-files';
 import { parseStationList } from './station-list-csv';
 
@@ -24,7 +25,8 @@ export function importStationList(
   const parsed = parseStationList(readFileSync(csvPath));
   const version: StationListVersion = {
     version: opts.version ?? basename(csvPath).replace(/\.[^.]+$/, ''),
-    validFrom: opts.validFrom ?? new Date().toISOString().slice(0, 10),
+    // Station lists take effect by the local (CST) date: at 07:00 CST the UTC date is still yesterday.
+    validFrom: opts.validFrom ?? cstDayOf(Date.now()),
     stations: parsed.stations,
   };
   const valid = zStationListVersion.safeParse(version);

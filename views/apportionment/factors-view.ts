@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { cstDayOf, HOUR_MS, hoursIn, InputError } from '../../kernel';
+import { HOUR_MS, hourEndingDayOf, hoursIn, InputError } from '../../kernel';
 import { type FactorsQuery, type FactorsResponse, type StationListVersion } from '../../schemas';
 import { versionOn } from '../stats/areas';
 import type { SeriesQueries } from '../stats/series';
@@ -27,7 +27,7 @@ export async function factorsView(
 ): Promise<FactorsResponse> {
   const started = performance.now();
   const versions = await deps.versions();
-  const list = versionOn(versions, cstDayOf(range.toMs - HOUR_MS))?.stations ?? [];
+  const list = versionOn(versions, hourEndingDayOf(range.toMs - HOUR_MS))?.stations ?? [];
   const members = list.filter(
     (s) =>
       !s.stopped &&

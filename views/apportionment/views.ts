@@ -1,4 +1,4 @@
-import { cstDayOf, HOUR_MS, hourEndingDayOf, hourLabelOf, hoursIn, InputError } from '../../kernel';
+import { HOUR_MS, hourEndingDayOf, hourLabelOf, hoursIn, InputError } from '../../kernel';
 import {
   type RegionalQuery,
   type RegionalResponse,
@@ -75,7 +75,7 @@ const distanceKm = (a: { lat: number; lon: number }, b: { lat: number; lon: numb
 /** `GET /v1/apportionment/regional`: the city's regional background and local increment by period. */
 export async function regionalView(deps: ApportionmentDeps, q: RegionalQuery, range: Range): Promise<RegionalResponse> {
   const versions = await deps.versions();
-  const list = versionOn(versions, cstDayOf(range.toMs - HOUR_MS))?.stations ?? [];
+  const list = versionOn(versions, hourEndingDayOf(range.toMs - HOUR_MS))?.stations ?? [];
   const own = list.filter((s) => s.city === q.city && !s.stopped);
   if (own.length === 0)
     throw new InputError('QUERY_UNKNOWN_AREA', `city: no city ${q.city} in the station list (see /v1/stations)`, {

@@ -29,6 +29,7 @@ export async function servedOpenApiDocument(): Promise<OpenApiDocument> {
     },
     views: {
       aqi: never,
+      aqiHourly: never,
       compliance: never,
       series: never,
       ozone: never,

@@ -9,6 +9,14 @@ export {
   zTransportResponse,
 } from './api/apportionment';
 export { type AqiQuery, type AqiResponse, type Level, zAqiQuery, zAqiResponse } from './api/aqi';
+export {
+  type AqiWindow,
+  type HourlyAqiQuery,
+  type HourlyAqiResponse,
+  type HourlyAqiRow,
+  zHourlyAqiQuery,
+  zHourlyAqiResponse,
+} from './api/aqi-hourly';
 export { type Change, zChangesQuery, zChangesResponse } from './api/changes';
 export { isDateParam } from './api/common';
 export { API_COMPONENTS } from './api/components';

@@ -8,6 +8,7 @@ import type {
   FactorsResponse,
   ForecastQuery,
   ForecastResponse,
+  HourlyAqiQuery,
   OzoneQuery,
   OzoneResponse,
   RegionalQuery,
@@ -26,6 +27,7 @@ import { type RegionalQueries, regionalView, transportView } from './apportionme
 import { listsForStatistics } from './stats/areas';
 import { areaCompliance } from './stats/compliance';
 import { areaDailyAqi } from './stats/daily-aqi';
+import { areaHourlyAqi, type HourlyAqiPage } from './stats/hourly-aqi';
 import { forecastView, trendsView } from './stats/forecast-views';
 import { areaOzone } from './stats/ozone';
 import { type SeriesPage, type SeriesQueries, seriesSpec } from './stats/series';
@@ -49,6 +51,8 @@ export interface ApportionmentViews {
 /** The request-time views the API calls, one function per answer. */
 export interface Views {
   aqi: (q: AqiQuery) => Promise<AqiResponse>;
+  /** The real-time AQI per area and hour (`GET /v1/aqi/hourly`). */
+  aqiHourly: (q: HourlyAqiQuery, range: TimeRange) => Promise<HourlyAqiPage>;
   compliance: (q: ComplianceQuery) => Promise<ComplianceResponse>;
   ozone: (q: OzoneQuery) => Promise<OzoneResponse>;
   forecast: (q: ForecastQuery) => Promise<ForecastResponse>;
@@ -113,6 +117,7 @@ export function createViews(src: ViewSources): Views {
   };
   return {
     aqi: (q) => areaDailyAqi({ queries: stats, versionAt, cityMda8: { series, versions: statsVersions } }, q),
+    aqiHourly: (q, range) => areaHourlyAqi({ series, versions: statsVersions }, q, range),
     compliance: (q) => areaCompliance({ ...complianceDeps, targets }, q),
     ozone: (q) => areaOzone({ series, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
     forecast: (q) => forecastView(forecastDeps, q),

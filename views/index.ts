@@ -18,6 +18,7 @@ export { percentile } from './stats/percentile';
 export { encodeCursor, type Member, type SeriesKey, seriesSpec, type SeriesSpec } from './stats/series';
 export { GRADE_II, VALIDITY } from './stats/standards';
 export { type StationDay, type StatsQueries } from './stats/stats-queries';
-export { type SeriesPage, type SeriesQueries } from './stats/series';
+export { type FileColumn, type SeriesPage, type SeriesQueries } from './stats/series';
+export { areaHourlyAqi, type HourlyAqiPage } from './stats/hourly-aqi';
 export { DEFAULT_TARGETS } from './stats/targets';
 export { theilSenTrend } from './stats/theil-sen';

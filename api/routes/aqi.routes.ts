@@ -1,8 +1,28 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { zAqiQuery, zAqiResponse, type AqiQuery, type AqiResponse, zErrorBody } from '../../schemas';
+import type { HourlyAqiPage } from '../../views';
+import {
+  zAqiQuery,
+  zAqiResponse,
+  type AqiQuery,
+  type AqiResponse,
+  zErrorBody,
+  zHourlyAqiQuery,
+  zHourlyAqiResponse,
+  type HourlyAqiQuery,
+  type SeriesFormat,
+} from '../../schemas';
+import { resolveRange, type Range } from '../time-range';
+import { pageHeaders, sendFile } from './page-reply';
 
-/** `GET /v1/aqi?level=&id=&date=`: daily AQI, IAQI per pollutant, category and primary pollutant(s). */
-export const aqiRoutes: FastifyPluginAsyncZod<{ aqi: (q: AqiQuery) => Promise<AqiResponse> }> = async (app, opts) => {
+/**
+ * `GET /v1/aqi?level=&id=&date=`: daily AQI, IAQI per pollutant, category and primary pollutant(s).
+ * `GET /v1/aqi/hourly`: the real-time AQI per area and hour-ending instant, paged and in the
+ * series' formats.
+ */
+export const aqiRoutes: FastifyPluginAsyncZod<{
+  aqi: (q: AqiQuery) => Promise<AqiResponse>;
+  hourly?: (q: HourlyAqiQuery, range: Range) => Promise<HourlyAqiPage>;
+}> = async (app, opts) => {
   app.get(
     '/v1/aqi',
     {
@@ -14,5 +34,41 @@ export const aqiRoutes: FastifyPluginAsyncZod<{ aqi: (q: AqiQuery) => Promise<Aq
       },
     },
     async (request) => opts.aqi(request.query),
+  );
+  const hourly = opts.hourly;
+  if (!hourly) return;
+  app.get(
+    '/v1/aqi/hourly',
+    {
+      schema: {
+        tags: ['statistics'],
+        summary: 'Real-time (hourly) AQI of stations and cities',
+        description:
+          'One row per area and hour-ending instant in [from, to) (a date: its hours labelled 01–24): the AQI, the IAQI per indicator, ' +
+          'the primary pollutant(s), the category with its colour, the concentrations scored and the indicators missing (docs/standards.md §4.6, §4.7). ' +
+          '`window=1h`: a station from its six valid 1-h values (PM on the 24-h breakpoints, IAQI rounded up); a city from its city values as the ' +
+          'national centre forms them (its non-control stations, half up, CO 0.01; IAQI half up); a province or region answers for each of its cities. ' +
+          '`format=csv|parquet|arrow`: the same rows as a file written by ClickHouse, the nested parts spread into columns (`iaqi_pm25`, `category_zh`, `rgb`, `pm25`, `primary` and `missing` comma-separated); ' +
+          'paged as `/v1/series` (`limit`, `next`, `Link` and `X-Next-Cursor`).',
+        querystring: zHourlyAqiQuery,
+        response: { 200: zHourlyAqiResponse, 400: zErrorBody, 422: zErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const range = resolveRange(q.from, q.to, { fromMs: 0, toMs: 0 }, true);
+      const page = await hourly(q, range);
+      pageHeaders(request, reply, { asOf: q.asOf, range, next: page.next });
+      if (page.kind === 'rows')
+        return {
+          level: q.level,
+          window: q.window,
+          from: new Date(range.fromMs).toISOString(),
+          to: new Date(range.toMs).toISOString(),
+          rows: page.rows,
+          next: page.next,
+        };
+      return sendFile(reply, q.format as Exclude<SeriesFormat, 'json'>, 'aqi-hourly', page.body);
+    },
   );
 };

@@ -1,26 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DAY_MS } from '../../kernel';
 import { encodeCursor, type SeriesPage } from '../../views';
 import { zSeriesQuery, zSeriesResponse, type SeriesFormat, type SeriesQuery, zErrorBody } from '../../schemas';
 import { resolveRange, type Range } from '../time-range';
-
-const CONTENT_TYPES: Record<Exclude<SeriesFormat, 'json'>, string> = {
-  csv: 'text/csv; charset=utf-8',
-  parquet: 'application/vnd.apache.parquet',
-  arrow: 'application/vnd.apache.arrow.file',
-};
-
-/**
- * How long a page may be cached: for ever once it answers "as of" a past instant (what had
- * arrived by then cannot change); an hour for data older than the audit window (provisional
- * values are replaced by audited ones early in the following month, docs/standards.md §7); a minute
- * otherwise, as new hours arrive.
- */
-function cacheControl(q: SeriesQuery, range: Range, now: number): string {
-  if (q.asOf !== undefined && Date.parse(q.asOf) < now) return 'public, max-age=31536000, immutable';
-  if (range.toMs < now - 62 * DAY_MS) return 'public, max-age=3600';
-  return 'public, max-age=60';
-}
+import { pageHeaders, sendFile } from './page-reply';
 
 /** `GET /v1/series`: station, city, province or region series at hour, day, month or year resolution, paged. */
 export const seriesRoutes: FastifyPluginAsyncZod<{
@@ -46,12 +28,7 @@ export const seriesRoutes: FastifyPluginAsyncZod<{
       const range = resolveRange(q.from, q.to, { fromMs: 0, toMs: 0 }, true);
       const page = await opts.series(q, range);
       const next = page.next ? encodeCursor(page.next) : null;
-      void reply.header('cache-control', cacheControl(q, range, Date.now()));
-      if (next) {
-        const url = new URL(request.url, 'http://x');
-        url.searchParams.set('cursor', next);
-        void reply.header('link', `<${url.pathname}${url.search}>; rel="next"`).header('x-next-cursor', next);
-      }
+      pageHeaders(request, reply, { asOf: q.asOf, range, next });
       if (page.kind === 'rows')
         return {
           level: q.level,
@@ -61,14 +38,8 @@ export const seriesRoutes: FastifyPluginAsyncZod<{
           rows: page.rows,
           next,
         };
-      const format = q.format as Exclude<SeriesFormat, 'json'>;
-      return (
-        reply
-          .header('content-type', CONTENT_TYPES[format])
-          .header('content-disposition', `attachment; filename="series.${format === 'arrow' ? 'arrow' : format}"`)
-          // A file ClickHouse wrote: sent as bytes, past the JSON response schema.
-          .send(page.body as never)
-      );
+      // A file ClickHouse wrote (.arrow for Arrow IPC).
+      return sendFile(reply, q.format as Exclude<SeriesFormat, 'json'>, 'series', page.body);
     },
   );
 };

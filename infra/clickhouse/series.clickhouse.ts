@@ -5,6 +5,7 @@ import type { StoreConnection } from './client';
 import { queryColumns } from './columns';
 import { basePollutantsOf, seriesSql, type SeriesSqlOptions } from './queries/series.sql';
 import { SERIES_EXPORT_SETTINGS, seriesExportSql } from './queries/series-export.sql';
+import { columnsFileParams, columnsFileSql } from './queries/columns-file.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
 
@@ -150,6 +151,18 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
         return { kind: 'bytes', body: res.stream, next };
       } catch (err) {
         throw translateStoreError(err, 'computing a series');
+      }
+    },
+    async file(columns, format) {
+      try {
+        const res = await store.client.exec({
+          query: columnsFileSql(columns, format),
+          query_params: columnsFileParams(columns),
+          clickhouse_settings: SERIES_EXPORT_SETTINGS,
+        });
+        return res.stream;
+      } catch (err) {
+        throw translateStoreError(err, 'writing a file');
       }
     },
   };

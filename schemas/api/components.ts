@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { zErrorBody, zErrorCode } from '../errors';
 import { zRegionalQuery, zRegionalResponse, zTransportQuery, zTransportResponse } from './apportionment';
 import { zAqiQuery, zAqiResponse, zAreaAqi } from './aqi';
+import { zAqiCategory, zHourlyAqiQuery, zHourlyAqiResponse, zHourlyAqiRow } from './aqi-hourly';
 import { zChange, zChangesQuery, zChangesResponse } from './changes';
 import { zComplianceQuery, zComplianceResponse, zTargetVerdict } from './compliance';
 import {
@@ -50,6 +51,7 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ExceptionalDaysQuery: zExceptionalDaysQuery,
   FactorsQuery: zFactorsQuery,
   ForecastQuery: zForecastQuery,
+  HourlyAqiQuery: zHourlyAqiQuery,
   OzoneQuery: zOzoneQuery,
   PushQuery: zPushQuery,
   RegionalQuery: zRegionalQuery,
@@ -61,6 +63,7 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   TransportQuery: zTransportQuery,
   TrendsQuery: zTrendsQuery,
   // Answers and their rows.
+  AqiCategory: zAqiCategory,
   AqiResponse: zAqiResponse,
   AreaAqi: zAreaAqi,
   CentreSummary: zCentreSummary,
@@ -76,6 +79,8 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   FeedsResponse: zFeedsResponse,
   ForecastResponse: zForecastResponse,
   Health: zHealth,
+  HourlyAqiResponse: zHourlyAqiResponse,
+  HourlyAqiRow: zHourlyAqiRow,
   OzoneResponse: zOzoneResponse,
   PullSummary: zPullSummary,
   PushRejection: zPushRejection,

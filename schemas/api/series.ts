@@ -14,7 +14,8 @@ export type SeriesFormat = z.infer<typeof zSeriesFormat>;
 /** The most rows one page may hold; more come by following `next`. */
 export const SERIES_MAX_LIMIT = 1_000_000;
 
-const list = <T extends z.ZodType>(item: T) =>
+/** A comma-separated list of a query (`id=a,b`), 1–500 items; shared with the hourly AQI's ids. */
+export const zCommaList = <T extends z.ZodType>(item: T) =>
   z.preprocess(
     (v) =>
       typeof v === 'string'
@@ -28,13 +29,24 @@ const list = <T extends z.ZodType>(item: T) =>
 
 export { type CityMda8, zCityMda8 };
 
+/** The paging parameters of a paged route (series, hourly AQI): rows per page and the previous page's cursor. */
+export const zPageParams = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100_000)
+    .describe(`Rows per page (at most ${SERIES_MAX_LIMIT}); follow \`next\` (or the Link header) for the rest`),
+  cursor: z.string().optional().describe('The `next` of the previous page'),
+};
+
 export const zSeriesQuery = z
   .object({
     level: zLevel,
-    id: list(z.string().min(1)).describe(
+    id: zCommaList(z.string().min(1)).describe(
       'One or more area ids, comma-separated: station codes, city names, provinces or regions (yrd, yrd31)',
     ),
-    pollutant: list(zSeriesPollutant).describe(
+    pollutant: zCommaList(zSeriesPollutant).describe(
       'One or more of pm25, pm10, o3, no2, so2, co (hourly values; at day and coarser: 24-h means, and for o3 the daily max 1-h), o3_8h (hourly: 8-h moving mean ending at the hour, valid with ≥ 6 hours), o3_mda8 (day and coarser)',
     ),
     from: zTimeParam,
@@ -43,13 +55,7 @@ export const zSeriesQuery = z
     format: zSeriesFormat
       .default('json')
       .describe('json, csv (CSV with a header), parquet or arrow (Arrow IPC file) — written by ClickHouse itself'),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .default(100_000)
-      .describe(`Rows per page (at most ${SERIES_MAX_LIMIT}); follow \`next\` (or the Link header) for the rest`),
-    cursor: z.string().optional().describe('The `next` of the previous page'),
+    ...zPageParams,
     asOf: zInstant.optional().describe('Answer as the data stood at this instant: only what had arrived by then'),
     updatedSince: zInstant.optional().describe('Only the values whose readings arrived or changed after this instant'),
     incomplete: z

@@ -174,12 +174,14 @@ export interface HourlyInput {
 /**
  * Real-time (hourly) AQI as CNEMC publishes it (§4.6 observed behaviour): the six 1-h values,
  * PM on the 24-h breakpoints, O3 on its 1-h column, no 8-h O3. SO2 1-h above 800: 2012 scores the
- * 24-h SO2 instead; 2026 scores 200.
+ * 24-h SO2 instead; 2026 scores 200. A city's hour (`rounding: 'city'`) comes at the centre's city
+ * precision and its IAQIs are rounded half up (§3.3).
  */
-export function hourlyAqi(regime: Regime, input: HourlyInput): AqiResult {
+export function hourlyAqi(regime: Regime, input: HourlyInput, rounding: AqiRounding = 'station'): AqiResult {
   const bp = BREAKPOINTS[regime];
-  const { sub, set } = collector();
-  if (input.so2 !== null && input.so2 !== undefined && roundConcentration('so2', input.so2) > 800) {
+  const { sub, set } = collector(rounding);
+  const so2 = input.so2 === null || input.so2 === undefined ? undefined : input.so2;
+  if (so2 !== undefined && (rounding === 'city' ? so2 : roundConcentration('so2', so2)) > 800) {
     if (regime === '2026') sub.so2 = 200;
     else set('so2', input.so2_24h, bp.so2_24h);
   } else set('so2', input.so2, bp.so2_1h);

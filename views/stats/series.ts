@@ -221,8 +221,22 @@ export type SeriesPage =
   | { kind: 'rows'; rows: SeriesRow[]; next: SeriesKey | null }
   | { kind: 'bytes'; body: NodeJS.ReadableStream; next: SeriesKey | null };
 
+/**
+ * A column of a table a view formed itself, for the engine to write as it writes a series file.
+ * `Instant`: ISO 8601 text in UTC, written as that text in CSV and as a timestamp in UTC
+ * (milliseconds) in Parquet and Arrow, as a series' hour-ending instants are.
+ */
+export interface FileColumn {
+  /** A column name of the public contract: lower camel or snake case, letters, digits and `_`. */
+  name: string;
+  type: 'String' | 'Nullable(String)' | 'Nullable(Float64)' | 'Nullable(Int32)' | 'Bool' | 'Instant';
+  values: readonly (string | number | boolean | null)[];
+}
+
 export interface SeriesQueries {
   page(spec: SeriesSpec, format: SeriesFormat): Promise<SeriesPage>;
+  /** The rows of `columns` as a file of `format`, written by the engine with the series' settings. */
+  file(columns: readonly FileColumn[], format: Exclude<SeriesFormat, 'json'>): Promise<NodeJS.ReadableStream>;
 }
 
 /**

@@ -110,12 +110,15 @@ export const VALIDITY = {
   daysPerFebruary: 25,
 } as const;
 
-/** Categories of HJ 633 Table 2 (§4.4): upper AQI bound, level, Chinese and English names. */
+/**
+ * Categories of HJ 633 Table 2 (§4.4): upper AQI bound, level, Chinese and English names, and the
+ * colour with its RGB of the standard's Appendix A (HJ 633-2026 keeps them).
+ */
 export const AQI_CATEGORIES = [
-  { max: 50, level: 'I', zh: '优', en: 'Excellent' },
-  { max: 100, level: 'II', zh: '良', en: 'Good' },
-  { max: 150, level: 'III', zh: '轻度污染', en: 'Lightly polluted' },
-  { max: 200, level: 'IV', zh: '中度污染', en: 'Moderately polluted' },
-  { max: 300, level: 'V', zh: '重度污染', en: 'Heavily polluted' },
-  { max: Infinity, level: 'VI', zh: '严重污染', en: 'Severely polluted' },
+  { max: 50, level: 'I', zh: '优', en: 'Excellent', colour: 'green', rgb: [0, 228, 0] },
+  { max: 100, level: 'II', zh: '良', en: 'Good', colour: 'yellow', rgb: [255, 255, 0] },
+  { max: 150, level: 'III', zh: '轻度污染', en: 'Lightly polluted', colour: 'orange', rgb: [255, 126, 0] },
+  { max: 200, level: 'IV', zh: '中度污染', en: 'Moderately polluted', colour: 'red', rgb: [255, 0, 0] },
+  { max: 300, level: 'V', zh: '重度污染', en: 'Heavily polluted', colour: 'purple', rgb: [153, 0, 76] },
+  { max: Infinity, level: 'VI', zh: '严重污染', en: 'Severely polluted', colour: 'maroon', rgb: [126, 0, 35] },
 ] as const;

@@ -3,7 +3,8 @@ import type { Resolution } from '../../../schemas';
 /** The files `GET /v1/series` has ClickHouse write, besides JSON. */
 export type SeriesFileFormat = 'csv' | 'parquet' | 'arrow';
 
-const FORMATS: Record<SeriesFileFormat, string> = {
+/** The engine's output format of each file. */
+export const FORMATS: Record<SeriesFileFormat, string> = {
   csv: 'CSVWithNames',
   parquet: 'Parquet',
   arrow: 'Arrow',

@@ -1,0 +1,251 @@
+import { decodePageCursor, encodePageCursor, HOUR_MS, hourEndingDayOf, InputError } from '../../kernel';
+import {
+  type AqiWindow,
+  type HourlyAqiQuery,
+  type HourlyAqiRow,
+  SERIES_MAX_LIMIT,
+  type SeriesFormat,
+  type SeriesRow,
+  type StationListVersion,
+} from '../../schemas';
+import { hourlyAqi, roundConcentration, type AqiRounding, type HourlyInput } from './aqi';
+import { stationsOfAreaDuring } from './areas';
+import { hourlyAqiFile } from './hourly-aqi-file';
+import { encodeCursor, seriesRows, type SeriesQueries } from './series';
+import { regimeOfDay, VALIDITY } from './standards';
+
+/**
+ * `GET /v1/aqi/hourly`: the real-time AQI (实时报) per area and hour-ending instant. Each window
+ * forms its rows from the store ({@link HourlyAqiRowsOf}); this module resolves the areas, orders
+ * the rows by (id, time), pages them and has the engine write the files of `format`.
+ */
+export interface HourlyAqiDeps {
+  series: SeriesQueries;
+  /** The station lists as area statistics see them (control sites applied, docs/standards.md §3.3). */
+  versions: () => Promise<StationListVersion[]>;
+}
+
+/** What a window's rows are formed for: stations or cities (a province or region is its cities). */
+export interface HourlyAqiRequest {
+  level: 'station' | 'city';
+  ids: string[];
+  /** Hour-ending instants in [fromMs, toMs). */
+  fromMs: number;
+  toMs: number;
+  asOf?: string;
+}
+
+export type HourlyAqiRowsOf = (
+  deps: HourlyAqiDeps,
+  r: HourlyAqiRequest,
+  versions: readonly StationListVersion[],
+) => Promise<HourlyAqiRow[]>;
+
+/** One page of rows (JSON), or the bytes the engine wrote in the asked format; `next` is the cursor. */
+export type HourlyAqiPage =
+  | { kind: 'rows'; rows: HourlyAqiRow[]; next: string | null }
+  | { kind: 'bytes'; body: NodeJS.ReadableStream; next: string | null };
+
+/** The six 1-h values of the real-time report (docs/standards.md §4.6) as /v1/series names them. */
+const POLLUTANTS = ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3'] as const;
+type Pollutant = (typeof POLLUTANTS)[number];
+
+/** Every row of a series request, page after page. */
+async function allSeriesRows(
+  series: SeriesQueries,
+  r: HourlyAqiRequest,
+  fromMs: number,
+  versions: readonly StationListVersion[],
+): Promise<SeriesRow[]> {
+  const out: SeriesRow[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await seriesRows(
+      series,
+      {
+        level: r.level,
+        ids: r.ids,
+        pollutants: POLLUTANTS,
+        resolution: 'hour',
+        fromMs,
+        toMs: r.toMs,
+        asOf: r.asOf,
+        // The real-time report scores the values as reported: no reference-state conversion (§1.2).
+        referenceState: false,
+        cursor,
+      },
+      versions,
+    );
+    out.push(...page.rows);
+    if (!page.next) return out;
+    cursor = encodeCursor(page.next);
+  }
+}
+
+/**
+ * The 24-h moving SO2 ending at an hour, for an SO2 1-h above 800 under HJ 633-2012 (§4.1 note 2):
+ * the mean of the valid hours of the 24 ending then, valid with 20 of them (GB 3095 Table 4, §2.1)
+ * — a project choice, as the real-time report does not say how its 24-h value is formed.
+ */
+function so2Moving24h(so2: ReadonlyMap<number, number>, endMs: number): number | undefined {
+  let sum = 0;
+  let n = 0;
+  for (let k = 0; k < 24; k++) {
+    const v = so2.get(endMs - k * HOUR_MS);
+    if (v === undefined) continue;
+    sum += v;
+    n++;
+  }
+  return n >= VALIDITY.hoursPerDay ? sum / n : undefined;
+}
+
+/**
+ * window=1h (docs/standards.md §4.6, §3.3): a station's AQI from its six valid 1-h values, PM on the
+ * 24-h breakpoints, each concentration rounded (integers, CO 0.1) and its IAQI rounded up; a city's
+ * from its city values as the national centre forms them (the /v1/series city hour: the valid
+ * values of its non-control stations of that day's list, half up, CO 0.01), IAQI half up. The
+ * regime is the natural day's of the hour-ending instant (§0), and a missing indicator follows it
+ * (§4.7: 2026 withholds an AQI of 100 or less).
+ */
+export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
+  const rounding: AqiRounding = r.level === 'station' ? 'station' : 'city';
+  // 23 hours before the range, for the 24-h SO2 an SO2 1-h above 800 may need.
+  const series = await allSeriesRows(deps.series, r, r.fromMs - 23 * HOUR_MS, versions);
+  const byArea = new Map<string, Map<string, Partial<Record<Pollutant, number | null>>>>();
+  const so2ByArea = new Map<string, Map<number, number>>();
+  for (const s of series) {
+    let hours = byArea.get(s.id);
+    if (!hours) byArea.set(s.id, (hours = new Map()));
+    const h = hours.get(s.time) ?? {};
+    h[s.pollutant as Pollutant] = s.valid ? s.value : null;
+    hours.set(s.time, h);
+    if (s.pollutant === 'so2' && s.valid && s.value !== null) {
+      let so2 = so2ByArea.get(s.id);
+      if (!so2) so2ByArea.set(s.id, (so2 = new Map()));
+      so2.set(Date.parse(s.time), s.value);
+    }
+  }
+  const rows: HourlyAqiRow[] = [];
+  for (const [id, hours] of byArea) {
+    for (const [time, v] of hours) {
+      const ms = Date.parse(time);
+      if (ms < r.fromMs) continue;
+      const regime = regimeOfDay(hourEndingDayOf(ms));
+      const input: HourlyInput = { ...v };
+      const concentrations: Record<string, number> = {};
+      for (const p of POLLUTANTS) {
+        const c = v[p];
+        if (c !== null && c !== undefined) concentrations[p] = rounding === 'city' ? c : roundConcentration(p, c);
+      }
+      if (regime === '2012' && (concentrations.so2 ?? 0) > 800) {
+        input.so2_24h = so2Moving24h(so2ByArea.get(id) ?? new Map(), ms);
+        if (input.so2_24h !== undefined)
+          concentrations.so2_24h = rounding === 'city' ? input.so2_24h : roundConcentration('so2', input.so2_24h);
+      }
+      const a = hourlyAqi(regime, input, rounding);
+      rows.push({
+        id,
+        time,
+        regime,
+        aqi: a.aqi,
+        iaqi: a.iaqi as Record<string, number>,
+        primary: a.primary,
+        category: a.category && {
+          level: a.category.level,
+          zh: a.category.zh,
+          en: a.category.en,
+          colour: a.category.colour,
+          rgb: [...a.category.rgb],
+        },
+        concentrations,
+        missing: a.missing,
+        partial: a.partial,
+        withheld: a.withheld,
+      });
+    }
+  }
+  return rows;
+};
+
+/** The rows of each window; a window without rows yet answers 400. */
+export const HOURLY_AQI_WINDOWS: Partial<Record<AqiWindow, HourlyAqiRowsOf>> = { '1h': realTimeRows };
+
+const isKey = (v: unknown): v is [string, string] =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string');
+
+/**
+ * The stations or cities a query asks for: a province or region answers for each of its cities on
+ * a list in force during the range (non-control stations, as a city's values count them, §3.3).
+ */
+function areasOf(
+  q: HourlyAqiQuery,
+  versions: readonly StationListVersion[],
+  fromDay: string,
+  toDay: string,
+): Pick<HourlyAqiRequest, 'level' | 'ids'> {
+  if (q.level === 'station' || q.level === 'city') return { level: q.level, ids: [...new Set(q.id)] };
+  const cities = new Set<string>();
+  const unknown: string[] = [];
+  for (const id of new Set(q.id)) {
+    const of = stationsOfAreaDuring(versions, q.level, id, fromDay, toDay).filter((s) => !s.control);
+    if (of.length === 0) unknown.push(id);
+    for (const s of of) cities.add(s.city);
+  }
+  if (unknown.length > 0) {
+    throw new InputError(
+      'QUERY_UNKNOWN_AREA',
+      `id: no ${q.level} ${unknown.join(', ')} in the station list (see /v1/stations)`,
+      { field: 'id', level: q.level, unknown },
+    );
+  }
+  return { level: 'city', ids: [...cities].sort() };
+}
+
+/** `GET /v1/aqi/hourly`: the rows of the window for the areas and hours asked, one page of them. */
+export async function areaHourlyAqi(
+  deps: HourlyAqiDeps,
+  q: HourlyAqiQuery,
+  range: { fromMs: number; toMs: number },
+): Promise<HourlyAqiPage> {
+  const rowsOf = HOURLY_AQI_WINDOWS[q.window];
+  if (!rowsOf) {
+    throw new InputError('QUERY_INVALID', `window=${q.window} is not available yet`, { field: 'window' });
+  }
+  if (q.limit > SERIES_MAX_LIMIT) {
+    throw new InputError(
+      'QUERY_UNPROCESSABLE',
+      `limit ${q.limit} is over the ${SERIES_MAX_LIMIT} rows one page may hold: ask for fewer and follow \`next\` for the rest`,
+      { field: 'limit', max: SERIES_MAX_LIMIT },
+    );
+  }
+  let after: [string, string] | undefined;
+  if (q.cursor !== undefined) {
+    after = decodePageCursor(q.cursor, isKey);
+    if (!after)
+      throw new InputError(
+        'QUERY_INVALID',
+        'cursor: not a cursor this API gave out (use the `next` of the previous page)',
+        {
+          field: 'cursor',
+        },
+      );
+  }
+  const versions = await deps.versions();
+  const areas = areasOf(q, versions, hourEndingDayOf(range.fromMs), hourEndingDayOf(range.toMs - 1));
+  const all = await rowsOf(deps, { ...areas, fromMs: range.fromMs, toMs: range.toMs, asOf: q.asOf }, versions);
+  // (id, time): ISO instants in UTC sort as their instants do.
+  const cmp = (a: readonly [string, string], b: readonly [string, string]): number =>
+    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+  const sorted = all
+    .filter((r) => !after || cmp([r.id, r.time], after) > 0)
+    .sort((a, b) => cmp([a.id, a.time], [b.id, b.time]));
+  const rows = sorted.slice(0, q.limit);
+  const last = rows.at(-1);
+  const next = sorted.length > q.limit && last ? encodePageCursor([last.id, last.time]) : null;
+  if (q.format === 'json') return { kind: 'rows', rows, next };
+  return {
+    kind: 'bytes',
+    body: await deps.series.file(hourlyAqiFile(rows), q.format as Exclude<SeriesFormat, 'json'>),
+    next,
+  };
+}

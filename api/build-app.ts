@@ -7,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../kernel';
+import type { QcLimits } from '../schemas';
 import type { Views } from '../views';
 import type { KeyVerifier } from './auth/centre-keys';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler';
@@ -22,6 +23,7 @@ import { centreSummaries } from './scorecard';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
 import { readingsPushRoutes } from './routes/readings-push.routes';
 import { rejectsRoutes } from './routes/rejects.routes';
+import { flagsRoutes } from './routes/flags.routes';
 import { scorecardRoutes } from './routes/scorecard.routes';
 import { seriesRoutes } from './routes/series.routes';
 import { ozoneRoutes } from './routes/ozone.routes';
@@ -52,6 +54,8 @@ export interface AppDeps {
   views?: Partial<Views>;
   ingest?: IngestPorts;
   limits?: { pushBodyLimitBytes: number; pushPerMinute: number };
+  /** The limits quality control applies (processing's), to word `GET /v1/flags`'s reasons. */
+  qcLimits?: QcLimits;
 }
 
 /**
@@ -95,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { readiness: deps.readiness });
   const { feeds, push } = deps.ingest ?? {};
   const { stations, rejects, scorecards, changes, exceptionalDays, species } = deps.queries ?? {};
+  const flags = deps.queries?.flags;
   const views = deps.views ?? {};
   const verifier = deps.auth;
   if (feeds) await app.register(feedsRoutes, { feeds });
@@ -108,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (views.forecast && views.trends)
     await app.register(forecastRoutes, { forecast: views.forecast, trends: views.trends });
   if (verifier && rejects) await app.register(rejectsRoutes, { rejects, verifier });
+  if (verifier && flags && stations && deps.qcLimits)
+    await app.register(flagsRoutes, { flags, stations, verifier, limits: deps.qcLimits });
   if (deps.metrics && scorecards && stations) {
     const scorecardDeps = { scorecards, stations };
     installDeliveryMetrics(deps.metrics, () => centreSummaries(scorecardDeps, 24, Date.now()));

@@ -5,6 +5,8 @@ export { createKeyVerifier, issueKey, revokeKeys } from './auth/centre-keys';
 export {
   type ChangeQueries,
   type ExceptionalDayStore,
+  type FlagQueries,
+  type FlaggedRow,
   type RejectQueries,
   type ScorecardQueries,
   type SpeciesRow,

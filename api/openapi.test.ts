@@ -25,6 +25,7 @@ describe('OpenAPI document', () => {
       '/v1/compliance/forecast',
       '/v1/exceptional-days',
       '/v1/feeds',
+      '/v1/flags',
       '/v1/ozone',
       '/v1/readings',
       '/v1/rejects',

@@ -18,9 +18,16 @@ export async function servedOpenApiDocument(): Promise<OpenApiDocument> {
     logger: silentLogger(),
     readiness: {},
     ingest: { feeds: () => [], push: never },
+    qcLimits: {
+      maxPlausible: { pm25: 1, pm10: 1, o3: 1, no2: 1, so2: 1, co: 1 },
+      pmTolerance: { relative: 0, absoluteUgM3: 0 },
+      constantRun: { hours: 1, floor: { pm25: 1, pm10: 1, o3: 1, no2: 1, so2: 1, co: 1 } },
+      spike: { jump: { pm25: 1, pm10: 1, o3: 1, no2: 1, so2: 1, co: 1 }, ratio: 1 },
+    },
     auth: { verify: () => undefined },
     queries: {
       rejects: { list: never },
+      flags: { list: never },
       stations: { current: never, versions: never },
       scorecards: { perStation: never, rejectsByCode: never },
       changes: { list: never },

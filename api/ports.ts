@@ -4,6 +4,7 @@ import type {
   ExceptionalDay,
   ExceptionalDaysResponse,
   FeedStatus,
+  FlaggedRevision,
   PushResult,
   Reject,
   Province,
@@ -13,6 +14,22 @@ import type {
 /** What the API reads from the store (ARCHITECTURE.md rule 1: named for the domain; ClickHouse behind it). */
 export interface RejectQueries {
   list(filter: { centre?: string; code?: string; fromMs: number; toMs: number; limit: number }): Promise<Reject[]>;
+}
+
+/** A revision quality control flagged, as stored (its reasons are worded by the route from the limits). */
+export type FlaggedRow = Omit<FlaggedRevision, 'reasons'> & { sourceFlag: string; missingReason: string };
+
+export interface FlagQueries {
+  /** Revisions with QC flags that arrived in [fromMs, toMs), newest first. */
+  list(filter: {
+    stations?: string[];
+    flag?: string;
+    pollutant?: string;
+    station?: string;
+    fromMs: number;
+    toMs: number;
+    limit: number;
+  }): Promise<FlaggedRow[]>;
 }
 
 export interface StationQueries {
@@ -84,6 +101,8 @@ export interface SpeciesStore {
 export interface StoreQueries {
   stations?: StationQueries;
   rejects?: RejectQueries;
+  /** Revisions quality control flagged: `GET /v1/flags`. */
+  flags?: FlagQueries;
   scorecards?: ScorecardQueries;
   changes?: ChangeQueries;
   exceptionalDays?: ExceptionalDayStore;

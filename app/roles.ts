@@ -7,6 +7,7 @@ import {
   createInProcessBus,
   createClickHouseChangeQueries,
   createClickHouseRejectQueries,
+  createClickHouseFlagQueries,
   createClickHouseScorecardQueries,
   createClickHouseStationQueries,
   openStore,
@@ -31,6 +32,10 @@ import { AppError, DAY_MS, type Logger } from '../kernel';
 import {
   createProcessor,
   type DeadLetterSink,
+  MAX_PLAUSIBLE,
+  PM_TOLERANCE,
+  CONSTANT_RUN,
+  SPIKE,
   type Processor,
   type ReadingSource,
   type ReadingStore,
@@ -197,6 +202,7 @@ function apiDeps(
     auth: createKeyVerifier(config.centreKeysFile ?? join(config.dataDir, 'centre-keys.json')),
     queries: {
       rejects: createClickHouseRejectQueries(store),
+      flags: createClickHouseFlagQueries(store),
       stations,
       scorecards: createClickHouseScorecardQueries(store),
       changes: createClickHouseChangeQueries(store),
@@ -214,6 +220,7 @@ function apiDeps(
       includeControlSites: config.statistics.includeControlSites,
     }),
     limits: { pushBodyLimitBytes: config.push.bodyLimitBytes, pushPerMinute: config.push.ratePerMinute },
+    qcLimits: { maxPlausible: MAX_PLAUSIBLE, pmTolerance: PM_TOLERANCE, constantRun: CONSTANT_RUN, spike: SPIKE },
   };
 }
 

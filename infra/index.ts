@@ -13,6 +13,7 @@ export { migrate } from './clickhouse/migrate';
 export { openStore, type OpenedStore, prepareStore } from './clickhouse/open-store';
 export { createClickHouseReadingStore } from './clickhouse/reading-store.clickhouse';
 export { createClickHouseRegionalQueries } from './clickhouse/regional.clickhouse';
+export { createClickHouseFlagQueries } from './clickhouse/flags.clickhouse';
 export { pruneSupersededRevisions } from './clickhouse/retention.clickhouse';
 export { createClickHouseSeriesQueries } from './clickhouse/series.clickhouse';
 export { createClickHouseSpeciesStore } from './clickhouse/species.clickhouse';

@@ -43,6 +43,7 @@ export {
 export { zHealth, zReadiness } from './api/health';
 export { type OzoneQuery, type OzoneResponse, zOzoneQuery, zOzoneResponse } from './api/ozone';
 export { type PushResult, zPushedReading, zPushQuery, zPushResult } from './api/push';
+export { type FlaggedRevision, type FlagsQuery, zFlagsQuery, zFlagsResponse } from './api/flags';
 export { zRejectsQuery, zRejectsResponse } from './api/rejects';
 export {
   type CentreSummary,
@@ -82,6 +83,7 @@ export { type ErrorBody, zErrorBody } from './errors';
 export { type FeedDefinition, type Secret, type SourceFormat, zFeedsFile } from './feeds/feed-definition';
 export { CANONICAL_UNIT, type Pollutant, POLLUTANTS } from './pollutant';
 export { INVALIDATING_QC_FLAGS, type QcFlag } from './qc';
+export { type FlaggedValue, POLLUTANT_LABEL, qcFlagReason, type QcLimits } from './qc-flags';
 export {
   NULL_NEEDS_REASON,
   nullHasReason,

@@ -13,6 +13,7 @@ import {
   zExceptionalDaysResponse,
 } from './exceptional-days';
 import { zFeedsResponse, zFeedStatus, zPullSummary } from './feeds';
+import { zFlaggedRevision, zFlagsQuery, zFlagsResponse } from './flags';
 import { zForecastQuery, zForecastResponse, zTrendsQuery, zTrendsResponse } from './forecast';
 import { zHealth, zReadiness } from './health';
 import { zOzoneQuery, zOzoneResponse, zTrendResult } from './ozone';
@@ -50,6 +51,7 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ExceptionalDaysBody: zExceptionalDaysBody,
   ExceptionalDaysQuery: zExceptionalDaysQuery,
   FactorsQuery: zFactorsQuery,
+  FlagsQuery: zFlagsQuery,
   ForecastQuery: zForecastQuery,
   HourlyAqiQuery: zHourlyAqiQuery,
   OzoneQuery: zOzoneQuery,
@@ -77,6 +79,8 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   FactorsResponse: zFactorsResponse,
   FeedStatus: zFeedStatus,
   FeedsResponse: zFeedsResponse,
+  FlaggedRevision: zFlaggedRevision,
+  FlagsResponse: zFlagsResponse,
   ForecastResponse: zForecastResponse,
   Health: zHealth,
   HourlyAqiResponse: zHourlyAqiResponse,

@@ -40,3 +40,22 @@ export const changesSql = (t: Tables, stationFilter: boolean): string => `
     ${stationFilter ? 'AND station IN {stations:Array(String)}' : ''}
   ORDER BY arrived_at, station, pollutant, time, status
   LIMIT {limit:UInt32}`;
+
+/**
+ * Revisions quality control flagged (non-empty qc_flags) that arrived in [from, to), newest first:
+ * each arrival the checks set aside or doubted, also where a later revision replaced it.
+ */
+export const flagsSql = (t: Tables, stationFilter: boolean): string => `
+  SELECT station, pollutant, formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS time, value, unit,
+         qc_flags AS flags, valid, toString(status) AS status, toString(source_kind) AS sourceKind,
+         source_id AS sourceId, toUnixTimestamp64Milli(arrived_at) AS arrived_ms,
+         source_flag AS sourceFlag, missing_reason AS missingReason
+  FROM ${t.revisions} FINAL
+  WHERE notEmpty(qc_flags)
+    AND arrived_at >= {from:DateTime64(3, 'UTC')} AND arrived_at < {to:DateTime64(3, 'UTC')}
+    AND (empty({flag:String}) OR has(qc_flags, {flag:String}))
+    AND (empty({pollutant:String}) OR pollutant = {pollutant:String})
+    AND (empty({station:String}) OR station = {station:String})
+    ${stationFilter ? 'AND station IN {stations:Array(String)}' : ''}
+  ORDER BY arrived_at DESC, station, pollutant, time, status
+  LIMIT {limit:UInt32}`;

@@ -72,6 +72,7 @@ const aReject: fc.Arbitrary<Reject> = fc.record({
   station: fc.string({ maxLength: 16 }),
   pollutant: fc.string({ maxLength: 8 }),
   time: fc.option(anInstant(HOUR_MS), { nil: null }),
+  timeWritten: fc.string({ maxLength: 40 }),
   code: fc.constantFrom(...ERROR_CODES),
   field: fc.string({ maxLength: 16 }),
   reason: fc.string({ maxLength: 40 }),

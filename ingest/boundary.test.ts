@@ -30,7 +30,48 @@ const ctx = (owner: BoundaryContext['owner']): BoundaryContext => ({
 describe('the ingest boundary', () => {
   it('accepts a valid reading of an owned station', () => {
     const r = aReading();
-    expect(admit([r], ctx('shanghai'))).toEqual({ accepted: [r], rejects: [] });
+    expect(admit([r], ctx('shanghai'))).toEqual({ accepted: [r], acceptedIndexes: [0], rejects: [] });
+  });
+
+  it('refuses an hour ending more than two hours after receipt as READING_TIME_IN_FUTURE, the time as written', () => {
+    // Received 2025-03-01T02:00Z = 10:00 CST: the latest hour-ending time admitted is 12:00 CST.
+    const out = admit(
+      [
+        aReading({ time: '2025-03-01T12:00:00+08:00' }),
+        aReading({ time: '2025-03-01T13:00:00+08:00' }),
+        aReading({ time: '2200-01-01T00:00:00Z' }),
+      ],
+      ctx('shanghai'),
+    );
+    expect(out.acceptedIndexes).toEqual([0]);
+    expect(out.rejects.map((r) => [r.recordIndex, r.code, r.field, r.reason, r.time, r.timeWritten])).toEqual([
+      [
+        1,
+        'READING_TIME_IN_FUTURE',
+        'time',
+        'time 2025-03-01T13:00:00+08:00 is in the future: later than 2025-03-01T12:00:00+08:00, two hours after the record was received',
+        '2025-03-01T05:00:00.000Z',
+        '2025-03-01T13:00:00+08:00',
+      ],
+      [
+        2,
+        'READING_TIME_IN_FUTURE',
+        'time',
+        'time 2200-01-01T00:00:00Z is in the future: later than 2025-03-01T12:00:00+08:00, two hours after the record was received',
+        null, // past the store's DateTime (2106): kept only as written
+        '2200-01-01T00:00:00Z',
+      ],
+    ]);
+  });
+
+  it('keeps a time that names no real instant only as written (30 February is not 2 March)', () => {
+    const [r] = admit([aReading({ time: '2025-02-30T01:00:00+08:00' })], ctx('shanghai')).rejects;
+    expect(r).toMatchObject({
+      code: 'READING_INVALID',
+      field: 'time',
+      time: null,
+      timeWritten: '2025-02-30T01:00:00+08:00',
+    });
   });
 
   it('rejects, per record with index, field and reason: unknown station, not owned, bad unit, bad field', () => {

@@ -1,8 +1,25 @@
-import { CANONICAL_UNIT, zReading, type Reading, type Reject, type Province } from '../schemas';
+import { HOUR_MS, toCstIso } from '../kernel';
+import {
+  CANONICAL_UNIT,
+  realInstantMs,
+  storableInstantMs,
+  zReading,
+  type Reading,
+  type Reject,
+  type Province,
+} from '../schemas';
 import type { RecordProblem } from './feed-adapter';
 import { ownsStation, type StationRegistry } from './stations/registry';
 
 const MAX_RECORD_CHARS = 2_000;
+/** A time as written is kept up to this many characters (a real one has at most 35). */
+const MAX_TIME_WRITTEN_CHARS = 100;
+/**
+ * How far after its receipt a reading's hour may end. The hour in progress ends within the hour;
+ * the second hour leaves room for a centre's clock running a little ahead. Anything later is not a
+ * measurement yet (a wrong date, or UTC written as +08:00 lands eight hours ahead).
+ */
+export const FUTURE_TOLERANCE_MS = 2 * HOUR_MS;
 
 export interface BoundaryContext {
   registry: StationRegistry;
@@ -17,6 +34,8 @@ export interface BoundaryContext {
 
 export interface Admitted {
   accepted: Reading[];
+  /** Each accepted reading's position in the input (as `index` in a reject). */
+  acceptedIndexes: number[];
   /** Each refused record with its index, field and reason; `index` = position in the input. */
   rejects: Reject[];
 }
@@ -38,15 +57,20 @@ function reject(
     recordIndex: index,
     station: typeof r.station === 'string' ? r.station : '',
     pollutant: typeof r.pollutant === 'string' ? r.pollutant : '',
-    time:
-      typeof r.time === 'string' && !Number.isNaN(Date.parse(r.time))
-        ? new Date(Date.parse(r.time)).toISOString()
-        : null,
+    // Only a real instant the store can hold: Date.parse rolls 30 February over into March, and
+    // the store's DateTime would clamp 2200 to 2106 — either would show an instant never written.
+    time: timeOf(r.time),
+    timeWritten: typeof r.time === 'string' ? r.time.slice(0, MAX_TIME_WRITTEN_CHARS) : '',
     code,
     field,
     reason,
     record: (typeof record === 'string' ? record : (JSON.stringify(record) ?? '')).slice(0, MAX_RECORD_CHARS),
   };
+}
+
+function timeOf(written: unknown): string | null {
+  const ms = typeof written === 'string' ? storableInstantMs(written) : undefined;
+  return ms === undefined ? null : new Date(ms).toISOString();
 }
 
 /** A reading of a station the registry does not know on its date (checked before and after the schema). */
@@ -87,7 +111,8 @@ export function problemsToRejects(
  * gives each candidate's position in the original input when some were filtered out before.
  */
 export function admit(candidates: readonly unknown[], ctx: BoundaryContext, indexes?: readonly number[]): Admitted {
-  const out: Admitted = { accepted: [], rejects: [] };
+  const out: Admitted = { accepted: [], acceptedIndexes: [], rejects: [] };
+  const latestMs = Date.parse(ctx.receivedAt) + FUTURE_TOLERANCE_MS;
   candidates.forEach((candidate, i) => {
     const index = indexes?.[i] ?? i;
     const raw = (candidate ?? {}) as Partial<Reading>;
@@ -96,6 +121,23 @@ export function admit(candidates: readonly unknown[], ctx: BoundaryContext, inde
     const rawTime = typeof raw.time === 'string' ? Date.parse(raw.time) : NaN;
     if (typeof raw.station === 'string' && !Number.isNaN(rawTime) && !ctx.registry.lookup(raw.station, rawTime)) {
       out.rejects.push(unknownStation(ctx, index, raw, candidate));
+      return;
+    }
+    // Before the schema: an hour past 2106 is refused there as outside the store's hours, but a
+    // centre needs to hear first that it is in the future.
+    const writtenMs = typeof raw.time === 'string' ? realInstantMs(raw.time) : undefined;
+    if (writtenMs !== undefined && writtenMs > latestMs) {
+      out.rejects.push(
+        reject(
+          ctx,
+          index,
+          raw,
+          'READING_TIME_IN_FUTURE',
+          'time',
+          `time ${raw.time} is in the future: later than ${toCstIso(latestMs)}, two hours after the record was received`,
+          candidate,
+        ),
+      );
       return;
     }
     const parsed = zReading.safeParse(candidate);
@@ -142,6 +184,7 @@ export function admit(candidates: readonly unknown[], ctx: BoundaryContext, inde
       return;
     }
     out.accepted.push(r);
+    out.acceptedIndexes.push(index);
   });
   return out;
 }

@@ -37,15 +37,15 @@ export interface HandOverOptions {
  * The one hand-over of every source (pull, push, backfill): the records through the boundary
  * (admit), the accepted readings published durably and then the rejects (ARCHITECTURE.md
  * invariant 1), and both counted in the ingest metrics (`source_kind` and `province` from the
- * context: the source kind and the accountable centre). Returns what was accepted and the
- * rejects published.
+ * context: the source kind and the accountable centre). Returns what was accepted (with each
+ * reading's position in the input) and the rejects published.
  */
 export async function handOver(
   to: HandOverTo,
   ctx: BoundaryContext,
   records: DecodedRecords,
   opts: HandOverOptions = {},
-): Promise<{ accepted: Reading[]; rejects: Reject[] }> {
+): Promise<{ accepted: Reading[]; acceptedIndexes: number[]; rejects: Reject[] }> {
   const admitted = admit(records.candidates, ctx, records.indexes);
   const all = [...problemsToRejects(records.problems, ctx, records.wholePageCode), ...admitted.rejects];
   const rejects = opts.rejects ? opts.rejects(all) : all;
@@ -55,7 +55,7 @@ export async function handOver(
     for (let at = 0; at < accepted.length; at += opts.chunk) await to.sink.publish(accepted.slice(at, at + opts.chunk));
   await publishRejects(to, ctx, rejects);
   to.metrics?.readings.inc({ source_kind: ctx.sourceKind, province: ctx.centre }, accepted.length);
-  return { accepted, rejects };
+  return { accepted, acceptedIndexes: admitted.acceptedIndexes, rejects };
 }
 
 /** Rejects published durably and counted (by {@link handOver}, and by a backfill at the end of a file). */

@@ -39,6 +39,7 @@ export function createRejectCollapser(): RejectCollapser {
           recordIndex: -1,
           pollutant: '',
           time: null,
+          timeWritten: '',
           reason: `${first.reason}; ${cells} cell(s) skipped`,
           record: '',
         })),

@@ -27,6 +27,7 @@ export const ERROR_REGISTRY = {
   READING_INVALID: { status: 400, fault: 'caller' },
   READING_UNKNOWN_STATION: { status: 422, fault: 'caller' },
   READING_STATION_NOT_OWNED: { status: 403, fault: 'caller' },
+  READING_TIME_IN_FUTURE: { status: 422, fault: 'caller' },
   MESSAGE_MALFORMED: { status: 400, fault: 'caller' },
   QUERY_INVALID: { status: 400, fault: 'caller' },
   QUERY_INVALID_RANGE: { status: 400, fault: 'caller' },

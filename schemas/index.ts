@@ -106,4 +106,4 @@ export {
   zStationListVersion,
 } from './station';
 export { type TargetIndicator, type TargetRule, zTargetsFile } from './targets';
-export { zHourEnding } from './time';
+export { realInstantMs, storableInstantMs, zHourEnding } from './time';

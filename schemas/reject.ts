@@ -15,7 +15,15 @@ export const zReject = z.object({
   recordIndex: z.number().int().describe('Position in the page, push body or file; -1 for the whole page'),
   station: z.string(),
   pollutant: z.string(),
-  time: zInstant.nullable(),
+  time: zInstant
+    .nullable()
+    .describe("The record's hour-ending instant, when its time is a real instant the store can hold; else null"),
+  timeWritten: z
+    .string()
+    .default('')
+    .describe(
+      'The time exactly as the record wrote it (e.g. 2200-01-01T00:00:00Z, 2025-02-30T01:00:00+08:00); empty when it gave none, and for rejects stored before this field',
+    ),
   code: zErrorCode,
   field: z.string(),
   reason: z.string(),

@@ -53,6 +53,20 @@ export type Instant = z.infer<typeof zInstant>;
 /** The hours the store can hold: ClickHouse's DateTime is whole seconds from 1970 in 32 bits. */
 const HOUR_RANGE = { fromMs: 0, toMs: 2 ** 32 * 1000 } as const;
 
+/** The instant a text names (epoch ms), when it is a real instant with an offset ({@link zInstant}). */
+export function realInstantMs(s: string): number | undefined {
+  return zInstant.safeParse(s).success ? Date.parse(s) : undefined;
+}
+
+/**
+ * The instant a text names, when it is a real instant the store's DateTime can hold; else
+ * undefined (a reject then keeps the time only as written).
+ */
+export function storableInstantMs(s: string): number | undefined {
+  const ms = realInstantMs(s);
+  return ms === undefined || ms < HOUR_RANGE.fromMs || ms >= HOUR_RANGE.toMs ? undefined : ms;
+}
+
 /** An hour-ending instant: the end of the averaging hour, on an exact hour boundary. */
 export const zHourEnding = zInstant
   .refine((s) => Date.parse(s) % HOUR_MS === 0, 'must fall exactly on the hour (the end of the averaging hour)')

@@ -18,6 +18,7 @@ export function createStoreDeadLetterSink(store: ReadingStore): DeadLetterSink {
           station: l.key ?? '',
           pollutant: '',
           time: null,
+          timeWritten: '',
           code: l.code,
           field: '',
           reason: l.reason,

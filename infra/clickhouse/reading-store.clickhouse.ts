@@ -38,6 +38,8 @@ const toRejectRow = (r: RejectRow): Record<string, unknown> => ({
   station: r.station,
   pollutant: r.pollutant,
   time: chDateTime(r.time === null ? 0 : Date.parse(r.time)),
+  // The time as the record wrote it: a refused time (2200, 30 February) has no instant to keep.
+  time_written: r.timeWritten,
   code: r.code,
   field: r.field,
   reason: r.reason,

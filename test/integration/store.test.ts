@@ -218,6 +218,7 @@ describe('a batch over many months (stubbed source)', () => {
         station: 'DEC3',
         pollutant: 'pm25',
         time,
+        timeWritten: time,
         code: 'READING_INVALID',
         field: 'value',
         reason: 'r',

@@ -15,7 +15,7 @@ export const listRejectsSql = (t: Tables): string => `
   SELECT formatDateTime(received_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS receivedAt, centre, toString(source_kind) AS sourceKind,
          source_id AS sourceId, record_index AS recordIndex, station, pollutant,
          if(toUnixTimestamp(time) = 0, NULL, formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC')) AS time,
-         code, field, reason, record
+         time_written AS timeWritten, code, field, reason, record
   FROM ${t.rejects} FINAL
   WHERE (empty({centre:String}) OR centre = {centre:String})
     AND (empty({code:String}) OR code = {code:String})

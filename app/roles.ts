@@ -40,6 +40,7 @@ import {
   type ReadingSource,
   type ReadingStore,
   createProcessingMetrics,
+  explainBatch,
   type ProcessingMetrics,
 } from '../processing';
 import { createViews } from '../views';
@@ -170,6 +171,8 @@ async function pullingIngest(
     adapters: ADAPTERS,
     dataDir: config.dataDir,
     logger,
+    // The push answer judges values by processing's own rules (ingest may not import processing).
+    judge: explainBatch,
     metrics: createIngestMetrics(metrics, () => ingest.feeds()),
   });
   return { ingest, simulatorUrls: feeds.urls };
@@ -370,6 +373,7 @@ export async function startApi(config: Config, logger: Logger): Promise<Running>
         adapters: ADAPTERS,
         dataDir: config.dataDir,
         logger,
+        judge: explainBatch,
         metrics: createIngestMetrics(metrics),
       });
       push = (req) => ingest.push(req);

@@ -3,7 +3,7 @@ import type { Logger } from '../kernel';
 import type { PushResult, FeedStatus, FeedDefinition, SourceFormat } from '../schemas';
 import type { FeedAdapter } from './feed-adapter';
 import type { IngestMetrics } from './metrics';
-import { createPushIngest, type PushRequest } from './push';
+import { createPushIngest, type JudgeValues, type PushRequest } from './push';
 import type { ReadingSink } from './reading-sink';
 import { createPullScheduler, type PullScheduler } from './scheduler';
 import { createStationRegistry, type StationRegistry } from './stations/registry';
@@ -17,6 +17,8 @@ export interface IngestDeps {
   /** Holds the station registry and the watermarks: reachable without the store. */
   dataDir: string;
   logger: Logger;
+  /** Quality control's rules for the push answer's flagged values (processing's, wired in app/). */
+  judge: JudgeValues;
   now?: () => Date;
   metrics?: IngestMetrics;
 }
@@ -47,6 +49,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     sink: deps.sink,
     registry,
     archive: deps.adapters['cnemc-archive'],
+    judge: deps.judge,
     now: deps.now,
     metrics: deps.metrics,
   });

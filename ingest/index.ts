@@ -3,7 +3,7 @@ export { createIngest } from './create-ingest';
 export type { Ingest, IngestDeps } from './create-ingest';
 export { runBackfill } from './backfill';
 export type { BackfillProgress, BackfillSummary } from './backfill';
-export type { PushRequest } from './push';
+export type { JudgeValues, PushRequest } from './push';
 export { cstCompact } from './adapters/common';
 export { ADAPTERS } from './adapters';
 export { createIngestMetrics } from './metrics';

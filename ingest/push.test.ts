@@ -3,6 +3,7 @@ import type { Reading } from '../schemas/reading';
 import type { Reject } from '../schemas/reject';
 import type { Station } from '../schemas/station';
 import type { FeedAdapter } from './feed-adapter';
+import { explainBatch } from '../processing/qc/qc.rules';
 import { createPushIngest } from './push';
 import type { ReadingSink } from './reading-sink';
 import { createStationRegistry } from './stations/registry';
@@ -46,7 +47,13 @@ const now = () => new Date('2025-03-01T02:05:00Z');
 describe('push ingest (JSON body)', () => {
   it("accepts a centre's own stations and answers each other record with its index and reason", async () => {
     const out = sink();
-    const push = createPushIngest({ sink: out, registry: () => registry, archive: noArchive, now });
+    const push = createPushIngest({
+      sink: out,
+      registry: () => registry,
+      archive: noArchive,
+      judge: explainBatch,
+      now,
+    });
     const result = await push({
       centre: 'shanghai',
       format: 'json',
@@ -86,17 +93,34 @@ describe('push ingest (JSON body)', () => {
   });
 
   it('lets the coordinator push for any province', async () => {
-    const push = createPushIngest({ sink: sink(), registry: () => registry, archive: noArchive, now });
+    const push = createPushIngest({
+      sink: sink(),
+      registry: () => registry,
+      archive: noArchive,
+      judge: explainBatch,
+      now,
+    });
     const result = await push({
       centre: 'coordinator',
       format: 'json',
       body: [{ station: '1151A', pollutant: 'so2', time: '2025-03-01T10:00:00+08:00', value: 7 }],
     });
-    expect(result).toEqual({ accepted: 1, rejected: [] });
+    expect(result).toEqual({
+      accepted: 1,
+      rejected: [],
+      flagged: [],
+      skipped: { otherStations: 0, cells: 0, outsideRegistry: 0 },
+    });
   });
 
   it('refuses a body that is not an array, naming the body', async () => {
-    const result = await createPushIngest({ sink: sink(), registry: () => registry, archive: noArchive, now })({
+    const result = await createPushIngest({
+      sink: sink(),
+      registry: () => registry,
+      archive: noArchive,
+      judge: explainBatch,
+      now,
+    })({
       centre: 'anhui',
       format: 'json',
       body: { station: '1141A' },
@@ -110,8 +134,11 @@ describe('push ingest (JSON body)', () => {
           code: 'READING_INVALID',
           field: '(body)',
           reason: 'expected a JSON array of readings',
+          time: '',
         },
       ],
+      flagged: [],
+      skipped: { otherStations: 0, cells: 0, outsideRegistry: 0 },
     });
   });
 
@@ -121,7 +148,13 @@ describe('push ingest (JSON body)', () => {
       publishRejects: async () => {},
       close: async () => {},
     };
-    const push = createPushIngest({ sink: failing, registry: () => registry, archive: noArchive, now });
+    const push = createPushIngest({
+      sink: failing,
+      registry: () => registry,
+      archive: noArchive,
+      judge: explainBatch,
+      now,
+    });
     await expect(
       push({
         centre: 'shanghai',

@@ -1,6 +1,7 @@
 import {
   zPushedReading,
   type PushResult,
+  type QcFlag,
   type Reading,
   type ReadingStatus,
   type Reject,
@@ -15,9 +16,19 @@ import type { IngestMetrics } from './metrics';
 import { collapseUnknownStations } from './reject-summary';
 import type { StationRegistry } from './stations/registry';
 
+/**
+ * Quality control's verdict on each of a body's accepted readings, with one reason per flag, in
+ * order (ARCHITECTURE.md rule 1): processing's rules, which ingest may not import, wired in by the
+ * composition root, so the push answer and processing judge a value alike.
+ */
+export type JudgeValues = (
+  readings: readonly Reading[],
+) => readonly { qcFlags: readonly QcFlag[]; reasons: readonly string[] }[];
+
 export interface PushDeps {
   sink: ReadingSink;
   registry: () => StationRegistry;
+  judge: JudgeValues;
   /** Decodes archive CSV bodies (the cnemc-archive adapter). */
   archive: FeedAdapter;
   now?: () => Date;
@@ -33,6 +44,18 @@ export interface PushRequest {
 }
 
 const VALID_FLAGS = new Set(['N']);
+
+/**
+ * The flags a push answer lists: what quality control sets aside on its own. A centre's own flag
+ * (`source_invalid`) and a null (`missing`) are its own verdict, not news to it.
+ */
+const ANSWERED_FLAGS: ReadonlySet<QcFlag> = new Set<QcFlag>(['negative', 'out_of_range', 'pm25_above_pm10']);
+
+/** Refusals of an archive's station column the centre does not report (docs/feeds.md "Stations"). */
+const OTHER_STATION_CODES: ReadonlySet<Reject['code']> = new Set<Reject['code']>([
+  'READING_UNKNOWN_STATION',
+  'READING_STATION_NOT_OWNED',
+]);
 
 /** A refused record as text for the reject row: cut at 2000 characters, and never a crash on a hostile shape (e.g. arrays nested thousands deep). */
 function recordText(record: unknown): string {
@@ -54,6 +77,7 @@ function fromPushed(record: unknown, index: number, centre: Centre, arrivedAt: s
       station: typeof r.station === 'string' ? r.station : undefined,
       field: issue?.path.join('.') || '(record)',
       reason: issue?.message ?? 'invalid record',
+      ...(r.time === undefined ? {} : { time: typeof r.time === 'string' ? r.time : recordText(r.time) }),
       record: recordText(record),
     };
   }
@@ -73,14 +97,89 @@ function fromPushed(record: unknown, index: number, centre: Centre, arrivedAt: s
 }
 
 function toRejection(r: Reject): PushResult['rejected'][number] {
-  return { index: r.recordIndex, station: r.station, code: r.code, field: r.field, reason: r.reason };
+  return {
+    index: r.recordIndex,
+    station: r.station,
+    code: r.code,
+    field: r.field,
+    reason: r.reason,
+    time: r.timeWritten,
+  };
+}
+
+/** The accepted readings quality control sets aside on its own, each with its flags and why. */
+function flaggedOf(
+  judge: JudgeValues,
+  accepted: readonly Reading[],
+  indexes: readonly number[],
+): PushResult['flagged'] {
+  const verdicts = judge(accepted);
+  const out: PushResult['flagged'] = [];
+  accepted.forEach((r, i) => {
+    const v = verdicts[i];
+    if (!v || v.qcFlags.length === 0 || r.value === null) return;
+    const flags = v.qcFlags.filter((f) => ANSWERED_FLAGS.has(f));
+    if (flags.length === 0) return;
+    out.push({
+      index: indexes[i] ?? i,
+      station: r.station,
+      pollutant: r.pollutant,
+      time: r.time,
+      value: r.value,
+      field: 'value',
+      flags,
+      reason: v.qcFlags
+        .map((f, k) => (ANSWERED_FLAGS.has(f) ? v.reasons[k] : undefined))
+        .filter((x) => x !== undefined)
+        .join('; '),
+    });
+  });
+  return out;
+}
+
+/**
+ * An archive's refusals split as the backfill splits them: a station column the centre does not
+ * report (another province's, or outside the registry: the file carries every national station)
+ * is counted apart, not rejected. A station outside the registry is still written once to the
+ * rejects table with its cells, as the backfill writes it, so a station missing from the list
+ * shows there; another province's is not the centre's to hear about.
+ */
+function splitArchiveRejects(all: readonly Reject[]): {
+  answered: Reject[];
+  published: Reject[];
+  skipped: PushResult['skipped'];
+} {
+  const answered: Reject[] = [];
+  const unknown: Reject[] = [];
+  const stations = new Set<string>();
+  const outside = new Set<string>();
+  let cells = 0;
+  for (const r of all) {
+    if (r.recordIndex < 0 || !OTHER_STATION_CODES.has(r.code)) {
+      answered.push(r);
+      continue;
+    }
+    stations.add(r.station);
+    cells++;
+    if (r.code === 'READING_UNKNOWN_STATION') {
+      outside.add(r.station);
+      unknown.push(r);
+    }
+  }
+  return {
+    answered,
+    published: [...answered, ...collapseUnknownStations(unknown)],
+    skipped: { otherStations: stations.size, cells, outsideRegistry: outside.size },
+  };
 }
 
 /**
  * The ingest side of `POST /v1/readings`: decode, check every record at the
  * boundary (a centre may push only its own province's stations; the coordinator any), publish
  * what passes and wait until it is durable (ARCHITECTURE.md invariant 1), publish the rejects, and
- * answer with the accepted count and each rejected record's index and reason.
+ * answer with the accepted count, each rejected record's index and reason, each accepted value
+ * quality control sets aside (judged by processing's rules through `judge`), and an archive's
+ * stations the centre does not report, counted apart.
  */
 export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<PushResult> {
   const now = deps.now ?? (() => new Date());
@@ -119,18 +218,28 @@ export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<
     } else {
       problems = [{ index: -1, field: '(body)', reason: 'expected a JSON array of readings', record: '' }];
     }
-    const { accepted, rejects } = await handOver(
+    let answered: Reject[] = [];
+    let skipped: PushResult['skipped'] = { otherStations: 0, cells: 0, outsideRegistry: 0 };
+    const { accepted, acceptedIndexes } = await handOver(
       deps,
       ctx,
       { candidates, problems, indexes, wholePageCode: 'READING_INVALID' },
       {
-        // An archive file carries every national station: one reject per foreign station, not per cell.
-        rejects: (all) =>
-          (req.format === 'archive-csv' ? collapseUnknownStations(all) : all).sort(
-            (a, b) => a.recordIndex - b.recordIndex,
-          ),
+        rejects: (all) => {
+          const byIndex = (a: Reject, b: Reject): number => a.recordIndex - b.recordIndex;
+          if (req.format !== 'archive-csv') return (answered = all.sort(byIndex));
+          const split = splitArchiveRejects(all);
+          answered = split.answered.sort(byIndex);
+          skipped = split.skipped;
+          return split.published.sort(byIndex);
+        },
       },
     );
-    return { accepted: accepted.length, rejected: rejects.map(toRejection) };
+    return {
+      accepted: accepted.length,
+      rejected: answered.map(toRejection),
+      flagged: flaggedOf(deps.judge, accepted, acceptedIndexes),
+      skipped,
+    };
   };
 }

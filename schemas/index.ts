@@ -74,6 +74,7 @@ export {
   zFactorsResponse,
   zPushedSpecies,
   zSpeciesPushResult,
+  type SpeciesPushResult,
 } from './api/species';
 export { zStationsQuery, zStationsResponse } from './api/stations';
 export { type CentreKey, type CentreKeysFile, zCentreKeysFile } from './centre-keys';

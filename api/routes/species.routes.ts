@@ -5,7 +5,7 @@ import {
   zPushedSpecies,
   zSpeciesPushResult,
   type PushedSpecies,
-  type PushResult,
+  type SpeciesPushResult,
   zHourEnding,
 } from '../../schemas';
 import { authenticate } from '../auth/bearer';
@@ -53,7 +53,7 @@ export const speciesRoutes: FastifyPluginAsyncZod<SpeciesRouteOptions> = async (
     },
     async (request, reply) => {
       const caller = authenticate(request, opts.verifier);
-      const rejected: PushResult['rejected'] = [];
+      const rejected: SpeciesPushResult['rejected'] = [];
       const rows: SpeciesRow[] = [];
       const body = request.body;
       if (!Array.isArray(body)) {

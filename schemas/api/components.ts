@@ -17,7 +17,7 @@ import { zFlaggedRevision, zFlagsQuery, zFlagsResponse } from './flags';
 import { zForecastQuery, zForecastResponse, zTrendsQuery, zTrendsResponse } from './forecast';
 import { zHealth, zReadiness } from './health';
 import { zOzoneQuery, zOzoneResponse, zTrendResult } from './ozone';
-import { zPushQuery, zPushRejection, zPushResult } from './push';
+import { zPushFlag, zPushQuery, zPushRejection, zPushResult, zPushSkipped } from './push';
 import { zRejectsQuery, zRejectsResponse } from './rejects';
 import {
   zCentreSummary,
@@ -87,8 +87,10 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   HourlyAqiRow: zHourlyAqiRow,
   OzoneResponse: zOzoneResponse,
   PullSummary: zPullSummary,
+  PushFlag: zPushFlag,
   PushRejection: zPushRejection,
   PushResult: zPushResult,
+  PushSkipped: zPushSkipped,
   Readiness: zReadiness,
   RegionalResponse: zRegionalResponse,
   RejectsResponse: zRejectsResponse,

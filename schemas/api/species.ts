@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zTimeParam } from './common';
-import { zPushResult } from './push';
+import { zPushRejection, zPushResult } from './push';
 
 /**
  * Species a supersite measures beyond the six criteria pollutants (µg/m³): water-soluble ions
@@ -63,7 +63,15 @@ export const zPushedSpecies = z
   .strict();
 export type PushedSpecies = z.infer<typeof zPushedSpecies>;
 
-export const zSpeciesPushResult = zPushResult;
+/**
+ * `POST /v1/species`'s answer: the readings push's accepted count and rejections, without the
+ * parts only hourly criteria readings have (QC-flagged values, an archive's skipped stations).
+ */
+export const zSpeciesPushResult = z.object({
+  accepted: zPushResult.shape.accepted,
+  rejected: z.array(zPushRejection.omit({ time: true }).describe('A record refused, not stored')),
+});
+export type SpeciesPushResult = z.infer<typeof zSpeciesPushResult>;
 
 export const zFactorsQuery = z
   .object({

@@ -16,7 +16,7 @@ import {
 import { createStoreDeadLetterSink } from '../../infra/clickhouse/dead-letters.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
-import { createProcessor, type Processor } from '../../processing';
+import { createProcessor, explainBatch, type Processor } from '../../processing';
 import type { FeedAdapter } from '../../ingest/feed-adapter';
 import { countRows, currentReadings } from '../helpers/current';
 import { silentLogger } from '../helpers/logger';
@@ -54,6 +54,7 @@ beforeAll(async () => {
       push: createPushIngest({
         sink: bus.sink,
         registry: createRegistryLoader(dir, createStationRegistry),
+        judge: explainBatch,
         archive: noArchive,
       }),
     },
@@ -109,6 +110,7 @@ describe('push and rejects over real HTTP, into the real engine', () => {
           code: 'READING_STATION_NOT_OWNED',
           field: 'station',
           reason: 'station 1151A belongs to jiangsu, not shanghai',
+          time: '2025-03-01T10:00:00+08:00',
         },
         {
           index: 2,
@@ -116,8 +118,11 @@ describe('push and rejects over real HTTP, into the real engine', () => {
           code: 'READING_UNKNOWN_STATION',
           field: 'station',
           reason: 'station 9999A is not in the station registry',
+          time: '2025-03-01T10:00:00+08:00',
         },
       ],
+      flagged: [],
+      skipped: { otherStations: 0, cells: 0, outsideRegistry: 0 },
     });
     // Durable when answered: already in the store.
     expect((await currentReadings(store, { stations: ['1141A'] })).map((r) => r.value)).toEqual([41]);
@@ -125,7 +130,12 @@ describe('push and rejects over real HTTP, into the real engine', () => {
 
   it('lets the coordinator push for any province', async () => {
     const res = await push('coordinator', JSON.stringify([reading('1151A', 50)]));
-    expect(await res.json()).toEqual({ accepted: 1, rejected: [] });
+    expect(await res.json()).toEqual({
+      accepted: 1,
+      rejected: [],
+      flagged: [],
+      skipped: { otherStations: 0, cells: 0, outsideRegistry: 0 },
+    });
   });
 
   it('refuses a missing, unknown or revoked key with 401 and the error shape', async () => {

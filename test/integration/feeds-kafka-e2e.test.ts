@@ -11,7 +11,7 @@ import { createKafka } from '../../infra/kafka/kafka-client';
 import { createKafkaDeadLetterSink, createKafkaReadingSink } from '../../infra/kafka/reading-sink.kafka';
 import { createKafkaReadingSource } from '../../infra/kafka/reading-source.kafka';
 import { ensureTopics, topicsFor, type Topics } from '../../infra/kafka/topics';
-import { createProcessor } from '../../processing';
+import { createProcessor, explainBatch } from '../../processing';
 import { zFeedsFile } from '../../schemas/feeds/feed-definition';
 import { countRows, currentReadings } from '../helpers/current';
 import { silentLogger } from '../helpers/logger';
@@ -102,6 +102,7 @@ describe('the four feeds end to end through the real broker into the store', () 
       adapters: ADAPTERS,
       dataDir,
       logger,
+      judge: explainBatch,
       now: () => new Date(clock.now()),
     });
     for (const f of feeds) await first.scheduler.pullNow(f.name);
@@ -115,7 +116,15 @@ describe('the four feeds end to end through the real broker into the store', () 
 
     // A new ingest process on the same watermarks resumes; seven hours later still, corrections are out.
     clock.advance(3 * HOUR);
-    const second = createIngest({ sink, feeds, adapters: ADAPTERS, dataDir, logger, now: () => new Date(clock.now()) });
+    const second = createIngest({
+      sink,
+      feeds,
+      adapters: ADAPTERS,
+      dataDir,
+      logger,
+      judge: explainBatch,
+      now: () => new Date(clock.now()),
+    });
     for (const f of feeds) await second.scheduler.pullNow(f.name);
     expect(second.feeds().every((f) => f.lastError === null)).toBe(true);
 

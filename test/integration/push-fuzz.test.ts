@@ -14,7 +14,7 @@ import { createInProcessBus } from '../../infra/bus/in-process-bus';
 import { createStoreDeadLetterSink } from '../../infra/clickhouse/dead-letters.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
-import { createProcessor, type Processor } from '../../processing';
+import { createProcessor, explainBatch, type Processor } from '../../processing';
 import { countRows } from '../helpers/current';
 import { silentLogger } from '../helpers/logger';
 import { openTestStore, type TestStore } from '../helpers/store';
@@ -49,6 +49,7 @@ beforeAll(async () => {
       push: createPushIngest({
         sink: bus.sink,
         registry: createRegistryLoader(dir, createStationRegistry),
+        judge: explainBatch,
         archive: ADAPTERS['cnemc-archive'],
       }),
     },
@@ -80,13 +81,72 @@ const SHANGHAI = bundledVersion()
   .map((s) => s.code);
 const HOUR = 3_600_000;
 const base0 = Date.parse('2025-04-01T01:00:00+08:00');
-/** A valid reading of a Shanghai station (by construction), at a distinct hour per draw. */
+const anHour = fc.integer({ min: 0, max: 24 * 365 }).map((h) => new Date(base0 + h * HOUR).toISOString());
+/** A valid reading of a Shanghai station (by construction): mostly plausible, sometimes negative or far too high. */
 const valid = fc.record({
   station: fc.constantFrom(...SHANGHAI),
   pollutant: fc.constantFrom('pm25', 'pm10', 'o3', 'no2', 'so2', 'co'),
-  time: fc.integer({ min: 0, max: 24 * 365 }).map((h) => new Date(base0 + h * HOUR).toISOString()),
-  value: fc.double({ min: 0, max: 500, noNaN: true }),
+  time: anHour,
+  value: fc.oneof(
+    { weight: 4, arbitrary: fc.double({ min: 0, max: 500, noNaN: true }) },
+    { weight: 1, arbitrary: fc.double({ min: -50, max: -0.001, noNaN: true }) },
+    { weight: 1, arbitrary: fc.double({ min: 200, max: 20_000, noNaN: true }) },
+  ),
 });
+/** PM2.5 and PM10 of one station-hour, the PM2.5 a little under or over what the PM10 allows. */
+const pmPair = fc
+  .record({
+    station: fc.constantFrom(...SHANGHAI),
+    time: anHour,
+    pm10: fc.double({ min: 0, max: 300, noNaN: true }),
+    excess: fc.double({ min: -40, max: 40, noNaN: true }),
+  })
+  .map(({ station, time, pm10, excess }) => [
+    { station, pollutant: 'pm25', time, value: Math.max(0, pm10 * 1.1 + 5 + excess) },
+    { station, pollutant: 'pm10', time, value: pm10 },
+  ]);
+
+/**
+ * docs/standards.md §2.4, written out here: the plausible maxima (µg/m³, CO mg/m³), and PM2.5 above
+ * PM10 by more than 10 % of PM10 plus 5 µg/m³ flags both.
+ */
+const MAX: Record<string, number> = { pm25: 1000, pm10: 1200, o3: 2400, no2: 7680, so2: 5240, co: 300 };
+type Drawn = { ok: boolean; r: Record<string, unknown> };
+
+/** The flags each valid record should get, by index, from the limits above. */
+function expectedFlags(records: readonly Drawn[]): [number, string[]][] {
+  const key = (r: Record<string, unknown>, pollutant = r.pollutant) =>
+    `${String(r.station)}|${String(pollutant)}|${String(r.time)}`;
+  const values = new Map(records.filter((x) => x.ok).map((x) => [key(x.r), x.r.value as number]));
+  return records.flatMap((x, i): [number, string[]][] => {
+    if (!x.ok) return [];
+    const v = x.r.value as number;
+    const flags: string[] = [];
+    if (v < 0) flags.push('negative');
+    if (v > (MAX[x.r.pollutant as string] as number)) flags.push('out_of_range');
+    const pm25 = values.get(key(x.r, 'pm25'));
+    const pm10 = values.get(key(x.r, 'pm10'));
+    if (
+      (x.r.pollutant === 'pm25' || x.r.pollutant === 'pm10') &&
+      pm25 !== undefined &&
+      pm10 !== undefined &&
+      pm25 > pm10 * 1.1 + 5
+    )
+      flags.push('pm25_above_pm10');
+    return flags.length > 0 ? [[i, flags]] : [];
+  });
+}
+
+/** One record per identity (station, pollutant, hour), so a PM pair in the body is unambiguous. */
+function oncePerIdentity(records: readonly Drawn[]): Drawn[] {
+  const seen = new Set<string>();
+  return records.filter((x) => {
+    const k = `${String(x.r.station)}|${String(x.r.pollutant)}|${String(x.r.time)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
 /** One field broken in a way the contract refuses (wrong type, unknown, not an hour end, foreign…). */
 const broken = fc
   .tuple(
@@ -110,16 +170,19 @@ const broken = fc
   .map(([r, breakIt]) => breakIt(r));
 
 describe('push endpoint under property-based fuzzing', () => {
-  it('accepts exactly the valid records of any mixed array, rejects each broken one by index with a reason, and stores what it accepted', async () => {
+  it('accepts exactly the valid records of any mixed array, rejects each broken one by index with a reason, reports each value QC sets aside with its reason, and stores what it accepted', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(
-          fc.oneof(
-            valid.map((r) => ({ ok: true, r })),
-            broken.map((r) => ({ ok: false, r })),
-          ),
-          { minLength: 1, maxLength: 30 },
-        ),
+        fc
+          .array(
+            fc.oneof(
+              valid.map((r): Drawn[] => [{ ok: true, r }]),
+              broken.map((r): Drawn[] => [{ ok: false, r }]),
+              pmPair.map((rs): Drawn[] => rs.map((r) => ({ ok: true, r }))),
+            ),
+            { minLength: 1, maxLength: 20 },
+          )
+          .map((groups) => oncePerIdentity(groups.flat())),
         async (records) => {
           const before = await countRows(store, 'reading_revisions');
           const res = await post(JSON.stringify(records.map((x) => x.r)));
@@ -127,11 +190,20 @@ describe('push endpoint under property-based fuzzing', () => {
           const body = res.body as {
             accepted: number;
             rejected: { index: number; code: string; field: string; reason: string }[];
+            flagged: { index: number; pollutant: string; value: number; flags: string[]; reason: string }[];
           };
           const bad = records.flatMap((x, i) => (x.ok ? [] : [i]));
           expect(body.rejected.map((r) => r.index)).toEqual(bad);
           expect(body.rejected.every((r) => r.code.length > 0 && r.field.length > 0 && r.reason.length > 0)).toBe(true);
           expect(body.accepted).toBe(records.length - bad.length);
+          expect(body.flagged.map((f) => [f.index, f.flags])).toEqual(expectedFlags(records));
+          for (const f of body.flagged) {
+            expect(f.value).toBe(records[f.index]?.r.value);
+            if (f.flags.includes('out_of_range'))
+              expect(f.reason).toContain(`the plausible maximum ${MAX[f.pollutant]}`);
+            if (f.flags.includes('negative')) expect(f.reason).toContain('is negative');
+            if (f.flags.includes('pm25_above_pm10')) expect(f.reason).toContain('% of PM10 plus 5 µg/m³');
+          }
           // Stored at most once per accepted record (a repeated identity with the same value is no change).
           const after = await countRows(store, 'reading_revisions');
           expect(after - before).toBeLessThanOrEqual(body.accepted);

@@ -18,7 +18,7 @@ import {
 import { createStoreDeadLetterSink } from '../../infra/clickhouse/dead-letters.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
-import { createProcessor } from '../../processing';
+import { createProcessor, explainBatch } from '../../processing';
 import { zFeedsFile } from '../../schemas/feeds/feed-definition';
 import type { Scorecard } from '../../schemas/api/scorecard';
 import { silentLogger } from '../helpers/logger';
@@ -63,6 +63,7 @@ beforeAll(async () => {
     adapters: ADAPTERS,
     dataDir: dir,
     logger,
+    judge: explainBatch,
     now: () => new Date(clock.now()),
   });
   for (const f of feeds) await ingest.scheduler.pullNow(f.name);

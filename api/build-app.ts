@@ -32,6 +32,7 @@ import { exceptionalDaysRoutes } from './routes/exceptional-days.routes';
 import { apportionmentRoutes } from './routes/apportionment.routes';
 import { speciesRoutes } from './routes/species.routes';
 import { forecastRoutes } from './routes/forecast.routes';
+import { forecastsRoutes } from './routes/forecasts.routes';
 import { stationsRoutes } from './routes/stations.routes';
 
 /**
@@ -128,6 +129,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       store: species,
       stations,
       verifier,
+      bodyLimitBytes: limits.pushBodyLimitBytes,
+      ratePerMinute: limits.pushPerMinute,
+    });
+  }
+  const forecasts = deps.queries?.forecasts;
+  if (verifier && forecasts && stations) {
+    await app.register(forecastsRoutes, {
+      store: forecasts,
+      stations,
+      verifier,
+      verification: views.forecastVerification,
       bodyLimitBytes: limits.pushBodyLimitBytes,
       ratePerMinute: limits.pushPerMinute,
     });

@@ -7,6 +7,7 @@ export {
   type ExceptionalDayStore,
   type FlagQueries,
   type FlaggedRow,
+  type ForecastStore,
   type RejectQueries,
   type ScorecardQueries,
   type SpeciesRow,

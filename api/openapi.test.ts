@@ -26,6 +26,8 @@ describe('OpenAPI document', () => {
       '/v1/exceptional-days',
       '/v1/feeds',
       '/v1/flags',
+      '/v1/forecasts',
+      '/v1/forecasts/verification',
       '/v1/ozone',
       '/v1/readings',
       '/v1/rejects',

@@ -33,6 +33,7 @@ export async function servedOpenApiDocument(): Promise<OpenApiDocument> {
       changes: { list: never },
       exceptionalDays: { list: never, record: never },
       species: { record: never, hourly: never },
+      forecasts: { record: never, inForce: never },
     },
     views: {
       aqi: never,
@@ -43,6 +44,7 @@ export async function servedOpenApiDocument(): Promise<OpenApiDocument> {
       apportionment: { regional: never, transport: never, factors: never },
       forecast: never,
       trends: never,
+      forecastVerification: never,
     },
   });
   try {

@@ -1,4 +1,5 @@
 import type { PushRequest } from '../ingest';
+import type { ForecastSource } from '../views';
 import type {
   Change,
   ExceptionalDay,
@@ -9,6 +10,7 @@ import type {
   Reject,
   Province,
   StationListVersion,
+  Forecast,
 } from '../schemas';
 
 /** What the API reads from the store (ARCHITECTURE.md rule 1: named for the domain; ClickHouse behind it). */
@@ -97,6 +99,14 @@ export interface SpeciesStore {
   hourly(station: string, fromMs: number, toMs: number): Promise<SpeciesRow[]>;
 }
 
+/**
+ * The centres' city forecasts: written by `POST /v1/forecasts` (every issue kept), read as the issues
+ * in force (docs/standards.md §8.1).
+ */
+export interface ForecastStore extends ForecastSource {
+  record(forecasts: readonly Forecast[]): Promise<void>;
+}
+
 /** What the API reads and records in the store; a route is served when the ports it needs are given. */
 export interface StoreQueries {
   stations?: StationQueries;
@@ -108,6 +118,8 @@ export interface StoreQueries {
   exceptionalDays?: ExceptionalDayStore;
   /** Speciated supersite readings: `POST /v1/species`. */
   species?: SpeciesStore;
+  /** The centres' city forecasts: `POST /v1/forecasts`, `GET /v1/forecasts`. */
+  forecasts?: ForecastStore;
 }
 
 /** The ingest side, where this process runs it. */

@@ -22,6 +22,7 @@ import {
   ensureTopics,
   topicsFor,
   createClickHouseSpeciesStore,
+  createClickHouseForecastStore,
   createClickHouseRegionalQueries,
   createClickHouseSeriesQueries,
   createClickHouseExceptionalDays,
@@ -199,6 +200,7 @@ function apiDeps(
   const stations = createClickHouseStationQueries(store);
   const exceptionalDays = createClickHouseExceptionalDays(store);
   const species = createClickHouseSpeciesStore(store);
+  const forecasts = createClickHouseForecastStore(store);
   return {
     logger,
     metrics,
@@ -211,6 +213,7 @@ function apiDeps(
       changes: createClickHouseChangeQueries(store),
       exceptionalDays,
       species,
+      forecasts,
     },
     views: createViews({
       stats: createClickHouseStatsQueries(store),
@@ -219,6 +222,7 @@ function apiDeps(
       species,
       exceptionalDays,
       stations,
+      forecasts,
       targets: config.targets,
       includeControlSites: config.statistics.includeControlSites,
     }),

@@ -17,6 +17,7 @@ export { createClickHouseFlagQueries } from './clickhouse/flags.clickhouse';
 export { pruneSupersededRevisions } from './clickhouse/retention.clickhouse';
 export { createClickHouseSeriesQueries } from './clickhouse/series.clickhouse';
 export { createClickHouseSpeciesStore } from './clickhouse/species.clickhouse';
+export { createClickHouseForecastStore } from './clickhouse/forecasts.clickhouse';
 export { syncStations } from './clickhouse/stations.clickhouse';
 export { createClickHouseStatsQueries } from './clickhouse/stats.clickhouse';
 export { chDateTime, tablesOf } from './clickhouse/tables';

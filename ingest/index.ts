@@ -4,6 +4,7 @@ export type { Ingest, IngestDeps } from './create-ingest';
 export { runBackfill } from './backfill';
 export type { BackfillProgress, BackfillSummary } from './backfill';
 export type { JudgeValues, PushRequest } from './push';
+export { categoryOfAqi, checkForecasts, type ForecastIntake } from './forecasts';
 export { cstCompact } from './adapters/common';
 export { ADAPTERS } from './adapters';
 export { createIngestMetrics } from './metrics';

@@ -40,6 +40,25 @@ export {
   zTrendsQuery,
   zTrendsResponse,
 } from './api/forecast';
+export {
+  type Forecast,
+  type ForecastCategory,
+  type ForecastPushResult,
+  type ForecastRecord,
+  type ForecastsQuery,
+  type ForecastsResponse,
+  MAX_FORECAST_LEAD_DAYS,
+  type VerificationQuery,
+  type VerificationResponse,
+  type VerificationRow,
+  zForecastCategory,
+  zForecastPushResult,
+  zForecastRecord,
+  zForecastsQuery,
+  zForecastsResponse,
+  zVerificationQuery,
+  zVerificationResponse,
+} from './api/forecasts';
 export { zHealth, zReadiness } from './api/health';
 export { type OzoneQuery, type OzoneResponse, zOzoneQuery, zOzoneResponse } from './api/ozone';
 export { type PushResult, zPushedReading, zPushQuery, zPushResult } from './api/push';

@@ -20,9 +20,12 @@ import type {
   TransportResponse,
   TrendsQuery,
   TrendsResponse,
+  VerificationQuery,
+  VerificationResponse,
 } from '../schemas';
 import { type SpeciesSource } from './apportionment/factor-inputs';
 import { factorsView } from './apportionment/factors-view';
+import { type ForecastSource, forecastVerification } from './forecasts/verification-view';
 import { type RegionalQueries, regionalView, transportView } from './apportionment/views';
 import { listsForStatistics } from './stats/areas';
 import { areaCompliance } from './stats/compliance';
@@ -59,6 +62,8 @@ export interface Views {
   trends: (q: TrendsQuery) => Promise<TrendsResponse>;
   series: (q: SeriesQuery, range: TimeRange) => Promise<SeriesPage>;
   apportionment: ApportionmentViews;
+  /** The centres' forecasts against the observed city daily AQI, where the store keeps forecasts. */
+  forecastVerification?: (q: VerificationQuery) => Promise<VerificationResponse>;
 }
 
 /** The station lists as the store keeps them. */
@@ -84,6 +89,8 @@ export interface ViewSources {
   targets?: readonly TargetRule[];
   /** CITY_MEANS_INCLUDE_CONTROL_SITES: control sites count in area statistics. */
   includeControlSites: boolean;
+  /** The centres' stored forecasts (POST /v1/forecasts). */
+  forecasts?: ForecastSource;
 }
 
 /** Assembles every view on its sources. */
@@ -115,6 +122,9 @@ export function createViews(src: ViewSources): Views {
     targets,
     compliance: (q: ComplianceQuery) => areaCompliance(complianceDeps, q),
   };
+  const aqi = (q: AqiQuery): Promise<AqiResponse> =>
+    areaDailyAqi({ queries: stats, versionAt, cityMda8: { series, versions: statsVersions } }, q);
+  const forecasts = src.forecasts;
   return {
     aqi: (q) => areaDailyAqi({ queries: stats, versionAt, cityMda8: { series, versions: statsVersions } }, q),
     aqiHourly: (q, range) => areaHourlyAqi({ series, versions: statsVersions }, q, range),
@@ -128,5 +138,17 @@ export function createViews(src: ViewSources): Views {
       transport: (q, range) => transportView({ series, versions }, q, range),
       factors: (q, range) => factorsView({ series, versions, species: src.species }, q, range),
     },
+    // The observed day is the city daily AQI exactly as /v1/aqi answers it (docs/standards.md §8.2).
+    ...(forecasts && {
+      forecastVerification: (q: VerificationQuery) =>
+        forecastVerification(
+          {
+            forecasts,
+            observedDay: async (date) => (await aqi({ level: 'region', id: 'yrd', date })).results,
+            versionAt: (day) => stations.current({ atMs: cstMidnightMs(day) + 12 * HOUR_MS }),
+          },
+          q,
+        ),
+    }),
   };
 }

@@ -8,6 +8,7 @@ export {
 } from './create-views';
 export { type SpeciesSource } from './apportionment/factor-inputs';
 export { factorsView } from './apportionment/factors-view';
+export { type ForecastSource } from './forecasts/verification-view';
 export { type RegionalQueries, regionalView, transportView } from './apportionment/views';
 export { listsForStatistics } from './stats/areas';
 export { areaCompliance } from './stats/compliance';

@@ -11,6 +11,7 @@ export interface Tables {
   rejects: string;
   exceptionalDays: string;
   species: string;
+  forecasts: string;
 }
 
 export function tablesOf(database: string): Tables {
@@ -23,6 +24,7 @@ export function tablesOf(database: string): Tables {
     rejects: q('rejects'),
     exceptionalDays: q('exceptional_days'),
     species: q('species_readings'),
+    forecasts: q('forecasts'),
   };
 }
 

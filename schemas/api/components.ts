@@ -15,6 +15,16 @@ import {
 import { zFeedsResponse, zFeedStatus, zPullSummary } from './feeds';
 import { zFlaggedRevision, zFlagsQuery, zFlagsResponse } from './flags';
 import { zForecastQuery, zForecastResponse, zTrendsQuery, zTrendsResponse } from './forecast';
+import {
+  zForecast,
+  zForecastPushResult,
+  zForecastRejection,
+  zForecastsQuery,
+  zForecastsResponse,
+  zVerificationQuery,
+  zVerificationResponse,
+  zVerificationRow,
+} from './forecasts';
 import { zHealth, zReadiness } from './health';
 import { zOzoneQuery, zOzoneResponse, zTrendResult } from './ozone';
 import { zPushFlag, zPushQuery, zPushRejection, zPushResult, zPushSkipped } from './push';
@@ -47,12 +57,14 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   AqiQuery: zAqiQuery,
   CentreSummaryQuery: zCentreSummaryQuery,
   ChangesQuery: zChangesQuery,
+  CityForecastsQuery: zForecastsQuery,
   ComplianceQuery: zComplianceQuery,
   ExceptionalDaysBody: zExceptionalDaysBody,
   ExceptionalDaysQuery: zExceptionalDaysQuery,
   FactorsQuery: zFactorsQuery,
   FlagsQuery: zFlagsQuery,
   ForecastQuery: zForecastQuery,
+  ForecastVerificationQuery: zVerificationQuery,
   HourlyAqiQuery: zHourlyAqiQuery,
   OzoneQuery: zOzoneQuery,
   PushQuery: zPushQuery,
@@ -72,6 +84,10 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   CentreSummaryResponse: zCentreSummaryResponse,
   Change: zChange,
   ChangesResponse: zChangesResponse,
+  CityForecast: zForecast,
+  CityForecastPushResult: zForecastPushResult,
+  CityForecastRejection: zForecastRejection,
+  CityForecastsResponse: zForecastsResponse,
   ComplianceResponse: zComplianceResponse,
   ExceptionalDay: zExceptionalDay,
   ExceptionalDaysRecorded: zExceptionalDaysRecorded,
@@ -82,6 +98,8 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   FlaggedRevision: zFlaggedRevision,
   FlagsResponse: zFlagsResponse,
   ForecastResponse: zForecastResponse,
+  ForecastVerificationResponse: zVerificationResponse,
+  ForecastVerificationRow: zVerificationRow,
   Health: zHealth,
   HourlyAqiResponse: zHourlyAqiResponse,
   HourlyAqiRow: zHourlyAqiRow,

@@ -9,7 +9,9 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
  * with the series' settings (`SERIES_EXPORT_SETTINGS`), so its CSV, Parquet and Arrow read as a
  * series file does: an `Instant` column is its ISO text in CSV and a DateTime64(3, 'UTC') in Parquet
  * and Arrow (a timestamp in UTC, series-export.sql.ts); a NULL is an empty cell in CSV. Rows keep
- * the arrays' order (`n`, their position).
+ * the arrays' order (`r.1`, their position). The arrays travel as query parameters, which the
+ * client puts in the URL of `exec`: on a ClickHouse server a page is bounded by the server's
+ * `http_max_uri_size` as well as by `limit` (the embedded engine has no such bound).
  */
 export function columnsFileSql(
   columns: readonly Pick<FileColumn, 'name' | 'type'>[],

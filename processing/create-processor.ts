@@ -1,7 +1,8 @@
 import type { DeadLetter, Reading, Reject } from '../schemas';
 import { HOUR_MS, type Logger, timeMs } from '../kernel';
 import { decodeMessage, refusedReason } from '../bus';
-import { checkBatch, type Checked } from './qc/qc.rules';
+import { checkReading } from './qc/qc.rules';
+import { judgePmPairs, rejudged } from './qc/pm-pairing';
 import { CONSTANT_RUN, checkTemporal } from './qc/temporal';
 import type { DeadLetterSink, ReadingSource, SourceBatch } from './reading-source';
 import type { ReadingStore, Revision } from './reading-store';
@@ -37,6 +38,8 @@ export interface BatchResult {
   messages: number;
   readings: number;
   stored: number;
+  /** Stored PM revisions given a new verdict because their partner changed (qc/pm-pairing.ts). */
+  rejudged: number;
   unchanged: number;
   rejects: number;
   deadLettered: number;
@@ -67,6 +70,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       m?.batchMessages.observe(result.messages);
       m?.readings.inc({ outcome: 'stored' }, result.stored);
       m?.readings.inc({ outcome: 'unchanged' }, result.unchanged);
+      m?.readings.inc({ outcome: 'rejudged' }, result.rejudged);
       m?.readings.inc({ outcome: 'dead_lettered' }, result.deadLettered);
       m?.readings.inc({ outcome: 'rejects_stored' }, result.rejects);
       return result;
@@ -112,13 +116,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       });
     }
     let stored = 0;
+    let rejudgedCount = 0;
     if (readings.length > 0) {
-      const checks = checkBatch(readings);
       // The decoded readings are this batch's own objects: they become revisions in place.
       const revisions = readings as Revision[];
-      for (let i = 0; i < revisions.length; i++) {
-        const r = revisions[i] as Revision;
-        const c = checks[i] as Checked;
+      for (const r of revisions) {
+        const c = checkReading(r);
         r.qcFlags = c.qcFlags;
         r.valid = c.valid;
       }
@@ -130,9 +133,27 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       const fresh = index.admit(revisions);
       // Flags are not part of a revision's content (a re-arrival is not new because of them):
       // only the revisions stored get them, against the series with every arrival in place.
+      const partners = judgePmPairs(fresh, index);
       addTemporalFlags(fresh, index);
-      if (fresh.length > 0) await deps.store.insertRevisions(fresh);
+      index.settlePrevious(fresh);
+      // Stored partners whose verdict this batch changed get a re-judged revision. Their full rows
+      // are read only then, so a batch that changes no stored verdict (an ordinary feed pull,
+      // which re-reads its window unchanged) costs no query beyond latestRevisions.
+      const rows = partners.length > 0 ? await deps.store.latestRevisionRows(partners.map((p) => p.key)) : [];
+      const rejudgedRows = partners.flatMap((p) => {
+        const row = rows.find(
+          (r) =>
+            r.station === p.key.station &&
+            r.pollutant === p.key.pollutant &&
+            r.status === p.key.status &&
+            timeMs(r.time) === p.key.timeMs,
+        );
+        return row ? [rejudged(row, p)] : [];
+      });
+      const toStore = rejudgedRows.length > 0 ? [...fresh, ...rejudgedRows] : fresh;
+      if (toStore.length > 0) await deps.store.insertRevisions(toStore);
       stored = fresh.length;
+      rejudgedCount = rejudgedRows.length;
     }
     if (rejects.length > 0) await deps.store.insertRejects(rejects);
     if (letters.length > 0) {
@@ -146,6 +167,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       messages: batch.messages.length,
       readings: readings.length,
       stored,
+      rejudged: rejudgedCount,
       unchanged: readings.length - stored,
       rejects: rejects.length,
       deadLettered: letters.length,

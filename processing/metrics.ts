@@ -18,7 +18,7 @@ export function createProcessingMetrics(registry: Registry): ProcessingMetrics {
     }),
     readings: new Counter({
       name: 'processing_readings_total',
-      help: 'Readings handled, by outcome: stored (a new revision), unchanged (identical re-arrival), dead_lettered, rejects_stored',
+      help: "Readings handled, by outcome: stored (a new revision), unchanged (identical re-arrival), dead_lettered, rejects_stored; rejudged counts stored PM revisions given a new verdict by their partner's change",
       labelNames: ['outcome'],
       registers: [registry],
     }),

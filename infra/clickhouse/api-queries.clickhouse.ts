@@ -154,10 +154,21 @@ export function createClickHouseChangeQueries(store: StoreConnection): ChangeQue
           },
           format: 'JSONEachRow',
         });
-        const rows = await rs.json<Change & { arrived_ms: string; st: string }>();
+        type Row = Omit<Change, 'previous'> & {
+          arrived_ms: string;
+          st: string;
+          previous_value: number | null;
+          previous_valid: boolean | null;
+        };
+        const rows = await rs.json<Row>();
         const lastRow = rows.at(-1);
         return {
-          changes: rows.map(({ arrived_ms: _a, st: _s, ...c }) => ({ ...c, valid: Boolean(c.valid) })),
+          changes: rows.map(({ arrived_ms: _a, st: _s, previous_value, previous_valid, ...c }) => ({
+            ...c,
+            valid: Boolean(c.valid),
+            // No previous: a first, or a revision stored before kinds were kept (migration 0005).
+            previous: previous_valid === null ? null : { value: previous_value, valid: Boolean(previous_valid) },
+          })),
           last: lastRow && {
             arrivedMs: Number(lastRow.arrived_ms),
             station: lastRow.station,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ReadingStore, RejectRow, Revision, RevisionContent, RevisionScope } from '../../processing';
 import type { Pollutant, ReadingStatus } from '../../schemas';
 import type { StoreConnection } from './client';
-import { latestRevisionsSql } from './queries/readings.sql';
+import { latestRevisionRowsSql, latestRevisionsSql } from './queries/readings.sql';
 import { timeMs } from '../../kernel';
 import {
   BOOL,
@@ -26,8 +26,49 @@ type LatestRow = {
   pollutant: Pollutant;
   t: number;
   status: ReadingStatus;
-  c: [number | null, string, boolean, string];
+  c: [number | null, string, boolean, string, boolean, boolean];
 };
+
+type FullRow = {
+  station: string;
+  pollutant: Pollutant;
+  t: number;
+  value: number | null;
+  unit: Revision['unit'];
+  original_unit: string;
+  missing_reason: string;
+  source_flag: string;
+  source_valid: boolean;
+  qc_flags: string[];
+  valid: boolean;
+  status: ReadingStatus;
+  source_kind: Revision['source']['kind'];
+  source_id: string;
+  published_ms: string | null;
+  arrived_ms: string;
+};
+
+/** A stored row as the revision it was written from ('' marks an absent optional field). */
+const fromFullRow = (row: FullRow): Revision => ({
+  station: row.station,
+  pollutant: row.pollutant,
+  time: new Date(Number(row.t) * 1000).toISOString(),
+  value: row.value,
+  unit: row.unit,
+  ...(row.original_unit ? { originalUnit: row.original_unit } : {}),
+  ...(row.missing_reason ? { missingReason: row.missing_reason } : {}),
+  ...(row.source_flag ? { sourceFlag: row.source_flag } : {}),
+  sourceValid: Boolean(row.source_valid),
+  status: row.status,
+  source: {
+    kind: row.source_kind,
+    id: row.source_id,
+    ...(row.published_ms === null ? {} : { publishedAt: new Date(Number(row.published_ms)).toISOString() }),
+  },
+  arrivedAt: new Date(Number(row.arrived_ms)).toISOString(),
+  qcFlags: row.qc_flags,
+  valid: Boolean(row.valid),
+});
 
 const toRejectRow = (r: RejectRow): Record<string, unknown> => ({
   received_at: chDateTime64(Date.parse(r.receivedAt)),
@@ -69,6 +110,10 @@ const REVISION_ROW = rowFormat<Revision>([
     r.source.publishedAt === undefined ? null : timeMs(r.source.publishedAt),
   ),
   column('arrived_at', DATE_TIME64, (r) => timeMs(r.arrivedAt)),
+  // What the revision is to the one it replaces (migration 0005); the processor sets both.
+  column('kind', STRING, (r) => r.kind ?? 'unknown'),
+  column('previous_value', nullable(FLOAT64), (r) => r.previous?.value ?? null),
+  column('previous_valid', nullable(BOOL), (r) => (r.previous ? r.previous.valid : null)),
 ]);
 
 /** Below this many rows a staged file costs more than it saves. */
@@ -144,9 +189,33 @@ export function createClickHouseReadingStore(store: StoreConnection): ReadingSto
           sourceFlag: row.c[1],
           sourceValid: row.c[2],
           missingReason: row.c[3],
+          valid: Boolean(row.c[4]),
+          pm25AbovePm10: Boolean(row.c[5]),
         }));
       } catch (err) {
         throw translateStoreError(err, 'looking up latest revisions');
+      }
+    },
+
+    async latestRevisionRows(keys: Parameters<ReadingStore['latestRevisionRows']>[0]): Promise<Revision[]> {
+      if (keys.length === 0) return [];
+      const wanted = new Set(keys.map((k) => `${k.station}|${k.pollutant}|${k.timeMs}|${k.status}`));
+      try {
+        const rs = await client.query({
+          query: latestRevisionRowsSql(t),
+          query_params: {
+            stations: [...new Set(keys.map((k) => k.station))],
+            pollutants: [...new Set(keys.map((k) => k.pollutant))],
+            times: [...new Set(keys.map((k) => k.timeMs))].map(chDateTime),
+          },
+          format: 'JSONEachRow',
+        });
+        const rows = await rs.json<FullRow>();
+        return rows
+          .filter((r) => wanted.has(`${r.station}|${r.pollutant}|${Number(r.t) * 1000}|${r.status}`))
+          .map(fromFullRow);
+      } catch (err) {
+        throw translateStoreError(err, 'reading stored revisions');
       }
     },
 

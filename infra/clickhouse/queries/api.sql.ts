@@ -31,7 +31,8 @@ export const changesSql = (t: Tables, stationFilter: boolean): string => `
   SELECT station, pollutant, formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS time, value, valid,
          toString(status) AS status, toString(source_kind) AS sourceKind, source_id AS sourceId,
          formatDateTime(arrived_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS arrivedAt,
-         toUnixTimestamp64Milli(arrived_at) AS arrived_ms, toString(status) AS st
+         toUnixTimestamp64Milli(arrived_at) AS arrived_ms, toString(status) AS st,
+         toString(kind) AS kind, previous_value, previous_valid
   FROM ${t.revisions} FINAL
   WHERE arrived_at > {since:DateTime64(3, 'UTC')}
     AND (toUnixTimestamp64Milli(arrived_at), station, pollutant, toUnixTimestamp(time), toString(status))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aReading } from '../../test/helpers/readings';
-import { checkBatch, checkReading } from './qc.rules';
+import { checkBatch, checkReading, explainBatch } from './qc.rules';
 
 describe('quality control flags (values are never changed)', () => {
   it.each([
@@ -33,5 +33,34 @@ describe('quality control flags (values are never changed)', () => {
       aReading({ pollutant: 'pm10', value: 50, station: '1142A' }),
     ]);
     expect(out.every((c) => c.valid)).toBe(true);
+  });
+
+  it('explains each flag with its rule and limit, the flags and verdicts those of checkBatch', () => {
+    const batch = [
+      aReading({ pollutant: 'so2', value: 6000 }),
+      aReading({ pollutant: 'no2', value: -0.5, sourceValid: false, sourceFlag: 'B' }),
+      aReading({ pollutant: 'o3', value: null, missingReason: '—' }),
+      // PM10 20.5: at most 20.5 × 1.1 + 5 = 27.55 µg/m³ of PM2.5.
+      aReading({ pollutant: 'pm25', value: 28 }),
+      aReading({ pollutant: 'pm10', value: 20.5 }),
+      aReading({ pollutant: 'co', value: 1.2 }),
+    ];
+    const explained = explainBatch(batch);
+    expect(explained.map(({ qcFlags, valid }) => ({ qcFlags, valid }))).toEqual(checkBatch(batch));
+    expect(explained.map((e) => e.reasons)).toEqual([
+      ['SO2 6000 µg/m³ is above the plausible maximum 5240 µg/m³'],
+      [
+        'NO2 -0.5 µg/m³ is flagged invalid by its source (flag B)',
+        'NO2 -0.5 µg/m³ is negative: a concentration is at least 0 µg/m³',
+      ],
+      ['O3 has no value (—)'],
+      [
+        "PM2.5 28 µg/m³ is above the same hour's PM10 20.5 µg/m³ by more than 10 % of PM10 plus 5 µg/m³ (at most 27.55 µg/m³)",
+      ],
+      [
+        "the same hour's PM2.5 28 µg/m³ is above PM10 20.5 µg/m³ by more than 10 % of PM10 plus 5 µg/m³ (at most 27.55 µg/m³)",
+      ],
+      [],
+    ]);
   });
 });

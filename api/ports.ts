@@ -101,7 +101,7 @@ export interface SpeciesStore {
 
 /**
  * The centres' city forecasts: written by `POST /v1/forecasts` (every issue kept), read as the issues
- * in force (docs/standards.md §8.1).
+ * in force (docs/standards.md §9.1).
  */
 export interface ForecastStore extends ForecastSource {
   record(forecasts: readonly Forecast[]): Promise<void>;

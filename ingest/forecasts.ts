@@ -85,7 +85,7 @@ function recordsOf(intake: ForecastIntake): unknown[] | Rejection {
  * in the centre's own province (invariant 6; the coordinator may post any). Every refused record is
  * answered with its index, field and reason; the others are returned to be stored. `category`
  * defaults to the category of the range's upper end; the identity day is the CST day of issuedAt
- * (docs/standards.md §8.1).
+ * (docs/standards.md §9.1).
  */
 export function checkForecasts(intake: ForecastIntake): { accepted: Forecast[]; rejected: Rejection[] } {
   const records = recordsOf(intake);

@@ -138,7 +138,7 @@ export function createViews(src: ViewSources): Views {
       transport: (q, range) => transportView({ series, versions }, q, range),
       factors: (q, range) => factorsView({ series, versions, species: src.species }, q, range),
     },
-    // The observed day is the city daily AQI exactly as /v1/aqi answers it (docs/standards.md §8.2).
+    // The observed day is the city daily AQI exactly as /v1/aqi answers it (docs/standards.md §9.2).
     ...(forecasts && {
       forecastVerification: (q: VerificationQuery) =>
         forecastVerification(

@@ -5,7 +5,7 @@ import { dayKey, type ObservedDay, verifyForecasts } from './verification';
 
 /** What the verification reads of the stored forecasts (ARCHITECTURE.md rule 1; infra/clickhouse). */
 export interface ForecastSource {
-  /** Each identity's issue in force at `asOfMs` (default: now), filtered (docs/standards.md §8.1). */
+  /** Each identity's issue in force at `asOfMs` (default: now), filtered (docs/standards.md §9.1). */
   inForce(filter: {
     asOfMs?: number;
     fromDay?: string;
@@ -47,7 +47,7 @@ function daysFrom(from: string, to: string): string[] {
  * `GET /v1/forecasts/verification`: the forecasts in force for an area's cities and a window of valid
  * dates, against the observed city daily AQI (the city's AQI as /v1/aqi gives it) of those days, of
  * the day before each issue day (persistence) and of the same calendar window in the three earlier
- * years (climatology) — docs/standards.md §8.2.
+ * years (climatology) — docs/standards.md §9.2.
  */
 export async function forecastVerification(
   deps: VerificationDeps,

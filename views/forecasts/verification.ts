@@ -106,7 +106,7 @@ const emptyGroup = (source: string, lead: number): Group => ({
 
 /**
  * Verification of the centres' forecasts against the observed city daily AQI (docs/standards.md
- * §8.2), per source and lead: each forecast in force whose valid date has an observed AQI counts
+ * §9.2), per source and lead: each forecast in force whose valid date has an observed AQI counts
  * once. A pure function of its inputs, so every figure can be counted by hand.
  *
  * - range: the observed AQI within [aqiLow, aqiHigh];

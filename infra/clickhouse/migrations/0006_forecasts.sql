@@ -2,7 +2,7 @@
 -- identity is (source, city, valid_date, issue_day), issue_day being the CST day of issued_at; a later
 -- issued_at for the same identity is a re-issue. Which issue is in force is derived at read time:
 -- the latest issued_at (then the latest receipt) among the issues received by then
--- (docs/standards.md §8.1), so nothing is overwritten and asOf sees what was in force.
+-- (docs/standards.md §9.1), so nothing is overwritten and asOf sees what was in force.
 CREATE TABLE IF NOT EXISTS {db}.forecasts
 (
     source      LowCardinality(String),

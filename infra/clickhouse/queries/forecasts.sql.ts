@@ -3,7 +3,7 @@ import type { Tables } from '../tables';
 /**
  * The forecasts in force at `asOf`: of each identity (source, city, valid_date, issue_day) the issue
  * with the latest issued_at, then the latest receipt, among those received at or before `asOf`
- * (docs/standards.md §8.1: receipt time, because a centre can backdate issued_at). Filters are
+ * (docs/standards.md §9.1: receipt time, because a centre can backdate issued_at). Filters are
  * optional: an empty string, an empty array or a lead of -1 leaves that filter out.
  */
 export const forecastsInForceSql = (t: Tables): string => `

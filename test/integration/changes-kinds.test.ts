@@ -16,13 +16,16 @@ import {
 } from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
-import { explainBatch } from '../../processing';
+import { createProcessor, explainBatch, type Processor } from '../../processing';
+import { encodeReadings } from '../../bus';
+import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
 import type { Change } from '../../schemas';
 import type { Reading } from '../../schemas/reading';
 import type { SeriesResponse } from '../../schemas/api/series';
 import { seriesSpec } from '../../views/stats/series';
 import { silentLogger } from '../helpers/logger';
 import { aReading } from '../helpers/readings';
+import { currentReadings } from '../helpers/current';
 import { openTestStore, type TestStore } from '../helpers/store';
 
 const HOUR = 3_600_000;
@@ -287,5 +290,84 @@ describe('kinds on the bulk path (the backfill: ingest → in-process bus → pr
     expect(corrections.every((c) => c.kind === 'correction')).toBe(true);
     // Each correction is its hour's value + 1, so the value it replaced is its own value − 1.
     expect(corrections.every((c) => c.previous?.value === (c.value as number) - 1 && c.previous.valid)).toBe(true);
+  });
+});
+
+describe('re-judging through the real processor and engine (stubbed source)', () => {
+  const calls = { latestRevisionRows: 0 };
+  let processor: Processor;
+  let offset = 0;
+  const feed = async (readings: Reading[]): Promise<void> => {
+    const messages = encodeReadings(readings).map((m) => ({ ...m, partition: 0, offset: String(offset++) }));
+    await processor.handleBatch({ topic: 't', partition: 0, messages });
+  };
+  const pm = (
+    pollutant: 'pm25' | 'pm10' | 'o3',
+    value: number,
+    arrivedAt: string,
+    time = '2025-06-01T10:00:00+08:00',
+  ) => aReading({ station: '1143A', pollutant, value, arrivedAt, time });
+  const current = async () =>
+    (await currentReadings(store, { stations: ['1143A'], pollutants: ['pm25', 'pm10'] })).map((r) => [
+      r.pollutant,
+      r.value,
+      r.valid,
+    ]);
+
+  beforeAll(() => {
+    const real = createClickHouseReadingStore(store);
+    processor = createProcessor({
+      source: { run: async () => {}, stop: async () => {} },
+      store: {
+        ...real,
+        latestRevisionRows: (keys) => {
+          calls.latestRevisionRows++;
+          return real.latestRevisionRows(keys);
+        },
+      },
+      deadLetters: { publish: async () => {} },
+      logger: silentLogger(),
+    });
+  });
+
+  it('reads a stored row in full only when a batch changes a stored verdict', async () => {
+    await feed([pm('pm25', 120, '2025-06-01T03:00:00Z'), pm('pm10', 200, '2025-06-01T03:00:00Z')]);
+    // A feed re-reading its window: the pair again, unchanged, and a new O3 hour.
+    await feed([
+      pm('pm25', 120, '2025-06-01T04:00:00Z'),
+      pm('pm10', 200, '2025-06-01T04:00:00Z'),
+      pm('o3', 80, '2025-06-01T04:00:00Z'),
+    ]);
+    // A PM10 correction that leaves PM2.5 valid (120 ≤ 190 × 1.1 + 5 = 214).
+    await feed([pm('pm10', 190, '2025-06-01T05:00:00Z')]);
+    expect(calls.latestRevisionRows).toBe(0);
+    // One that sets it aside (120 > 80 × 1.1 + 5 = 93).
+    await feed([pm('pm10', 80, '2025-06-01T06:00:00Z')]);
+    expect(calls.latestRevisionRows).toBe(1);
+    expect(await current()).toEqual([
+      ['pm10', 80, false],
+      ['pm25', 120, false],
+    ]);
+  });
+
+  it('a re-judgement never outranks a correction that arrived after the reading that caused it, processed later', async () => {
+    // PM10 back to 200 (arrived 07:00) re-judges PM2.5 valid, stamped 07:00 — not the processing
+    // clock (today, long after). A PM2.5 correction to 130 that arrived at 07:05 and is processed
+    // after it must be the current value: the later arrival wins (ARCHITECTURE.md invariant 2).
+    await feed([pm('pm10', 200, '2025-06-01T07:00:00Z')]);
+    await feed([pm('pm25', 130, '2025-06-01T07:05:00Z')]);
+    // 130 ≤ 200 × 1.1 + 5 = 225: valid.
+    expect(await current()).toEqual([
+      ['pm10', 200, true],
+      ['pm25', 130, true],
+    ]);
+    const res = await fetch(`${base}/v1/changes?since=2025-06-01T06:30:00Z&pollutant=pm25`);
+    const items = ((await res.json()) as { changes: Change[] }).changes.filter((c) => c.station === '1143A');
+    expect(
+      items.map((c) => [new Date(Date.parse(c.arrivedAt)).toISOString(), c.kind, c.value, c.valid, c.previous]),
+    ).toEqual([
+      ['2025-06-01T07:00:00.000Z', 're-judged', 120, true, { value: 120, valid: false }],
+      ['2025-06-01T07:05:00.000Z', 'correction', 130, true, { value: 120, valid: true }],
+    ]);
   });
 });

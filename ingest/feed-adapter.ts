@@ -2,7 +2,8 @@ import type { FeedDefinition, SourceFormat, Reading } from '../schemas';
 
 /**
  * Where a feed resumes. Hour-addressed feeds keep the last hour-ending instant they fully read;
- * cursor feeds keep the cursor. Persisted as JSON by the watermark store.
+ * cursor feeds keep the cursor, and beside it the newest hour-ending instant read so far (their
+ * lag in /v1/feeds). Persisted as JSON by the watermark store.
  */
 export interface Watermark {
   /** Hour-ending instant, ISO 8601 with offset. */

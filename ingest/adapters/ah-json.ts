@@ -7,7 +7,8 @@ import { bodyOf, clean, pageProblem, readingMaker, unitFactor } from './common';
  * Anhui: long-format JSON behind a cursor, `ts` in UTC, CO in µg/m³ (docs/feeds.md §4). The cursor
  * walks an append-only publication log, where a correction is the same (site, param, ts)
  * published again later — so a cursor feed needs no look-back window: the watermark is the
- * cursor, and corrections arrive as new items after it.
+ * cursor, and corrections arrive as new items after it. Beside the cursor the watermark keeps the
+ * newest hour read so far (`time`), so /v1/feeds can give this feed a lag like the hour-addressed ones.
  */
 const PARAMS: Record<string, Pollutant> = { pm25: 'pm25', pm10: 'pm10', o3: 'o3', no2: 'no2', so2: 'so2', co: 'co' };
 /** `valid` → the flag kept verbatim in `sourceFlag`; only `false` keeps a value out of statistics. */
@@ -52,13 +53,20 @@ export const ahJson: FeedAdapter = {
 
   async *pull(feed, from, ctx) {
     let cursor = from?.cursor || undefined;
+    // The newest hour-ending instant of any item read so far (a correction of an older hour leaves it).
+    let newestMs = from?.time ? Date.parse(from.time) : -Infinity;
     for (;;) {
       if (ctx.signal?.aborted) return;
       const url = `${feed.baseUrl.replace(/\/+$/, '')}/v2/observations${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`;
       const body = await bodyOf(await ctx.fetch(url), feed.name, url);
       let next: string | undefined;
       try {
-        next = parsePage(body).next;
+        const parsed = parsePage(body);
+        next = parsed.next;
+        for (const item of parsed.items) {
+          const ms = tsMs((item as Item | null)?.ts);
+          if (ms !== undefined && ms > newestMs) newestMs = ms;
+        }
       } catch (err) {
         // Without `next` the chain cannot go on: stop here, the watermark stays on this page's cursor.
         throw new DependencyError(
@@ -71,7 +79,9 @@ export const ahJson: FeedAdapter = {
       const page: RawPage = { label: `ah-json cursor=${cursor ?? '(start)'}`, body };
       // The last page keeps its own cursor: the next pull re-reads it and whatever was appended.
       const mark = next ?? cursor;
-      if (mark !== undefined) page.watermark = { cursor: mark };
+      const time = Number.isFinite(newestMs) ? { time: toCstIso(newestMs) } : {};
+      if (mark !== undefined || 'time' in time)
+        page.watermark = { ...(mark !== undefined ? { cursor: mark } : {}), ...time };
       yield page;
       if (!next) return;
       cursor = next;

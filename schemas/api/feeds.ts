@@ -28,7 +28,9 @@ export const zFeedStatus = z.object({
   lagMinutes: z
     .number()
     .nullable()
-    .describe('Minutes from the newest hour read (the watermark) to now; null for cursor feeds before the first hour'),
+    .describe(
+      'Minutes from the newest hour read (the watermark’s time; a cursor feed keeps it beside its cursor) to now; null before the first hour is read',
+    ),
   errorCount: z.number().int().describe('Failed pulls since the process started'),
   consecutiveErrors: z.number().int(),
   lastError: z

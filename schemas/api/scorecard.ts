@@ -14,7 +14,12 @@ export const zScorecardQuery = z
   .strict();
 
 const zTimeliness = z.object({
-  n: z.number().int().describe('Readings whose first arrival is timed (feeds and pushes; backfills excluded)'),
+  n: z
+    .number()
+    .int()
+    .describe(
+      'Readings whose first arrival is timed: feeds and pushes (backfills excluded), and only hours that ended at or after the first arrival of the source that first brought them, so a feed’s first pull catching up its look-back window (48 h by default) on a fresh start is not counted',
+    ),
   p50Minutes: z.number().nullable(),
   p90Minutes: z.number().nullable(),
   p99Minutes: z.number().nullable(),

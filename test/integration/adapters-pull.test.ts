@@ -264,7 +264,7 @@ describe('ah-json pull (docs/feeds.md §4)', () => {
       credentials: { type: 'bearer', token: 't-456' },
     });
 
-  it('follows the cursor chain; each page carries its next cursor, the last its own', async () => {
+  it('follows the cursor chain; each page carries its next cursor (the last its own) and the newest hour read', async () => {
     const srv = await serve(answer);
     const pages = await pullAll(ahJson, feed(srv.base), undefined, at('2025-03-01T03:20:00+08:00'));
     expect(srv.requests.map((r) => r.path)).toEqual([
@@ -273,10 +273,12 @@ describe('ah-json pull (docs/feeds.md §4)', () => {
       '/v2/observations?cursor=eyJvIjoxMX0',
     ]);
     expect(srv.requests.every((r) => r.headers.authorization === 'Bearer t-456')).toBe(true);
+    // The newest on-the-hour ts with an offset read so far: page 1's 17:00Z (its 17:30Z is no hour),
+    // page 2's 18:00Z (its "2025-03-01 02:00:00" has no offset), page 3's 19:00Z — in CST.
     expect(summary(pages)).toEqual([
-      ['ah-json cursor=(start)', { cursor: 'eyJvIjo2fQ' }],
-      ['ah-json cursor=eyJvIjo2fQ', { cursor: 'eyJvIjoxMX0' }],
-      ['ah-json cursor=eyJvIjoxMX0', { cursor: 'eyJvIjoxMX0' }],
+      ['ah-json cursor=(start)', { cursor: 'eyJvIjo2fQ', time: '2025-03-01T01:00:00+08:00' }],
+      ['ah-json cursor=eyJvIjo2fQ', { cursor: 'eyJvIjoxMX0', time: '2025-03-01T02:00:00+08:00' }],
+      ['ah-json cursor=eyJvIjoxMX0', { cursor: 'eyJvIjoxMX0', time: '2025-03-01T03:00:00+08:00' }],
     ]);
     const ctx = { sourceId: 'ah', sourceKind: 'feed', arrivedAt: '2025-03-01T03:20:00+08:00' } as const;
     expect(pages.map((p) => ahJson.toReadings(p, ctx).readings.length)).toEqual([3, 3, 2]);
@@ -286,7 +288,19 @@ describe('ah-json pull (docs/feeds.md §4)', () => {
     const srv = await serve(answer);
     const pages = await pullAll(ahJson, feed(srv.base), { cursor: 'eyJvIjoxMX0' }, at('2025-03-01T03:20:00+08:00'));
     expect(srv.requests.map((r) => r.path)).toEqual(['/v2/observations?cursor=eyJvIjoxMX0']);
-    expect(summary(pages)).toEqual([['ah-json cursor=eyJvIjoxMX0', { cursor: 'eyJvIjoxMX0' }]]);
+    expect(summary(pages)).toEqual([
+      ['ah-json cursor=eyJvIjoxMX0', { cursor: 'eyJvIjoxMX0', time: '2025-03-01T03:00:00+08:00' }],
+    ]);
+    // A newer hour kept beside the cursor is not moved back by the older items re-read.
+    const kept = await pullAll(
+      ahJson,
+      feed(srv.base),
+      { cursor: 'eyJvIjoxMX0', time: '2025-03-01T05:00:00+08:00' },
+      at('2025-03-01T05:20:00+08:00'),
+    );
+    expect(summary(kept)).toEqual([
+      ['ah-json cursor=eyJvIjoxMX0', { cursor: 'eyJvIjoxMX0', time: '2025-03-01T05:00:00+08:00' }],
+    ]);
     const err = await pullAll(ahJson, feed(srv.base), { cursor: 'gone' }, at('2025-03-01T03:20:00+08:00')).catch(
       (e: Error) => e,
     );

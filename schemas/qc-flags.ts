@@ -25,6 +25,11 @@ export interface FlaggedValue {
   sourceFlag?: string;
   /** Why the value is absent, as ingest noted it (e.g. `null in push`). */
   missingReason?: string;
+  /**
+   * The same hour's PM2.5 and PM10 judged together, where the caller has both (a push body): a
+   * `pm25_above_pm10` reason then names both values and the limit they give.
+   */
+  pmPair?: { pm25: number; pm10: number };
 }
 
 /** How a pollutant is written in a reason. */
@@ -64,6 +69,13 @@ export function qcFlagReason(flag: QcFlag, v: FlaggedValue, limits: QcLimits): s
     case 'pm25_above_pm10': {
       const t = limits.pmTolerance;
       const rule = `by more than ${num(t.relative * 100)} % of PM10 plus ${num(t.absoluteUgM3)} µg/m³`;
+      if (v.pmPair) {
+        const { pm25, pm10 } = v.pmPair;
+        const most = `(at most ${num(pm10 * (1 + t.relative) + t.absoluteUgM3)} µg/m³)`;
+        return v.pollutant === 'pm25'
+          ? `PM2.5 ${value} is above the same hour's PM10 ${num(pm10)} µg/m³ ${rule} ${most}; ${counts}`
+          : `the same hour's PM2.5 ${num(pm25)} µg/m³ is above PM10 ${value} ${rule} ${most}; ${counts}`;
+      }
       return v.pollutant === 'pm25'
         ? `PM2.5 ${value} is above the same hour's PM10 ${rule}; ${counts}`
         : `the same hour's PM2.5 is above PM10 ${value} ${rule}; ${counts}`;

@@ -48,17 +48,17 @@ describe('quality control flags (values are never changed)', () => {
     const explained = explainBatch(batch);
     expect(explained.map(({ qcFlags, valid }) => ({ qcFlags, valid }))).toEqual(checkBatch(batch));
     expect(explained.map((e) => e.reasons)).toEqual([
-      ['SO2 6000 µg/m³ is above the plausible maximum 5240 µg/m³'],
+      ['SO2 6000 µg/m³ is above the plausible maximum 5240 µg/m³; kept out of statistics'],
       [
-        'NO2 -0.5 µg/m³ is flagged invalid by its source (flag B)',
-        'NO2 -0.5 µg/m³ is negative: a concentration is at least 0 µg/m³',
+        'NO2 -0.5 µg/m³ is flagged invalid by its source (flag B); kept out of statistics',
+        'NO2 -0.5 µg/m³ is negative: a concentration is at least 0 µg/m³; kept out of statistics',
       ],
-      ['O3 has no value (—)'],
+      ['O3 has no value (—); kept out of statistics'],
       [
-        "PM2.5 28 µg/m³ is above the same hour's PM10 20.5 µg/m³ by more than 10 % of PM10 plus 5 µg/m³ (at most 27.55 µg/m³)",
+        "PM2.5 28 µg/m³ is above the same hour's PM10 20.5 µg/m³ by more than 10 % of PM10 plus 5 µg/m³ (at most 27.55 µg/m³); kept out of statistics",
       ],
       [
-        "the same hour's PM2.5 28 µg/m³ is above PM10 20.5 µg/m³ by more than 10 % of PM10 plus 5 µg/m³ (at most 27.55 µg/m³)",
+        "the same hour's PM2.5 28 µg/m³ is above PM10 20.5 µg/m³ by more than 10 % of PM10 plus 5 µg/m³ (at most 27.55 µg/m³); kept out of statistics",
       ],
       [],
     ]);

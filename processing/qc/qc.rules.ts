@@ -1,4 +1,12 @@
-import { CANONICAL_UNIT, type Pollutant, INVALIDATING_QC_FLAGS, type QcFlag, type Reading } from '../../schemas';
+import {
+  type Pollutant,
+  INVALIDATING_QC_FLAGS,
+  type QcFlag,
+  type QcLimits,
+  qcFlagReason,
+  type Reading,
+} from '../../schemas';
+import { CONSTANT_RUN, SPIKE } from './temporal';
 import { statusKey } from '../revisions';
 import { timeMs } from '../../kernel';
 
@@ -92,20 +100,18 @@ function pmPairs(readings: readonly Reading[]): (r: Reading) => PmPair {
   return pairOf;
 }
 
-/** How a pollutant is written in a reason. */
-const LABEL: Readonly<Record<Pollutant, string>> = {
-  pm25: 'PM2.5',
-  pm10: 'PM10',
-  o3: 'O3',
-  no2: 'NO2',
-  so2: 'SO2',
-  co: 'CO',
+/**
+ * The limits of these rules and of the temporal ones together, as the reasons word them
+ * (docs/standards.md §2.4).
+ */
+export const QC_LIMITS: QcLimits = {
+  maxPlausible: MAX_PLAUSIBLE,
+  pmTolerance: PM_TOLERANCE,
+  constantRun: CONSTANT_RUN,
+  spike: SPIKE,
 };
 
-/** A number as a reason shows it: without the binary noise of 50 × 1.1 + 5. */
-const num = (v: number): string => String(Number(v.toPrecision(12)));
-
-/** A flag's verdict with the words that say why: the rule and its limit (docs/standards.md §2.4). */
+/** A verdict with the words that say why: the rule and its limit (docs/standards.md §2.4). */
 export interface Explained extends Checked {
   /** One reason per flag, in the flags' order. */
   reasons: string[];
@@ -113,8 +119,8 @@ export interface Explained extends Checked {
 
 /**
  * {@link checkBatch} with each flag's reason in words a centre reads — the rule and its limit,
- * e.g. "PM2.5 5000 µg/m³ is above the plausible maximum 1000 µg/m³" — so that processing's flags
- * and the push answer (wired in app/) say the same.
+ * e.g. "PM2.5 5000 µg/m³ is above the plausible maximum 1000 µg/m³; kept out of statistics" — in
+ * the words /v1/flags uses (qcFlagReason), so the push answer and the stored flags say the same.
  */
 export function explainBatch(readings: readonly Reading[]): Explained[] {
   const checked = checkBatch(readings);
@@ -122,31 +128,18 @@ export function explainBatch(readings: readonly Reading[]): Explained[] {
   return readings.map((r, i) => {
     const c = checked[i] as Checked;
     if (c.qcFlags.length === 0) return { ...c, reasons: [] };
-    const unit = CANONICAL_UNIT[r.pollutant];
-    const value = r.value === null ? 'null' : `${num(r.value)} ${unit}`;
-    const reasons = c.qcFlags.map((flag): string => {
-      switch (flag) {
-        case 'missing':
-          return `${LABEL[r.pollutant]} has no value${r.missingReason ? ` (${r.missingReason})` : ''}`;
-        case 'source_invalid':
-          return `${LABEL[r.pollutant]} ${value} is flagged invalid by its source${r.sourceFlag ? ` (flag ${r.sourceFlag})` : ''}`;
-        case 'negative':
-          return `${LABEL[r.pollutant]} ${value} is negative: a concentration is at least 0 ${unit}`;
-        case 'out_of_range':
-          return `${LABEL[r.pollutant]} ${value} is above the plausible maximum ${num(MAX_PLAUSIBLE[r.pollutant])} ${unit}`;
-        case 'pm25_above_pm10': {
-          pairOf ??= pmPairs(readings);
-          const { pm25 = NaN, pm10 = NaN } = pairOf(r);
-          const limit = num(pm10 * (1 + PM_TOLERANCE.relative) + PM_TOLERANCE.absoluteUgM3);
-          const rule = `more than ${num(PM_TOLERANCE.relative * 100)} % of PM10 plus ${num(PM_TOLERANCE.absoluteUgM3)} µg/m³ (at most ${limit} µg/m³)`;
-          return r.pollutant === 'pm25'
-            ? `PM2.5 ${num(pm25)} µg/m³ is above the same hour's PM10 ${num(pm10)} µg/m³ by ${rule}`
-            : `the same hour's PM2.5 ${num(pm25)} µg/m³ is above PM10 ${num(pm10)} µg/m³ by ${rule}`;
-        }
-        default:
-          // Temporal flags are set against the stored series (temporal.ts), never by checkBatch.
-          return `${LABEL[r.pollutant]} ${value} is flagged ${flag}`;
+    const reasons = c.qcFlags.map((flag) => {
+      let pmPair: { pm25: number; pm10: number } | undefined;
+      if (flag === 'pm25_above_pm10') {
+        pairOf ??= pmPairs(readings);
+        const { pm25, pm10 } = pairOf(r);
+        if (pm25 !== undefined && pm10 !== undefined) pmPair = { pm25, pm10 };
       }
+      return qcFlagReason(
+        flag,
+        { pollutant: r.pollutant, value: r.value, sourceFlag: r.sourceFlag, missingReason: r.missingReason, pmPair },
+        QC_LIMITS,
+      );
     });
     return { ...c, reasons };
   });

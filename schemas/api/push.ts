@@ -66,7 +66,9 @@ export const zPushFlag = z
       .describe("Quality control's own flags on the value: negative, out_of_range or pm25_above_pm10"),
     reason: z
       .string()
-      .describe('Each flag\'s rule and its limit, e.g. "PM2.5 5000 µg/m³ is above the plausible maximum 1000 µg/m³"'),
+      .describe(
+        'Each flag\'s rule and its limit, e.g. "PM2.5 5000 µg/m³ is above the plausible maximum 1000 µg/m³; kept out of statistics" (the words of /v1/flags)',
+      ),
   })
   .describe(
     'An accepted reading that quality control sets aside: stored and kept as sent, but out of statistics (docs/standards.md §2.4)',

@@ -120,7 +120,7 @@ describe('the push answer over real HTTP, on the real engine', () => {
     const answer = await push(JSON.stringify(body));
     expect(answer.accepted).toBe(body.length);
     expect(answer.rejected).toEqual([]);
-    const rule = 'by more than 10 % of PM10 plus 5 µg/m³ (at most 60 µg/m³)';
+    const rule = 'by more than 10 % of PM10 plus 5 µg/m³ (at most 60 µg/m³); kept out of statistics';
     expect(answer.flagged).toEqual([
       {
         index: 0,
@@ -130,7 +130,7 @@ describe('the push answer over real HTTP, on the real engine', () => {
         value: 5000,
         field: 'value',
         flags: ['out_of_range'],
-        reason: 'PM2.5 5000 µg/m³ is above the plausible maximum 1000 µg/m³',
+        reason: 'PM2.5 5000 µg/m³ is above the plausible maximum 1000 µg/m³; kept out of statistics',
       },
       {
         index: 1,
@@ -140,7 +140,7 @@ describe('the push answer over real HTTP, on the real engine', () => {
         value: -5,
         field: 'value',
         flags: ['negative'],
-        reason: 'PM2.5 -5 µg/m³ is negative: a concentration is at least 0 µg/m³',
+        reason: 'PM2.5 -5 µg/m³ is negative: a concentration is at least 0 µg/m³; kept out of statistics',
       },
       {
         index: 2,
@@ -150,7 +150,7 @@ describe('the push answer over real HTTP, on the real engine', () => {
         value: 4000,
         field: 'value',
         flags: ['out_of_range'],
-        reason: 'CO 4000 mg/m³ is above the plausible maximum 300 mg/m³',
+        reason: 'CO 4000 mg/m³ is above the plausible maximum 300 mg/m³; kept out of statistics',
       },
       {
         index: 3,
@@ -180,7 +180,7 @@ describe('the push answer over real HTTP, on the real engine', () => {
         value: 2000,
         field: 'value',
         flags: ['out_of_range'],
-        reason: 'PM10 2000 µg/m³ is above the plausible maximum 1200 µg/m³',
+        reason: 'PM10 2000 µg/m³ is above the plausible maximum 1200 µg/m³; kept out of statistics',
       },
     ]);
     // Kept as sent and set aside by processing with the same flags (ARCHITECTURE.md invariant 3).

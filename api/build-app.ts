@@ -140,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       stations,
       verifier,
       verification: views.forecastVerification,
+      consultation: views.forecastConsultation,
       bodyLimitBytes: limits.pushBodyLimitBytes,
       ratePerMinute: limits.pushPerMinute,
     });

@@ -27,6 +27,7 @@ describe('OpenAPI document', () => {
       '/v1/feeds',
       '/v1/flags',
       '/v1/forecasts',
+      '/v1/forecasts/consultation',
       '/v1/forecasts/verification',
       '/v1/ozone',
       '/v1/readings',

@@ -45,6 +45,7 @@ export async function servedOpenApiDocument(): Promise<OpenApiDocument> {
       forecast: never,
       trends: never,
       forecastVerification: never,
+      forecastConsultation: never,
     },
   });
   try {

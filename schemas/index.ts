@@ -41,6 +41,9 @@ export {
   zTrendsResponse,
 } from './api/forecast';
 export {
+  type ConsultationQuery,
+  type ConsultationResponse,
+  DEFAULT_NEIGHBOUR_KM,
   type Forecast,
   type ForecastCategory,
   type ForecastPushResult,
@@ -51,6 +54,8 @@ export {
   type VerificationQuery,
   type VerificationResponse,
   type VerificationRow,
+  zConsultationQuery,
+  zConsultationResponse,
   zForecastCategory,
   zForecastPushResult,
   zForecastRecord,

@@ -22,9 +22,12 @@ import type {
   TrendsResponse,
   VerificationQuery,
   VerificationResponse,
+  ConsultationQuery,
+  ConsultationResponse,
 } from '../schemas';
 import { type SpeciesSource } from './apportionment/factor-inputs';
 import { factorsView } from './apportionment/factors-view';
+import { forecastConsultation } from './forecasts/consultation';
 import { type ForecastSource, forecastVerification } from './forecasts/verification-view';
 import { type RegionalQueries, regionalView, transportView } from './apportionment/views';
 import { listsForStatistics } from './stats/areas';
@@ -64,6 +67,8 @@ export interface Views {
   apportionment: ApportionmentViews;
   /** The centres' forecasts against the observed city daily AQI, where the store keeps forecasts. */
   forecastVerification?: (q: VerificationQuery) => Promise<VerificationResponse>;
+  /** The consultation table of a day: every city's forecasts side by side, with the flags. */
+  forecastConsultation?: (q: ConsultationQuery) => Promise<ConsultationResponse>;
 }
 
 /** The station lists as the store keeps them. */
@@ -149,6 +154,8 @@ export function createViews(src: ViewSources): Views {
           },
           q,
         ),
+      forecastConsultation: (q: ConsultationQuery) =>
+        forecastConsultation({ forecasts, versionAt: (atMs) => stations.current({ atMs }) }, q),
     }),
   };
 }

@@ -2,9 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkForecasts } from '../../ingest';
 import {
+  type ConsultationQuery,
+  type ConsultationResponse,
   type Province,
   type VerificationQuery,
   type VerificationResponse,
+  zConsultationQuery,
+  zConsultationResponse,
   zErrorBody,
   zForecastPushResult,
   zForecastsQuery,
@@ -22,6 +26,7 @@ export interface ForecastRouteOptions {
   stations: StationQueries;
   verifier: KeyVerifier;
   verification?: (q: VerificationQuery) => Promise<VerificationResponse>;
+  consultation?: (q: ConsultationQuery) => Promise<ConsultationResponse>;
   bodyLimitBytes: number;
   ratePerMinute: number;
 }
@@ -29,10 +34,10 @@ export interface ForecastRouteOptions {
 /**
  * The centres' daily city AQI forecasts (预测预报): `POST /v1/forecasts` (a centre's key for its own
  * province's cities, the coordinator's for any; JSON or `text/csv`), `GET /v1/forecasts` (the issues
- * in force, or in force at `asOf`) and `GET /v1/forecasts/verification`. Forecasts are few (41 cities
- * × a few sources × 8 leads a day) and not readings: they skip the bus and quality control, and the
- * API stores them itself, answering once the insert has returned (ARCHITECTURE.md invariant 1), as
- * `POST /v1/species` does.
+ * in force, or in force at `asOf`), `GET /v1/forecasts/verification` and `/v1/forecasts/consultation`.
+ * Forecasts are few (41 cities × a few sources × 8 leads a day) and not readings: they skip the bus
+ * and quality control, and the API stores them itself, answering once the insert has returned
+ * (ARCHITECTURE.md invariant 1), as `POST /v1/species` does.
  */
 export const forecastsRoutes: FastifyPluginAsyncZod<ForecastRouteOptions> = async (app, opts) => {
   app.addContentTypeParser(
@@ -116,6 +121,22 @@ export const forecastsRoutes: FastifyPluginAsyncZod<ForecastRouteOptions> = asyn
         },
       },
       async (request) => verification(request.query),
+    );
+  }
+
+  const consultation = opts.consultation;
+  if (consultation) {
+    app.get(
+      '/v1/forecasts/consultation',
+      {
+        schema: {
+          tags: ['forecasts'],
+          summary: 'Consultation (会商): every city’s forecasts for a day side by side, with disagreement flags',
+          querystring: zConsultationQuery,
+          response: { 200: zConsultationResponse, 400: zErrorBody },
+        },
+      },
+      async (request) => consultation(request.query),
     );
   }
 };

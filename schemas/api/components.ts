@@ -16,11 +16,15 @@ import { zFeedsResponse, zFeedStatus, zPullSummary } from './feeds';
 import { zFlaggedRevision, zFlagsQuery, zFlagsResponse } from './flags';
 import { zForecastQuery, zForecastResponse, zTrendsQuery, zTrendsResponse } from './forecast';
 import {
+  zConsultationCity,
+  zConsultationQuery,
+  zConsultationResponse,
   zForecast,
   zForecastPushResult,
   zForecastRejection,
   zForecastsQuery,
   zForecastsResponse,
+  zNeighbourFlag,
   zVerificationQuery,
   zVerificationResponse,
   zVerificationRow,
@@ -63,6 +67,7 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ExceptionalDaysQuery: zExceptionalDaysQuery,
   FactorsQuery: zFactorsQuery,
   FlagsQuery: zFlagsQuery,
+  ForecastConsultationQuery: zConsultationQuery,
   ForecastQuery: zForecastQuery,
   ForecastVerificationQuery: zVerificationQuery,
   HourlyAqiQuery: zHourlyAqiQuery,
@@ -97,6 +102,9 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   FeedsResponse: zFeedsResponse,
   FlaggedRevision: zFlaggedRevision,
   FlagsResponse: zFlagsResponse,
+  ForecastConsultationCity: zConsultationCity,
+  ForecastConsultationResponse: zConsultationResponse,
+  ForecastNeighbourFlag: zNeighbourFlag,
   ForecastResponse: zForecastResponse,
   ForecastVerificationResponse: zVerificationResponse,
   ForecastVerificationRow: zVerificationRow,

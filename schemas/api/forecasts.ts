@@ -159,3 +159,48 @@ export const zVerificationResponse = z.object({
   results: z.array(zVerificationRow).describe('One row per source and lead'),
 });
 export type VerificationResponse = z.infer<typeof zVerificationResponse>;
+
+/** The neighbour distance of the consultation, km: cities whose station centroids lie this close. */
+export const DEFAULT_NEIGHBOUR_KM = 150;
+
+export const zConsultationQuery = z
+  .object({
+    validDate: zDate.describe('The day (CST) the forecasts are for'),
+    distanceKm: z.coerce
+      .number()
+      .positive()
+      .max(1000)
+      .default(DEFAULT_NEIGHBOUR_KM)
+      .describe('Neighbours: cities whose station centroids lie within this distance, km'),
+  })
+  .strict();
+export type ConsultationQuery = z.infer<typeof zConsultationQuery>;
+
+export const zConsultationCity = z.object({
+  city: z.string(),
+  province: z.string(),
+  forecasts: z.array(zForecast).describe('Each source’s latest issue for the day, by source'),
+  low: z.number().int().nullable().describe('The lowest aqiLow of the sources'),
+  high: z.number().int().nullable().describe('The highest aqiHigh of the sources'),
+  midpointSpread: z.number().nullable().describe('Largest minus smallest range midpoint of the sources'),
+  consensus: zForecastCategory.nullable().describe('Category of the mean of the sources’ range midpoints'),
+  categoryDisagreement: z.boolean().describe('The sources forecast different categories'),
+});
+
+export const zNeighbourFlag = z.object({
+  cities: z.tuple([z.string(), z.string()]),
+  provinces: z.tuple([z.string(), z.string()]),
+  distanceKm: z.number().describe('Between the cities’ station centroids'),
+  consensus: z.tuple([zForecastCategory, zForecastCategory]),
+  categoriesApart: z.number().int().describe('Two or more'),
+});
+
+export const zConsultationResponse = z.object({
+  validDate: z.string(),
+  distanceKm: z.number(),
+  cities: z.array(zConsultationCity).describe('Every city of the station list in force that day'),
+  neighbourFlags: z
+    .array(zNeighbourFlag)
+    .describe('Neighbouring cities of different provinces whose consensus categories are two or more apart'),
+});
+export type ConsultationResponse = z.infer<typeof zConsultationResponse>;

@@ -17,7 +17,12 @@ import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.cli
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import type { AqiResponse } from '../../schemas/api/aqi';
-import type { ForecastPushResult, ForecastsResponse, VerificationResponse } from '../../schemas/api/forecasts';
+import type {
+  ConsultationResponse,
+  ForecastPushResult,
+  ForecastsResponse,
+  VerificationResponse,
+} from '../../schemas/api/forecasts';
 import { createViews } from '../../views';
 import { silentLogger } from '../helpers/logger';
 import { sharedData } from '../helpers/shared-data';
@@ -441,6 +446,21 @@ describe('forecasts on the real archive days 2025-02-09…15', () => {
     // Persistence, lead 2 (the days 02-09…11: 39 58 86): 60 + 46 + 12 = 118.
     expect(zj?.persistence.referenceMae).toBeCloseTo(118 / 3, 12);
     expect(zj?.persistence.score).toBeCloseTo(1 - 36 / 118, 12);
+  });
+
+  it('lays every city’s forecasts for a day side by side for the consultation', async () => {
+    const c = await get<ConsultationResponse>('/v1/forecasts/consultation', { validDate: '2025-02-14' });
+    expect(c.cities).toHaveLength(41);
+    const withForecasts = c.cities
+      .filter((x) => x.forecasts.length > 0)
+      .map((x) => [x.city, x.forecasts.map((f) => `${f.source} ${f.aqiLow}-${f.aqiHigh}`), x.consensus]);
+    // 徐州 shows Jiangsu's re-issue, not the first issue (100-140).
+    expect(withForecasts).toEqual([
+      ['南京', ['jiangsu 70-90'], '良'],
+      ['徐州', ['jiangsu 60-90'], '良'],
+      ['杭州', ['zhejiang 60-90'], '良'],
+    ]);
+    expect(c.neighbourFlags).toEqual([]);
   });
 
   it('verifies a province alone, and one lead', async () => {

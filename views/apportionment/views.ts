@@ -64,7 +64,8 @@ async function hourly(
   return { hours, firstMs, values };
 }
 
-const distanceKm = (a: { lat: number; lon: number }, b: { lat: number; lon: number }): number => {
+/** Great-circle distance (haversine, Earth radius 6371 km), km. */
+export const distanceKm = (a: { lat: number; lon: number }, b: { lat: number; lon: number }): number => {
   const rad = Math.PI / 180;
   const h =
     Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 +

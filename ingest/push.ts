@@ -13,7 +13,6 @@ import type { FeedAdapter, RecordProblem } from './feed-adapter';
 import { handOver } from './hand-over';
 import type { ReadingSink } from './reading-sink';
 import type { IngestMetrics } from './metrics';
-import { collapseUnknownStations } from './reject-summary';
 import type { StationRegistry } from './stations/registry';
 
 /**
@@ -140,17 +139,16 @@ function flaggedOf(
 /**
  * An archive's refusals split as the backfill splits them: a station column the centre does not
  * report (another province's, or outside the registry: the file carries every national station)
- * is counted apart, not rejected. A station outside the registry is still written once to the
- * rejects table with its cells, as the backfill writes it, so a station missing from the list
- * shows there; another province's is not the centre's to hear about.
+ * is counted apart, not rejected, and not written to the rejects table either: the registry holds
+ * the four provinces' stations, so a column outside it is in practice another province's, and
+ * a thousand rows per file would bury the centre's real refusals (and its scorecard) in noise. The
+ * answer's counts still show a station missing from the list as `outsideRegistry`.
  */
 function splitArchiveRejects(all: readonly Reject[]): {
   answered: Reject[];
-  published: Reject[];
   skipped: PushResult['skipped'];
 } {
   const answered: Reject[] = [];
-  const unknown: Reject[] = [];
   const stations = new Set<string>();
   const outside = new Set<string>();
   let cells = 0;
@@ -161,14 +159,10 @@ function splitArchiveRejects(all: readonly Reject[]): {
     }
     stations.add(r.station);
     cells++;
-    if (r.code === 'READING_UNKNOWN_STATION') {
-      outside.add(r.station);
-      unknown.push(r);
-    }
+    if (r.code === 'READING_UNKNOWN_STATION') outside.add(r.station);
   }
   return {
     answered,
-    published: [...answered, ...collapseUnknownStations(unknown)],
     skipped: { otherStations: stations.size, cells, outsideRegistry: outside.size },
   };
 }
@@ -231,7 +225,7 @@ export function createPushIngest(deps: PushDeps): (req: PushRequest) => Promise<
           const split = splitArchiveRejects(all);
           answered = split.answered.sort(byIndex);
           skipped = split.skipped;
-          return split.published.sort(byIndex);
+          return answered;
         },
       },
     );

@@ -87,7 +87,7 @@ export const zPushSkipped = z
       .number()
       .int()
       .describe(
-        'Of those stations, how many the registry does not know at all; each is written once to the rejects table as READING_UNKNOWN_STATION with its cells, as the backfill writes them, so a station missing from the list shows there',
+        "Of those stations, how many the registry does not know at all (the registry holds the four provinces: in practice another province's too); counted here only, not written to the rejects table, so a station missing from the list shows as this count",
       ),
   })
   .describe(

@@ -5,15 +5,17 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api';
 import { createKeyVerifier, issueKey } from '../../api/auth/centre-keys';
-import { bundledVersion } from '../../ingest/stations/registry-files';
+import type { FeedAdapter } from '../../ingest/feed-adapter';
+import { createPushIngest } from '../../ingest/push';
+import { createStationRegistry } from '../../ingest/stations/registry';
+import { bundledVersion, createRegistryLoader } from '../../ingest/stations/registry-files';
 import { startInProcessPipeline } from '../../infra/bus/in-process-pipeline';
 import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseFlagQueries } from '../../infra/clickhouse/flags.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
-import { CONSTANT_RUN, MAX_PLAUSIBLE, PM_TOLERANCE, SPIKE } from '../../processing';
+import { CONSTANT_RUN, explainBatch, MAX_PLAUSIBLE, PM_TOLERANCE, SPIKE } from '../../processing';
 import type { FlagsResponse } from '../../schemas/api/flags';
 import { silentLogger } from '../helpers/logger';
-import { aReading } from '../helpers/readings';
 import { openTestStore, type TestStore } from '../helpers/store';
 
 const dir = mkdtempSync(join(tmpdir(), 'yrd-air-flags-'));
@@ -22,6 +24,8 @@ const keys: Record<string, string> = {};
 let store: TestStore;
 let app: FastifyInstance;
 let base: string;
+let stopPipeline: () => Promise<void>;
+const noArchive: FeedAdapter = { format: 'cnemc-archive', toReadings: () => ({ readings: [], problems: [] }) };
 const arrivedAt = new Date(Date.now() - 60_000).toISOString();
 
 /**
@@ -44,32 +48,43 @@ beforeAll(async () => {
   await syncStations(store, [bundledVersion()]);
   const logger = silentLogger();
   const pipeline = startInProcessPipeline(store, logger);
-  // Through the real bus and processor, as a centre's push arrives after the ingest boundary.
-  await pipeline.sink.publish(
-    SENT.map((s) =>
-      aReading({
-        station: s.station,
-        pollutant: s.pollutant,
-        time: s.time,
-        value: s.value,
-        source: { kind: 'push', id: s.station === '1141A' ? 'shanghai' : 'jiangsu' },
-        arrivedAt,
-      }),
-    ),
-  );
-  await pipeline.stop();
+  stopPipeline = () => pipeline.stop();
   for (const centre of ['shanghai', 'jiangsu', 'coordinator'] as const) keys[centre] = issueKey(keysFile, centre).key;
   app = await buildApp({
     logger,
     readiness: {},
     auth: createKeyVerifier(keysFile),
+    // The push path as app/ wires it, onto the real in-process bus and processor.
+    ingest: {
+      push: createPushIngest({
+        sink: pipeline.sink,
+        registry: createRegistryLoader(dir, createStationRegistry),
+        judge: explainBatch,
+        archive: noArchive,
+        now: () => new Date(arrivedAt),
+      }),
+    },
     queries: { flags: createClickHouseFlagQueries(store), stations: createClickHouseStationQueries(store) },
     qcLimits: { maxPlausible: MAX_PLAUSIBLE, pmTolerance: PM_TOLERANCE, constantRun: CONSTANT_RUN, spike: SPIKE },
   });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
+  // Each centre pushes its values over HTTP; every one is accepted (quality control flags, never refuses).
+  for (const centre of ['shanghai', 'jiangsu'] as const) {
+    const body = SENT.filter((s) => (s.station === '1141A') === (centre === 'shanghai')).map(
+      ({ station, pollutant, time, value }) => ({ station, pollutant, time, value }),
+    );
+    const res = await fetch(`${base}/v1/readings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[centre]}` },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { accepted: number }).accepted).toBe(body.length);
+  }
 });
 afterAll(async () => {
   await app?.close();
+  await stopPipeline?.();
   await store?.dispose();
   rmSync(dir, { recursive: true, force: true });
 });

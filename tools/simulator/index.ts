@@ -17,6 +17,7 @@ import {
 
 export { TRANSPORT_LINKS, SIM_CREDENTIALS, FORMAT_OF, createPublication };
 export { writeArchive } from './archive-writer';
+export { postForecasts, SIM_FORECAST_SKILL, type SimForecaster, simulatedForecasts } from './forecasts';
 export type { SimFormat };
 
 const FLAGGED_FORMATS: ReadonlySet<SimFormat> = new Set(['js-xml', 'ah-json']);

@@ -98,6 +98,10 @@ describe('GET /v1/changes (stubbed source)', () => {
     expect([...all].sort((a, b) => a.arrivedAt.localeCompare(b.arrivedAt)).map((c) => c.arrivedAt)).toEqual(
       all.map((c) => c.arrivedAt),
     );
+    // Instants written as JavaScript writes them: UTC with milliseconds (the replays of 6 April changed nothing).
+    expect(new Set(all.map((c) => c.arrivedAt))).toEqual(
+      new Set(['2025-03-02T00:00:00.000Z', '2025-03-03T00:00:00.000Z', '2025-04-05T00:00:00.000Z']),
+    );
   });
 
   it('filters by province and pollutant, and refuses a forged cursor', async () => {

@@ -11,8 +11,14 @@ export const allStationsSql = (t: Tables): string => `
 export const stationsFingerprintSql = (t: Tables): string =>
   `SELECT toString(count()), toString(max(imported_at)) FROM ${t.stations}`;
 
+/**
+ * A DateTime64(3) column as ISO 8601 in UTC with milliseconds, as JavaScript writes instants
+ * (formatDateTime's %f prints six digits).
+ */
+const isoMs = (column: string): string => `concat(replaceOne(toString(${column}, 'UTC'), ' ', 'T'), 'Z')`;
+
 export const listRejectsSql = (t: Tables): string => `
-  SELECT formatDateTime(received_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS receivedAt, centre, toString(source_kind) AS sourceKind,
+  SELECT ${isoMs('received_at')} AS receivedAt, centre, toString(source_kind) AS sourceKind,
          source_id AS sourceId, record_index AS recordIndex, station, pollutant,
          if(toUnixTimestamp(time) = 0, NULL, formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC')) AS time,
          time_written AS timeWritten, code, field, reason, record
@@ -30,7 +36,7 @@ export const listRejectsSql = (t: Tables): string => `
 export const changesSql = (t: Tables, stationFilter: boolean): string => `
   SELECT station, pollutant, formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS time, value, valid,
          toString(status) AS status, toString(source_kind) AS sourceKind, source_id AS sourceId,
-         formatDateTime(arrived_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS arrivedAt,
+         ${isoMs('arrived_at')} AS arrivedAt,
          toUnixTimestamp64Milli(arrived_at) AS arrived_ms, toString(status) AS st,
          toString(kind) AS kind, previous_value, previous_valid
   FROM ${t.revisions} FINAL

@@ -45,6 +45,7 @@ import {
   type ProcessingMetrics,
 } from '../processing';
 import { createViews } from '../views';
+import { scheduleDemoForecasts } from './demo-forecasts';
 import { type Config, zFeedsFile, type FeedDefinition } from '../schemas';
 
 /**
@@ -304,8 +305,15 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
     stoppers.push(stopProcessors);
     stoppers.push(scheduleRetention(config, store, logger));
     const { ingest, simulatorUrls } = await pullingIngest(config, logger, bus.sink, metrics, stoppers);
+    const deps = apiDeps(config, store, metrics, logger);
+    // On the built-in simulator, its centres' forecasts of known skill for the demo (app/demo-forecasts.ts).
+    const { views, queries } = deps;
+    if (simulatorUrls && views?.aqi && queries?.forecasts && queries.stations)
+      stoppers.push(
+        scheduleDemoForecasts({ aqi: views.aqi, store: queries.forecasts, stations: queries.stations, logger }),
+      );
     const app = await buildApp({
-      ...apiDeps(config, store, metrics, logger),
+      ...deps,
       readiness: { store: async () => void (await store.client.ping()), bus: bus.ping },
       ingest: { feeds: () => ingest.feeds(), push: (req) => ingest.push(req) },
     });

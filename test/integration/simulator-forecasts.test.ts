@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordDemoForecasts } from '../../app/demo-forecasts';
 import { buildApp } from '../../api';
 import { createKeyVerifier, issueKey } from '../../api/auth/centre-keys';
 import { runBackfill } from '../../ingest';
@@ -47,6 +48,7 @@ const version = bundledVersion();
 let store: TestStore;
 let app: FastifyInstance;
 let base: string;
+let demoDeps: Parameters<typeof recordDemoForecasts>[0];
 const dir = mkdtempSync(join(tmpdir(), 'yrd-air-sim-forecasts-'));
 const keyFile = join(dir, 'centre-keys.json');
 
@@ -85,6 +87,13 @@ beforeAll(async () => {
       includeControlSites: false,
     }),
   });
+  const views = createViews({
+    stats: createClickHouseStatsQueries(store),
+    series: createClickHouseSeriesQueries(store),
+    stations,
+    includeControlSites: false,
+  });
+  demoDeps = { aqi: views.aqi, store: forecasts, stations, logger };
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }, 300_000);
@@ -95,6 +104,23 @@ afterAll(async () => {
 });
 
 describe('the simulated centres’ forecasts (errors drawn around the observed AQI)', () => {
+  it('the demo job records them for the complete days once: each city-day with an observed AQI, at 8 leads', async () => {
+    // On 2025-03-08 the last 14 complete days are 02-22…03-07; the data hold 03-01…03-07.
+    let cityDays = 0;
+    const forecastCities = new Set(
+      version.stations.filter((s) => ORDER.includes(s.province as SimForecaster)).map((s) => s.city),
+    );
+    for (const date of DAYS) {
+      const res = await fetch(`${base}/v1/aqi?level=region&id=yrd&date=${date}`);
+      for (const r of ((await res.json()) as AqiResponse).results)
+        if (r.aqi !== null && forecastCities.has(r.area)) cityDays++;
+    }
+    expect(cityDays).toBeGreaterThan(0);
+    const at = Date.parse('2025-03-08T12:00:00+08:00');
+    expect(await recordDemoForecasts(demoDeps, at)).toEqual({ stored: cityDays * LEADS.length, days: 14 });
+    expect(await recordDemoForecasts(demoDeps, at)).toEqual({ stored: 0, days: 14 });
+  });
+
   it('are ranked by their known skill at every lead', async () => {
     const observed = new Map<string, number>();
     for (const date of DAYS) {

@@ -48,6 +48,8 @@ export const aqiRoutes: FastifyPluginAsyncZod<{
           'the primary pollutant(s), the category with its colour, the concentrations scored and the indicators missing (docs/standards.md §4.6, §4.7). ' +
           '`window=1h`: a station from its six valid 1-h values (PM on the 24-h breakpoints, IAQI rounded up); a city from its city values as the ' +
           'national centre forms them (its non-control stations, half up, CO 0.01; IAQI half up); a province or region answers for each of its cities. ' +
+          '`window=24h`: the 24-hour moving AQI, the daily breakpoints on the 24-h moving means of PM2.5, PM10, SO2, NO2 and CO (20 of 24 hours) and the highest 8-h O3 ' +
+          'of the 24 hours (windows of 6 of 8 hours); a city from the mean of its stations’ own moving values (docs/standards.md §4.9). ' +
           '`format=csv|parquet|arrow`: the same rows as a file written by ClickHouse, the nested parts spread into columns (`iaqi_pm25`, `category_zh`, `rgb`, `pm25`, `primary` and `missing` comma-separated); ' +
           'paged as `/v1/series` (`limit`, `next`, `Link` and `X-Next-Cursor`).',
         querystring: zHourlyAqiQuery,

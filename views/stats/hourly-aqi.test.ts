@@ -119,10 +119,32 @@ describe('hourly AQI view (stubbed series)', () => {
     expect(two.kind === 'rows' && two.rows[0]?.missing).toContain('so2');
   });
 
-  it('answers window=24h with QUERY_INVALID until it is built', async () => {
-    const deps = { series: stubbedSeries([]), versions: async () => VERSIONS };
-    await expect(
-      areaHourlyAqi(deps, query({ window: '24h' }), rangeOf('2025-02-10T00:00:00Z', '2025-02-11T00:00:00Z')),
-    ).rejects.toMatchObject({ code: 'QUERY_INVALID', message: 'window=24h is not available yet' });
+  it('window=24h: a station’s 24-h moving PM2.5 of ≥ 20 hours, a city’s the mean of its stations’ (§4.9)', async () => {
+    const end = Date.parse('2025-02-10T12:00:00Z');
+    const at = (k: number): string => new Date(end - k * 3_600_000).toISOString().replace('.000Z', 'Z');
+    const hours = (id: string, n: number, v: number): SeriesRow[] =>
+      Array.from({ length: n }, (_, k) => row(id, 'pm25', at(k), v));
+    const range = rangeOf(at(0), new Date(end + 3_600_000).toISOString());
+    const ask = async (rows: SeriesRow[], q: Partial<HourlyAqiQuery>) => {
+      const page = await areaHourlyAqi(
+        { series: stubbedSeries(rows), versions: async () => VERSIONS },
+        query({ window: '24h', ...q }),
+        range,
+      );
+      if (page.kind !== 'rows') throw new Error('rows expected');
+      return page.rows;
+    };
+    // 1141A: 24 hours of 78 → 78 on the 24-h column 75→115 (IAQI 100→150): 100 + 50·3/40 = 103.75 → 104.
+    const [st] = await ask(hours('1141A', 24, 78), {});
+    expect(st).toMatchObject({ id: '1141A', aqi: 104, concentrations: { pm25_24h: 78 }, partial: true });
+    expect(st?.missing).toEqual(['so2', 'no2', 'co', 'pm10', 'o3_8h']);
+    // 上海 of 1141A (78) and 1142A (81, 24 hours): (78 + 81) / 2 = 79.5 → 80 half up → 106.25 → 106.
+    const [city] = await ask([...hours('1141A', 24, 78), ...hours('1142A', 24, 81)], { level: 'city', id: ['上海'] });
+    expect(city).toMatchObject({ id: '上海', aqi: 106, concentrations: { pm25_24h: 80 } });
+    // 1142A with 19 hours has no 24-h value, so 上海 is 1141A's 78 alone: 103.75 → 104 half up.
+    const [short] = await ask([...hours('1141A', 24, 78), ...hours('1142A', 19, 81)], { level: 'city', id: ['上海'] });
+    expect(short).toMatchObject({ aqi: 104, concentrations: { pm25_24h: 78 } });
+    // 19 hours alone: no moving value, no row.
+    expect(await ask(hours('1141A', 19, 78), {})).toEqual([]);
   });
 });

@@ -11,6 +11,9 @@ import {
 import { hourlyAqi, roundConcentration, type AqiRounding, type HourlyInput } from './aqi';
 import { stationsOfAreaDuring } from './areas';
 import { hourlyAqiFile } from './hourly-aqi-file';
+import { hourlyAqiRow } from './hourly-aqi-row';
+import { MOVING_HOURS, movingMean } from './moving-aqi';
+import { movingRows } from './moving-aqi-rows';
 import { encodeCursor, seriesRows, type SeriesQueries } from './series';
 import { regimeOfDay, VALIDITY } from './standards';
 
@@ -83,23 +86,6 @@ async function allSeriesRows(
 }
 
 /**
- * The 24-h moving SO2 ending at an hour, for an SO2 1-h above 800 under HJ 633-2012 (§4.1 note 2):
- * the mean of the valid hours of the 24 ending then, valid with 20 of them (GB 3095 Table 4, §2.1)
- * — a project choice, as the real-time report does not say how its 24-h value is formed.
- */
-function so2Moving24h(so2: ReadonlyMap<number, number>, endMs: number): number | undefined {
-  let sum = 0;
-  let n = 0;
-  for (let k = 0; k < 24; k++) {
-    const v = so2.get(endMs - k * HOUR_MS);
-    if (v === undefined) continue;
-    sum += v;
-    n++;
-  }
-  return n >= VALIDITY.hoursPerDay ? sum / n : undefined;
-}
-
-/**
  * window=1h (docs/standards.md §4.6, §3.3): a station's AQI from its six valid 1-h values, PM on the
  * 24-h breakpoints, each concentration rounded (integers, CO 0.1) and its IAQI rounded up; a city's
  * from its city values as the national centre forms them (the /v1/series city hour: the valid
@@ -138,37 +124,24 @@ export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
         if (c !== null && c !== undefined) concentrations[p] = rounding === 'city' ? c : roundConcentration(p, c);
       }
       if (regime === '2012' && (concentrations.so2 ?? 0) > 800) {
-        input.so2_24h = so2Moving24h(so2ByArea.get(id) ?? new Map(), ms);
+        // The 24-h moving SO2 ending at the hour, of 20 or more valid hours (§4.9, §2.1) — a project
+        // choice, as the real-time report does not say how its 24-h value is formed.
+        input.so2_24h = movingMean(so2ByArea.get(id) ?? new Map(), ms, MOVING_HOURS, VALIDITY.hoursPerDay);
         if (input.so2_24h !== undefined)
           concentrations.so2_24h = rounding === 'city' ? input.so2_24h : roundConcentration('so2', input.so2_24h);
       }
       const a = hourlyAqi(regime, input, rounding);
-      rows.push({
-        id,
-        time,
-        regime,
-        aqi: a.aqi,
-        iaqi: a.iaqi as Record<string, number>,
-        primary: a.primary,
-        category: a.category && {
-          level: a.category.level,
-          zh: a.category.zh,
-          en: a.category.en,
-          colour: a.category.colour,
-          rgb: [...a.category.rgb],
-        },
-        concentrations,
-        missing: a.missing,
-        partial: a.partial,
-        withheld: a.withheld,
-      });
+      rows.push(hourlyAqiRow(id, time, regime, a, concentrations));
     }
   }
   return rows;
 };
 
-/** The rows of each window; a window without rows yet answers 400. */
-export const HOURLY_AQI_WINDOWS: Partial<Record<AqiWindow, HourlyAqiRowsOf>> = { '1h': realTimeRows };
+/** The rows of each window; a window without rows yet answers 400. 24h: the moving AQI (§4.9). */
+export const HOURLY_AQI_WINDOWS: Partial<Record<AqiWindow, HourlyAqiRowsOf>> = {
+  '1h': realTimeRows,
+  '24h': movingRows,
+};
 
 const isKey = (v: unknown): v is [string, string] =>
   Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string');
@@ -245,7 +218,7 @@ export async function areaHourlyAqi(
   if (q.format === 'json') return { kind: 'rows', rows, next };
   return {
     kind: 'bytes',
-    body: await deps.series.file(hourlyAqiFile(rows), q.format as Exclude<SeriesFormat, 'json'>),
+    body: await deps.series.file(hourlyAqiFile(rows, q.window), q.format as Exclude<SeriesFormat, 'json'>),
     next,
   };
 }

@@ -8,12 +8,9 @@ import type {
   StationListVersion,
 } from '../../schemas';
 import { distanceKm } from '../apportionment/views';
+import { categoryIndexOfAqi as categoryIndexOf, FORECAST_CATEGORIES as CATEGORIES } from './verification';
 import type { ForecastSource } from './verification-view';
 
-const CATEGORIES: readonly ForecastCategory[] = ['优', '良', '轻度污染', '中度污染', '重度污染', '严重污染'];
-const TOPS = [50, 100, 150, 200, 300, Infinity];
-/** The category an AQI (a midpoint may be fractional) falls in: HJ 633 Table 2, upper ends included. */
-const categoryIndexOf = (aqi: number): number => TOPS.findIndex((t) => aqi <= t);
 /** Consensus categories this far apart in neighbouring cities of different provinces are flagged. */
 const NEIGHBOUR_CATEGORY_GAP = 2;
 

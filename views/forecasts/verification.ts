@@ -1,5 +1,6 @@
 import { addDays } from '../../kernel';
-import type { Forecast, ForecastCategory, VerificationRow } from '../../schemas';
+import { type Forecast, type ForecastCategory, type VerificationRow, zForecastCategory } from '../../schemas';
+import { AQI_CATEGORIES } from '../stats/standards';
 
 /** A city's observed day as /v1/aqi gives it: its AQI and primary pollutant(s). */
 export interface ObservedDay {
@@ -12,11 +13,11 @@ export type ObservedDays = ReadonlyMap<string, ObservedDay>;
 
 export const dayKey = (city: string, day: string): string => `${city}|${day}`;
 
-/** HJ 633 Table 2 in order: a category's index is its level − 1. */
-const CATEGORIES: readonly ForecastCategory[] = ['优', '良', '轻度污染', '中度污染', '重度污染', '严重污染'];
-const TOPS = [50, 100, 150, 200, 300, Infinity];
-const categoryIndexOfAqi = (aqi: number): number => TOPS.findIndex((t) => aqi <= t);
-const categoryIndex = (c: ForecastCategory): number => CATEGORIES.indexOf(c);
+/** HJ 633 Table 2 in order (docs/standards.md §4.4): a category's index is its level − 1. */
+export const FORECAST_CATEGORIES: readonly ForecastCategory[] = zForecastCategory.options;
+/** The index of the category an AQI (a midpoint may be fractional) falls in, upper ends included. */
+export const categoryIndexOfAqi = (aqi: number): number => AQI_CATEGORIES.findIndex((c) => aqi <= c.max);
+const categoryIndex = (c: ForecastCategory): number => FORECAST_CATEGORIES.indexOf(c);
 
 /** Polluted: observed AQI > 100; forecast so when its category is 轻度污染 or worse (index ≥ 2). */
 const POLLUTED = { aqiAbove: 100, categoryFrom: 2 };

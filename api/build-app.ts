@@ -105,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const verifier = deps.auth;
   if (feeds) await app.register(feedsRoutes, { feeds });
   if (stations) await app.register(stationsRoutes, { stations });
-  if (views.aqi) await app.register(aqiRoutes, { aqi: views.aqi, hourly: views.aqiHourly });
+  if (views.aqi) await app.register(aqiRoutes, { aqi: views.aqi, hourly: views.aqiHourly, latest: views.aqiLatest });
   if (changes && stations) await app.register(changesRoutes, { changes, stations });
   if (views.compliance) await app.register(complianceRoutes, { compliance: views.compliance });
   if (views.series) await app.register(seriesRoutes, { series: views.series });

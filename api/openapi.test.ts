@@ -18,6 +18,7 @@ describe('OpenAPI document', () => {
       '/v1/apportionment/transport',
       '/v1/aqi',
       '/v1/aqi/hourly',
+      '/v1/aqi/latest',
       '/v1/centres/summary',
       '/v1/centres/{centre}/scorecard',
       '/v1/changes',

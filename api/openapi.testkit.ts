@@ -38,6 +38,7 @@ export async function servedOpenApiDocument(): Promise<OpenApiDocument> {
     views: {
       aqi: never,
       aqiHourly: never,
+      aqiLatest: never,
       compliance: never,
       series: never,
       ozone: never,

@@ -14,8 +14,13 @@ export {
   type HourlyAqiQuery,
   type HourlyAqiResponse,
   type HourlyAqiRow,
+  type LatestAqiQuery,
+  type LatestAqiResponse,
+  type LatestAqiRow,
   zHourlyAqiQuery,
   zHourlyAqiResponse,
+  zLatestAqiQuery,
+  zLatestAqiResponse,
 } from './api/aqi-hourly';
 export { type Change, zChangesQuery, zChangesResponse } from './api/changes';
 export { isDateParam } from './api/common';

@@ -9,6 +9,8 @@ import type {
   ForecastQuery,
   ForecastResponse,
   HourlyAqiQuery,
+  LatestAqiQuery,
+  LatestAqiResponse,
   OzoneQuery,
   OzoneResponse,
   RegionalQuery,
@@ -34,6 +36,7 @@ import { listsForStatistics } from './stats/areas';
 import { areaCompliance } from './stats/compliance';
 import { areaDailyAqi } from './stats/daily-aqi';
 import { areaHourlyAqi, type HourlyAqiPage } from './stats/hourly-aqi';
+import { areaLatestAqi } from './stats/latest-aqi';
 import { forecastView, trendsView } from './stats/forecast-views';
 import { areaOzone } from './stats/ozone';
 import { type SeriesPage, type SeriesQueries, seriesSpec } from './stats/series';
@@ -59,6 +62,8 @@ export interface Views {
   aqi: (q: AqiQuery) => Promise<AqiResponse>;
   /** The real-time AQI per area and hour (`GET /v1/aqi/hourly`). */
   aqiHourly: (q: HourlyAqiQuery, range: TimeRange) => Promise<HourlyAqiPage>;
+  /** Every city or station of an area at its latest hour, ranked (`GET /v1/aqi/latest`). */
+  aqiLatest: (q: LatestAqiQuery) => Promise<LatestAqiResponse>;
   compliance: (q: ComplianceQuery) => Promise<ComplianceResponse>;
   ozone: (q: OzoneQuery) => Promise<OzoneResponse>;
   forecast: (q: ForecastQuery) => Promise<ForecastResponse>;
@@ -133,6 +138,7 @@ export function createViews(src: ViewSources): Views {
   return {
     aqi: (q) => areaDailyAqi({ queries: stats, versionAt, cityMda8: { series, versions: statsVersions } }, q),
     aqiHourly: (q, range) => areaHourlyAqi({ series, versions: statsVersions }, q, range),
+    aqiLatest: (q) => areaLatestAqi({ series, versions: statsVersions }, q),
     compliance: (q) => areaCompliance({ ...complianceDeps, targets }, q),
     ozone: (q) => areaOzone({ series, versions: statsVersions, trend: (monthly) => theilSenTrend(monthly) }, q),
     forecast: (q) => forecastView(forecastDeps, q),

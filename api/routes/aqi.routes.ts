@@ -9,6 +9,10 @@ import {
   zHourlyAqiQuery,
   zHourlyAqiResponse,
   type HourlyAqiQuery,
+  zLatestAqiQuery,
+  zLatestAqiResponse,
+  type LatestAqiQuery,
+  type LatestAqiResponse,
   type SeriesFormat,
 } from '../../schemas';
 import { resolveRange, type Range } from '../time-range';
@@ -22,6 +26,7 @@ import { pageHeaders, sendFile } from './page-reply';
 export const aqiRoutes: FastifyPluginAsyncZod<{
   aqi: (q: AqiQuery) => Promise<AqiResponse>;
   hourly?: (q: HourlyAqiQuery, range: Range) => Promise<HourlyAqiPage>;
+  latest?: (q: LatestAqiQuery) => Promise<LatestAqiResponse>;
 }> = async (app, opts) => {
   app.get(
     '/v1/aqi',
@@ -35,6 +40,25 @@ export const aqiRoutes: FastifyPluginAsyncZod<{
     },
     async (request) => opts.aqi(request.query),
   );
+  const latest = opts.latest;
+  if (latest)
+    app.get(
+      '/v1/aqi/latest',
+      {
+        schema: {
+          tags: ['statistics'],
+          summary: 'Latest real-time AQI of every city or station of a province or region, ranked',
+          description:
+            'For every city (`rows=city`) or station (`rows=station`) of the area: its latest hour with data, the real-time AQI of that hour ' +
+            '(as `/v1/aqi/hourly` window=1h), its category and primary pollutant(s), the 24-h moving PM2.5 and PM10 and the 8-h moving O3 ending then ' +
+            '(docs/standards.md §4.9, §4.10). Ranked by AQI among those reporting the area’s latest hour: 1 = cleanest, ties share a rank and the next ' +
+            'skips (1, 1, 3); one silent that hour is listed with its last hour and no rank.',
+          querystring: zLatestAqiQuery,
+          response: { 200: zLatestAqiResponse, 400: zErrorBody, 422: zErrorBody },
+        },
+      },
+      async (request) => latest(request.query),
+    );
   const hourly = opts.hourly;
   if (!hourly) return;
   app.get(

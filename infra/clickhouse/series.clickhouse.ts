@@ -6,6 +6,7 @@ import { queryColumns } from './columns';
 import { basePollutantsOf, seriesSql, type SeriesSqlOptions } from './queries/series.sql';
 import { SERIES_EXPORT_SETTINGS, seriesExportSql } from './queries/series-export.sql';
 import { columnsFileParams, columnsFileSql } from './queries/columns-file.sql';
+import { lastHoursSql } from './queries/latest.sql';
 import { translateStoreError } from './store-errors';
 import { chDateTime, chDateTime64, tablesOf } from './tables';
 
@@ -163,6 +164,20 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
         return res.stream;
       } catch (err) {
         throw translateStoreError(err, 'writing a file');
+      }
+    },
+    async lastHours(stations, lookbackDays) {
+      if (stations.length === 0) return new Map();
+      try {
+        const rs = await store.client.query({
+          query: lastHoursSql(t),
+          query_params: { stations, lookbackDays },
+          format: 'JSONEachRow',
+        });
+        const rows = await rs.json<{ station: string; last: number | string }>();
+        return new Map(rows.map((r) => [r.station, Number(r.last) * 1000]));
+      } catch (err) {
+        throw translateStoreError(err, 'finding the last hours');
       }
     },
   };

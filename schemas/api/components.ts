@@ -2,7 +2,15 @@ import type { z } from 'zod';
 import { zErrorBody, zErrorCode } from '../errors';
 import { zRegionalQuery, zRegionalResponse, zTransportQuery, zTransportResponse } from './apportionment';
 import { zAqiQuery, zAqiResponse, zAreaAqi } from './aqi';
-import { zAqiCategory, zHourlyAqiQuery, zHourlyAqiResponse, zHourlyAqiRow } from './aqi-hourly';
+import {
+  zAqiCategory,
+  zHourlyAqiQuery,
+  zHourlyAqiResponse,
+  zHourlyAqiRow,
+  zLatestAqiQuery,
+  zLatestAqiResponse,
+  zLatestAqiRow,
+} from './aqi-hourly';
 import { zChange, zChangesQuery, zChangesResponse } from './changes';
 import { zComplianceQuery, zComplianceResponse, zTargetVerdict } from './compliance';
 import {
@@ -71,6 +79,7 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ForecastQuery: zForecastQuery,
   ForecastVerificationQuery: zVerificationQuery,
   HourlyAqiQuery: zHourlyAqiQuery,
+  LatestAqiQuery: zLatestAqiQuery,
   OzoneQuery: zOzoneQuery,
   PushQuery: zPushQuery,
   RegionalQuery: zRegionalQuery,
@@ -111,6 +120,8 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Health: zHealth,
   HourlyAqiResponse: zHourlyAqiResponse,
   HourlyAqiRow: zHourlyAqiRow,
+  LatestAqiResponse: zLatestAqiResponse,
+  LatestAqiRow: zLatestAqiRow,
   OzoneResponse: zOzoneResponse,
   PullSummary: zPullSummary,
   PushFlag: zPushFlag,

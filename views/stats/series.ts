@@ -237,6 +237,11 @@ export interface SeriesQueries {
   page(spec: SeriesSpec, format: SeriesFormat): Promise<SeriesPage>;
   /** The rows of `columns` as a file of `format`, written by the engine with the series' settings. */
   file(columns: readonly FileColumn[], format: Exclude<SeriesFormat, 'json'>): Promise<NodeJS.ReadableStream>;
+  /**
+   * Each station's last hour-ending instant (ms) with a valid value of an AQI pollutant, within
+   * `lookbackDays` of the latest hour any of them holds (`GET /v1/aqi/latest`); a silent one is absent.
+   */
+  lastHours?(stations: readonly string[], lookbackDays: number): Promise<Map<string, number>>;
 }
 
 /**

@@ -51,10 +51,10 @@ export async function recordDemoForecasts(
   const days = Array.from({ length: DEMO_FORECAST_DAYS }, (_, i) => addDays(today, i - DEMO_FORECAST_DAYS));
   const list = await deps.stations.current({ atMs: nowMs });
   const cities = new Map<string, Province>((list?.stations ?? []).map((s) => [s.city, s.province]));
-  const observed = new Map<string, number>();
+  const observed = new Map<string, { aqi: number; primary: string[] }>();
   for (const date of days) {
     for (const r of (await deps.aqi({ level: 'region', id: 'yrd', date })).results)
-      if (r.aqi !== null) observed.set(`${r.area}|${date}`, r.aqi);
+      if (r.aqi !== null) observed.set(`${r.area}|${date}`, { aqi: r.aqi, primary: r.primary });
   }
   let stored = 0;
   for (const centre of Object.keys(SIM_FORECAST_SKILL) as (keyof typeof SIM_FORECAST_SKILL)[]) {
@@ -67,7 +67,8 @@ export async function recordDemoForecasts(
       cities: [...cities].filter(([, p]) => p === centre).map(([c]) => c),
       validDates: days.filter((d) => !done.has(d)),
       leads: LEADS,
-      observed: (city, day) => observed.get(`${city}|${day}`),
+      observed: (city, day) => observed.get(`${city}|${day}`)?.aqi,
+      primaryOf: (city, day) => observed.get(`${city}|${day}`)?.primary,
     });
     const { accepted } = checkForecasts({
       centre,

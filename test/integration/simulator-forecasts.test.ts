@@ -122,11 +122,11 @@ describe('the simulated centres’ forecasts (errors drawn around the observed A
   });
 
   it('are ranked by their known skill at every lead', async () => {
-    const observed = new Map<string, number>();
+    const observed = new Map<string, AqiResponse['results'][number]>();
     for (const date of DAYS) {
       const res = await fetch(`${base}/v1/aqi?level=region&id=yrd&date=${date}`);
       for (const r of ((await res.json()) as AqiResponse).results)
-        if (r.aqi !== null) observed.set(`${r.area}|${date}`, r.aqi);
+        if (r.aqi !== null) observed.set(`${r.area}|${date}`, r);
     }
     expect(observed.size).toBeGreaterThan(200);
     for (const centre of ORDER) {
@@ -137,7 +137,8 @@ describe('the simulated centres’ forecasts (errors drawn around the observed A
         cities,
         validDates: DAYS,
         leads: LEADS,
-        observed: (city, day) => observed.get(`${city}|${day}`),
+        observed: (city, day) => observed.get(`${city}|${day}`)?.aqi ?? undefined,
+        primaryOf: (city, day) => observed.get(`${city}|${day}`)?.primary,
       });
       const key = issueKey(keyFile, centre).key;
       expect(await postForecasts(base, key, records)).toEqual({ accepted: records.length, rejected: 0 });
@@ -157,6 +158,11 @@ describe('the simulated centres’ forecasts (errors drawn around the observed A
       expect(mae[1], `lead ${lead} MAE noisy < biased high`).toBeLessThan(mae[2] as number);
       expect(inRange[0], `lead ${lead} range good > noisy`).toBeGreaterThan(inRange[1] as number);
       expect(inRange[1], `lead ${lead} range noisy > biased high`).toBeGreaterThan(inRange[2] as number);
+      // Every centre names the observed primary pollutant: its skill is in the AQI alone.
+      expect(
+        rows.map((r) => r?.primary.rate),
+        `lead ${lead} primary`,
+      ).toEqual([1, 1, 1]);
     }
   });
 });

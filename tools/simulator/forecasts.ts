@@ -42,6 +42,8 @@ export function simulatedForecasts(opts: {
   validDates: readonly string[];
   leads: readonly number[];
   observed: (city: string, day: string) => number | undefined;
+  /** The observed primary pollutant(s), which every centre names (its skill is in the AQI alone). */
+  primaryOf?: (city: string, day: string) => readonly string[] | undefined;
 }): ForecastRecord[] {
   const { bias, sd } = SIM_FORECAST_SKILL[opts.centre];
   const out: ForecastRecord[] = [];
@@ -60,7 +62,7 @@ export function simulatedForecasts(opts: {
           validDate,
           aqiLow,
           aqiHigh: Math.max(aqiLow, clampAqi(mid + HALF_RANGE)),
-          primary: [],
+          primary: [...(opts.primaryOf?.(city, validDate) ?? [])] as ForecastRecord['primary'],
         });
       }
     }

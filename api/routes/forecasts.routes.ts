@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkForecasts } from '../../ingest';
+import { InputError } from '../../kernel';
 import {
   type ConsultationQuery,
   type ConsultationResponse,
@@ -20,6 +21,9 @@ import { authenticate } from '../auth/bearer';
 import type { KeyVerifier } from '../auth/centre-keys';
 import { perKeyRateLimit } from '../auth/push-rate-limit';
 import type { ForecastStore, StationQueries } from '../ports';
+
+/** The most forecasts one `GET /v1/forecasts` answers; a wider query is refused (422). */
+const MAX_FORECAST_ROWS = 100_000;
 
 export interface ForecastRouteOptions {
   store: ForecastStore;
@@ -91,7 +95,7 @@ export const forecastsRoutes: FastifyPluginAsyncZod<ForecastRouteOptions> = asyn
         tags: ['forecasts'],
         summary: 'The forecasts in force (each identity’s latest issue), or in force at asOf',
         querystring: zForecastsQuery,
-        response: { 200: zForecastsResponse, 400: zErrorBody },
+        response: { 200: zForecastsResponse, 400: zErrorBody, 422: zErrorBody },
       },
     },
     async (request) => {
@@ -103,7 +107,14 @@ export const forecastsRoutes: FastifyPluginAsyncZod<ForecastRouteOptions> = asyn
         cities: q.city === undefined ? undefined : [q.city],
         source: q.source,
         lead: q.lead,
+        limit: MAX_FORECAST_ROWS + 1,
       });
+      if (forecasts.length > MAX_FORECAST_ROWS)
+        throw new InputError(
+          'QUERY_UNPROCESSABLE',
+          `more than ${MAX_FORECAST_ROWS} forecasts: narrow by validDate, city, source or lead`,
+          { limit: MAX_FORECAST_ROWS },
+        );
       return { asOf: q.asOf ?? null, forecasts };
     },
   );

@@ -8,6 +8,8 @@ import { chDateTime64, tablesOf } from './tables';
 /** The widest dates the store's Date column holds, for an open end of a filter. */
 const FIRST_DAY = '1970-01-01';
 const LAST_DAY = '2149-06-06';
+/** UInt32's largest: no cap on the rows. */
+const NO_LIMIT = 4_294_967_295;
 
 /** The forecasts table: every issue inserted as it came; the issue in force chosen at read time. */
 export function createClickHouseForecastStore(store: StoreConnection): ForecastStore {
@@ -53,6 +55,7 @@ export function createClickHouseForecastStore(store: StoreConnection): ForecastS
             cities: [...(f.cities ?? [])],
             source: f.source ?? '',
             lead: f.lead ?? -1,
+            limit: f.limit ?? NO_LIMIT,
           },
           format: 'JSONEachRow',
         });

@@ -344,6 +344,8 @@ describe('forecasts on the real archive days 2025-02-09…15', () => {
     ]);
     const before = await get<ForecastsResponse>('/v1/forecasts', { city: '徐州', asOf: '2025-01-01T00:00:00+08:00' });
     expect(before.forecasts).toEqual([]);
+    // The store caps the rows where asked (the route asks for one more than it answers).
+    expect(await createClickHouseForecastStore(store).inForce({ limit: 2 })).toHaveLength(2);
     const lead2 = await get<ForecastsResponse>('/v1/forecasts', { lead: '2' });
     expect(lead2.forecasts.map((f) => `${f.city} ${f.validDate} ${f.source}`)).toEqual([
       '杭州 2025-02-12 zhejiang',

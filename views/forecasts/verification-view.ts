@@ -13,6 +13,8 @@ export interface ForecastSource {
     cities?: readonly string[];
     source?: string;
     lead?: number;
+    /** At most this many rows (default: all). */
+    limit?: number;
   }): Promise<Forecast[]>;
 }
 

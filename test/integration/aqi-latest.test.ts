@@ -33,6 +33,10 @@ const firstStation = (city: string): string =>
 // By hand: city i (in name order) at PM2.5 20 + i µg/m³; cities 5 and 6 both 25; city 10 silent at L.
 const value = (i: number): number => (i === 6 ? 25 : 20 + i);
 const SILENT = 10;
+const OLD = version.stations
+  .filter((s) => s.city === '上海' && !s.control)
+  .map((s) => s.code)
+  .sort()[1]!;
 
 let store: TestStore;
 let app: FastifyInstance;
@@ -46,6 +50,8 @@ beforeAll(async () => {
       aReading({ station: firstStation(city), pollutant: 'pm25', value: value(i), time: new Date(t).toISOString() }),
     ),
   );
+  // A second station of 上海 reported once, 10 days before L: found by the second, unbounded look.
+  readings.push(aReading({ station: OLD, pollutant: 'pm25', value: 50, time: new Date(L - 240 * HOUR).toISOString() }));
   // City 0 also has O3 40 over the 8 hours ending at L: its 8-h O3 is 40 (IAQI 12.5 → 13, below its PM2.5's).
   for (let k = 0; k < 8; k++)
     readings.push(
@@ -131,7 +137,10 @@ describe('GET /v1/aqi/latest (stubbed source, real engine, real HTTP)', () => {
     const shanghai = version.stations.filter((s) => s.province === 'shanghai');
     expect(body.results).toHaveLength(shanghai.length);
     const reporting = body.results.filter((r) => r.time !== null);
-    expect(reporting.map((r) => r.id)).toEqual([firstStation('上海')]);
+    expect(reporting.map((r) => r.id)).toEqual([firstStation('上海'), OLD]);
+    // The station of 10 days before: its hour (2025-05-22 12:00 CST), its AQI then (PM2.5 50 on 35→75:
+    // 50 + 50·15/40 = 68.75 → 69 rounded up), no 24-h value (one hour), no rank.
+    expect(reporting[1]).toMatchObject({ time: '2025-05-22T04:00:00Z', aqi: 69, pm25_24h: null, rank: null });
     // 上海 is the first city in name order: PM2.5 20 → 28.57, a station's IAQI rounded up → 29.
     expect(cities[0]).toBe('上海');
     expect(reporting[0]).toMatchObject({ aqi: 29, rank: 1, pm25_24h: 20, time: '2025-06-01T04:00:00Z' });

@@ -16,10 +16,14 @@ export interface LatestAqiDeps {
 }
 
 /**
- * How far back a station's last hour is looked for, before the latest hour any station of the area
- * holds [project choice, docs/standards.md §4.10]: a station silent for longer is listed without an hour.
+ * A station's last hour is looked for first among the last {@link RECENT_LOOKBACK_DAYS} days before
+ * the latest hour any station of the area holds (FINAL stays on the newest hours); the stations it
+ * misses are looked for again over everything stored (the primary key starts with the station, so
+ * a silent station's rows are few to read) — docs/standards.md §4.10.
  */
-export const LATEST_LOOKBACK_DAYS = 31;
+const RECENT_LOOKBACK_DAYS = 2;
+/** lastHours' "no bound". */
+const ALL_DAYS = 0;
 
 /** Hours before an hour that its 24-h moving means reach back to (§4.9). */
 const LOOKBACK_MS = 23 * HOUR_MS;
@@ -101,10 +105,10 @@ export async function areaLatestAqi(deps: LatestAqiDeps, q: LatestAqiQuery): Pro
       unknown: [q.id],
     });
   }
-  const last = await lastHours(
-    stations.map((s) => s.code),
-    LATEST_LOOKBACK_DAYS,
-  );
+  const codes = stations.map((s) => s.code);
+  const last = await lastHours(codes, RECENT_LOOKBACK_DAYS);
+  const missed = codes.filter((c) => !last.has(c));
+  if (missed.length > 0) for (const [c, ms] of await lastHours(missed, ALL_DAYS)) last.set(c, ms);
   const units = new Map<string, { city: string; lastMs?: number }>();
   for (const s of stations) {
     if (q.rows === 'city' && s.control) continue;

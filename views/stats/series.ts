@@ -239,7 +239,7 @@ export interface SeriesQueries {
   file(columns: readonly FileColumn[], format: Exclude<SeriesFormat, 'json'>): Promise<NodeJS.ReadableStream>;
   /**
    * Each station's last hour-ending instant (ms) with a valid value of an AQI pollutant, within
-   * `lookbackDays` of the latest hour any of them holds (`GET /v1/aqi/latest`); a silent one is absent.
+   * `lookbackDays` of the latest hour any of them holds (0: no bound; `GET /v1/aqi/latest`); a silent one is absent.
    */
   lastHours?(stations: readonly string[], lookbackDays: number): Promise<Map<string, number>>;
 }

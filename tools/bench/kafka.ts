@@ -20,7 +20,20 @@ import { createProcessor } from '../../processing';
 import type { Reading } from '../../schemas';
 import { startLocalKafka } from '../kafka-broker';
 import { feedsFileFor, startSimulator } from '../simulator';
-import { db, fmt, logger, measured, medianRun, note, quick, untilStored } from './common';
+import {
+  db,
+  fmt,
+  loadsAfterEachRun,
+  logger,
+  measured,
+  medianIndex,
+  note,
+  quick,
+  referenceLoads,
+  spreadOf,
+  throughput,
+  untilStored,
+} from './common';
 
 /** Starts tools/bench/publisher.ts in its own process; resolves once it is connected and ready. */
 async function startPublisher(
@@ -61,7 +74,10 @@ async function startPublisher(
   };
 }
 
-/** Runs of each Kafka configuration (one with --quick). */
+/**
+ * Runs of each Kafka configuration (one with --quick, where the reference is then loaded three
+ * times after it); each run is followed by the engine loading the revisions it stored.
+ */
 const KAFKA_ROUNDS = quick ? 1 : 3;
 
 /**
@@ -69,10 +85,10 @@ const KAFKA_ROUNDS = quick ? 1 : 3;
  * published hour by hour by an ingest process of their own (tools/bench/publisher.ts: the Kafka sink,
  * idempotent, acks from all), consumed by 1, 2 and 4 processors of one group in this process on
  * a topic with as many partitions, stored — timed from the first publish until the store holds
- * every reading; three runs of each, the median reported. Reference: the engine's own file()
- * load rate.
+ * every reading; three runs of each, the median reported. Reference: the engine loading the
+ * revisions each run stored (common.ts referenceLoads), right after it.
  */
-export async function kafkaBench(store: StoreConnection, readings: Reading[], refRate: number): Promise<void> {
+export async function kafkaBench(store: StoreConnection, dir: string, readings: Reading[]): Promise<void> {
   const broker = await startLocalKafka({ brokers: 1 });
   try {
     const kafka = createKafka({ brokers: broker.bootstrap, clientId: 'bench' }, logger);
@@ -84,6 +100,7 @@ export async function kafkaBench(store: StoreConnection, readings: Reading[], re
       number,
       { rate: number; ms: number; publishedMs: number; peakRssMb: number; publisherRssMb: number }[]
     >();
+    const references = new Map<number, number[]>();
     // Each configuration KAFKA_ROUNDS times, the configurations taken in turn, so the shared
     // machine's drift falls on all of them alike; the median is reported, with the range.
     for (let round = 0; round < KAFKA_ROUNDS; round++) {
@@ -125,22 +142,27 @@ export async function kafkaBench(store: StoreConnection, readings: Reading[], re
           publisherRssMb: published.peakRssMb,
         });
         runs.set(consumers, done);
+        const loaded = await referenceLoads(
+          s,
+          join(dir, `kafka-${consumers}-${round}.jsonl`),
+          loadsAfterEachRun(KAFKA_ROUNDS),
+        );
+        references.set(consumers, [...(references.get(consumers) ?? []), ...loaded.rates]);
       }
     }
-    const base = medianRun(runs.get(1) ?? []).mid.rate;
+    const base = spreadOf((runs.get(1) ?? []).map((r) => r.rate)).median;
     for (const consumers of configs) {
       const rs = runs.get(consumers) ?? [];
-      const { mid, range } = medianRun(rs);
-      const rate = mid.rate;
-      note(
+      const ours = spreadOf(rs.map((r) => r.rate));
+      const mid = rs[medianIndex(rs.map((r) => r.rate))] as (typeof rs)[number];
+      throughput(
         `ingest over a real Kafka broker, ${consumers} partition${consumers > 1 ? 's' : ''} / consumer${consumers > 1 ? 's' : ''} (one process), ${fmt(readings.length)} readings published by an ingest process`,
-        `${fmt(rate)} /s${range}`,
-        `${fmt(refRate)} /s (file() JSONEachRow)`,
-        `${((100 * rate) / refRate).toFixed(1)} %`,
-        `${consumers > 1 ? `${(rate / base).toFixed(2)}× the one-consumer rate; ` : ''}median run: publishing took ${fmt(mid.publishedMs)} ms of ${fmt(mid.ms)}; peak RSS: processing process ${fmt(Math.max(...rs.map((r) => r.peakRssMb)))} MB, publishing process ${fmt(Math.max(...rs.map((r) => r.publisherRssMb)))} MB (holds the readings it sends)`,
+        ours,
+        spreadOf(references.get(consumers) ?? []),
+        `${consumers > 1 ? `${(ours.median / base).toFixed(2)}× the one-consumer median; ` : ''}median run: publishing took ${fmt(mid.publishedMs)} ms of ${fmt(mid.ms)}; peak RSS: processing process ${fmt(Math.max(...rs.map((r) => r.peakRssMb)))} MB, publishing process ${fmt(Math.max(...rs.map((r) => r.publisherRssMb)))} MB (holds the readings it sends)`,
       );
     }
-    await catchUp(kafka, admin, broker.bootstrap, store, readings.length, refRate);
+    await catchUp(kafka, admin, broker.bootstrap, store, dir, readings.length);
     await admin.disconnect();
     await ingestRoleMemory(broker.bootstrap);
   } finally {
@@ -153,17 +175,19 @@ export async function kafkaBench(store: StoreConnection, readings: Reading[], re
  * after an outage of the processing side), so the publisher does not share the cores while it is
  * timed — what the processing role achieves from a real broker when the ingest role runs on other
  * cores, as docker-compose.yml deploys them. Timed from the consumer's start until the store holds
- * every reading (the group's join included); three runs, the median reported.
+ * every reading (the group's join included); three runs, the median reported, each followed by
+ * the engine loading the revisions it stored.
  */
 async function catchUp(
   kafka: ReturnType<typeof createKafka>,
   admin: ReturnType<ReturnType<typeof createKafka>['admin']>,
   bootstrap: string[],
   store: StoreConnection,
+  dir: string,
   expected: number,
-  refRate: number,
 ): Promise<void> {
   const runs: { rate: number; publishedMs: number; peakRssMb: number }[] = [];
+  const reference: number[] = [];
   for (let round = 0; round < KAFKA_ROUNDS; round++) {
     const s = db(store, `bench_kafka_catchup_${round}`);
     await prepareStore(s, logger, [bundledVersion()]);
@@ -189,13 +213,14 @@ async function catchUp(
     await processor.stop();
     await running;
     runs.push({ rate: expected / (run.ms / 1000), publishedMs: published.ms, peakRssMb: run.peakRssMb });
+    const loaded = await referenceLoads(s, join(dir, `catchup-${round}.jsonl`), loadsAfterEachRun(KAFKA_ROUNDS));
+    reference.push(...loaded.rates);
   }
-  const { mid, range } = medianRun(runs);
-  note(
-    `processing role catching up over a real Kafka broker, 1 partition: ${fmt(expected)} readings already on the topic (published in ${fmt(mid.publishedMs)} ms by an ingest process)`,
-    `${fmt(mid.rate)} /s${range}`,
-    `${fmt(refRate)} /s (file() JSONEachRow)`,
-    `${((100 * mid.rate) / refRate).toFixed(1)} %`,
+  const mid = runs[medianIndex(runs.map((r) => r.rate))] as (typeof runs)[number];
+  throughput(
+    `processing role catching up over a real Kafka broker, 1 partition: ${fmt(expected)} readings already on the topic (published in ${fmt(mid.publishedMs)} ms by an ingest process in the median run)`,
+    spreadOf(runs.map((r) => r.rate)),
+    spreadOf(reference),
     `from the consumer's start (group join included); peak RSS ${fmt(Math.max(...runs.map((r) => r.peakRssMb)))} MB`,
   );
 }

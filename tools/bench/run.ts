@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { connectStore } from '../../infra';
 import { fromRoot } from '../../kernel';
 import { backfillBench } from './backfill';
-import { quick, rows, wanted } from './common';
+import { HEADER, quick, rows, wanted } from './common';
 import { ingestBench } from './ingest';
 import { kafkaBench } from './kafka';
 import { queryBench } from './views';
@@ -33,7 +33,7 @@ async function section(name: string): Promise<void> {
   try {
     if (name === 'ingest') {
       const ingested = await ingestBench(store, dir);
-      if (wanted('kafka')) await kafkaBench(store, ingested.readings, ingested.refRate);
+      if (wanted('kafka')) await kafkaBench(store, dir, ingested.readings);
     } else if (name === 'backfill') await backfillBench(store, dir);
     else if (name === 'views') await queryBench(store);
   } finally {
@@ -47,8 +47,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const own = process.argv.find((a) => a.startsWith('--section='))?.slice('--section='.length);
   if (own) return section(own);
+  const took: string[] = [];
   for (const name of ['ingest', 'backfill', 'views']) {
     if (!(wanted(name) || (name === 'ingest' && wanted('kafka')))) continue;
+    const t0 = Date.now();
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', fromRoot('tools', 'bench', 'run.ts'), `--section=${name}`, ...process.argv.slice(2)],
@@ -60,12 +62,15 @@ async function main(): Promise<void> {
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     if (code !== 0) throw new Error(`bench section ${name} failed (exit ${code})`);
+    took.push(
+      `${name === 'ingest' && wanted('kafka') ? 'ingest+kafka' : name} ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+    );
   }
   const lines = [
-    `yrd-air bench ${quick ? '(quick) ' : ''}— ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} cores — ${((Date.now() - started) / 1000).toFixed(0)} s — each section in a process of its own`,
+    `yrd-air bench ${quick ? '(quick) ' : ''}— ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} cores — ${((Date.now() - started) / 1000).toFixed(0)} s (${took.join(', ')}) — each section in a process of its own`,
     '',
-    '| measure | yrd-air | engine / reference | ratio | notes |',
-    '| --- | --- | --- | --- | --- |',
+    `| ${HEADER.join(' | ')} |`,
+    `| ${HEADER.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ];
   console.log(lines.join('\n'));

@@ -21,5 +21,6 @@ export { GRADE_II, VALIDITY } from './stats/standards';
 export { type StationDay, type StatsQueries } from './stats/stats-queries';
 export { type FileColumn, type SeriesPage, type SeriesQueries } from './stats/series';
 export { areaHourlyAqi, type HourlyAqiPage } from './stats/hourly-aqi';
+export { areaLatestAqi } from './stats/latest-aqi';
 export { DEFAULT_TARGETS } from './stats/targets';
 export { theilSenTrend } from './stats/theil-sen';

@@ -12,7 +12,15 @@ import {
   tablesOf,
 } from '../../infra';
 import { HOUR_MS, hourEndingDaysRange } from '../../kernel';
-import { areaCompliance, areaOzone, factorsView, forecastView, regionalView, seriesSpec } from '../../views';
+import {
+  areaCompliance,
+  areaLatestAqi,
+  areaOzone,
+  factorsView,
+  forecastView,
+  regionalView,
+  seriesSpec,
+} from '../../views';
 import { db, fmt, logger, measured, note, percentiles, quick, timesOf } from './common';
 
 /** Five years of PM2.5 and O3 and one of all six pollutants for every station, generated in the engine. */
@@ -73,6 +81,8 @@ export async function queryBench(store: StoreConnection): Promise<void> {
           q,
         ),
       trends: async () => Promise.reject(new Error('not benchmarked')),
+      aqi: async () => Promise.reject(new Error('not benchmarked')),
+      aqiLatest: (q) => areaLatestAqi({ series, versions }, q),
       ozone: (q) => areaOzone({ series, versions }, q),
       apportionment: {
         regional: (q, r) => regionalView({ series, versions, regional: createClickHouseRegionalQueries(s) }, q, r),
@@ -159,6 +169,11 @@ export async function queryBench(store: StoreConnection): Promise<void> {
       `SELECT day, avg(m) FROM (SELECT city, day, avg(mda8) AS m FROM (SELECT station, ${cityOf} AS city, day, max(w) AS mda8 FROM (
          SELECT station, toDate(time - INTERVAL 1 HOUR, 'Asia/Shanghai') AS day, avg(value) OVER (PARTITION BY station ORDER BY time ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS w
          FROM ${t.readings} FINAL WHERE pollutant = 'o3' AND valid AND station NOT IN (${controls}) AND time > '2024-01-01 16:00:00' AND time <= '2025-12-31 16:00:00') GROUP BY station, day) GROUP BY city, day) GROUP BY day`,
+    ],
+    [
+      '/v1/aqi/latest, region yrd (41 cities at their latest hour, ranked)',
+      '/v1/aqi/latest?level=region&id=yrd',
+      `SELECT station, max(time) FROM ${t.readings} FINAL WHERE valid GROUP BY station`,
     ],
     [
       '/v1/apportionment/regional, 上海, one year by month',

@@ -50,7 +50,7 @@ import {
   zScorecardQuery,
 } from './scorecard';
 import { zSeriesQuery, zSeriesResponse, zSeriesRow } from './series';
-import { zFactorsQuery, zFactorsResponse } from './species';
+import { zFactorsQuery, zFactorsResponse, zSpeciesPushResult } from './species';
 import { zStationsQuery, zStationsResponse } from './stations';
 
 /**
@@ -128,6 +128,7 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   PushRejection: zPushRejection,
   PushResult: zPushResult,
   PushSkipped: zPushSkipped,
+  SpeciesPushResult: zSpeciesPushResult,
   Readiness: zReadiness,
   RegionalResponse: zRegionalResponse,
   RejectsResponse: zRejectsResponse,

@@ -63,6 +63,27 @@ const CALLS: Record<
   },
   '/v1/series': { url: `/v1/series?level=city&id=${SH}&pollutant=pm25,o3&from=${monthAgo}&to=${today}&resolution=day` },
   '/v1/aqi': { url: `/v1/aqi?level=city&id=${SH}&date=${today}` },
+  '/v1/aqi/hourly': { url: `/v1/aqi/hourly?level=city&id=${SH}&from=${monthAgo}&to=${today}&window=24h` },
+  '/v1/aqi/latest': { url: '/v1/aqi/latest?level=region&id=yrd' },
+  '/v1/flags': { url: '/v1/flags', key: 'shanghai' },
+  '/v1/forecasts': {
+    method: 'POST',
+    url: '/v1/forecasts',
+    key: 'shanghai',
+    body: [
+      {
+        city: '上海',
+        source: 'shanghai',
+        issuedAt: new Date().toISOString(),
+        validDate: today,
+        aqiLow: 40,
+        aqiHigh: 60,
+        primary: ['pm25'],
+      },
+    ],
+  },
+  '/v1/forecasts/verification': { url: `/v1/forecasts/verification?level=city&id=${SH}&from=${today}&to=${today}` },
+  '/v1/forecasts/consultation': { url: `/v1/forecasts/consultation?validDate=${today}` },
   '/v1/compliance': { url: `/v1/compliance?level=city&id=${SH}&year=${today.slice(0, 4)}` },
   '/v1/compliance/forecast': { url: `/v1/compliance/forecast?level=city&id=${SH}&year=${today.slice(0, 4)}` },
   // A fresh instance holds two days, not the 24 months a trend needs: the route answers 422 here

@@ -38,6 +38,8 @@ const OLD = version.stations
   .map((s) => s.code)
   .sort()[1]!;
 
+const FOREIGN = '9999X';
+
 let store: TestStore;
 let app: FastifyInstance;
 let base: string;
@@ -52,6 +54,10 @@ beforeAll(async () => {
   );
   // A second station of 上海 reported once, 10 days before L: found by the second, unbounded look.
   readings.push(aReading({ station: OLD, pollutant: 'pm25', value: 50, time: new Date(L - 240 * HOUR).toISOString() }));
+  // A station outside the list reports a day after L: the store's latest hour, in no area asked for.
+  readings.push(
+    aReading({ station: FOREIGN, pollutant: 'pm25', value: 10, time: new Date(L + 24 * HOUR).toISOString() }),
+  );
   // City 0 also has O3 40 over the 8 hours ending at L: its 8-h O3 is 40 (IAQI 12.5 → 13, below its PM2.5's).
   for (let k = 0; k < 8; k++)
     readings.push(
@@ -145,6 +151,21 @@ describe('GET /v1/aqi/latest (stubbed source, real engine, real HTTP)', () => {
     expect(cities[0]).toBe('上海');
     expect(reporting[0]).toMatchObject({ aqi: 29, rank: 1, pm25_24h: 20, time: '2025-06-01T04:00:00Z' });
     expect(body.results.filter((r) => r.time === null).every((r) => r.rank === null && r.aqi === null)).toBe(true);
+  });
+
+  it("lastHours with a bound looks near the store's latest hour only; unbounded it finds every last hour", async () => {
+    const series = createClickHouseSeriesQueries(store);
+    const codes = cities.map(firstStation);
+    // By hand: the store's latest hour is L + 1 day (the foreign station); the cities' stations
+    // hold L (the silent one L − 1 h), within 2 days of it; OLD (L − 10 days) is beyond their 2 days.
+    const bounded = await series.lastHours!([...codes, OLD], 2);
+    expect(bounded.get(firstStation(cities[0]!))).toBe(L);
+    expect(bounded.get(firstStation(cities[SILENT]!))).toBe(L - HOUR);
+    expect(bounded.size).toBe(41);
+    // OLD alone: its own latest hour is more than 2 days before the store's, so the bounded look
+    // finds nothing and the unbounded one its hour.
+    expect((await series.lastHours!([OLD], 2)).size).toBe(0);
+    expect([...(await series.lastHours!([OLD], 0))]).toEqual([[OLD, L - 240 * HOUR]]);
   });
 
   it('an unknown area names itself', async () => {

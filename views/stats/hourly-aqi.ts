@@ -59,6 +59,7 @@ async function allSeriesRows(
   r: HourlyAqiRequest,
   fromMs: number,
   versions: readonly StationListVersion[],
+  pollutants: readonly Pollutant[] = POLLUTANTS,
 ): Promise<SeriesRow[]> {
   const out: SeriesRow[] = [];
   let cursor: string | undefined;
@@ -68,7 +69,7 @@ async function allSeriesRows(
       {
         level: r.level,
         ids: r.ids,
-        pollutants: POLLUTANTS,
+        pollutants,
         resolution: 'hour',
         fromMs,
         toMs: r.toMs,
@@ -95,21 +96,27 @@ async function allSeriesRows(
  */
 export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
   const rounding: AqiRounding = r.level === 'station' ? 'station' : 'city';
-  // 23 hours before the range, for the 24-h SO2 an SO2 1-h above 800 may need.
-  const series = await allSeriesRows(deps.series, r, r.fromMs - 23 * HOUR_MS, versions);
+  const series = await allSeriesRows(deps.series, r, r.fromMs, versions);
   const byArea = new Map<string, Map<string, Partial<Record<Pollutant, number | null>>>>();
-  const so2ByArea = new Map<string, Map<number, number>>();
+  let so2Above800 = false;
   for (const s of series) {
     let hours = byArea.get(s.id);
     if (!hours) byArea.set(s.id, (hours = new Map()));
     const h = hours.get(s.time) ?? {};
     h[s.pollutant as Pollutant] = s.valid ? s.value : null;
     hours.set(s.time, h);
-    if (s.pollutant === 'so2' && s.valid && s.value !== null) {
-      let so2 = so2ByArea.get(s.id);
-      if (!so2) so2ByArea.set(s.id, (so2 = new Map()));
-      so2.set(Date.parse(s.time), s.value);
-    }
+    if (s.pollutant === 'so2' && s.valid && s.value !== null && s.value > 800) so2Above800 = true;
+  }
+  // The 24-h SO2 an SO2 1-h above 800 needs reaches 23 hours before the range: those SO2 hours are
+  // read only when such an hour is there (rare), not the six pollutants' 23 hours every time — for
+  // one hour's rows (the live ranking) they were 23 of its 24 hours read.
+  const so2ByArea = new Map<string, Map<number, number>>();
+  const so2Rows = so2Above800 ? await allSeriesRows(deps.series, r, r.fromMs - 23 * HOUR_MS, versions, ['so2']) : [];
+  for (const s of so2Rows) {
+    if (!s.valid || s.value === null) continue;
+    let so2 = so2ByArea.get(s.id);
+    if (!so2) so2ByArea.set(s.id, (so2 = new Map()));
+    so2.set(Date.parse(s.time), s.value);
   }
   const rows: HourlyAqiRow[] = [];
   for (const [id, hours] of byArea) {

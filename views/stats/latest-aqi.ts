@@ -30,6 +30,9 @@ const LOOKBACK_MS = 23 * HOUR_MS;
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
+/** The pollutants of the moving values a row shows. */
+const MOVING_SHOWN = ['pm25', 'pm10', 'o3'] as const;
+
 /** What each row shows beside its AQI: the 24-h moving PM and the 8-h moving O3 ending at its hour. */
 type Moving = Pick<LatestAqiRow, 'pm25_24h' | 'pm10_24h' | 'o3_8h'>;
 
@@ -45,16 +48,19 @@ async function rowsAt(
   h: number,
   versions: readonly StationListVersion[],
 ): Promise<Map<string, { aqi?: HourlyAqiRow; moving: Moving }>> {
-  const aqi = await realTimeRows(deps, { level, ids, fromMs: h, toMs: h + HOUR_MS }, versions);
   const spec = resolveSeries(
     { level, ids, pollutants: ['pm25'], resolution: 'hour', fromMs: h - LOOKBACK_MS, toMs: h + HOUR_MS },
     versions,
   );
+  const aqi = await realTimeRows(deps, { level, ids, fromMs: h, toMs: h + HOUR_MS }, versions);
+  // Of the stations' hours, only the pollutants whose moving values a row shows. (Run side by side
+  // with the statement above, the two were no faster on two cores.)
   const hours = await stationHours(
     deps.series,
     spec.stations,
     { fromMs: h - LOOKBACK_MS, toMs: h + HOUR_MS },
     versions,
+    MOVING_SHOWN,
   );
   const of = (code: string): MovingValues & { o3_8h?: number } => {
     const hs = hours.get(code) ?? {};

@@ -28,12 +28,16 @@ export interface MovingRowsRequest {
 /** Hours before an hour that its moving values reach back to: 24 windows of 8 hours (§4.9). */
 const LOOKBACK_HOURS = MOVING_HOURS + O3_WINDOW_HOURS - 2;
 
-/** Every station's valid 1-h values of the six pollutants in [fromMs, toMs), by station and pollutant. */
+/**
+ * Every station's valid 1-h values of the six pollutants (or of those asked) in [fromMs, toMs), by
+ * station and pollutant.
+ */
 export async function stationHours(
   series: SeriesQueries,
   stations: readonly string[],
   range: { fromMs: number; toMs: number; asOf?: string },
   versions: readonly StationListVersion[],
+  pollutants: readonly MovingSource[] = MOVING_SOURCES,
 ): Promise<Map<string, Partial<Record<MovingSource, Map<number, number>>>>> {
   const out = new Map<string, Partial<Record<MovingSource, Map<number, number>>>>();
   if (stations.length === 0) return out;
@@ -51,7 +55,7 @@ export async function stationHours(
       {
         level: 'station',
         ids: stations,
-        pollutants: MOVING_SOURCES,
+        pollutants,
         resolution: 'hour',
         ...range,
         // As the real-time report, the values as reported: no reference-state conversion (§1.2).

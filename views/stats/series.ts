@@ -240,6 +240,8 @@ export interface SeriesQueries {
   /**
    * Each station's last hour-ending instant (ms) with a valid value of an AQI pollutant, within
    * `lookbackDays` of the latest hour any of them holds (0: no bound; `GET /v1/aqi/latest`); a silent one is absent.
+   * With a bound, that latest hour counts only if it is within `lookbackDays` of the store's latest
+   * hour (a cheap look), else none is found: the caller asks again with no bound.
    */
   lastHours?(stations: readonly string[], lookbackDays: number): Promise<Map<string, number>>;
 }

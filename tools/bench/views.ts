@@ -14,6 +14,7 @@ import {
 import { HOUR_MS, hourEndingDaysRange } from '../../kernel';
 import {
   areaCompliance,
+  areaHourlyAqi,
   areaLatestAqi,
   areaOzone,
   factorsView,
@@ -21,6 +22,7 @@ import {
   regionalView,
   seriesSpec,
 } from '../../views';
+import { agreement, cityHourlyAqiSql } from './city-hourly-reference';
 import { db, fmt, logger, measured, note, percentiles, quick, timesOf } from './common';
 
 /** Five years of PM2.5 and O3 and one of all six pollutants for every station, generated in the engine. */
@@ -83,6 +85,7 @@ export async function queryBench(store: StoreConnection): Promise<void> {
       trends: async () => Promise.reject(new Error('not benchmarked')),
       aqi: async () => Promise.reject(new Error('not benchmarked')),
       aqiLatest: (q) => areaLatestAqi({ series, versions }, q),
+      aqiHourly: (q, range) => areaHourlyAqi({ series, versions }, q, range),
       ozone: (q) => areaOzone({ series, versions }, q),
       apportionment: {
         regional: (q, r) => regionalView({ series, versions, regional: createClickHouseRegionalQueries(s) }, q, r),
@@ -134,7 +137,23 @@ export async function queryBench(store: StoreConnection): Promise<void> {
     SELECT city, stat, count() AS days, avg(cv) AS mean, quantilesExactInclusive(0.9, 0.95, 0.98)(cv) AS q
     FROM (SELECT city, stat, day, avg(v) AS cv FROM station_days GROUP BY city, stat, day)
     GROUP BY city, stat`;
-  const pairs: [string, string, string][] = [
+  // One city's real-time AQI for each hour of 2025, and the same answer written by hand; how many
+  // hours agree is checked once and noted with the row.
+  const hourlyUrl = `/v1/aqi/hourly?level=city&id=${encodeURIComponent('南京')}&from=2025-01-01&to=2025-12-31&window=1h`;
+  const hourlySql = cityHourlyAqiSql(
+    t.readings,
+    bundledVersion()
+      .stations.filter((x) => x.city === '南京' && !x.control)
+      .map((x) => x.code),
+    '2024-12-31 16:00:00',
+    '2025-12-31 16:00:00',
+  );
+  const same = agreement(
+    ((await app.inject(hourlyUrl)).json() as { rows: Parameters<typeof agreement>[0] }).rows,
+    await (await store.client.query({ query: hourlySql, format: 'JSONEachRow' })).json<Record<string, unknown>>(),
+  );
+  const hourlyNote = `answers agree: AQI ${fmt(same.aqi)} of ${fmt(same.hours)} hours, all six concentrations ${fmt(same.concentrations)}`;
+  const pairs: [string, string, string, string?][] = [
     [
       `/v1/series cross-province daily PM2.5, ${years} years`,
       `/v1/series?level=province&id=shanghai,jiangsu,zhejiang,anhui&pollutant=pm25&resolution=day&from=${firstYear}-01-01&to=2025-12-31&limit=1000000`,
@@ -175,6 +194,7 @@ export async function queryBench(store: StoreConnection): Promise<void> {
       '/v1/aqi/latest?level=region&id=yrd',
       `SELECT station, max(time) FROM ${t.readings} FINAL WHERE valid GROUP BY station`,
     ],
+    ['/v1/aqi/hourly, one city (南京), every hour of one year, window=1h', hourlyUrl, hourlySql, hourlyNote],
     [
       '/v1/apportionment/regional, 上海, one year by month',
       `/v1/apportionment/regional?city=${encodeURIComponent('上海')}&from=2025-01-01&to=2025-12-31&resolution=month`,
@@ -182,7 +202,7 @@ export async function queryBench(store: StoreConnection): Promise<void> {
          FROM ${t.readings} FINAL WHERE pollutant = 'pm25' AND ${cityOf} = '上海' AND time > '2024-12-31 16:00:00' AND time <= '2025-12-31 16:00:00' GROUP BY m`,
     ],
   ];
-  for (const [what, url, sql] of pairs) {
+  for (const [what, url, sql, extra] of pairs) {
     await get(url); // warm both
     await hand(sql);
     // Ours and the reference alternate, so a drift of the shared machine's speed (it moves by tens
@@ -204,7 +224,7 @@ export async function queryBench(store: StoreConnection): Promise<void> {
       `p50 ${fmt(o.p50)} ms, p95 ${fmt(o.p95)} ms`,
       `p50 ${fmt(h.p50)} ms, p95 ${fmt(h.p95)} ms (hand-written SQL)`,
       `${(o.p50 / h.p50).toFixed(2)}×`,
-      `peak RSS ${fmt(peak)} MB`,
+      [`peak RSS ${fmt(peak)} MB`, extra].filter(Boolean).join('; '),
     );
   }
   // Factors: a year of one province's hourly data; a new seed each call, so no cache.

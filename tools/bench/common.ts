@@ -11,6 +11,13 @@ const only = process.argv
   ?.slice('--only='.length)
   .split(',');
 export const wanted = (section: string): boolean => only === undefined || only.includes(section);
+/** `--rows=a,b`: of the views section, only the rows whose measure names one of them (e.g. `/v1/aqi`). */
+const rowFilter = process.argv
+  .find((a) => a.startsWith('--rows='))
+  ?.slice('--rows='.length)
+  .split(',');
+export const wantedRow = (measure: string): boolean =>
+  rowFilter === undefined || rowFilter.some((r) => measure.includes(r));
 export const logger = createLogger({ level: 'silent' });
 /** The table's rows measured in this process: measure, ours, reference, ratio, second reference, notes. */
 export const rows: string[][] = [];

@@ -4,6 +4,7 @@
  *   npm run bench                 # everything (about 5–10 minutes on 2 cores)
  *   npm run bench -- --quick      # smaller data, for a smoke run
  *   npm run bench -- --only=ingest,kafka   # some sections: ingest, kafka, backfill, views
+ *   npm run bench -- --only=views --rows=/v1/aqi   # of the views, the rows whose measure names one of these
  * Not a test: nothing here asserts a time.
  */
 import { spawn } from 'node:child_process';

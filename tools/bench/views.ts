@@ -23,7 +23,7 @@ import {
   seriesSpec,
 } from '../../views';
 import { agreement, cityHourlyAqiSql } from './city-hourly-reference';
-import { db, fmt, logger, measured, note, percentiles, quick, timesOf } from './common';
+import { db, fmt, logger, measured, note, percentiles, quick, timesOf, wantedRow } from './common';
 
 /** Five years of PM2.5 and O3 and one of all six pollutants for every station, generated in the engine. */
 async function generate(s: StoreConnection, years: number): Promise<number> {
@@ -203,6 +203,7 @@ export async function queryBench(store: StoreConnection): Promise<void> {
     ],
   ];
   for (const [what, url, sql, extra] of pairs) {
+    if (!wantedRow(what)) continue;
     await get(url); // warm both
     await hand(sql);
     // Ours and the reference alternate, so a drift of the shared machine's speed (it moves by tens
@@ -227,6 +228,7 @@ export async function queryBench(store: StoreConnection): Promise<void> {
       [`peak RSS ${fmt(peak)} MB`, extra].filter(Boolean).join('; '),
     );
   }
+  if (!wantedRow('/v1/apportionment/factors') && !wantedRow('growth')) return void (await app.close());
   // Factors: a year of one province's hourly data; a new seed each call, so no cache.
   let seed = 100;
   const factorsUrl = '/v1/apportionment/factors?level=province&id=shanghai&from=2025-01-01&to=2025-12-31&factors=5';

@@ -98,6 +98,21 @@ describe('hourly AQI view (stubbed series)', () => {
     expect(st.kind === 'rows' && st.rows[0]?.aqi).toBe(52);
   });
 
+  it('reads the 23 hours before the range, of SO2 alone, only when an SO2 1-h above 800 needs its 24-h value', async () => {
+    const end = Date.parse('2025-02-10T12:00:00Z');
+    const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const range = { fromMs: end, toMs: end + 3_600_000 };
+    const low = stubbedSeries([row('1141A', 'so2', iso(end), 100)]);
+    await areaHourlyAqi({ series: low, versions: async () => VERSIONS }, query({}), range);
+    expect(low.asked.map((s) => [s.fromMs, s.pollutants.length])).toEqual([[end, 6]]);
+    const high = stubbedSeries([row('1141A', 'so2', iso(end), 900)]);
+    await areaHourlyAqi({ series: high, versions: async () => VERSIONS }, query({}), range);
+    expect(high.asked.map((s) => [s.fromMs, s.pollutants])).toEqual([
+      [end, expect.any(Array)],
+      [end - 23 * 3_600_000, ['so2']],
+    ]);
+  });
+
   it('scores a 2012-regime SO2 1-h above 800 on the 24-h SO2 of ≥ 20 valid hours, else leaves SO2 out', async () => {
     const end = Date.parse('2025-02-10T12:00:00Z');
     const at = (k: number): string => new Date(end - k * 3_600_000).toISOString().replace('.000Z', 'Z');

@@ -113,7 +113,7 @@ export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
   const so2ByArea = new Map<string, Map<number, number>>();
   const so2Rows = so2Above800 ? await allSeriesRows(deps.series, r, r.fromMs - 23 * HOUR_MS, versions, ['so2']) : [];
   for (const s of so2Rows) {
-    if (!s.valid || s.value === null) continue;
+    if (s.pollutant !== 'so2' || !s.valid || s.value === null) continue;
     let so2 = so2ByArea.get(s.id);
     if (!so2) so2ByArea.set(s.id, (so2 = new Map()));
     so2.set(Date.parse(s.time), s.value);

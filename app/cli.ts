@@ -11,6 +11,7 @@ import {
   runPrune,
   runSimulate,
 } from './commands';
+import { HISTORY_SOURCE, removeHistory } from './history';
 import { startAll, startApi, startIngest, startProcessing, type Running } from './roles';
 import { zCentre, type Centre, type Config } from '../schemas';
 
@@ -193,6 +194,22 @@ program
         process.on('SIGTERM', quit);
       }
       return out.message;
+    }),
+  );
+const history = program
+  .command('history')
+  .description(
+    `the simulated history a first start loads (source ${HISTORY_SOURCE}; HISTORY_ON_FIRST_START=false turns it off)`,
+  );
+history
+  .command('remove')
+  .description(
+    'remove every reading of the simulated history from the store (needs the store to itself, like prune); later starts do not load it again',
+  )
+  .action(
+    oneShot(async (config, logger) => {
+      const n = await removeHistory(config, logger);
+      return `removed ${n} revisions of the simulated history (source ${HISTORY_SOURCE})`;
     }),
   );
 const stations = program.command('stations').description('the station registry');

@@ -28,6 +28,7 @@ import {
   createClickHouseExceptionalDays,
   pruneSupersededRevisions,
   createClickHouseStatsQueries,
+  storeIsEmpty,
 } from '../infra';
 import { AppError, DAY_MS, type Logger } from '../kernel';
 import {
@@ -46,6 +47,7 @@ import {
 } from '../processing';
 import { createViews } from '../views';
 import { scheduleDemoForecasts } from './demo-forecasts';
+import { loadHistory, planHistory } from './history';
 import { type Config, zFeedsFile, type FeedDefinition } from '../schemas';
 
 /**
@@ -145,13 +147,18 @@ function createRegistry(): Registry {
 async function resolveFeeds(
   config: Config,
   logger: Logger,
-): Promise<{ feeds: FeedDefinition[]; urls?: Record<string, string>; stop?: Stopper }> {
+): Promise<{ feeds: FeedDefinition[]; urls?: Record<string, string>; originMs?: number; stop?: Stopper }> {
   if (config.feeds) return { feeds: config.feeds };
   const { startSimulator, feedsFileFor } = await import('../tools/simulator');
   const anyPort = { 'sh-json': 0, 'js-xml': 0, 'zj-csv': 0, 'ah-json': 0 };
   const simulator = await startSimulator({ logger: logger.child({ module: 'simulator' }), ports: anyPort });
   logger.info({ urls: simulator.urls }, 'no FEEDS_FILE: pulling the built-in simulator of the four centres');
-  return { feeds: zFeedsFile.parse(feedsFileFor(simulator)).feeds, urls: simulator.urls, stop: () => simulator.stop() };
+  return {
+    feeds: zFeedsFile.parse(feedsFileFor(simulator)).feeds,
+    urls: simulator.urls,
+    originMs: simulator.originMs,
+    stop: () => simulator.stop(),
+  };
 }
 
 /**
@@ -164,7 +171,7 @@ async function pullingIngest(
   sink: ReadingSink,
   metrics: Registry,
   stoppers: Stopper[],
-): Promise<{ ingest: Ingest; simulatorUrls?: Record<string, string> }> {
+): Promise<{ ingest: Ingest; simulatorUrls?: Record<string, string>; simulatorOriginMs?: number }> {
   const feeds = await resolveFeeds(config, logger);
   if (feeds.stop) stoppers.push(feeds.stop);
   const ingest: Ingest = createIngest({
@@ -177,7 +184,7 @@ async function pullingIngest(
     judge: explainBatch,
     metrics: createIngestMetrics(metrics, () => ingest.feeds()),
   });
-  return { ingest, simulatorUrls: feeds.urls };
+  return { ingest, simulatorUrls: feeds.urls, simulatorOriginMs: feeds.originMs };
 }
 
 /** Serves the app on PORT (closed with the role), then — in a role that pulls — starts pulling. */
@@ -304,7 +311,15 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
     } = startProcessors(bus, readingStore, logger, createProcessingMetrics(metrics));
     stoppers.push(stopProcessors);
     stoppers.push(scheduleRetention(config, store, logger));
-    const { ingest, simulatorUrls } = await pullingIngest(config, logger, bus.sink, metrics, stoppers);
+    // Whether this is a first start is asked before the feeds pull anything into the store.
+    const storeEmpty = !config.feeds && config.history.onFirstStart && (await storeIsEmpty(store));
+    const { ingest, simulatorUrls, simulatorOriginMs } = await pullingIngest(
+      config,
+      logger,
+      bus.sink,
+      metrics,
+      stoppers,
+    );
     const deps = apiDeps(config, store, metrics, logger);
     // On the built-in simulator, its centres' forecasts of known skill for the demo (app/demo-forecasts.ts).
     const { views, queries } = deps;
@@ -318,6 +333,15 @@ export async function startAll(config: Config, logger: Logger): Promise<Running>
       ingest: { feeds: () => ingest.feeds(), push: (req) => ingest.push(req) },
     });
     const url = await serve(app, config, stoppers, ingest);
+    // On the built-in simulator, a first start loads a simulated history in the background (app/history.ts).
+    const plan =
+      config.history.onFirstStart && simulatorOriginMs !== undefined
+        ? planHistory(config, storeEmpty, simulatorOriginMs)
+        : undefined;
+    if (plan) {
+      const history = loadHistory({ config, logger, plan, store, sink: config.kafka.brokers ? bus.sink : undefined });
+      stoppers.push(() => history.stop());
+    }
     return {
       url,
       app,

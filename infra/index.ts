@@ -14,6 +14,7 @@ export { openStore, type OpenedStore, prepareStore } from './clickhouse/open-sto
 export { createClickHouseReadingStore } from './clickhouse/reading-store.clickhouse';
 export { createClickHouseRegionalQueries } from './clickhouse/regional.clickhouse';
 export { createClickHouseFlagQueries } from './clickhouse/flags.clickhouse';
+export { removeSourceReadings, storeIsEmpty } from './clickhouse/history.clickhouse';
 export { pruneSupersededRevisions } from './clickhouse/retention.clickhouse';
 export { createClickHouseSeriesQueries } from './clickhouse/series.clickhouse';
 export { createClickHouseSpeciesStore } from './clickhouse/species.clickhouse';

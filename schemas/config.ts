@@ -81,6 +81,12 @@ export const zEnv = z
     ).describe(
       'Keep superseded revisions (corrected or replaced values) this many days; unset = keep all. The latest provisional and audited revision of each reading always stay',
     ),
+    HISTORY_ON_FIRST_START: opt(z.enum(['true', 'false'], { error: 'expected true or false' })).describe(
+      "On a first start (empty store) with no FEEDS_FILE, load a simulated history of the simulator's stations in the background, source simulated-history (removed by `yrd-air history remove`). Default true",
+    ),
+    HISTORY_DAYS: opt(z.coerce.number({ error: 'expected a number of days' }).int().min(1).max(3_660)).describe(
+      'Days of simulated history a first start loads, ending where the live simulator begins. Default 365',
+    ),
     LOG_LEVEL: opt(z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })).describe(
       'Log level. Default info',
     ),
@@ -119,6 +125,7 @@ export const zEnv = z
     targetsFile: env.TARGETS_FILE,
     centreKeysFile: env.CENTRE_KEYS_FILE,
     retention: { supersededDays: env.REVISION_RETENTION_DAYS },
+    history: { onFirstStart: env.HISTORY_ON_FIRST_START !== 'false', days: env.HISTORY_DAYS ?? 365 },
     logLevel: env.LOG_LEVEL ?? 'info',
   }));
 

@@ -19,8 +19,16 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
   // One process (tsx as a loader, not its CLI wrapper), so a signal reaches the process that holds the store.
   const proc = spawn(process.execPath, ['--import', 'tsx', 'app/cli.ts', ...args], {
     cwd: ROOT,
-    // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    // A first start's simulated history is off unless a test asks for it (HISTORY_ON_FIRST_START).
+    env: {
+      // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
+      PATH: process.env.PATH ?? '',
+      // eslint-disable-next-line no-restricted-syntax -- the child needs PATH and HOME to find node
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'warn',
+      HISTORY_ON_FIRST_START: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

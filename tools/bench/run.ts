@@ -3,7 +3,8 @@
  * Prints a Markdown table (paste it into BENCHMARKS.md with the commit).
  *   npm run bench                 # everything (about 5–10 minutes on 2 cores)
  *   npm run bench -- --quick      # smaller data, for a smoke run
- *   npm run bench -- --only=ingest,kafka   # some sections: ingest, kafka, backfill, views
+ *   npm run bench -- --only=ingest,kafka   # some sections: ingest, kafka, backfill, views, years
+ *   npm run bench -- --only=years --decade # one, two and ten simulated years backfilled (ten: hours)
  *   npm run bench -- --only=views --rows=/v1/aqi   # of the views, the rows whose measure names one of these
  * Not a test: nothing here asserts a time.
  */
@@ -19,6 +20,7 @@ import { HEADER, quick, rows, wanted } from './common';
 import { ingestBench } from './ingest';
 import { kafkaBench } from './kafka';
 import { queryBench } from './views';
+import { yearsBench } from './years';
 
 /**
  * One section in this process: its rows go to stdout as `ROW <json>` lines for the parent. Each
@@ -37,6 +39,7 @@ async function section(name: string): Promise<void> {
       if (wanted('kafka')) await kafkaBench(store, dir, ingested.readings);
     } else if (name === 'backfill') await backfillBench(store, dir);
     else if (name === 'views') await queryBench(store);
+    else if (name === 'years') await yearsBench(store, dir);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
   const own = process.argv.find((a) => a.startsWith('--section='))?.slice('--section='.length);
   if (own) return section(own);
   const took: string[] = [];
-  for (const name of ['ingest', 'backfill', 'views']) {
+  for (const name of ['ingest', 'backfill', 'views', 'years']) {
     if (!(wanted(name) || (name === 'ingest' && wanted('kafka')))) continue;
     const t0 = Date.now();
     const child = spawn(

@@ -34,7 +34,7 @@ import { type ForecastSource, forecastVerification } from './forecasts/verificat
 import { type RegionalQueries, regionalView, transportView } from './apportionment/views';
 import { listsForStatistics } from './stats/areas';
 import { areaCompliance } from './stats/compliance';
-import { areaDailyAqi } from './stats/daily-aqi';
+import { areaDailyAqi, areaDailyAqiDays, type DailyAqiDeps } from './stats/daily-aqi';
 import { areaHourlyAqi, type HourlyAqiPage } from './stats/hourly-aqi';
 import { areaLatestAqi } from './stats/latest-aqi';
 import { forecastView, trendsView } from './stats/forecast-views';
@@ -132,11 +132,10 @@ export function createViews(src: ViewSources): Views {
     targets,
     compliance: (q: ComplianceQuery) => areaCompliance(complianceDeps, q),
   };
-  const aqi = (q: AqiQuery): Promise<AqiResponse> =>
-    areaDailyAqi({ queries: stats, versionAt, cityMda8: { series, versions: statsVersions } }, q);
+  const dailyAqiDeps: DailyAqiDeps = { queries: stats, versionAt, cityMda8: { series, versions: statsVersions } };
   const forecasts = src.forecasts;
   return {
-    aqi: (q) => areaDailyAqi({ queries: stats, versionAt, cityMda8: { series, versions: statsVersions } }, q),
+    aqi: (q) => areaDailyAqi(dailyAqiDeps, q),
     aqiHourly: (q, range) => areaHourlyAqi({ series, versions: statsVersions }, q, range),
     aqiLatest: (q) => areaLatestAqi({ series, versions: statsVersions }, q),
     compliance: (q) => areaCompliance({ ...complianceDeps, targets }, q),
@@ -155,7 +154,8 @@ export function createViews(src: ViewSources): Views {
         forecastVerification(
           {
             forecasts,
-            observedDay: async (date) => (await aqi({ level: 'region', id: 'yrd', date })).results,
+            observedDays: (fromDay, toDay) =>
+              areaDailyAqiDays(dailyAqiDeps, { level: 'region', id: 'yrd', fromDay, toDay }),
             versionAt: (day) => stations.current({ atMs: cstMidnightMs(day) + 12 * HOUR_MS }),
           },
           q,

@@ -12,7 +12,7 @@ export { type ForecastSource } from './forecasts/verification-view';
 export { type RegionalQueries, regionalView, transportView } from './apportionment/views';
 export { listsForStatistics } from './stats/areas';
 export { areaCompliance } from './stats/compliance';
-export { areaDailyAqi } from './stats/daily-aqi';
+export { areaDailyAqi, areaDailyAqiDays } from './stats/daily-aqi';
 export { forecastView, trendsView } from './stats/forecast-views';
 export { areaOzone } from './stats/ozone';
 export { percentile } from './stats/percentile';

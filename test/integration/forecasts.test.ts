@@ -23,7 +23,7 @@ import type {
   ForecastsResponse,
   VerificationResponse,
 } from '../../schemas/api/forecasts';
-import { createViews } from '../../views';
+import { areaDailyAqiDays, createViews } from '../../views';
 import { silentLogger } from '../helpers/logger';
 import { sharedData } from '../helpers/shared-data';
 import { openTestStore, type TestStore } from '../helpers/store';
@@ -155,6 +155,28 @@ describe('forecasts on the real archive days 2025-02-09…15', () => {
       expect(r.results[0]?.primary, `${city} ${date}`).toContain(among);
       expect(r.results[0]?.primary, `${city} ${date}`).not.toContain(notAmong);
     }
+  });
+
+  it('the verification reads the observed days of a span in one read, each day exactly as /v1/aqi answers it (every city, every field)', async () => {
+    const dailyAqiDeps = {
+      queries: createClickHouseStatsQueries(store),
+      versionAt: async () => version,
+    };
+    const span = await areaDailyAqiDays(dailyAqiDeps, {
+      level: 'region',
+      id: 'yrd',
+      fromDay: '2025-02-08',
+      toDay: '2025-02-15',
+    });
+    let scored = 0;
+    for (const date of ['2025-02-08', ...FILES.map((d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`)]) {
+      const byDay = await get<AqiResponse>('/v1/aqi', { level: 'region', id: 'yrd', date });
+      expect(byDay.results.length, date).toBe(41);
+      expect(span.get(date), date).toEqual(byDay.results);
+      scored += byDay.results.filter((r) => r.aqi !== null).length;
+    }
+    // The archive's first file opens at 01:00 on 02-09: 02-08 has no day; the seven days do.
+    expect(scored).toBeGreaterThanOrEqual(41 * 6);
   });
 
   let firstIssueReceived = '';

@@ -20,8 +20,11 @@ export interface ForecastSource {
 
 export interface VerificationDeps {
   forecasts: ForecastSource;
-  /** Every city's daily AQI of a day, as `/v1/aqi?level=region&id=yrd` answers it. */
-  observedDay: (day: string) => Promise<AqiResponse['results']>;
+  /**
+   * Every city's daily AQI on each day of [fromDay, toDay], each day as `/v1/aqi?level=region&id=yrd`
+   * answers it (one read for the span, views/stats/daily-aqi.ts); a day with none may be absent.
+   */
+  observedDays: (fromDay: string, toDay: string) => Promise<ReadonlyMap<string, AqiResponse['results']>>;
   /** The station list in force on a day, for the cities of an area. */
   versionAt: (day: string) => Promise<StationListVersion | undefined>;
 }
@@ -81,21 +84,20 @@ export async function forecastVerification(
   });
   const wanted = new Set(cities);
   const observed = new Map<string, ObservedDay>();
-  const observe = async (day: string): Promise<void> => {
-    for (const r of await deps.observedDay(day)) {
+  // The valid dates, and the days before each issue day (persistence), which reach back 8 days: one span.
+  const issueDaysBefore = forecasts.map((f) => addDays(f.issueDay, -1));
+  const firstObserved = issueDaysBefore.reduce((a, b) => (b < a ? b : a), q.from);
+  for (const [day, results] of await deps.observedDays(firstObserved, q.to))
+    for (const r of results)
       if (wanted.has(r.area) && r.aqi !== null) observed.set(dayKey(r.area, day), { aqi: r.aqi, primary: r.primary });
-    }
-  };
-  // The valid dates, and the days before each issue day (persistence), which reach back 8 days.
-  const issueDaysBefore = new Set(forecasts.map((f) => addDays(f.issueDay, -1)));
-  for (const day of new Set([...daysFrom(q.from, q.to), ...issueDaysBefore])) await observe(day);
   const climatology = new Map<string, number>();
   const earlier = new Map<string, number>();
   const earlierKey = (city: string, years: number, day: string): string => `${years}|${dayKey(city, day)}`;
   const window = daysFrom(addDays(q.from, -CLIMATOLOGY_HALF_WINDOW_DAYS), addDays(q.to, CLIMATOLOGY_HALF_WINDOW_DAYS));
   for (let y = 1; y <= CLIMATOLOGY_YEARS; y++) {
+    const then = await deps.observedDays(yearsBefore(window[0] as string, y), yearsBefore(window.at(-1) as string, y));
     for (const day of window) {
-      for (const r of await deps.observedDay(yearsBefore(day, y)))
+      for (const r of then.get(yearsBefore(day, y)) ?? [])
         if (wanted.has(r.area) && r.aqi !== null) earlier.set(earlierKey(r.area, y, day), r.aqi);
     }
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addDays } from '../../kernel';
 import type { AqiResponse, Forecast, StationListVersion } from '../../schemas';
 import { forecastVerification } from './verification-view';
 import { verifyForecasts } from './verification';
@@ -85,9 +86,14 @@ describe('forecastVerification (stubbed forecast source and observed days)', () 
     const out = await forecastVerification(
       {
         forecasts: { inForce: async () => [fc('2025-02-10', '2025-02-10', 0, 60, 80)] },
-        observedDay: async (date) => {
-          asked.push(date);
-          return aqiOn[date] === undefined ? [] : [day(aqiOn[date])];
+        observedDays: async (fromDay, toDay) => {
+          const days = new Map<string, AqiResponse['results']>();
+          for (let d = fromDay; d <= toDay; d = addDays(d, 1)) {
+            asked.push(d);
+            const aqi = aqiOn[d];
+            if (aqi !== undefined) days.set(d, [day(aqi)]);
+          }
+          return days;
         },
         versionAt: async () => LIST,
       },
@@ -105,7 +111,7 @@ describe('forecastVerification (stubbed forecast source and observed days)', () 
   it('refuses a reversed or too long window, and an unknown area', async () => {
     const deps = {
       forecasts: { inForce: async () => [] },
-      observedDay: async () => [],
+      observedDays: async () => new Map(),
       versionAt: async () => LIST,
     };
     await expect(

@@ -16,7 +16,7 @@ import {
   type SeriesFormat,
 } from '../../schemas';
 import { resolveRange, type Range } from '../time-range';
-import { pageHeaders, sendFile } from './page-reply';
+import { pageHeaders, plainPageSerializer, sendFile } from './page-reply';
 
 /**
  * `GET /v1/aqi?level=&id=&date=`: daily AQI, IAQI per pollutant, category and primary pollutant(s).
@@ -79,6 +79,7 @@ export const aqiRoutes: FastifyPluginAsyncZod<{
         querystring: zHourlyAqiQuery,
         response: { 200: zHourlyAqiResponse, 400: zErrorBody, 422: zErrorBody },
       },
+      serializerCompiler: plainPageSerializer,
     },
     async (request, reply) => {
       const q = request.query;

@@ -19,7 +19,7 @@ import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.cli
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createViews } from '../../views';
-import type { HourlyAqiResponse, HourlyAqiRow } from '../../schemas/api/aqi-hourly';
+import { type HourlyAqiResponse, type HourlyAqiRow, zHourlyAqiResponse } from '../../schemas/api/aqi-hourly';
 import { silentLogger } from '../helpers/logger';
 import { sharedData } from '../helpers/shared-data';
 import { openTestStore, type TestStore } from '../helpers/store';
@@ -126,7 +126,13 @@ const url = (params: Record<string, string>): string =>
 async function hourly(params: Record<string, string>): Promise<HourlyAqiResponse> {
   const res = await fetch(url(params));
   expect(res.status, `${JSON.stringify(params)}: ${await res.clone().text()}`).toBe(200);
-  return (await res.json()) as HourlyAqiResponse;
+  // The route writes its 200 page without the schema's encoder: every answer read here is held to
+  // the schema instead (parsing drops any key it does not name, so equality also means none extra).
+  const body: unknown = await res.json();
+  const parsed = zHourlyAqiResponse.safeParse(body);
+  expect(parsed.error?.issues ?? []).toEqual([]);
+  expect(parsed.data).toStrictEqual(body);
+  return body as HourlyAqiResponse;
 }
 
 /** Counts by disagreement class, with a few examples each. */

@@ -132,7 +132,12 @@ export function createViews(src: ViewSources): Views {
     targets,
     compliance: (q: ComplianceQuery) => areaCompliance(complianceDeps, q),
   };
-  const dailyAqiDeps: DailyAqiDeps = { queries: stats, versionAt, cityMda8: { series, versions: statsVersions } };
+  const dailyAqiDeps: DailyAqiDeps = {
+    queries: stats,
+    versionAt,
+    cityMda8: { series, versions: statsVersions },
+    live: { series, versions: statsVersions },
+  };
   const forecasts = src.forecasts;
   return {
     aqi: (q) => areaDailyAqi(dailyAqiDeps, q),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { zInstant } from '../time';
-import { zTimeParam } from './common';
-import { zLevel } from './aqi';
+import { zLevel, zTimeParam } from './common';
 import { zCommaList, zPageParams, zSeriesFormat } from './series';
 
 /**

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { zInstant } from '../time';
-import { zCityMda8 } from './common';
+import { zHourlyAqiRow } from './aqi-hourly';
+import { zCityMda8, zLevel } from './common';
 
-export const zLevel = z
-  .enum(['station', 'city', 'province', 'region'])
-  .describe(
-    'station (code), city (name as in the list), province (shanghai|jiangsu|zhejiang|anhui), region (yrd|yrd31)',
-  );
-export type Level = z.infer<typeof zLevel>;
+export { type Level, zLevel } from './common';
+
 
 export const zAqiQuery = z
   .object({
@@ -55,6 +52,13 @@ export const zAreaAqi = z.object({
       'HJ 633-2026 §5.3: an indicator is missing and the AQI of the others is 100 or less, so the AQI is ' +
         'published as NA (aqi, category and primary empty; iaqi and concentrations kept); never for a 2012-regime day',
     ),
+  latest24h: zHourlyAqiRow
+    .nullable()
+    .optional()
+    .describe(
+      'Only on a day in progress (provisional): the 24-hour moving AQI at the area’s latest hour with data among the 24 hours ' +
+        'up to the answer’s instant, the row `/v1/aqi/hourly` window=24h gives for that hour; null when none of those hours has one',
+    ),
 });
 
 export const zAqiResponse = z.object({
@@ -62,6 +66,21 @@ export const zAqiResponse = z.object({
   id: z.string(),
   date: z.string(),
   regime: z.enum(['2012', '2026']),
+  provisional: z
+    .boolean()
+    .describe(
+      'The day is in progress at the answer’s instant (asOf, or now): it is the natural day of the latest hour that has ended, or ' +
+        'a later one. Its values are those of the hours that had arrived so far — 24-h means and the O3 maximum over the valid hours ' +
+        'so far, the MDA8 over the 8-h windows so far, none held to the 20 hours and 14 windows of a complete day — and will change; ' +
+        'an indicator without any valid hour yet is missing, and partial and withheld follow docs/standards.md §4.7 on those present',
+    ),
+  through: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      'Only on a day in progress: the latest hour-ending instant of the day (UTC, ISO 8601) at which any of the results had a valid value; null before the first',
+    ),
   /** A city is scored from city-averaged concentrations (docs/standards.md §3.3); a province or region lists its cities. */
   results: z.array(zAreaAqi),
 });

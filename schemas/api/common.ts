@@ -35,3 +35,11 @@ export const zCityMda8 = z
     "A city's MDA8: stations (default: the mean of its stations' MDA8s, as the national centre publishes it) or city-hourly (the MDA8 of the city's hourly O3 means; nValid then counts its valid 8-h windows, of 17); a province or region averages its cities' (docs/standards.md §3.3)",
   );
 export type CityMda8 = NonNullable<z.infer<typeof zCityMda8>>;
+
+/** The areas the statistics routes answer for. */
+export const zLevel = z
+  .enum(['station', 'city', 'province', 'region'])
+  .describe(
+    'station (code), city (name as in the list), province (shanghai|jiangsu|zhejiang|anhui), region (yrd|yrd31)',
+  );
+export type Level = z.infer<typeof zLevel>;

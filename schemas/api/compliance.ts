@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { zInstant } from '../time';
-import { zLevel } from './aqi';
-import { zCityMda8 } from './common';
+import { zCityMda8, zLevel } from './common';
 
 export const zComplianceQuery = z
   .object({

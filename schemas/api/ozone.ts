@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { zInstant } from '../time';
-import { zLevel } from './aqi';
-import { zCityMda8 } from './common';
+import { zCityMda8, zLevel } from './common';
 
 const zDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { zInstant } from '../time';
-import { type CityMda8, zCityMda8, zTimeParam } from './common';
-import { zLevel } from './aqi';
+import { type CityMda8, zCityMda8, zLevel, zTimeParam } from './common';
 
 export const SERIES_POLLUTANTS = ['pm25', 'pm10', 'o3', 'no2', 'so2', 'co', 'o3_8h', 'o3_mda8'] as const;
 export const zSeriesPollutant = z.enum(SERIES_POLLUTANTS);

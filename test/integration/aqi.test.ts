@@ -5,6 +5,7 @@ import { bundledVersion } from '../../ingest/stations/registry-files';
 import { encodeReadings } from '../../bus';
 import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
+import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
@@ -60,7 +61,11 @@ beforeAll(async () => {
     views: {
       aqi: (q) =>
         areaDailyAqi(
-          { queries, versionAt: (day) => stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) }) },
+          {
+            queries,
+            versionAt: (day) => stations.current({ atMs: Date.parse(`${day}T12:00:00+08:00`) }),
+            live: { series: createClickHouseSeriesQueries(store), versions: () => stations.versions() },
+          },
           q,
         ),
     },

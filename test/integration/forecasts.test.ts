@@ -161,6 +161,7 @@ describe('forecasts on the real archive days 2025-02-09…15', () => {
     const dailyAqiDeps = {
       queries: createClickHouseStatsQueries(store),
       versionAt: async () => version,
+      live: { series: createClickHouseSeriesQueries(store), versions: async () => [version] },
     };
     const span = await areaDailyAqiDays(dailyAqiDeps, {
       level: 'region',

@@ -5,6 +5,7 @@ import { bundledVersion } from '../../ingest/stations/registry-files';
 import { encodeReadings } from '../../bus';
 import { createClickHouseStationQueries } from '../../infra/clickhouse/api-queries.clickhouse';
 import { createClickHouseReadingStore } from '../../infra/clickhouse/reading-store.clickhouse';
+import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.clickhouse';
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createProcessor } from '../../processing';
@@ -59,7 +60,11 @@ beforeAll(async () => {
     readiness: {},
     views: {
       aqi: (q) =>
-        areaDailyAqi({ queries, versionAt: (d) => stations.current({ atMs: Date.parse(`${d}T12:00:00+08:00`) }) }, q),
+        areaDailyAqi({
+            queries,
+            versionAt: (d) => stations.current({ atMs: Date.parse(`${d}T12:00:00+08:00`) }),
+            live: { series: createClickHouseSeriesQueries(store), versions: () => stations.versions() },
+          }, q),
     },
   });
 });

@@ -154,6 +154,25 @@ export function createClickHouseSeriesQueries(store: StoreConnection): SeriesQue
         throw translateStoreError(err, 'computing a series');
       }
     },
+    async hourlyWide(spec) {
+      try {
+        const columns = await queryColumns<[string[], string[], ...(number | null)[][]]>(
+          store.client,
+          seriesSql(t, { ...options(spec, false), wide: true }),
+          params(spec),
+        );
+        const [id = [], time = [], ...values] = columns;
+        return {
+          id,
+          time,
+          values: Object.fromEntries(
+            spec.pollutants.map((p, k) => [p, (values[k] ?? []).map((v) => (v === null ? null : Number(v)))]),
+          ),
+        };
+      } catch (err) {
+        throw translateStoreError(err, 'computing a series');
+      }
+    },
     async file(columns, format) {
       try {
         const res = await store.client.exec({

@@ -14,7 +14,7 @@ import { hourlyAqiFile } from './hourly-aqi-file';
 import { hourlyAqiRow } from './hourly-aqi-row';
 import { MOVING_HOURS, movingMean } from './moving-aqi';
 import { movingRows } from './moving-aqi-rows';
-import { encodeCursor, seriesRows, type SeriesQueries } from './series';
+import { encodeCursor, hourlyValues, seriesRows, type SeriesQueries } from './series';
 import { regimeOfDay, VALIDITY } from './standards';
 
 /**
@@ -96,17 +96,24 @@ async function allSeriesRows(
  */
 export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
   const rounding: AqiRounding = r.level === 'station' ? 'station' : 'city';
-  const series = await allSeriesRows(deps.series, r, r.fromMs, versions);
-  const byArea = new Map<string, Map<string, Partial<Record<Pollutant, number | null>>>>();
-  let so2Above800 = false;
-  for (const s of series) {
-    let hours = byArea.get(s.id);
-    if (!hours) byArea.set(s.id, (hours = new Map()));
-    const h = hours.get(s.time) ?? {};
-    h[s.pollutant as Pollutant] = s.valid ? s.value : null;
-    hours.set(s.time, h);
-    if (s.pollutant === 'so2' && s.valid && s.value !== null && s.value > 800) so2Above800 = true;
-  }
+  // One row per area and hour, a value per pollutant (null: none valid): the six pollutants pivoted.
+  const wide = await hourlyValues(
+    deps.series,
+    {
+      level: r.level,
+      ids: r.ids,
+      pollutants: POLLUTANTS,
+      resolution: 'hour',
+      fromMs: r.fromMs,
+      toMs: r.toMs,
+      asOf: r.asOf,
+      // The real-time report scores the values as reported: no reference-state conversion (§1.2).
+      referenceState: false,
+    },
+    versions,
+  );
+  const so2Of = wide.values.so2 ?? [];
+  const so2Above800 = so2Of.some((v) => v !== null && v > 800);
   // The 24-h SO2 an SO2 1-h above 800 needs reaches 23 hours before the range: those SO2 hours are
   // read only when such an hour is there (rare), not the six pollutants' 23 hours every time — for
   // one hour's rows (the live ranking) they were 23 of its 24 hours read.
@@ -119,27 +126,27 @@ export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
     so2.set(Date.parse(s.time), s.value);
   }
   const rows: HourlyAqiRow[] = [];
-  for (const [id, hours] of byArea) {
-    for (const [time, v] of hours) {
-      const ms = Date.parse(time);
-      if (ms < r.fromMs) continue;
-      const regime = regimeOfDay(hourEndingDayOf(ms));
-      const input: HourlyInput = { ...v };
-      const concentrations: Record<string, number> = {};
-      for (const p of POLLUTANTS) {
-        const c = v[p];
-        if (c !== null && c !== undefined) concentrations[p] = rounding === 'city' ? c : roundConcentration(p, c);
-      }
-      if (regime === '2012' && (concentrations.so2 ?? 0) > 800) {
-        // The 24-h moving SO2 ending at the hour, of 20 or more valid hours (§4.9, §2.1) — a project
-        // choice, as the real-time report does not say how its 24-h value is formed.
-        input.so2_24h = movingMean(so2ByArea.get(id) ?? new Map(), ms, MOVING_HOURS, VALIDITY.hoursPerDay);
-        if (input.so2_24h !== undefined)
-          concentrations.so2_24h = rounding === 'city' ? input.so2_24h : roundConcentration('so2', input.so2_24h);
-      }
-      const a = hourlyAqi(regime, input, rounding);
-      rows.push(hourlyAqiRow(id, time, regime, a, concentrations));
+  for (let i = 0; i < wide.id.length; i++) {
+    const id = wide.id[i] as string;
+    const time = wide.time[i] as string;
+    const ms = Date.parse(time);
+    if (ms < r.fromMs) continue;
+    const regime = regimeOfDay(hourEndingDayOf(ms));
+    const input: HourlyInput = {};
+    const concentrations: Record<string, number> = {};
+    for (const p of POLLUTANTS) {
+      const c = wide.values[p]?.[i] ?? null;
+      input[p] = c;
+      if (c !== null) concentrations[p] = rounding === 'city' ? c : roundConcentration(p, c);
     }
+    if (regime === '2012' && (concentrations.so2 ?? 0) > 800) {
+      // The 24-h moving SO2 ending at the hour, of 20 or more valid hours (§4.9, §2.1) — a project
+      // choice, as the real-time report does not say how its 24-h value is formed.
+      input.so2_24h = movingMean(so2ByArea.get(id) ?? new Map(), ms, MOVING_HOURS, VALIDITY.hoursPerDay);
+      if (input.so2_24h !== undefined)
+        concentrations.so2_24h = rounding === 'city' ? input.so2_24h : roundConcentration('so2', input.so2_24h);
+    }
+    rows.push(hourlyAqiRow(id, time, regime, hourlyAqi(regime, input, rounding), concentrations));
   }
   return rows;
 };

@@ -244,6 +244,52 @@ export interface SeriesQueries {
    * hour (a cheap look), else none is found: the caller asks again with no bound.
    */
   lastHours?(stations: readonly string[], lookbackDays: number): Promise<Map<string, number>>;
+  /**
+   * An hour-resolution series whole, pivoted: per id and hour-ending instant (`time` as the rows
+   * print it) each pollutant's valid value, or null — the values `page` gives as rows, one row per
+   * hour instead of one per pollutant and hour (a city-year of the six pollutants is 8,760 rows,
+   * not 52,560). Absent where the store cannot; {@link hourlyValues} then pivots the pages.
+   */
+  hourlyWide?(spec: SeriesSpec): Promise<HourlyWide>;
+}
+
+/** {@link SeriesQueries.hourlyWide}'s answer, column by column. */
+export interface HourlyWide {
+  id: string[];
+  time: string[];
+  values: Record<string, (number | null)[]>;
+}
+
+/**
+ * Every hour of an hour-resolution series request, pivoted as {@link SeriesQueries.hourlyWide}
+ * gives it: by the store when it can, else from the pages of rows.
+ */
+export async function hourlyValues(
+  series: SeriesQueries,
+  request: SeriesRequest,
+  versions: readonly StationListVersion[],
+): Promise<HourlyWide> {
+  const spec = resolveSeries(request, versions);
+  if (series.hourlyWide) return series.hourlyWide(spec);
+  const out: HourlyWide = { id: [], time: [], values: Object.fromEntries(spec.pollutants.map((p) => [p, []])) };
+  const at = new Map<string, number>();
+  let cursor = request.cursor;
+  for (;;) {
+    const page = await seriesRows(series, { ...request, cursor }, versions);
+    for (const r of page.rows) {
+      const key = `${r.id}|${r.time}`;
+      let i = at.get(key);
+      if (i === undefined) {
+        at.set(key, (i = out.id.length));
+        out.id.push(r.id);
+        out.time.push(r.time);
+        for (const p of spec.pollutants) out.values[p]!.push(null);
+      }
+      out.values[r.pollutant]![i] = r.valid ? r.value : null;
+    }
+    if (!page.next) return out;
+    cursor = encodeCursor(page.next);
+  }
 }
 
 /**

@@ -33,6 +33,11 @@ export interface SeriesSqlOptions {
   upto?: boolean;
   /** A city's o3_mda8 from its hourly O3 means (`cityMda8=city-hourly`), not its stations' MDA8s. */
   cityHourlyMda8?: boolean;
+  /**
+   * Hour resolution: one row per id and hour-ending instant, a column per pollutant holding its
+   * valid value (NULL otherwise) — the same values as the rows, pivoted by the engine.
+   */
+  wide?: boolean;
 }
 
 const CST = "'Asia/Shanghai'";
@@ -241,6 +246,16 @@ export function seriesSql(t: Tables, o: SeriesSqlOptions): string {
     : hourBase
       ? `formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS time`
       : 'toString(time) AS time';
+  const pollutantColumn = (p: string): string => {
+    if (!/^[a-z0-9_]+$/.test(p)) throw new Error(`seriesSql: not a pollutant name: ${p}`);
+    return `anyIf(value, pollutant = '${p}' AND valid) AS ${p}`;
+  };
+  if (o.wide) {
+    if (!hourBase || o.keysOnly || o.typed) throw new Error('seriesSql: wide is for JSON rows at hour resolution');
+    return `WITH ${ctes.join(',\n')}
+SELECT id, formatDateTime(time, '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS time, ${o.pollutants.map(pollutantColumn).join(', ')}
+FROM out ${filter} GROUP BY id, out.time ORDER BY id, out.time`;
+  }
   const select = o.keysOnly
     ? `SELECT id, pollutant, toString(time) AS time FROM out ${filter} ORDER BY out.id, out.pollutant, out.time LIMIT 2 OFFSET {offset:UInt32}`
     : `SELECT id, pollutant, ${timeOut}, value, n_valid, n_expected, if(n_expected = 0, 0, n_valid / n_expected) AS capture, valid, toBool(converted) AS converted

@@ -12,7 +12,7 @@ import {
   type MovingSource,
   type MovingValues,
 } from './moving-aqi';
-import { encodeCursor, resolveSeries, seriesRows, type SeriesQueries } from './series';
+import { hourlyValues, resolveSeries, type SeriesQueries } from './series';
 import { regimeOfDay } from './standards';
 
 /** What the moving rows are formed for (the hourly view's request: stations or cities). */
@@ -41,36 +41,32 @@ export async function stationHours(
 ): Promise<Map<string, Partial<Record<MovingSource, Map<number, number>>>>> {
   const out = new Map<string, Partial<Record<MovingSource, Map<number, number>>>>();
   if (stations.length === 0) return out;
-  const add = (s: SeriesRow): void => {
-    if (!s.valid || s.value === null) return;
-    let of = out.get(s.id);
-    if (!of) out.set(s.id, (of = {}));
-    const p = s.pollutant as MovingSource;
-    (of[p] ??= new Map()).set(Date.parse(s.time), s.value);
-  };
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await seriesRows(
-      series,
-      {
-        level: 'station',
-        ids: stations,
-        pollutants,
-        resolution: 'hour',
-        ...range,
-        // As the real-time report, the values as reported: no reference-state conversion (§1.2).
-        referenceState: false,
-        cursor,
-      },
-      versions,
-    );
-    page.rows.forEach(add);
-    if (!page.next) return out;
-    cursor = encodeCursor(page.next);
+  const wide = await hourlyValues(
+    series,
+    {
+      level: 'station',
+      ids: stations,
+      pollutants,
+      resolution: 'hour',
+      ...range,
+      // As the real-time report, the values as reported: no reference-state conversion (§1.2).
+      referenceState: false,
+    },
+    versions,
+  );
+  for (let i = 0; i < wide.id.length; i++) {
+    const id = wide.id[i] as string;
+    let of = out.get(id);
+    if (!of) out.set(id, (of = {}));
+    const ms = Date.parse(wide.time[i] as string);
+    for (const p of pollutants) {
+      const v = wide.values[p]?.[i] ?? null;
+      if (v !== null) (of[p] ??= new Map()).set(ms, v);
+    }
   }
+  return out;
 }
 
-/** The moving values scored, as a row's concentrations: the 1-h O3 only where 2012 scores it (§4.1 note 3). */
 function scored(v: MovingValues, iaqi: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, x] of Object.entries(v)) if (k !== 'o3_1h_24h' || iaqi.o3_1h !== undefined) out[k] = x;

@@ -5,7 +5,6 @@ import { zCityMda8, zLevel } from './common';
 
 export { type Level, zLevel } from './common';
 
-
 export const zAqiQuery = z
   .object({
     level: zLevel,

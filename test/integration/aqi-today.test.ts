@@ -179,7 +179,8 @@ function pm25SoFar(through: number): number {
       hours.push(Number(pm25));
     }
     // A station stands for the day so far with ⌈through × 20/24⌉ of its hours (the complete day's 20 of 24, scaled).
-    if (hours.length >= Math.ceil((through * 20) / 24)) stationValues.push(gbt8170(hours.reduce((a, b) => a + b, 0) / hours.length));
+    if (hours.length >= Math.ceil((through * 20) / 24))
+      stationValues.push(gbt8170(hours.reduce((a, b) => a + b, 0) / hours.length));
   }
   return Math.floor(stationValues.reduce((a, b) => a + b, 0) / stationValues.length + 0.5);
 }
@@ -243,7 +244,12 @@ describe('GET /v1/aqi for a day in progress (real archive days, real processor a
   });
 
   it('a province lists each city so far; a day not begun has nothing yet but the latest 24-h moving AQI', async () => {
-    const jiangsu = await aqi({ level: 'province', id: 'jiangsu', date: '2025-02-12', asOf: '2025-02-12T14:30:00+08:00' });
+    const jiangsu = await aqi({
+      level: 'province',
+      id: 'jiangsu',
+      date: '2025-02-12',
+      asOf: '2025-02-12T14:30:00+08:00',
+    });
     expect(jiangsu.results).toHaveLength(13);
     expect(jiangsu.results.every((c) => c.latest24h?.time === '2025-02-12T06:00:00Z')).toBe(true);
     const nanjing = jiangsu.results.find((c) => c.area === CITY);

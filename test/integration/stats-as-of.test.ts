@@ -60,11 +60,14 @@ beforeAll(async () => {
     readiness: {},
     views: {
       aqi: (q) =>
-        areaDailyAqi({
+        areaDailyAqi(
+          {
             queries,
             versionAt: (d) => stations.current({ atMs: Date.parse(`${d}T12:00:00+08:00`) }),
             live: { series: createClickHouseSeriesQueries(store), versions: () => stations.versions() },
-          }, q),
+          },
+          q,
+        ),
     },
   });
 });

@@ -1,5 +1,5 @@
 import { HOUR_MS, hourEndingDayOf } from '../../kernel';
-import type { HourlyAqiRow, SeriesRow, StationListVersion } from '../../schemas';
+import type { HourlyAqiRow, StationListVersion } from '../../schemas';
 import { hourlyAqiRow } from './hourly-aqi-row';
 import {
   cityMovingValues,

@@ -5,7 +5,6 @@ import {
   type HourlyAqiRow,
   SERIES_MAX_LIMIT,
   type SeriesFormat,
-  type SeriesRow,
   type StationListVersion,
 } from '../../schemas';
 import { hourlyAqi, roundConcentration, type AqiRounding, type HourlyInput } from './aqi';
@@ -14,7 +13,7 @@ import { hourlyAqiFile } from './hourly-aqi-file';
 import { hourlyAqiRow } from './hourly-aqi-row';
 import { MOVING_HOURS, movingMean } from './moving-aqi';
 import { movingRows } from './moving-aqi-rows';
-import { encodeCursor, hourlyValues, seriesRows, type SeriesQueries } from './series';
+import { hourlyValues, type SeriesQueries } from './series';
 import { regimeOfDay, VALIDITY } from './standards';
 
 /**
@@ -53,39 +52,6 @@ export type HourlyAqiPage =
 const POLLUTANTS = ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3'] as const;
 type Pollutant = (typeof POLLUTANTS)[number];
 
-/** Every row of a series request, page after page. */
-async function allSeriesRows(
-  series: SeriesQueries,
-  r: HourlyAqiRequest,
-  fromMs: number,
-  versions: readonly StationListVersion[],
-  pollutants: readonly Pollutant[] = POLLUTANTS,
-): Promise<SeriesRow[]> {
-  const out: SeriesRow[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await seriesRows(
-      series,
-      {
-        level: r.level,
-        ids: r.ids,
-        pollutants,
-        resolution: 'hour',
-        fromMs,
-        toMs: r.toMs,
-        asOf: r.asOf,
-        // The real-time report scores the values as reported: no reference-state conversion (§1.2).
-        referenceState: false,
-        cursor,
-      },
-      versions,
-    );
-    out.push(...page.rows);
-    if (!page.next) return out;
-    cursor = encodeCursor(page.next);
-  }
-}
-
 /**
  * window=1h (docs/standards.md §4.6, §3.3): a station's AQI from its six valid 1-h values, PM on the
  * 24-h breakpoints, each concentration rounded (integers, CO 0.1) and its IAQI rounded up; a city's
@@ -97,34 +63,37 @@ async function allSeriesRows(
 export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
   const rounding: AqiRounding = r.level === 'station' ? 'station' : 'city';
   // One row per area and hour, a value per pollutant (null: none valid): the six pollutants pivoted.
-  const wide = await hourlyValues(
-    deps.series,
-    {
-      level: r.level,
-      ids: r.ids,
-      pollutants: POLLUTANTS,
-      resolution: 'hour',
-      fromMs: r.fromMs,
-      toMs: r.toMs,
-      asOf: r.asOf,
-      // The real-time report scores the values as reported: no reference-state conversion (§1.2).
-      referenceState: false,
-    },
-    versions,
-  );
+  const read = (fromMs: number, pollutants: readonly Pollutant[]) =>
+    hourlyValues(
+      deps.series,
+      {
+        level: r.level,
+        ids: r.ids,
+        pollutants,
+        resolution: 'hour',
+        fromMs,
+        toMs: r.toMs,
+        asOf: r.asOf,
+        // The real-time report scores the values as reported: no reference-state conversion (§1.2).
+        referenceState: false,
+      },
+      versions,
+    );
+  const wide = await read(r.fromMs, POLLUTANTS);
   const so2Of = wide.values.so2 ?? [];
   const so2Above800 = so2Of.some((v) => v !== null && v > 800);
   // The 24-h SO2 an SO2 1-h above 800 needs reaches 23 hours before the range: those SO2 hours are
   // read only when such an hour is there (rare), not the six pollutants' 23 hours every time — for
   // one hour's rows (the live ranking) they were 23 of its 24 hours read.
   const so2ByArea = new Map<string, Map<number, number>>();
-  const so2Rows = so2Above800 ? await allSeriesRows(deps.series, r, r.fromMs - 23 * HOUR_MS, versions, ['so2']) : [];
-  for (const s of so2Rows) {
-    if (s.pollutant !== 'so2' || !s.valid || s.value === null) continue;
-    let so2 = so2ByArea.get(s.id);
-    if (!so2) so2ByArea.set(s.id, (so2 = new Map()));
-    so2.set(Date.parse(s.time), s.value);
-  }
+  const so2 = so2Above800 ? await read(r.fromMs - 23 * HOUR_MS, ['so2']) : undefined;
+  so2?.id.forEach((id, i) => {
+    const v = so2.values.so2?.[i] ?? null;
+    if (v === null) return;
+    let hours = so2ByArea.get(id);
+    if (!hours) so2ByArea.set(id, (hours = new Map()));
+    hours.set(Date.parse(so2.time[i] as string), v);
+  });
   const rows: HourlyAqiRow[] = [];
   for (let i = 0; i < wide.id.length; i++) {
     const id = wide.id[i] as string;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createViews } from '../../views';
 import { type HourlyAqiResponse, type HourlyAqiRow, zHourlyAqiResponse } from '../../schemas/api/aqi-hourly';
 import { silentLogger } from '../helpers/logger';
-import { sharedData } from '../helpers/shared-data';
+import { archiveCells, sharedData } from '../helpers/shared-data';
 import { openTestStore, type TestStore } from '../helpers/store';
 
 /**
@@ -57,20 +57,6 @@ const HOURLY: Record<string, string> = { so2: 'SO2', no2: 'NO2', co: 'CO', pm10:
 const version = bundledVersion();
 const codes = version.stations.map((s) => s.code).sort();
 const cities = [...new Set(version.stations.map((s) => s.city))].sort();
-
-/** `hour|type|column` → the cell's text, for one archive file. */
-function readCells(kind: 'sites' | 'cities', file: string): Map<string, string> {
-  const cells = new Map<string, string>();
-  const lines = readFileSync(sharedData(`china_${kind}/china_${kind}_${file}.csv`), 'utf8')
-    .split('\n')
-    .map((l) => l.replace(/\r$/, ''));
-  const header = (lines[0] ?? '').split(',');
-  for (const line of lines.slice(1)) {
-    const c = line.split(',');
-    for (let i = 3; i < c.length; i++) if (c[i] !== '' && header[i]) cells.set(`${c[1]}|${c[2]}|${header[i]}`, c[i]!);
-  }
-  return cells;
-}
 
 /** A file's day as its hour-ending instants: hour 0 … 23 of D are D 00:00 … 23:00 CST. */
 const dayRange = (file: string): { from: string; to: string } => {
@@ -156,7 +142,7 @@ describe('GET /v1/aqi/hourly window=1h on the real archive, backfilled through t
   it('every station-hour with the six 1-h values: the AQI served equals the archive’s published AQI', async () => {
     const t = new Tally();
     for (const file of SITE_FILES) {
-      const cells = readCells('sites', file);
+      const cells = archiveCells('sites', file);
       const { rows } = await hourly({ level: 'station', id: codes.join(','), ...dayRange(file) });
       const served = new Map(rows.map((r) => [`${hourOf(r.time)}|${r.id}`, r]));
       for (let hour = 0; hour < 24; hour++) {
@@ -187,7 +173,7 @@ describe('GET /v1/aqi/hourly window=1h on the real archive, backfilled through t
     const aqi = new Tally();
     const conc = new Tally();
     for (const file of CITY_FILES) {
-      const cells = readCells('cities', file);
+      const cells = archiveCells('cities', file);
       const { rows } = await hourly({ level: 'city', id: cities.join(','), ...dayRange(file) });
       const served = new Map(rows.map((r) => [`${hourOf(r.time)}|${r.id}`, r]));
       for (let hour = 0; hour < 24; hour++) {
@@ -314,7 +300,7 @@ function publishedSeries(kind: 'sites' | 'cities'): Map<string, Map<number, numb
   const out = new Map<string, Map<number, number>>();
   for (const file of CITY_FILES) {
     const midnight = Date.parse(dayRange(file).from);
-    for (const [key, cell] of readCells(kind, file)) {
+    for (const [key, cell] of archiveCells(kind, file)) {
       const [hour, type, column] = key.split('|') as [string, string, string];
       const k = `${column}|${type}`;
       let m = out.get(k);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api';
@@ -17,7 +16,7 @@ import type { Reading } from '../../schemas/reading';
 import { createViews } from '../../views';
 import { silentLogger } from '../helpers/logger';
 import { aReading } from '../helpers/readings';
-import { sharedData } from '../helpers/shared-data';
+import { archiveCells } from '../helpers/shared-data';
 import { openTestStore, type TestStore } from '../helpers/store';
 
 /**
@@ -49,21 +48,8 @@ const cityStations = version.stations
   .map((s) => s.code)
   .sort();
 
-/** `hour|type|column` → the cell's text, for one archive file. */
-function readCells(kind: 'sites' | 'cities', file: string): Map<string, string> {
-  const cells = new Map<string, string>();
-  const lines = readFileSync(sharedData(`china_${kind}/china_${kind}_${file}.csv`), 'utf8')
-    .split('\n')
-    .map((l) => l.replace(/\r$/, ''));
-  const header = (lines[0] ?? '').split(',');
-  for (const line of lines.slice(1)) {
-    const c = line.split(',');
-    for (let i = 3; i < c.length; i++) if (c[i] !== '' && header[i]) cells.set(`${c[1]}|${c[2]}|${header[i]}`, c[i]!);
-  }
-  return cells;
-}
-const sites = new Map(FILES.map((f) => [f, readCells('sites', f)]));
-const published = readCells('cities', '20250212');
+const sites = new Map(FILES.map((f) => [f, archiveCells('sites', f)]));
+const published = archiveCells('cities', '20250212');
 
 /** The archive hour (0–23) of file D is the hour ending at D hh:00 CST; hour 0 is label 24 of the day before. */
 const hourEnding = (file: string, hour: number): number =>

@@ -15,6 +15,34 @@ describe('city values as the national centre forms them (docs/standards.md §3.3
     expect(roundHalfUpDecimal(0.3499999999999999, 1)).toBe(0.4);
     expect(roundHalfUpDecimal(12.5, 0)).toBe(13);
     expect(roundHalfUpDecimal(12.49, 0)).toBe(12);
+    expect(roundHalfUpDecimal(-0.35, 1)).toBe(-0.4);
+    expect(roundHalfUpDecimal(0, 1)).toBe(0);
+  });
+
+  it('gives what reading the value to 9 decimals and rounding those digits gives, on realistic values', () => {
+    // The second method: the value printed to 9 decimals, its digits rounded half up as text.
+    const byText = (x: number, decimals: number): number => {
+      const [ip = '0', fp = ''] = Math.abs(x).toFixed(9).split('.');
+      let digits = BigInt(ip + fp.slice(0, decimals));
+      if ((fp[decimals] ?? '0') >= '5') digits += 1n;
+      const v = Number(digits) / 10 ** decimals;
+      return x < 0 ? -v : v;
+    };
+    // Hourly readings (0–3 decimals), means of 1…24 of them as the engine sums them, and values a
+    // hair either side of each tie.
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const values: number[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const scale = 10 ** Math.floor(next() * 4);
+      const hours = Array.from({ length: 1 + Math.floor(next() * 24) }, () => Math.round(next() * 500 * scale) / scale);
+      values.push(hours[0] as number, hours.reduce((a, b) => a + b, 0) / hours.length);
+    }
+    for (let k = 0; k < 2000; k++) for (const e of [-1e-12, -1e-15, 0, 1e-15, 1e-12]) values.push(k / 20 + 0.05 + e);
+    let differ = 0;
+    for (const x of values) for (const d of [0, 1]) if (roundHalfUpDecimal(x, d) !== byText(x, d)) differ++;
+    expect(differ).toBe(0);
+    expect(values.length).toBe(50000);
   });
 
   it('rounds each station to its published precision, sums in code order, rounds the mean', () => {

@@ -19,7 +19,12 @@ import { createClickHouseSeriesQueries } from '../../infra/clickhouse/series.cli
 import { createClickHouseStatsQueries } from '../../infra/clickhouse/stats.clickhouse';
 import { syncStations } from '../../infra/clickhouse/stations.clickhouse';
 import { createViews } from '../../views';
-import { type HourlyAqiResponse, type HourlyAqiRow, zHourlyAqiResponse } from '../../schemas/api/aqi-hourly';
+import {
+  type HourlyAqiResponse,
+  type HourlyAqiRow,
+  type LatestAqiResponse,
+  zHourlyAqiResponse,
+} from '../../schemas/api/aqi-hourly';
 import { silentLogger } from '../helpers/logger';
 import { archiveCells, sharedData } from '../helpers/shared-data';
 import { openTestStore, type TestStore } from '../helpers/store';
@@ -311,6 +316,23 @@ function publishedSeries(kind: 'sites' | 'cities'): Map<string, Map<number, numb
   return out;
 }
 
+/**
+ * Whether every station the centre averaged into a city's 24-h value of `type` at `t` (one with a
+ * published 24-h value) has its 24 hours in the files: where one has not, the centre's value from
+ * fewer hours is its own (docs/standards.md, Known differences 8).
+ */
+function completeWindows(): (city: string, type: string, t: number) => boolean {
+  const sites = publishedSeries('sites');
+  const stationsOf = (city: string): string[] =>
+    version.stations.filter((s) => s.city === city && !s.control).map((s) => s.code);
+  return (city, type, t) =>
+    stationsOf(city).every((code) => {
+      if (sites.get(`${code}|${type}_24h`)?.get(t) === undefined) return true;
+      const hours = sites.get(`${code}|${type}`);
+      return [...Array(24).keys()].every((k) => hours?.has(t - k * 3_600_000));
+    });
+}
+
 describe('GET /v1/aqi/hourly window=24h against the archive’s published *_24h (real data, pipeline, HTTP)', () => {
   // The 24 hours before an hour of 2025-02-10…15 are all in the files (2025-02-09 on); docs/standards.md §4.9.
   const DAYS = CITY_FILES.slice(1);
@@ -356,16 +378,7 @@ describe('GET /v1/aqi/hourly window=24h against the archive’s published *_24h 
 
   it('a city’s 24-h values equal the published city *_24h where its stations’ windows are complete', async () => {
     const published = publishedSeries('cities');
-    const sites = publishedSeries('sites');
-    const stationsOf = (city: string): string[] =>
-      version.stations.filter((s) => s.city === city && !s.control).map((s) => s.code);
-    // Every station the centre averaged (one with a published 24-h value) has its 24 hours in the files.
-    const complete = (city: string, type: string, t: number): boolean =>
-      stationsOf(city).every((code) => {
-        if (sites.get(`${code}|${type}_24h`)?.get(t) === undefined) return true;
-        const hours = sites.get(`${code}|${type}`);
-        return [...Array(24).keys()].every((k) => hours?.has(t - k * 3_600_000));
-      });
+    const complete = completeWindows();
     const tallies = new Map(Object.keys(MOVING).map((p) => [p, new Tally()]));
     for (const file of DAYS) {
       const { rows } = await hourly({ level: 'city', id: cities.join(','), window: '24h', ...dayRange(file) });
@@ -398,4 +411,78 @@ describe('GET /v1/aqi/hourly window=24h against the archive’s published *_24h 
       expect(tallies.get(p)!.same / tallies.get(p)!.n).toBeGreaterThanOrEqual(min);
     }
   }, 300_000);
+});
+
+describe('GET /v1/aqi/latest on the real archive: the live ranking as the centre published it (pipeline, HTTP)', () => {
+  // The store's latest hour is the last of 2025-02-15 (hour 23 CST): every city reports it.
+  const LAST_FILE = CITY_FILES.at(-1)!;
+  const LAST_HOUR = 23;
+
+  async function latest(params: Record<string, string>): Promise<LatestAqiResponse> {
+    const res = await fetch(`${base}/v1/aqi/latest?${new URLSearchParams(params).toString()}`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    return (await res.json()) as LatestAqiResponse;
+  }
+
+  it('each city’s AQI and primary at the latest hour equal the published city AQI and the hourly route’s', async () => {
+    const body = await latest({ level: 'region', id: 'yrd' });
+    const t = Date.parse(dayRange(LAST_FILE).from) + LAST_HOUR * 3_600_000;
+    expect(Date.parse(body.latest!)).toBe(t);
+    expect(body.results).toHaveLength(41);
+    const cells = archiveCells('cities', LAST_FILE);
+    const from = new Date(t).toISOString();
+    const to = new Date(t + 3_600_000).toISOString();
+    const { rows } = await hourly({ level: 'city', id: cities.join(','), from, to });
+    const moving = await hourly({ level: 'city', id: cities.join(','), from, to, window: '24h' });
+    const published = publishedSeries('cities');
+    const complete = completeWindows();
+    const pm = new Tally();
+    for (const r of body.results) {
+      expect(r.time, r.id).toBe(body.latest);
+      // Against the centre: its AQI of the city at that hour.
+      expect(r.aqi, r.id).toBe(Number(cells.get(`${LAST_HOUR}|AQI|${r.id}`)));
+      // Against the hourly route (the city hour the store forms, a second way to the same mean).
+      const row = rows.find((x) => x.id === r.id)!;
+      expect({ aqi: r.aqi, primary: r.primary, category: r.category }, r.id).toEqual({
+        aqi: row.aqi,
+        primary: row.primary,
+        category: row.category,
+      });
+      // The 24-h PM as window=24h forms it, and as the centre published it where its stations'
+      // windows are complete (as the 24-h test above).
+      const m = moving.rows.find((x) => x.id === r.id)!.concentrations;
+      expect([r.pm25_24h, r.pm10_24h], r.id).toEqual([m.pm25_24h ?? null, m.pm10_24h ?? null]);
+      for (const [k, type] of [
+        ['pm25_24h', 'PM2.5'],
+        ['pm10_24h', 'PM10'],
+      ] as const) {
+        if (!complete(r.id, type, t)) continue;
+        pm.n++;
+        const p = published.get(`${r.id}|${type}_24h`)?.get(t);
+        if (r[k] === p) pm.same++;
+        else pm.miss(`${k} differs`, `${r.id}: ${r[k]} vs ${p}`);
+      }
+    }
+    console.info(pm.report('latest city 24-h PM'));
+    // measured: 44 of 44 (PM2.5 and PM10 of the cities whose stations' windows are complete then)
+    expect(pm.n).toBeGreaterThan(20);
+    expect(pm.same / pm.n).toBeGreaterThanOrEqual(0.95);
+    // Competition ranking by hand from the published AQIs: 1 + the cities strictly cleaner.
+    const pub = body.results.map((r) => Number(cells.get(`${LAST_HOUR}|AQI|${r.id}`)));
+    expect(body.results.map((r) => r.rank)).toEqual(pub.map((a) => 1 + pub.filter((b) => b < a).length));
+  });
+
+  it('rows=station: each station’s AQI at the latest hour equals the published station AQI where it has all six', async () => {
+    const body = await latest({ level: 'region', id: 'yrd', rows: 'station' });
+    const cells = archiveCells('sites', LAST_FILE);
+    let compared = 0;
+    for (const r of body.results) {
+      const values = Object.values(HOURLY).map((type) => cells.get(`${LAST_HOUR}|${type}|${r.id}`));
+      const published = cells.get(`${LAST_HOUR}|AQI|${r.id}`);
+      if (published === undefined || values.some((v) => v === undefined) || r.time !== body.latest) continue;
+      compared++;
+      expect(r.aqi, r.id).toBe(Number(published));
+    }
+    expect(compared).toBeGreaterThan(200);
+  });
 });

@@ -49,8 +49,9 @@ export type HourlyAqiPage =
   | { kind: 'bytes'; body: NodeJS.ReadableStream; next: string | null };
 
 /** The six 1-h values of the real-time report (docs/standards.md §4.6) as /v1/series names them. */
-const POLLUTANTS = ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3'] as const;
-type Pollutant = (typeof POLLUTANTS)[number];
+export const REAL_TIME_POLLUTANTS = ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3'] as const;
+const POLLUTANTS = REAL_TIME_POLLUTANTS;
+export type Pollutant = (typeof POLLUTANTS)[number];
 
 /**
  * window=1h (docs/standards.md §4.6, §3.3): a station's AQI from its six valid 1-h values, PM on the
@@ -83,8 +84,7 @@ export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
   const so2Of = wide.values.so2 ?? [];
   const so2Above800 = so2Of.some((v) => v !== null && v > 800);
   // The 24-h SO2 an SO2 1-h above 800 needs reaches 23 hours before the range: those SO2 hours are
-  // read only when such an hour is there (rare), not the six pollutants' 23 hours every time — for
-  // one hour's rows (the live ranking) they were 23 of its 24 hours read.
+  // read only when such an hour is there (rare), not the six pollutants' 23 hours every time.
   const so2ByArea = new Map<string, Map<number, number>>();
   const so2 = so2Above800 ? await read(r.fromMs - 23 * HOUR_MS, ['so2']) : undefined;
   so2?.id.forEach((id, i) => {
@@ -98,27 +98,44 @@ export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
   for (let i = 0; i < wide.id.length; i++) {
     const id = wide.id[i] as string;
     const time = wide.time[i] as string;
-    const ms = Date.parse(time);
-    if (ms < r.fromMs) continue;
-    const regime = regimeOfDay(hourEndingDayOf(ms));
-    const input: HourlyInput = {};
-    const concentrations: Record<string, number> = {};
-    for (const p of POLLUTANTS) {
-      const c = wide.values[p]?.[i] ?? null;
-      input[p] = c;
-      if (c !== null) concentrations[p] = rounding === 'city' ? c : roundConcentration(p, c);
-    }
-    if (regime === '2012' && (concentrations.so2 ?? 0) > 800) {
-      // The 24-h moving SO2 ending at the hour, of 20 or more valid hours (§4.9, §2.1) — a project
-      // choice, as the real-time report does not say how its 24-h value is formed.
-      input.so2_24h = movingMean(so2ByArea.get(id) ?? new Map(), ms, MOVING_HOURS, VALIDITY.hoursPerDay);
-      if (input.so2_24h !== undefined)
-        concentrations.so2_24h = rounding === 'city' ? input.so2_24h : roundConcentration('so2', input.so2_24h);
-    }
-    rows.push(hourlyAqiRow(id, time, regime, hourlyAqi(regime, input, rounding), concentrations));
+    if (Date.parse(time) < r.fromMs) continue;
+    const so2Hours = so2ByArea.get(id) ?? new Map<number, number>();
+    rows.push(realTimeRow(id, time, rounding, (p) => wide.values[p]?.[i] ?? null, so2Hours));
   }
   return rows;
 };
+
+/**
+ * One area's real-time row at hour-ending instant `time` (ISO 8601; docs/standards.md §4.6, §4.7) from its six
+ * 1-h values (`value`: a station's as stored, a city's already its city values) and, for the 2012
+ * rule of an SO2 1-h above 800, its hourly SO2 of the 24 hours ending there (`so2Hours`, only read
+ * then). The one place a real-time row is formed: the hourly route and the live ranking both call it.
+ */
+export function realTimeRow(
+  id: string,
+  time: string,
+  rounding: AqiRounding,
+  value: (p: Pollutant) => number | null,
+  so2Hours: ReadonlyMap<number, number>,
+): HourlyAqiRow {
+  const ms = Date.parse(time);
+  const regime = regimeOfDay(hourEndingDayOf(ms));
+  const input: HourlyInput = {};
+  const concentrations: Record<string, number> = {};
+  for (const p of POLLUTANTS) {
+    const c = value(p);
+    input[p] = c;
+    if (c !== null) concentrations[p] = rounding === 'city' ? c : roundConcentration(p, c);
+  }
+  if (regime === '2012' && (concentrations.so2 ?? 0) > 800) {
+    // The 24-h moving SO2 ending at the hour, of 20 or more valid hours (§4.9, §2.1) — a project
+    // choice, as the real-time report does not say how its 24-h value is formed.
+    input.so2_24h = movingMean(so2Hours, ms, MOVING_HOURS, VALIDITY.hoursPerDay);
+    if (input.so2_24h !== undefined)
+      concentrations.so2_24h = rounding === 'city' ? input.so2_24h : roundConcentration('so2', input.so2_24h);
+  }
+  return hourlyAqiRow(id, time, regime, hourlyAqi(regime, input, rounding), concentrations);
+}
 
 /** The rows of each window; a window without rows yet answers 400. 24h: the moving AQI (§4.9). */
 export const HOURLY_AQI_WINDOWS: Partial<Record<AqiWindow, HourlyAqiRowsOf>> = {

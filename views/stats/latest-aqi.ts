@@ -3,8 +3,16 @@ import type { HourlyAqiRow, LatestAqiQuery, LatestAqiResponse, LatestAqiRow, Sta
 import { roundGbt8170 } from './aqi';
 import { stationsOfArea } from './areas';
 import { cityMean, stationDecimals } from './city-values';
-import { realTimeRows } from './hourly-aqi';
-import { movingMean, O3_WINDOW_HOURS, stationMovingValues, type MovingValues } from './moving-aqi';
+import { REAL_TIME_POLLUTANTS, realTimeRow, type Pollutant } from './hourly-aqi';
+import {
+  MOVING_SOURCES,
+  movingMean,
+  O3_WINDOW_HOURS,
+  stationMovingValues,
+  type HourValues,
+  type MovingSource,
+  type MovingValues,
+} from './moving-aqi';
 import { stationHours } from './moving-aqi-rows';
 import { resolveSeries, type SeriesQueries } from './series';
 import { VALIDITY } from './standards';
@@ -30,16 +38,31 @@ const LOOKBACK_MS = 23 * HOUR_MS;
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-/** The pollutants of the moving values a row shows. */
-const MOVING_SHOWN = ['pm25', 'pm10', 'o3'] as const;
-
 /** What each row shows beside its AQI: the 24-h moving PM and the 8-h moving O3 ending at its hour. */
 type Moving = Pick<LatestAqiRow, 'pm25_24h' | 'pm10_24h' | 'o3_8h'>;
 
+type StationHours = Partial<Record<MovingSource, HourValues>>;
+
+/**
+ * A city's value of `pollutant` at `ms` as the centre forms it (§3.3): the mean of its stations
+ * holding one then, or null when none does.
+ */
+function cityValueAt(stations: readonly { code: string; hours: StationHours }[], pollutant: Pollutant, ms: number) {
+  const values = stations.flatMap((s) => {
+    const v = s.hours[pollutant]?.get(ms);
+    return v === undefined ? [] : [{ station: s.code, value: v }];
+  });
+  return values.length === 0 ? null : cityMean(pollutant, values);
+}
+
 /**
  * The rows of one hour-ending instant `h` for the ids that last reported then: the real-time AQI as
- * `GET /v1/aqi/hourly` (window=1h) gives it, and the moving values (§4.9) — a city's the mean of its
- * stations' (§3.3), as the centre forms a city's 24-h and 8-h values.
+ * `GET /v1/aqi/hourly` (window=1h) forms it ({@link realTimeRow}) and the moving values (§4.9) — a
+ * city's each the mean of its stations' (§3.3), as the centre forms a city's 1-h, 24-h and 8-h
+ * values. One read of the stations' 24 hours ending at `h` serves all of it: forming the cities'
+ * hour from those hours here, rather than asking the store for the city hour as the hourly route
+ * does, saves a second statement (~half of the ranking's time with a year stored); the two ways are
+ * the same mean, and a test holds them equal on the real archive.
  */
 async function rowsAt(
   deps: LatestAqiDeps,
@@ -52,15 +75,12 @@ async function rowsAt(
     { level, ids, pollutants: ['pm25'], resolution: 'hour', fromMs: h - LOOKBACK_MS, toMs: h + HOUR_MS },
     versions,
   );
-  const aqi = await realTimeRows(deps, { level, ids, fromMs: h, toMs: h + HOUR_MS }, versions);
-  // Of the stations' hours, only the pollutants whose moving values a row shows. (Run side by side
-  // with the statement above, the two were no faster on two cores.)
   const hours = await stationHours(
     deps.series,
     spec.stations,
     { fromMs: h - LOOKBACK_MS, toMs: h + HOUR_MS },
     versions,
-    MOVING_SHOWN,
+    MOVING_SOURCES,
   );
   const of = (code: string): MovingValues & { o3_8h?: number } => {
     const hs = hours.get(code) ?? {};
@@ -69,24 +89,40 @@ async function rowsAt(
     if (o3 !== undefined) v.o3_8h = roundGbt8170(o3, stationDecimals('o3'));
     return v;
   };
+  const time = iso(h);
   const day = hourEndingDayOf(h);
   const out = new Map<string, { aqi?: HourlyAqiRow; moving: Moving }>();
   for (const id of ids) {
     let moving: Moving;
+    let aqi: HourlyAqiRow | undefined;
     if (level === 'station') {
       const v = of(id);
       moving = { pm25_24h: v.pm25_24h ?? null, pm10_24h: v.pm10_24h ?? null, o3_8h: v.o3_8h ?? null };
+      const hs = hours.get(id) ?? {};
+      if (REAL_TIME_POLLUTANTS.some((p) => hs[p]?.has(h)))
+        aqi = realTimeRow(id, time, 'station', (p) => hs[p]?.get(h) ?? null, hs.so2 ?? new Map());
     } else {
       const stations = spec.members
         .filter((m) => m.area === id && m.fromDay <= day && day <= m.toDay)
-        .map((m) => ({ station: m.station, v: of(m.station) }));
+        .map((m) => ({ code: m.station, hours: hours.get(m.station) ?? {}, v: of(m.station) }));
       const mean = (k: 'pm25_24h' | 'pm10_24h' | 'o3_8h'): number | null => {
-        const values = stations.flatMap((s) => (s.v[k] === undefined ? [] : [{ station: s.station, value: s.v[k] }]));
+        const values = stations.flatMap((s) => (s.v[k] === undefined ? [] : [{ station: s.code, value: s.v[k] }]));
         return values.length === 0 ? null : cityMean(k, values);
       };
       moving = { pm25_24h: mean('pm25_24h'), pm10_24h: mean('pm10_24h'), o3_8h: mean('o3_8h') };
+      const at = new Map(REAL_TIME_POLLUTANTS.map((p) => [p, cityValueAt(stations, p, h)]));
+      if ([...at.values()].some((v) => v !== null)) {
+        // The city's hourly SO2 of the 24 hours, for the 2012 rule of an SO2 1-h above 800 only.
+        const so2 = new Map<number, number>();
+        if ((at.get('so2') ?? 0) > 800)
+          for (let t = h - LOOKBACK_MS; t <= h; t += HOUR_MS) {
+            const v = cityValueAt(stations, 'so2', t);
+            if (v !== null) so2.set(t, v);
+          }
+        aqi = realTimeRow(id, time, 'city', (p) => at.get(p) ?? null, so2);
+      }
     }
-    out.set(id, { aqi: aqi.find((r) => r.id === id), moving });
+    out.set(id, { aqi, moving });
   }
   return out;
 }

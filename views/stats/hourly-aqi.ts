@@ -50,8 +50,10 @@ export type HourlyAqiPage =
 
 /** The six 1-h values of the real-time report (docs/standards.md §4.6) as /v1/series names them. */
 export const REAL_TIME_POLLUTANTS = ['so2', 'no2', 'co', 'pm10', 'pm25', 'o3'] as const;
-const POLLUTANTS = REAL_TIME_POLLUTANTS;
-export type Pollutant = (typeof POLLUTANTS)[number];
+export type RealTimePollutant = (typeof REAL_TIME_POLLUTANTS)[number];
+
+/** An area without SO2 hours read (the 24-h SO2 is read only when an hour needs it). */
+const NO_HOURS: ReadonlyMap<number, number> = new Map();
 
 /**
  * window=1h (docs/standards.md §4.6, §3.3): a station's AQI from its six valid 1-h values, PM on the
@@ -64,7 +66,7 @@ export type Pollutant = (typeof POLLUTANTS)[number];
 export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
   const rounding: AqiRounding = r.level === 'station' ? 'station' : 'city';
   // One row per area and hour, a value per pollutant (null: none valid): the six pollutants pivoted.
-  const read = (fromMs: number, pollutants: readonly Pollutant[]) =>
+  const read = (fromMs: number, pollutants: readonly RealTimePollutant[]) =>
     hourlyValues(
       deps.series,
       {
@@ -80,7 +82,7 @@ export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
       },
       versions,
     );
-  const wide = await read(r.fromMs, POLLUTANTS);
+  const wide = await read(r.fromMs, REAL_TIME_POLLUTANTS);
   const so2Of = wide.values.so2 ?? [];
   const so2Above800 = so2Of.some((v) => v !== null && v > 800);
   // The 24-h SO2 an SO2 1-h above 800 needs reaches 23 hours before the range: those SO2 hours are
@@ -99,30 +101,30 @@ export const realTimeRows: HourlyAqiRowsOf = async (deps, r, versions) => {
     const id = wide.id[i] as string;
     const time = wide.time[i] as string;
     if (Date.parse(time) < r.fromMs) continue;
-    const so2Hours = so2ByArea.get(id) ?? new Map<number, number>();
-    rows.push(realTimeRow(id, time, rounding, (p) => wide.values[p]?.[i] ?? null, so2Hours));
+    rows.push(realTimeRow(id, time, rounding, (p) => wide.values[p]?.[i] ?? null, so2ByArea.get(id) ?? NO_HOURS));
   }
   return rows;
 };
 
 /**
- * One area's real-time row at hour-ending instant `time` (ISO 8601; docs/standards.md §4.6, §4.7) from its six
- * 1-h values (`value`: a station's as stored, a city's already its city values) and, for the 2012
- * rule of an SO2 1-h above 800, its hourly SO2 of the 24 hours ending there (`so2Hours`, only read
- * then). The one place a real-time row is formed: the hourly route and the live ranking both call it.
+ * One area's real-time row at hour-ending instant `time` (ISO 8601; docs/standards.md §4.6, §4.7)
+ * from its six 1-h values (`value`: a station's as stored, a city's already its city values) and,
+ * for the 2012 rule of an SO2 1-h above 800, its hourly SO2 of the 24 hours ending there
+ * (`so2Hours`, only read then). The one place a real-time row is formed: the hourly route and the
+ * live ranking both call it.
  */
 export function realTimeRow(
   id: string,
   time: string,
   rounding: AqiRounding,
-  value: (p: Pollutant) => number | null,
+  value: (p: RealTimePollutant) => number | null,
   so2Hours: ReadonlyMap<number, number>,
 ): HourlyAqiRow {
   const ms = Date.parse(time);
   const regime = regimeOfDay(hourEndingDayOf(ms));
   const input: HourlyInput = {};
   const concentrations: Record<string, number> = {};
-  for (const p of POLLUTANTS) {
+  for (const p of REAL_TIME_POLLUTANTS) {
     const c = value(p);
     input[p] = c;
     if (c !== null) concentrations[p] = rounding === 'city' ? c : roundConcentration(p, c);

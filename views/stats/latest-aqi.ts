@@ -3,7 +3,7 @@ import type { HourlyAqiRow, LatestAqiQuery, LatestAqiResponse, LatestAqiRow, Sta
 import { roundGbt8170 } from './aqi';
 import { stationsOfArea } from './areas';
 import { cityMean, stationDecimals } from './city-values';
-import { REAL_TIME_POLLUTANTS, realTimeRow, type Pollutant } from './hourly-aqi';
+import { REAL_TIME_POLLUTANTS, realTimeRow, type RealTimePollutant } from './hourly-aqi';
 import {
   MOVING_SOURCES,
   movingMean,
@@ -47,7 +47,11 @@ type StationHours = Partial<Record<MovingSource, HourValues>>;
  * A city's value of `pollutant` at `ms` as the centre forms it (§3.3): the mean of its stations
  * holding one then, or null when none does.
  */
-function cityValueAt(stations: readonly { code: string; hours: StationHours }[], pollutant: Pollutant, ms: number) {
+function cityValueAt(
+  stations: readonly { code: string; hours: StationHours }[],
+  pollutant: RealTimePollutant,
+  ms: number,
+) {
   const values = stations.flatMap((s) => {
     const v = s.hours[pollutant]?.get(ms);
     return v === undefined ? [] : [{ station: s.code, value: v }];
